@@ -1,0 +1,13 @@
+//! photosync's core: everything the gem does that is not Ruby. It scans a photo
+//! library (MD5 and EXIF in one read per file), keeps a SQLite catalog of what it
+//! has seen, and (in later modules) talks to Flickr and other destinations. The
+//! Ruby binding in `ext/photosync` only converts types and maps errors.
+
+pub mod cancel;
+pub mod catalog;
+pub mod dates;
+pub mod exif;
+pub mod hash;
+pub mod kind;
+pub mod samples;
+pub mod scan;
