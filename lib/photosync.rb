@@ -1,6 +1,7 @@
 # frozen_string_literal: true
 
 require_relative "photosync/version"
+require_relative "photosync/error"
 
 # Loads the native extension: first where precompiled gems put it, then the plain
 # place `rake compile` and `gem install` use. Only a missing versioned path falls
@@ -13,5 +14,23 @@ rescue LoadError => e
   require "photosync/photosync"
 end
 
+require_relative "photosync/time_parts"
+require_relative "photosync/photo"
+require_relative "photosync/exif"
+require_relative "photosync/scan"
+
+# photosync: rsync for Flickr. See README.md for the API; the heavy work runs in the
+# native extension (lib/photosync/photosync.so, built from ext/ and src/).
 module Photosync
+  # MD5 of a file's bytes as 32 lowercase hex digits: the value of the old script's
+  # `checksum:md5=` machine tag. Raises Photosync::FileError when unreadable.
+  def self.md5(path)
+    _md5(path.to_s)
+  end
+
+  # Writes the generated sample library into dir; returns the number of files written.
+  def self.samples(dir, seed: 1)
+    files, _bytes = _samples(dir.to_s, seed)
+    files
+  end
 end

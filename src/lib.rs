@@ -9,5 +9,6 @@ pub mod dates;
 pub mod exif;
 pub mod hash;
 pub mod kind;
+pub mod photo;
 pub mod samples;
 pub mod scan;

@@ -1,7 +1,24 @@
+//! The Ruby binding of photosync's core: type conversion, error mapping and GVL
+//! release only. Everything else lives in the core crate at the repository root;
+//! keyword arguments and Ruby idioms live in lib/.
+
+mod background;
+mod conv;
+mod errors;
+mod exif;
+mod gvl;
+mod photo;
+mod samples;
+mod scan;
+
 use magnus::{Error, Ruby};
 
 #[magnus::init(name = "photosync")]
 fn init(ruby: &Ruby) -> Result<(), Error> {
-    let _m = ruby.define_module("Photosync")?;
+    let m = ruby.define_module("Photosync")?;
+    photo::init(ruby, m)?;
+    scan::init(ruby, m)?;
+    exif::init(ruby, m)?;
+    samples::init(ruby, m)?;
     Ok(())
 }

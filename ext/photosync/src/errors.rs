@@ -1,0 +1,54 @@
+//! Maps the core's error enums to the Ruby exception classes defined in
+//! lib/photosync/error.rb, all under `Photosync::Error`. This is the only place
+//! where that mapping is decided.
+
+use magnus::{prelude::*, Error, ExceptionClass, RModule, Ruby};
+use photosync::catalog::CatalogError;
+use photosync::exif::ExifError;
+use photosync::hash::HashError;
+use photosync::samples::SamplesError;
+use photosync::scan::ScanError;
+
+/// An exception of class `Photosync::<class>` (falls back to Photosync::Error, then
+/// RuntimeError, so a missing Ruby file never hides the message).
+pub fn error(ruby: &Ruby, class: &str, message: String) -> Error {
+    let class = ruby
+        .class_object()
+        .const_get::<_, RModule>("Photosync")
+        .and_then(|m| {
+            m.const_get::<_, ExceptionClass>(class)
+                .or_else(|_| m.const_get::<_, ExceptionClass>("Error"))
+        })
+        .unwrap_or_else(|_| ruby.exception_runtime_error());
+    Error::new(class, message)
+}
+
+pub fn scan(ruby: &Ruby, e: ScanError) -> Error {
+    match e {
+        ScanError::Catalog(c) => catalog(ruby, c),
+        ScanError::Cancelled { .. } => error(ruby, "Cancelled", e.to_string()),
+        other => error(ruby, "ScanError", other.to_string()),
+    }
+}
+
+pub fn catalog(ruby: &Ruby, e: CatalogError) -> Error {
+    error(ruby, "CatalogError", e.to_string())
+}
+
+pub fn hash(ruby: &Ruby, e: HashError) -> Error {
+    match e {
+        HashError::Cancelled => error(ruby, "Cancelled", e.to_string()),
+        HashError::Io { .. } => error(ruby, "FileError", e.to_string()),
+    }
+}
+
+pub fn exif(ruby: &Ruby, e: ExifError) -> Error {
+    match e {
+        ExifError::Io { .. } => error(ruby, "FileError", e.to_string()),
+        other => error(ruby, "ExifError", other.to_string()),
+    }
+}
+
+pub fn samples(ruby: &Ruby, e: SamplesError) -> Error {
+    error(ruby, "Error", e.to_string())
+}

@@ -1,0 +1,86 @@
+//! `Photosync._scan` and `Photosync._md5`: the scanner from Ruby. Keyword arguments
+//! and the Progress struct are added by lib/photosync/scan.rb.
+
+use crate::{background, conv, errors, gvl, photo::RbPhoto};
+use magnus::{function, prelude::*, Error, RArray, RModule, RString, Ruby, Value};
+use photosync::cancel::Cancel;
+use photosync::catalog::Catalog;
+use photosync::scan::{self, Progress, ScanError, ScanOptions, ScanReport};
+use std::path::PathBuf;
+
+fn scan_dir(
+    ruby: &Ruby,
+    root: RString,
+    catalog: Option<RString>,
+    threads: usize,
+    progress: Option<magnus::block::Proc>,
+) -> Result<RArray, Error> {
+    let root = conv::path_from(root);
+    let catalog: Option<PathBuf> = catalog.map(conv::path_from);
+    let cancel = Cancel::new();
+    let worker_cancel = cancel.clone();
+    let result = background::run(
+        ruby,
+        &cancel,
+        move |emit: &dyn Fn(Progress)| -> Result<ScanReport, ScanError> {
+            let mut cat = match &catalog {
+                Some(p) => Catalog::open(p)?,
+                None => Catalog::in_memory()?,
+            };
+            let opts = ScanOptions { threads };
+            scan::scan(&root, &mut cat, &opts, &worker_cancel, &mut |p| emit(*p))
+        },
+        |p: Progress| match &progress {
+            Some(block) => block
+                .call::<_, Value>((p.files_done, p.files_total, p.bytes_done, p.bytes_total))
+                .map(|_| ()),
+            None => Ok(()),
+        },
+    )?;
+    let report = result.map_err(|e| errors::scan(ruby, e))?;
+    let photos = ruby.ary_new_capa(report.photos.len());
+    for p in report.photos {
+        photos.push(RbPhoto(p))?;
+    }
+    let s = report.stats;
+    let stats = ruby.hash_new();
+    stats.aset(ruby.to_symbol("media"), s.media)?;
+    stats.aset(ruby.to_symbol("skipped"), s.skipped)?;
+    stats.aset(ruby.to_symbol("hashed"), s.hashed)?;
+    stats.aset(ruby.to_symbol("cached"), s.cached)?;
+    stats.aset(ruby.to_symbol("errors"), s.errors)?;
+    stats.aset(ruby.to_symbol("bytes"), s.bytes)?;
+    stats.aset(ruby.to_symbol("bytes_read"), s.bytes_read)?;
+    stats.aset(ruby.to_symbol("forgotten"), s.forgotten)?;
+    stats.aset(ruby.to_symbol("elapsed"), s.elapsed.as_secs_f64())?;
+    stats.aset(ruby.to_symbol("notes"), ruby.ary_from_vec(s.notes))?;
+    Ok(ruby.ary_new_from_values(&[photos.as_value(), stats.as_value()]))
+}
+
+fn md5(ruby: &Ruby, path: RString) -> Result<String, Error> {
+    let path = conv::path_from(path);
+    let cancel = Cancel::new();
+    let worker_cancel = cancel.clone();
+    let out = gvl::without_gvl(
+        ruby,
+        move || {
+            photosync::hash::digest_file(&path, 0, &worker_cancel, &mut |_| {}).map(|d| d.md5_hex())
+        },
+        || cancel.cancel(),
+    )?;
+    match out {
+        Some(r) => r.map_err(|e| errors::hash(ruby, e)),
+        None => Err(errors::error(ruby, "Cancelled", "cancelled".into())),
+    }
+}
+
+fn default_catalog_path(ruby: &Ruby) -> RString {
+    conv::path_to(ruby, &Catalog::default_path())
+}
+
+pub fn init(_ruby: &Ruby, m: RModule) -> Result<(), Error> {
+    m.define_singleton_method("_scan", function!(scan_dir, 4))?;
+    m.define_singleton_method("_md5", function!(md5, 1))?;
+    m.define_singleton_method("_default_catalog_path", function!(default_catalog_path, 0))?;
+    Ok(())
+}

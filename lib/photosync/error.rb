@@ -1,0 +1,21 @@
+# frozen_string_literal: true
+
+module Photosync
+  # Every error photosync raises is a Photosync::Error.
+  class Error < StandardError; end
+
+  # A file could not be read (missing, permissions, I/O error).
+  class FileError < Error; end
+
+  # EXIF is present but malformed.
+  class ExifError < Error; end
+
+  # A scan could not start or go on (the folder is missing or not a folder).
+  class ScanError < Error; end
+
+  # The catalog file cannot be opened or written.
+  class CatalogError < Error; end
+
+  # Work was cancelled before it finished; what finished is recorded.
+  class Cancelled < Error; end
+end

@@ -1,0 +1,39 @@
+# frozen_string_literal: true
+
+require "photosync"
+require "digest"
+require "fileutils"
+require "tmpdir"
+
+FIXTURES = File.expand_path("../../shared/fixtures/exif-samples", __dir__)
+unless File.directory?(FIXTURES)
+  abort "spec: the fixture photos are missing at #{FIXTURES} (they live in ../shared beside the checkout)"
+end
+
+# Media files among the fixtures, relative to FIXTURES.
+FIXTURE_IMAGES = Dir.chdir(FIXTURES) do
+  Dir.glob("**/*").select { |f| File.file?(f) && f.match?(/\.(jpe?g|tiff?|heic|heif)\z/i) }.sort
+end.freeze
+
+module SpecHelpers
+  # A fresh temporary folder for the example, removed afterwards.
+  def tmpdir
+    @tmpdir ||= Dir.mktmpdir("photosync-spec")
+  end
+
+  # Copies fixture files (relative names) into dir, keeping their relative paths.
+  def copy_fixtures(names, dir)
+    names.each do |n|
+      dest = File.join(dir, n)
+      FileUtils.mkdir_p(File.dirname(dest))
+      FileUtils.cp(File.join(FIXTURES, n), dest)
+    end
+  end
+end
+
+RSpec.configure do |c|
+  c.include SpecHelpers
+  c.after { FileUtils.rm_rf(@tmpdir) if @tmpdir }
+  c.disable_monkey_patching!
+  c.order = :random
+end

@@ -1,0 +1,25 @@
+//! One media file as photosync knows it: where it is, its identity (the MD5 of its
+//! bytes, as in the `checksum:md5=` machine tag) and the metadata that sync needs.
+
+use crate::dates::TakenAt;
+use crate::kind::MediaKind;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Photo {
+    pub path: PathBuf,
+    pub size: u64,
+    pub mtime_ns: i64,
+    pub inode: u64,
+    pub kind: MediaKind,
+    /// Lowercase hex; None only when the file could not be read.
+    pub md5: Option<String>,
+    pub taken: TakenAt,
+    pub make: Option<String>,
+    pub model: Option<String>,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    pub orientation: Option<u16>,
+    /// Why the file could not be read or parsed; the MD5 is still set when it was readable.
+    pub error: Option<String>,
+}
