@@ -146,7 +146,10 @@ fn local_wall_time(mtime: SystemTime) -> (NaiveDateTime, i32) {
 /// day from 1990 to a year from now, since anything else is a counter that happens to parse.
 pub fn from_file_name(name: &str) -> Option<NaiveDateTime> {
     let runs = digit_runs(name);
-    let latest = Local::now().date_naive() + Days::new(366);
+    let latest = Local::now()
+        .date_naive()
+        .checked_add_days(Days::new(366))
+        .unwrap_or(NaiveDate::MAX);
     (0..runs.len()).find_map(|i| {
         let found = compact_date(name, &runs[i..]).or_else(|| dashed_date(name, &runs[i..]))?;
         (found.year() >= 1990 && found.date() <= latest).then_some(found)

@@ -80,11 +80,7 @@ pub struct Metadata {
 /// `Ok(None)`: the file has no EXIF (e.g. JPEG without APP1, PNG without eXIf), or its EXIF lies
 /// past an incomplete head. `Err`: the file is empty, not an image, or its EXIF is broken.
 pub fn parse(head: &[u8], complete: bool) -> Result<Option<Metadata>, ExifError> {
-    Ok(match parse_head(head, complete)? {
-        Parsed::Found(meta) => Some(meta),
-        Parsed::NoExif => None,
-        Parsed::CutShort(meta) => meta,
-    })
+    Ok(parse_head(head, complete)?.into_option())
 }
 
 /// Reads the head of the file at `path` (up to [`HEAD_LEN`] bytes) and parses it; when the EXIF

@@ -11,9 +11,9 @@
 //! and OS litter. `notes.txt` in the library lists every file and what it shows.
 //!
 //! Everything is deterministic: the bytes depend only on the seed (which varies the
-//! pixels and the random bytes; names and metadata are fixed), and every file's mtime is set from the table below, so tests of the
-//! scanner and of taken-date rules can rely on exact values. Files are only ever
-//! created, never overwritten.
+//! pixels and the random bytes; names and metadata are fixed), and every file's
+//! mtime is set from the table below, so tests of the scanner and of taken-date
+//! rules can rely on exact values. Files are only ever created, never overwritten.
 
 use std::fs::{self, OpenOptions};
 use std::io::{self, Cursor, Write};

@@ -1,0 +1,121 @@
+# frozen_string_literal: true
+
+require "optparse"
+require "json"
+require "photosync"
+require "photosync/progress_bar"
+
+module Photosync
+  # The `photosync` command. Each subcommand is a method; errors become one line on
+  # stderr and a non-zero exit status, never a backtrace.
+  class CLI
+    USAGE = <<~TEXT
+      usage: photosync COMMAND [options]
+
+      commands:
+        scan [DIR]       scan a photo library (MD5 + EXIF, cached in the catalog);
+                         without DIR, scans a generated sample library
+        samples DIR      write a small generated sample library into DIR
+        version          print the version
+
+      Run `photosync COMMAND --help` for a command's options.
+    TEXT
+
+    def initialize(out = $stdout, err = $stderr)
+      @out = out
+      @err = err
+    end
+
+    def run(argv)
+      argv = argv.dup
+      command = argv.shift
+      case command
+      when "scan" then scan(argv)
+      when "samples" then samples(argv)
+      when "version", "--version" then @out.puts("photosync #{VERSION}") || 0
+      when nil, "help", "-h", "--help" then @out.print(USAGE) || 0
+      else fail_with("unknown command #{command.inspect}\n#{USAGE}", 64)
+      end
+    rescue OptionParser::ParseError => e
+      fail_with(e.message, 64)
+    rescue Photosync::Error, SystemCallError => e
+      fail_with(e.message, 1)
+    rescue Interrupt
+      @err.puts("\nphotosync: interrupted; finished work is recorded")
+      130
+    end
+
+    private
+
+    def fail_with(message, status)
+      @err.puts("photosync: #{message}")
+      status
+    end
+
+    def scan(argv)
+      opts = { catalog: :default, json: false, threads: 0 }
+      parser = OptionParser.new do |o|
+        o.banner = "usage: photosync scan [DIR] [--catalog PATH] [--json] [-j N]"
+        o.on("--catalog PATH", "catalog file (default #{Photosync.default_catalog_path})") { |v| opts[:catalog] = v }
+        o.on("--json", "print one JSON object per photo") { opts[:json] = true }
+        o.on("-j", "--threads N", Integer, "files read at once (default: one per core)") { |v| opts[:threads] = v }
+      end
+      return help(parser) if argv.include?("-h") || argv.include?("--help")
+
+      parser.parse!(argv)
+      dir = argv.shift || sample_library(opts)
+      bar = ProgressBar.new(@err, "scan")
+      result = Photosync.scan(dir, catalog: opts[:catalog], threads: opts[:threads]) do |p|
+        bar.update(p.files_done, p.files_total, p.bytes_done, p.bytes_total)
+      end
+      bar.finish
+      result.each { |photo| @out.puts(JSON.generate(photo.as_json)) } if opts[:json]
+      print_scan_summary(result, opts[:json] ? @err : @out)
+      0
+    end
+
+    # The README's first command scans a library photosync makes itself, kept in the
+    # cache folder with its own catalog, so the user's real catalog is not touched.
+    def sample_library(opts)
+      cache = ENV.fetch("XDG_CACHE_HOME", nil).then { |c| c.nil? || c.empty? ? File.join(Dir.home, ".cache") : c }
+      dir = File.join(cache, "photosync", "samples")
+      unless File.directory?(dir)
+        n = Photosync.samples(dir)
+        @err.puts("photosync: wrote a sample library of #{n} files to #{dir}")
+      end
+      opts[:catalog] = File.join(cache, "photosync", "samples-catalog.sqlite3") if opts[:catalog] == :default
+      dir
+    end
+
+    def print_scan_summary(r, io)
+      rate = r.elapsed.positive? ? r.bytes_read / r.elapsed : 0
+      io.puts(format("%<media>d media files (%<bytes>s), %<hashed>d read, %<cached>d unchanged from the catalog, " \
+                     "%<skipped>d other files skipped, %<errors>d errors",
+                     media: r.media, bytes: Format.bytes(r.bytes), hashed: r.hashed, cached: r.cached,
+                     skipped: r.skipped, errors: r.errors))
+      io.puts(format("%.2f s, %s/s read", r.elapsed, Format.bytes(rate)))
+      r.select(&:error).each { |p| io.puts("  error: #{p.path}: #{p.error}") }
+      r.notes.each { |n| io.puts("  note: #{n}") }
+    end
+
+    def samples(argv)
+      seed = 1
+      parser = OptionParser.new do |o|
+        o.banner = "usage: photosync samples DIR [--seed N]"
+        o.on("--seed N", Integer, "vary the generated pixels (default 1)") { |v| seed = v }
+      end
+      return help(parser) if argv.include?("-h") || argv.include?("--help")
+
+      parser.parse!(argv)
+      dir = argv.shift or return fail_with(parser.banner, 64)
+      n = Photosync.samples(dir, seed: seed)
+      @out.puts("wrote #{n} files to #{dir}")
+      0
+    end
+
+    def help(parser)
+      @out.puts(parser)
+      0
+    end
+  end
+end

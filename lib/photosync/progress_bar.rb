@@ -1,0 +1,65 @@
+# frozen_string_literal: true
+
+module Photosync
+  # A one-line progress bar for a terminal: files, MB, MB/s and ETA, redrawn in place
+  # at most ten times a second. Prints nothing when the stream is not a terminal.
+  class ProgressBar
+    WIDTH = 24
+
+    def initialize(io, label)
+      @io = io
+      @label = label
+      @enabled = io.respond_to?(:tty?) && io.tty?
+      @started = Process.clock_gettime(Process::CLOCK_MONOTONIC)
+      @last = 0.0
+    end
+
+    def update(files_done, files_total, bytes_done, bytes_total)
+      return unless @enabled
+
+      now = Process.clock_gettime(Process::CLOCK_MONOTONIC)
+      return if now - @last < 0.1 && files_done < files_total
+
+      @last = now
+      @io.print("\r#{line(files_done, files_total, bytes_done, bytes_total, now - @started)}\e[K")
+    end
+
+    def finish
+      @io.print("\r\e[K") if @enabled
+    end
+
+    private
+
+    def line(files_done, files_total, bytes_done, bytes_total, elapsed)
+      fraction = bytes_total.zero? ? 1.0 : bytes_done.fdiv(bytes_total)
+      filled = (fraction * WIDTH).round
+      rate = elapsed.positive? ? bytes_done / elapsed : 0
+      eta = rate.positive? ? (bytes_total - bytes_done) / rate : nil
+      format("%<label>s [%<bar>s] %<fd>d/%<ft>d files  %<bd>s/%<bt>s  %<rate>s/s  ETA %<eta>s",
+             label: @label, bar: ("#" * filled).ljust(WIDTH), fd: files_done, ft: files_total,
+             bd: Format.bytes(bytes_done), bt: Format.bytes(bytes_total), rate: Format.bytes(rate),
+             eta: eta ? Format.duration(eta) : "--:--")
+    end
+  end
+
+  # Human-readable sizes and durations for the CLI.
+  module Format
+    module_function
+
+    def bytes(n)
+      units = %w[B KB MB GB TB]
+      value = n.to_f
+      unit = units.shift
+      while value >= 1000 && !units.empty?
+        value /= 1000
+        unit = units.shift
+      end
+      unit == "B" ? "#{n.to_i} B" : format("%.1f %s", value, unit)
+    end
+
+    def duration(seconds)
+      s = seconds.round
+      s >= 3600 ? format("%d:%02d:%02d", s / 3600, s % 3600 / 60, s % 60) : format("%d:%02d", s / 60, s % 60)
+    end
+  end
+end
