@@ -153,7 +153,7 @@ fn expected(dump: &BTreeMap<String, Reading>, file: &str) -> Reading {
 /// Files with EXIF that exif-py reports as "No EXIF information found".
 const EXIF_PY_MISSES: [&str; 2] = ["heic/mobile/HMD_Nokia_8.3_5G.heif", "jpg/xmp/no_exif.jpg"];
 
-/// In the dump but not among the fixtures (removed upstream after the dump was made).
+/// In the dump but not among the fixtures (removed or renamed upstream after the dump was made).
 const DUMP_ONLY: [&str; 2] = [
     "jpg/mobile/HMD_Nokia_8.3_5G_hdr.jpg",
     "heic/mobile/iphone_13_pro_max.heif",

@@ -1,5 +1,7 @@
 # frozen_string_literal: true
 
+require "time"
+
 module Photosync
   # A media file found by Photosync.scan. The class itself is native (a thin wrapper
   # around the core's record); these are its Ruby conveniences.

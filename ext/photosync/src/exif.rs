@@ -15,6 +15,14 @@ fn read(ruby: &Ruby, path: RString) -> Result<Option<RHash>, Error> {
     meta.map(|m| to_hash(ruby, &m)).transpose()
 }
 
+/// EXIF from bytes already in memory (an IO's content, for the EXIFR facade).
+fn parse(ruby: &Ruby, bytes: RString) -> Result<Option<RHash>, Error> {
+    // SAFETY: the bytes are copied before any other Ruby call.
+    let bytes = unsafe { bytes.as_slice() }.to_vec();
+    let meta = exif::parse(&bytes, true).map_err(|e| errors::exif(ruby, e))?;
+    meta.map(|m| to_hash(ruby, &m)).transpose()
+}
+
 fn to_hash(ruby: &Ruby, m: &Metadata) -> Result<RHash, Error> {
     let h = ruby.hash_new();
     let sym = |s: &str| ruby.to_symbol(s);
@@ -43,5 +51,6 @@ fn to_hash(ruby: &Ruby, m: &Metadata) -> Result<RHash, Error> {
 pub fn init(ruby: &Ruby, m: RModule) -> Result<(), Error> {
     let c = m.define_class("Exif", ruby.class_object())?;
     c.define_singleton_method("_read", function!(read, 1))?;
+    c.define_singleton_method("_parse", function!(parse, 1))?;
     Ok(())
 }
