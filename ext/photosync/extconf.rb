@@ -11,11 +11,14 @@ ext_dir = File.expand_path(__dir__)
 root = File.expand_path("../..", ext_dir)
 # RubyGems runs extconf.rb from inside ext/photosync; rake-compiler runs it elsewhere.
 gem_install = File.expand_path(Dir.pwd) == ext_dir
-target_dir = File.join(root, "target")
+# PHOTOSYNC_CARGO_TARGET_DIR lets a build reuse compiled dependencies (the gem-install
+# spec points it at the checkout's target/); a gem install's own target/ is removed after.
+shared_target = ENV.fetch("PHOTOSYNC_CARGO_TARGET_DIR", "")
+target_dir = shared_target.empty? ? File.join(root, "target") : File.expand_path(shared_target)
 dlext = RbConfig::CONFIG["DLEXT"]
 built = File.join(target_dir, "release", "libphotosync_ext.so")
 ruby = File.join(RbConfig::CONFIG["bindir"], RbConfig::CONFIG["ruby_install_name"] + RbConfig::CONFIG["EXEEXT"])
-cleanup = gem_install ? "\t-$(RM_RF) #{target_dir}\n" : ""
+cleanup = gem_install && shared_target.empty? ? "\t-$(RM_RF) #{target_dir}\n" : ""
 
 makefile = +""
 makefile << configuration(ext_dir).join
