@@ -35,7 +35,9 @@ module Bench
 
   module_function
 
-  def now = Process.clock_gettime(Process::CLOCK_MONOTONIC)
+  def now
+    Process.clock_gettime(Process::CLOCK_MONOTONIC)
+  end
 
   def timed
     GC.start
@@ -44,7 +46,9 @@ module Bench
     now - t
   end
 
-  def median(xs) = xs.sort[xs.size / 2]
+  def median(xs)
+    xs.sort[xs.size / 2]
+  end
 
   def sh!(cmd)
     system(cmd, exception: true)
@@ -66,8 +70,8 @@ module Bench
     Dir.mktmpdir("photosync-bench") { |d| yield File.join(d, "catalog.sqlite3") }
   end
 
-  def scan!(dir, catalog, expect_hashed:, expect_media:)
-    r = Photosync.scan(dir, catalog: catalog)
+  def scan!(dir, catalog, expect_hashed:, expect_media:, threads: 0)
+    r = Photosync.scan(dir, catalog: catalog, threads: threads)
     unless r.hashed == expect_hashed && r.media == expect_media && r.errors.zero?
       raise "unexpected scan of #{dir}: #{r.stats.reject { |k, _| k == :notes }}"
     end
@@ -79,7 +83,14 @@ module Bench
     sh!("find #{dir.shellescape} -type f -print0 | xargs -0 cat > /dev/null")
   end
 
-  def section(title) = warn("\n== #{title}")
+  def section(title)
+    warn("\n== #{title}")
+  end
+
+  # Other work on the machine skews every ratio here; say how busy it was.
+  def load_average
+    File.read("/proc/loadavg").split.first(3).map(&:to_f)
+  end
 
   # 1 GiB of 2-8 MiB photos: photosync's first scan vs md5sum on every core, and vs
   # the old script's sequential Digest::MD5 loop.
@@ -88,22 +99,30 @@ module Bench
     m = Corpus.photos(dir, heads: heads, bytes: (Corpus::GiB * SCALE).round)
     section("first scan of #{m['files']} photos, #{(m['bytes'] / MiB)} MiB")
     warm_cache(dir)
+    files = m["files"]
     md5sum = "find #{dir.shellescape} -type f -print0 | xargs -0 -P#{CORES} -n 16 md5sum > /dev/null"
     t = rounds("photos", {
-                 photosync: -> { with_catalog { |c| timed { scan!(dir, c, expect_hashed: m["files"], expect_media: m["files"]) } } },
+                 photosync: -> { first_scan_time(dir, files) },
+                 photosync_1_thread: -> { first_scan_time(dir, files, threads: 1) },
                  md5sum: -> { timed { sh!(md5sum) } },
                  digest_loop: lambda {
                    timed { Dir.glob(File.join(dir, "**", "*.jpg")).each { |f| Digest::MD5.file(f).hexdigest } }
                  }
                })
-    warn format("  photosync %.2f s (%.0f MiB/s), md5sum -P%d %.2f s, Digest::MD5 loop %.2f s",
-                t[:photosync], m["bytes"] / MiB / t[:photosync], CORES, t[:md5sum], t[:digest_loop])
+    warn format("  photosync %.2f s (%.0f MiB/s), md5sum -P%d %.2f s, Digest::MD5 loop %.2f s; " \
+                "photosync on 1 thread %.2f s (per-core speed vs the loop: %.2fx)",
+                t[:photosync], m["bytes"] / MiB / t[:photosync], CORES, t[:md5sum], t[:digest_loop],
+                t[:photosync_1_thread], t[:digest_loop] / t[:photosync_1_thread])
     [
       row("first scan, #{m['bytes'] / MiB} MiB in #{m['files']} files, vs md5sum -P#{CORES}",
           t[:photosync], t[:md5sum], "photosync/md5sum", t[:photosync] / t[:md5sum], :<=, 1.15),
       row("first scan, same files, vs old Digest::MD5.file loop",
           t[:photosync], t[:digest_loop], "loop/photosync", t[:digest_loop] / t[:photosync], :>=, 1.8)
     ]
+  end
+
+  def first_scan_time(dir, files, threads: 0)
+    with_catalog { |c| timed { scan!(dir, c, expect_hashed: files, expect_media: files, threads: threads) } }
   end
 
   # 100k small files: first scan vs rescan of the unchanged tree (Ruby API and CLI)
@@ -115,23 +134,23 @@ module Bench
     section("rescan of #{n} small files")
     warm_cache(dir)
     find = "find #{dir.shellescape} -printf '%s %T@\\n' > /dev/null"
-    exe = File.join(ROOT, "exe", "photosync")
+    cli = [RbConfig.ruby, File.join(ROOT, "exe", "photosync"), "scan", dir, "--catalog"].shelljoin
     with_catalog do |catalog|
+      native = [] # the scan's own elapsed: without turning n results into Ruby objects
       t = rounds("small", {
                    first: lambda {
                      FileUtils.rm_f(Dir["#{catalog}*"])
                      timed { scan!(dir, catalog, expect_hashed: n, expect_media: n) }
                    },
-                   rescan_api: -> { timed { scan!(dir, catalog, expect_hashed: 0, expect_media: n) } },
-                   rescan_cli: lambda {
-                     timed { sh!("#{RbConfig.ruby.shellescape} #{exe.shellescape} scan #{dir.shellescape} --catalog #{catalog.shellescape} > /dev/null 2>&1") }
+                   rescan_api: lambda {
+                     timed { native << scan!(dir, catalog, expect_hashed: 0, expect_media: n).elapsed }
                    },
+                   rescan_cli: -> { timed { sh!("#{cli} #{catalog.shellescape} > /dev/null 2>&1") } },
                    find: -> { timed { sh!(find) } }
                  })
-      r = scan!(dir, catalog, expect_hashed: 0, expect_media: n)
-      warn format("  first %.2f s, rescan via API %.3f s (%.3f s inside the native scan, the rest is " \
-                  "building %d Photo objects), via CLI %.3f s, find %.3f s",
-                  t[:first], t[:rescan_api], r.elapsed, n, t[:rescan_cli], t[:find])
+      warn format("  first %.2f s, rescan via API %.3f s (%.3f s of it in the native scan, the rest is " \
+                  "handing over %d Photo objects), via CLI %.3f s, find %.3f s",
+                  t[:first], t[:rescan_api], median(native), n, t[:rescan_cli], t[:find])
       [
         row("rescan of #{n} unchanged small files (API), vs first scan",
             t[:rescan_api], t[:first], "first/rescan", t[:first] / t[:rescan_api], :>=, 20),
@@ -151,8 +170,8 @@ module Bench
     section("peak RSS scanning a 2 GiB file")
     bare = peak_rss_kb(%(require "photosync"))
     peak = with_catalog do |c|
-      peak_rss_kb(%(require "photosync"; r = Photosync.scan(ARGV[0], catalog: ARGV[1]); exit(r.hashed == 1 && r.errors.zero?)),
-                  dir, c)
+      scan = %(r = Photosync.scan(ARGV[0], catalog: ARGV[1]); exit(r.hashed == 1 && r.errors.zero?))
+      peak_rss_kb(%(require "photosync"; #{scan}), dir, c)
     end
     warn format("  scan %.1f MiB, bare require %.1f MiB (via %s)", peak / 1024.0, bare / 1024.0, @rss_via)
     [Row.new(measurement: "peak RSS, child ruby scanning a 2 GiB file, vs bare require",
@@ -187,8 +206,8 @@ module Bench
     fmt = "%-66s %11s %11s %8s  %-26s %s"
     lines = [format(fmt, "measurement", "photosync", "baseline", "ratio", "target", "result")]
     rows.each do |r|
-      lines << format(fmt, r.measurement, format("%.3f %s", r.photosync, r.unit), format("%.3f %s", r.baseline, r.unit),
-                      format("%.2f", r.ratio), r.target, r.pass ? "PASS" : "FAIL")
+      values = [r.photosync, r.baseline].map { |v| format("%.3f %s", v, r.unit) }
+      lines << format(fmt, r.measurement, *values, format("%.2f", r.ratio), r.target, r.pass ? "PASS" : "FAIL")
     end
     lines.join("\n")
   end
@@ -196,13 +215,18 @@ module Bench
   def run
     FileUtils.mkdir_p(WORK)
     heads = Corpus.heads(Corpus.fixtures_dir(ROOT))
+    load_before = load_average
     warn "photosync bench: #{CORES} cores, scale #{SCALE}, #{REPEAT} runs each (median), corpora in #{WORK}"
+    if load_before.first > 0.5
+      warn "  warning: load average #{load_before.first} before starting; other work skews the ratios"
+    end
     rows = first_scan(heads) + rescan(heads) + memory(heads)
     note = "The old script also read EXIF with the exifr gem (not installable here): that part of its time " \
            "is not measured, so the Digest::MD5 loop ratio understates photosync's lead."
     puts "\n#{table(rows)}\n\nnote: #{note}"
     results = {
       at: Time.now.utc.iso8601, ruby: RUBY_DESCRIPTION, cores: CORES, scale: SCALE, repeat: REPEAT,
+      load_average: { before: load_before, after: load_average },
       photosync: Photosync::VERSION, rows: rows.map(&:to_h),
       samples_seconds: @samples, note: note
     }

@@ -7,6 +7,7 @@ pub mod cancel;
 pub mod catalog;
 pub mod dates;
 pub mod exif;
+pub mod flickr;
 pub mod hash;
 pub mod kind;
 pub mod photo;
