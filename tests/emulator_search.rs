@@ -260,7 +260,7 @@ fn xml_search_answer_has_flickrs_shape() {
     assert!(
         reply
             .body
-            .contains(&format!("<photo farm=\"66\" id=\"{id}\"")),
+            .contains(&format!("<photo id=\"{id}\" owner=\"{}\"", emu.user_nsid())),
         "{}",
         reply.body
     );

@@ -70,6 +70,11 @@ pub fn sign(base: &str, consumer_secret: &str, token_secret: &str) -> Result<Str
     Ok(base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes()))
 }
 
+/// The PLAINTEXT signature: the encoded secrets joined by `&`.
+pub fn plaintext(consumer_secret: &str, token_secret: &str) -> String {
+    format!("{}&{}", encode(consumer_secret), encode(token_secret))
+}
+
 /// Compares two signatures without stopping at the first difference.
 pub fn same_signature(expected: &str, given: &str) -> bool {
     let (a, b) = (expected.as_bytes(), given.as_bytes());

@@ -9,9 +9,9 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
-use axum::extract::multipart::{Field, MultipartRejection};
-use axum::extract::{Multipart, State};
-use axum::http::{HeaderMap, Method, Uri};
+use axum::extract::multipart::Field;
+use axum::extract::{FromRequest, Multipart, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, Uri};
 use axum::response::Response;
 use axum::Extension;
 use md5::{Digest, Md5};
@@ -164,34 +164,58 @@ enum Kind {
 pub async fn handle_upload(
     state: State<Arc<Shared>>,
     kill: Extension<ConnectionKill>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    multipart: Result<Multipart, MultipartRejection>,
+    request: Request,
 ) -> Response {
-    handle(Kind::Upload, state, kill, method, uri, headers, multipart).await
+    handle(Kind::Upload, state, kill, request).await
 }
 
 pub async fn handle_replace(
     state: State<Arc<Shared>>,
     kill: Extension<ConnectionKill>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    multipart: Result<Multipart, MultipartRejection>,
+    request: Request,
 ) -> Response {
-    handle(Kind::Replace, state, kill, method, uri, headers, multipart).await
+    handle(Kind::Replace, state, kill, request).await
+}
+
+/// flickraw writes `multipart/form-data, boundary=FlickRaw<base64>` (a comma, and `+/=` in an
+/// unquoted boundary); Flickr takes it, so the header is rewritten with the boundary quoted.
+fn fix_content_type(headers: &mut HeaderMap) {
+    let fixed = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| v.to_ascii_lowercase().starts_with("multipart/form-data"))
+        .and_then(|v| v.split_once("boundary="))
+        .map(|(_, rest)| {
+            rest.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .trim_matches('"')
+                .to_string()
+        })
+        .filter(|b| !b.is_empty() && !b.contains('"'))
+        .and_then(|b| {
+            HeaderValue::from_str(&format!("multipart/form-data; boundary=\"{b}\"")).ok()
+        });
+    if let Some(value) = fixed {
+        headers.insert(header::CONTENT_TYPE, value);
+    }
 }
 
 async fn handle(
     kind: Kind,
     State(shared): State<Arc<Shared>>,
     Extension(kill): Extension<ConnectionKill>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    multipart: Result<Multipart, MultipartRejection>,
+    request: Request,
 ) -> Response {
+    let (mut parts, body) = request.into_parts();
+    fix_content_type(&mut parts.headers);
+    let (method, uri, headers) = (
+        parts.method.clone(),
+        parts.uri.clone(),
+        parts.headers.clone(),
+    );
+    let multipart = Multipart::from_request(Request::from_parts(parts, body), &()).await;
     let format = Format::Xml;
     shared.count(match kind {
         Kind::Upload => "upload",
@@ -202,7 +226,12 @@ async fn handle(
         .map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
         .unwrap_or_default();
     let photo = match multipart {
-        Err(_) => None,
+        Err(rejection) => {
+            return flickr_answer(
+                &format,
+                Err((3, format!("General upload failure: {rejection}"))),
+            )
+        }
         Ok(mut multipart) => match read_parts(&mut multipart, &shared, &mut params).await {
             Ok(photo) => photo,
             Err(e) => {
