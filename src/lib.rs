@@ -6,6 +6,7 @@
 pub mod cancel;
 pub mod catalog;
 pub mod dates;
+pub mod emulator;
 pub mod exif;
 pub mod flickr;
 pub mod hash;

@@ -1,0 +1,364 @@
+//! A local Flickr API server for tests, benchmarks and demos: OAuth 1.0a-verified REST (JSON
+//! and XML), upload and replace, async tickets, machine-tag search with Flickr's paging limits,
+//! photosets, originals to download, and seeded latency, faults and call budget. It runs on its
+//! own tokio runtime in a background thread, so plain (non-async) code and the Ruby binding can
+//! start it, inspect it and stop it.
+//!
+//! ```no_run
+//! use photosync::emulator::{Emulator, EmulatorConfig};
+//! let emu = Emulator::start(EmulatorConfig::default()).unwrap();
+//! println!("{}/services/rest/ key {}", emu.endpoint(), emu.api_key());
+//! emu.stop();
+//! ```
+
+mod answer;
+mod api_misc;
+mod api_photos;
+mod api_sets;
+mod clock;
+mod download;
+mod faults;
+mod filetype;
+mod methods;
+pub mod oauth;
+mod oauth_flow;
+mod rest;
+mod rng;
+mod search;
+mod server;
+mod store;
+mod tags;
+mod tokens;
+mod upload;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+pub use faults::FaultKind;
+pub use methods::METHODS;
+
+use server::{lock, Shared, User};
+use store::Store;
+use tokens::Tokens;
+
+#[derive(Debug, Clone)]
+pub struct EmulatorConfig {
+    /// 0 picks a free port.
+    pub port: u16,
+    pub latency: Duration,
+    /// Probability (0..=1) that a REST call, upload or replace meets a fault.
+    pub fault_rate: f64,
+    /// Everything random (credentials, ids, secrets, faults) follows from it.
+    pub seed: u64,
+    pub calls_per_hour: u32,
+    pub max_photo_bytes: u64,
+    pub max_video_bytes: u64,
+    /// Keep photos and originals here across restarts; `None` keeps them in a temporary folder
+    /// removed on stop.
+    pub data_dir: Option<PathBuf>,
+}
+
+impl Default for EmulatorConfig {
+    fn default() -> Self {
+        EmulatorConfig {
+            port: 0,
+            latency: Duration::ZERO,
+            fault_rate: 0.0,
+            seed: 1,
+            calls_per_hour: 3600,
+            max_photo_bytes: 200 * 1024 * 1024,
+            max_video_bytes: 1024 * 1024 * 1024,
+            data_dir: None,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum EmulatorError {
+    #[error("could not listen on 127.0.0.1:{port}: {source}")]
+    Bind { port: u16, source: std::io::Error },
+    #[error("could not create the folder {path} for the emulator's files: {source}")]
+    Folder {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Store(#[from] store::StoreError),
+    #[error(transparent)]
+    Fault(#[from] faults::FaultError),
+    #[error("could not start the emulator's runtime: {0}")]
+    Runtime(std::io::Error),
+}
+
+/// One stored photo as the emulator holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PhotoRecord {
+    pub id: String,
+    pub title: String,
+    pub description: String,
+    /// Flickr's clean forms, as `extras=tags` shows them (`checksummd5...`).
+    pub tags: Vec<String>,
+    /// Raw `namespace:predicate=value` machine tags.
+    pub machine_tags: Vec<String>,
+    /// MD5 (hex) of the stored original's bytes.
+    pub md5: String,
+    pub date_taken: String,
+    pub date_upload: i64,
+    pub is_public: bool,
+    pub is_friend: bool,
+    pub is_family: bool,
+    pub original_path: PathBuf,
+    pub original_size: u64,
+}
+
+pub struct Emulator {
+    shared: Arc<Shared>,
+    port: u16,
+    seed: u64,
+    shutdown: Option<tokio::sync::watch::Sender<bool>>,
+    thread: Option<JoinHandle<()>>,
+    /// A temporary originals folder to remove on stop.
+    temp_dir: Option<PathBuf>,
+}
+
+fn temp_folder() -> PathBuf {
+    static NEXT: Mutex<u32> = Mutex::new(0);
+    let n = {
+        let mut next = lock(&NEXT);
+        *next += 1;
+        *next
+    };
+    std::env::temp_dir().join(format!("photosync-emulator-{}-{n}", std::process::id()))
+}
+
+impl Emulator {
+    pub fn start(config: EmulatorConfig) -> Result<Emulator, EmulatorError> {
+        faults::check_rate(config.fault_rate)?;
+        let (originals, temp_dir) = match &config.data_dir {
+            Some(dir) => (dir.join("originals"), None),
+            None => {
+                let dir = temp_folder();
+                (dir.clone(), Some(dir))
+            }
+        };
+        std::fs::create_dir_all(&originals).map_err(|source| EmulatorError::Folder {
+            path: originals.clone(),
+            source,
+        })?;
+        let store = match &config.data_dir {
+            Some(dir) => Store::load(dir)?.unwrap_or_else(|| Store::new(config.seed)),
+            None => Store::new(config.seed),
+        };
+        let listener =
+            std::net::TcpListener::bind(("127.0.0.1", config.port)).map_err(|source| {
+                EmulatorError::Bind {
+                    port: config.port,
+                    source,
+                }
+            })?;
+        let bind_err = |source| EmulatorError::Bind {
+            port: config.port,
+            source,
+        };
+        let port = listener.local_addr().map_err(bind_err)?.port();
+        listener.set_nonblocking(true).map_err(bind_err)?;
+        let shared = Arc::new(Shared {
+            user: User {
+                nsid: "98765432@N07".to_string(),
+                username: "photosync".to_string(),
+                fullname: "Photosync Emulator".to_string(),
+            },
+            endpoint: format!("http://127.0.0.1:{port}"),
+            tokens: Mutex::new(Tokens::new(config.seed)),
+            store: Mutex::new(store),
+            faults: Mutex::new(faults::Faults::new(
+                config.seed,
+                config.latency,
+                config.fault_rate,
+            )),
+            budget: Mutex::new(faults::Budget::new(config.calls_per_hour)),
+            counts: Mutex::new(BTreeMap::new()),
+            originals,
+            data_dir: config.data_dir.clone(),
+            max_photo_bytes: config.max_photo_bytes,
+            max_video_bytes: config.max_video_bytes,
+        });
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("photosync-emulator")
+            .enable_all()
+            .build()
+            .map_err(EmulatorError::Runtime)?;
+        let (tx, rx) = tokio::sync::watch::channel(false);
+        let router = server::router(shared.clone());
+        let listener = {
+            let _guard = runtime.enter();
+            tokio::net::TcpListener::from_std(listener).map_err(bind_err)?
+        };
+        let persist = shared.clone();
+        let thread = std::thread::Builder::new()
+            .name("photosync-emulator".to_string())
+            .spawn(move || {
+                runtime.spawn(persistence(persist.clone(), rx.clone()));
+                runtime.block_on(server::serve(listener, router, rx));
+                runtime.shutdown_timeout(Duration::from_secs(1));
+                save(&persist);
+            })
+            .map_err(EmulatorError::Runtime)?;
+        Ok(Emulator {
+            shared,
+            port,
+            seed: config.seed,
+            shutdown: Some(tx),
+            thread: Some(thread),
+            temp_dir,
+        })
+    }
+
+    /// `http://127.0.0.1:PORT`; Flickr's paths (`/services/rest/`, ...) live under it.
+    pub fn endpoint(&self) -> String {
+        self.shared.endpoint.clone()
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn api_key(&self) -> String {
+        lock(&self.shared.tokens).api_key.clone()
+    }
+
+    pub fn shared_secret(&self) -> String {
+        lock(&self.shared.tokens).shared_secret.clone()
+    }
+
+    /// A pre-authorised access token with `delete` perms for the emulator's user.
+    pub fn access_token(&self) -> String {
+        lock(&self.shared.tokens).first_access().0
+    }
+
+    pub fn access_secret(&self) -> String {
+        lock(&self.shared.tokens).first_access().1
+    }
+
+    /// The NSID of the emulator's single user.
+    pub fn user_nsid(&self) -> String {
+        self.shared.user.nsid.clone()
+    }
+
+    pub fn set_latency(&self, latency: Duration) {
+        lock(&self.shared.faults).latency = latency;
+    }
+
+    /// Rates outside 0..=1 are clamped.
+    pub fn set_fault_rate(&self, rate: f64) {
+        let rate = if rate.is_nan() {
+            0.0
+        } else {
+            rate.clamp(0.0, 1.0)
+        };
+        lock(&self.shared.faults).rate = rate;
+    }
+
+    /// Which faults the rate draws from (all of them by default).
+    pub fn set_fault_kinds(&self, kinds: &[FaultKind]) {
+        lock(&self.shared.faults).kinds = kinds.to_vec();
+    }
+
+    pub fn photos(&self) -> Vec<PhotoRecord> {
+        let store = lock(&self.shared.store);
+        store
+            .photos
+            .values()
+            .map(|p| PhotoRecord {
+                id: p.id.to_string(),
+                title: p.title.clone(),
+                description: p.description.clone(),
+                tags: p.tags.iter().map(|t| t.clean.clone()).collect(),
+                machine_tags: p
+                    .tags
+                    .iter()
+                    .filter(|t| t.machine.is_some())
+                    .map(|t| t.raw.clone())
+                    .collect(),
+                md5: p.md5.clone(),
+                date_taken: p.date_taken.clone(),
+                date_upload: p.date_upload,
+                is_public: p.is_public,
+                is_friend: p.is_friend,
+                is_family: p.is_family,
+                original_path: self.shared.originals.join(&p.file),
+                original_size: p.size,
+            })
+            .collect()
+    }
+
+    /// Calls received per Flickr method name, plus `upload` and `replace`.
+    pub fn call_counts(&self) -> BTreeMap<String, u64> {
+        lock(&self.shared.counts).clone()
+    }
+
+    /// Empties the store (and its originals) and the counters; credentials stay.
+    pub fn reset(&self) {
+        let files: Vec<String> = {
+            let mut store = lock(&self.shared.store);
+            let files = store.photos.values().map(|p| p.file.clone()).collect();
+            *store = Store::new(self.seed);
+            store.dirty = true;
+            files
+        };
+        for file in files {
+            let _ = std::fs::remove_file(self.shared.originals.join(file));
+        }
+        lock(&self.shared.counts).clear();
+        lock(&self.shared.budget).clear();
+    }
+
+    /// Stops serving, saves the state (with a data folder) and waits for the thread.
+    pub fn stop(self) {
+        drop(self)
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(true);
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+        if let Some(dir) = self.temp_dir.take() {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}
+
+/// Saves the store when something changed, a few times a second, and once more at shutdown.
+async fn persistence(shared: Arc<Shared>, mut shutdown: tokio::sync::watch::Receiver<bool>) {
+    loop {
+        tokio::select! {
+            _ = shutdown.changed() => break,
+            _ = tokio::time::sleep(Duration::from_millis(200)) => save(&shared),
+        }
+    }
+}
+
+fn save(shared: &Shared) {
+    let Some(dir) = &shared.data_dir else { return };
+    let snapshot = {
+        let mut store = lock(&shared.store);
+        if !store.dirty {
+            return;
+        }
+        store.dirty = false;
+        store.clone()
+    };
+    if snapshot.save(dir).is_err() {
+        // Try again on the next tick.
+        lock(&shared.store).dirty = true;
+    }
+}
