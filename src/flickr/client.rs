@@ -5,7 +5,7 @@
 use super::endpoints::Endpoints;
 use super::error::FlickrError;
 use super::response::{self, UploadAnswer, MAX_ANSWER_BYTES};
-use oauth1_request as oauth;
+use super::sign::{self, Signing};
 use std::path::Path;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
@@ -117,27 +117,27 @@ impl Client {
         c.access_secret = Some(secret);
     }
 
-    /// The signed form body for `params` (OAuth parameters included).
+    /// The signed form body for `params`; `token` None signs with the stored access
+    /// token when there is one, `Some(None)` with no token at all.
     fn signed_form(
         &self,
         url: &str,
         params: &[(String, String)],
-        token: Option<(&str, &str)>,
+        token: Option<Option<(&str, &str)>>,
         callback: Option<&str>,
         verifier: Option<&str>,
     ) -> String {
         let c = self.credentials();
-        let mut builder = oauth::Builder::new(
-            oauth::Credentials::new(c.api_key.as_str(), c.shared_secret.as_str()),
-            oauth::HMAC_SHA1,
-        );
         let stored = c.access_token.as_deref().zip(c.access_secret.as_deref());
-        if let Some((t, s)) = token.or(stored) {
-            builder.token(oauth::Credentials::new(t, s));
-        }
-        builder.callback(callback).verifier(verifier);
-        let list = oauth::ParameterList::new(params.to_vec());
-        builder.to_form("POST", url, &list)
+        let signing = Signing {
+            http_method: "POST",
+            url,
+            token: token.unwrap_or(stored),
+            callback,
+            verifier,
+            nonce_timestamp: None,
+        };
+        sign::form((&c.api_key, &c.shared_secret), &signing, params)
     }
 
     /// Calls a REST method by name; `params` are the method's arguments.
@@ -193,10 +193,11 @@ impl Client {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "photo".into());
         let stream = tokio_util::io::ReaderStream::with_capacity(file, 256 * 1024);
-        let part = reqwest::multipart::Part::stream_with_length(reqwest::Body::wrap_stream(stream), len)
-            .file_name(name)
-            .mime_str("application/octet-stream")
-            .map_err(|e| transport(what, &e))?;
+        let part =
+            reqwest::multipart::Part::stream_with_length(reqwest::Body::wrap_stream(stream), len)
+                .file_name(name)
+                .mime_str("application/octet-stream")
+                .map_err(|e| transport(what, &e))?;
         form = form.part("photo", part);
         let resp = self
             .http
@@ -212,7 +213,7 @@ impl Client {
     /// Step 1 of the OAuth flow: a request token; `callback` is a URL or "oob".
     pub async fn request_token(&self, callback: &str) -> Result<(String, String), FlickrError> {
         let url = self.endpoints.request_token.clone();
-        let body = self.signed_form(&url, &[], Some(("", "")), Some(callback), None);
+        let body = self.signed_form(&url, &[], Some(None), Some(callback), None);
         let (status, bytes) = self.post_form("request_token", &url, body).await?;
         let pairs = oauth_answer("request_token", status, &bytes)?;
         Ok((
@@ -243,7 +244,7 @@ impl Client {
         verifier: &str,
     ) -> Result<AccessToken, FlickrError> {
         let url = self.endpoints.access_token.clone();
-        let body = self.signed_form(&url, &[], Some((token, secret)), None, Some(verifier));
+        let body = self.signed_form(&url, &[], Some(Some((token, secret))), None, Some(verifier));
         let (status, bytes) = self.post_form("access_token", &url, body).await?;
         let pairs = oauth_answer("access_token", status, &bytes)?;
         let get = |k: &str| field("access_token", &pairs, k);
@@ -276,7 +277,10 @@ impl Client {
     }
 }
 
-async fn read_limited(what: &str, mut resp: reqwest::Response) -> Result<(u16, Vec<u8>), FlickrError> {
+async fn read_limited(
+    what: &str,
+    mut resp: reqwest::Response,
+) -> Result<(u16, Vec<u8>), FlickrError> {
     let status = resp.status().as_u16();
     let mut body = Vec::new();
     while let Some(chunk) = resp.chunk().await.map_err(|e| transport(what, &e))? {
@@ -292,7 +296,11 @@ async fn read_limited(what: &str, mut resp: reqwest::Response) -> Result<(u16, V
 }
 
 /// OAuth endpoints answer form-encoded pairs, or an error text.
-fn oauth_answer(what: &str, status: u16, body: &[u8]) -> Result<Vec<(String, String)>, FlickrError> {
+fn oauth_answer(
+    what: &str,
+    status: u16,
+    body: &[u8],
+) -> Result<Vec<(String, String)>, FlickrError> {
     if !(200..300).contains(&status) {
         let text = String::from_utf8_lossy(body);
         let problem = url::form_urlencoded::parse(body)

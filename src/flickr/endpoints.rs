@@ -53,7 +53,10 @@ mod tests {
     fn one_base_serves_every_path() {
         let e = Endpoints::under("http://127.0.0.1:9/");
         assert_eq!(e.rest, "http://127.0.0.1:9/services/rest/");
-        assert_eq!(e.access_token, "http://127.0.0.1:9/services/oauth/access_token");
+        assert_eq!(
+            e.access_token,
+            "http://127.0.0.1:9/services/oauth/access_token"
+        );
         assert_eq!(Endpoints::from_option(Some("")), Endpoints::flickr());
     }
 }

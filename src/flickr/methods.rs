@@ -243,6 +243,9 @@ mod tests {
         ] {
             assert!(METHOD_NAMES.contains(&m), "{m}");
         }
-        assert!(METHOD_NAMES.windows(2).all(|w| w[0] < w[1]), "sorted, no duplicates");
+        assert!(
+            METHOD_NAMES.windows(2).all(|w| w[0] < w[1]),
+            "sorted, no duplicates"
+        );
     }
 }

@@ -7,6 +7,7 @@ mod endpoints;
 mod error;
 mod methods;
 mod response;
+mod sign;
 
 pub use client::{AccessToken, Client, Credentials, Perms};
 pub use endpoints::Endpoints;

@@ -57,7 +57,8 @@ pub fn rest(method: &str, status: u16, body: &[u8]) -> Result<serde_json::Value,
 
 /// Flickr sends codes as numbers, but some proxies and old endpoints as strings.
 fn json_int(v: &serde_json::Value) -> Option<i64> {
-    v.as_i64().or_else(|| v.as_str().and_then(|s| s.parse().ok()))
+    v.as_i64()
+        .or_else(|| v.as_str().and_then(|s| s.parse().ok()))
 }
 
 /// Reads an upload or replace answer.
@@ -84,7 +85,10 @@ pub fn upload(method: &str, status: u16, body: &[u8]) -> Result<UploadAnswer, Fl
             } else if let Some(id) = element(&text, "ticketid") {
                 Ok(UploadAnswer::TicketId(id))
             } else {
-                Err(malformed(format!("no photoid or ticketid: {}", excerpt(body))))
+                Err(malformed(format!(
+                    "no photoid or ticketid: {}",
+                    excerpt(body)
+                )))
             }
         }
         Some("fail") => Err(FlickrError::Api {
@@ -152,18 +156,30 @@ mod tests {
     fn rest_ok_and_fail() {
         let ok = rest("m", 200, br#"{"user":{"id":"1"},"stat":"ok"}"#).unwrap();
         assert_eq!(ok["user"]["id"], "1");
-        let err = rest("m", 200, br#"{"stat":"fail","code":98,"message":"Invalid auth token"}"#)
-            .unwrap_err();
+        let err = rest(
+            "m",
+            200,
+            br#"{"stat":"fail","code":98,"message":"Invalid auth token"}"#,
+        )
+        .unwrap_err();
         assert_eq!(err.code(), Some(98));
         assert!(!err.is_retryable());
-        let busy = rest("m", 200, br#"{"stat":"fail","code":"105","message":"busy"}"#).unwrap_err();
+        let busy = rest(
+            "m",
+            200,
+            br#"{"stat":"fail","code":"105","message":"busy"}"#,
+        )
+        .unwrap_err();
         assert!(busy.is_retryable());
     }
 
     #[test]
     fn rest_hostile_answers_are_clear_errors() {
         let html = rest("m", 502, b"<html><body>Bad Gateway</body></html>").unwrap_err();
-        assert!(matches!(html, FlickrError::Http { status: 502, .. }), "{html}");
+        assert!(
+            matches!(html, FlickrError::Http { status: 502, .. }),
+            "{html}"
+        );
         assert!(html.is_retryable());
         let cut = rest("m", 200, br#"{"photos":{"page":1,"#).unwrap_err();
         assert!(cut.to_string().contains("not JSON"), "{cut}");
@@ -183,7 +199,11 @@ mod tests {
             b"<?xml version=\"1.0\" encoding=\"utf-8\" ?>\n<rsp stat=\"ok\">\n<photoid>1234</photoid>\n</rsp>",
         );
         assert_eq!(id.unwrap(), UploadAnswer::PhotoId("1234".into()));
-        let ticket = upload("upload", 200, b"<rsp stat=\"ok\"><ticketid>77-1</ticketid></rsp>");
+        let ticket = upload(
+            "upload",
+            200,
+            b"<rsp stat=\"ok\"><ticketid>77-1</ticketid></rsp>",
+        );
         assert_eq!(ticket.unwrap(), UploadAnswer::TicketId("77-1".into()));
         let photo_with_attrs = upload(
             "replace",
@@ -199,7 +219,9 @@ mod tests {
         .unwrap_err();
         assert_eq!(fail.code(), Some(5));
         assert!(fail.to_string().contains("recognised & refused"));
-        assert!(upload("upload", 503, b"Service Unavailable").unwrap_err().is_retryable());
+        assert!(upload("upload", 503, b"Service Unavailable")
+            .unwrap_err()
+            .is_retryable());
         assert!(upload("upload", 200, b"<rsp stat=\"ok\"></rsp>").is_err());
     }
 
