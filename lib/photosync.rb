@@ -18,6 +18,7 @@ require_relative "photosync/time_parts"
 require_relative "photosync/photo"
 require_relative "photosync/exif"
 require_relative "photosync/scan"
+require_relative "photosync/emulator"
 
 # photosync: rsync for Flickr. See README.md for the API; the heavy work runs in the
 # native extension (lib/photosync/photosync.so, built from ext/ and src/).

@@ -23,6 +23,22 @@ pub enum FaultKind {
 }
 
 impl FaultKind {
+    /// The names the Ruby API and the CLI use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FaultKind::Http500 => "http500",
+            FaultKind::Http502 => "http502",
+            FaultKind::Http503 => "http503",
+            FaultKind::Flickr105 => "flickr105",
+            FaultKind::DropBeforeAnswer => "drop_before_answer",
+            FaultKind::DropAfterWork => "drop_after_work",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == name)
+    }
+
     pub const ALL: [FaultKind; 6] = [
         FaultKind::Http500,
         FaultKind::Http502,

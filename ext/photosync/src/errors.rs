@@ -52,3 +52,37 @@ pub fn exif(ruby: &Ruby, e: ExifError) -> Error {
 pub fn samples(ruby: &Ruby, e: SamplesError) -> Error {
     error(ruby, "Error", e.to_string())
 }
+
+/// Flickr's own failures become `Photosync::FailedResponse` (flickraw's shape: code,
+/// msg, method); the network's become `Photosync::NetworkError`.
+pub fn flickr(ruby: &Ruby, e: photosync::flickr::FlickrError) -> Error {
+    use photosync::flickr::FlickrError as F;
+    match e {
+        F::Api {
+            ref method,
+            code,
+            ref message,
+        } => failed_response(ruby, message, code, method).unwrap_or_else(|err| err),
+        F::File { .. } => error(ruby, "FileError", e.to_string()),
+        F::Cancelled => error(ruby, "Cancelled", e.to_string()),
+        F::Transport { .. } | F::Http { .. } | F::Malformed { .. } => {
+            error(ruby, "NetworkError", e.to_string())
+        }
+    }
+}
+
+fn failed_response(ruby: &Ruby, msg: &str, code: i64, method: &str) -> Result<Error, Error> {
+    let class = ruby
+        .class_object()
+        .const_get::<_, RModule>("Photosync")?
+        .const_get::<_, magnus::RClass>("FailedResponse")?;
+    let value = class.new_instance((msg, code, method))?;
+    let exc = magnus::Exception::from_value(value).ok_or_else(|| {
+        error(
+            ruby,
+            "Error",
+            format!("Flickr error {code} in {method}: {msg}"),
+        )
+    })?;
+    Ok(exc.into())
+}

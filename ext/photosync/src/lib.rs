@@ -4,10 +4,13 @@
 
 mod background;
 mod conv;
+mod emulator;
 mod errors;
 mod exif;
+mod flickr;
 mod gvl;
 mod photo;
+mod runtime;
 mod samples;
 mod scan;
 
@@ -20,5 +23,7 @@ fn init(ruby: &Ruby) -> Result<(), Error> {
     scan::init(ruby, m)?;
     exif::init(ruby, m)?;
     samples::init(ruby, m)?;
+    flickr::init(ruby, m)?;
+    emulator::init(ruby, m)?;
     Ok(())
 }

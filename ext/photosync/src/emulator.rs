@@ -1,0 +1,183 @@
+//! `Photosync::NativeEmulator`: the Flickr emulator from Ruby (lib/photosync/emulator.rb
+//! adds keyword arguments and photo objects). It runs on its own Rust threads, so
+//! nothing here holds the GVL for longer than a lookup.
+
+use crate::{conv, errors};
+use magnus::{function, method, prelude::*, Error, RArray, RHash, RModule, Ruby};
+use photosync::emulator::{Emulator, EmulatorConfig, FaultKind};
+use std::cell::RefCell;
+use std::path::PathBuf;
+use std::time::Duration;
+
+#[magnus::wrap(class = "Photosync::NativeEmulator", free_immediately, size)]
+struct NativeEmulator(RefCell<Option<Emulator>>);
+
+fn seconds(ruby: &Ruby, s: f64) -> Result<Duration, Error> {
+    Duration::try_from_secs_f64(s).map_err(|_| {
+        errors::error(
+            ruby,
+            "Error",
+            format!("latency must be 0 or more seconds, not {s}"),
+        )
+    })
+}
+
+impl NativeEmulator {
+    #[allow(clippy::too_many_arguments)]
+    fn start(
+        ruby: &Ruby,
+        port: u16,
+        latency: f64,
+        fault_rate: f64,
+        seed: u64,
+        calls_per_hour: u32,
+        data_dir: Option<String>,
+    ) -> Result<Self, Error> {
+        let config = EmulatorConfig {
+            port,
+            latency: seconds(ruby, latency)?,
+            fault_rate,
+            seed,
+            calls_per_hour,
+            data_dir: data_dir.map(PathBuf::from),
+            ..EmulatorConfig::default()
+        };
+        Emulator::start(config)
+            .map(|e| NativeEmulator(RefCell::new(Some(e))))
+            .map_err(|e| errors::error(ruby, "Error", e.to_string()))
+    }
+
+    fn with<T>(ruby: &Ruby, rb_self: &Self, f: impl FnOnce(&Emulator) -> T) -> Result<T, Error> {
+        match rb_self.0.borrow().as_ref() {
+            Some(e) => Ok(f(e)),
+            None => Err(errors::error(
+                ruby,
+                "Error",
+                "the emulator is stopped".into(),
+            )),
+        }
+    }
+
+    fn endpoint(ruby: &Ruby, rb_self: &Self) -> Result<String, Error> {
+        Self::with(ruby, rb_self, |e| e.endpoint())
+    }
+    fn api_key(ruby: &Ruby, rb_self: &Self) -> Result<String, Error> {
+        Self::with(ruby, rb_self, |e| e.api_key())
+    }
+    fn shared_secret(ruby: &Ruby, rb_self: &Self) -> Result<String, Error> {
+        Self::with(ruby, rb_self, |e| e.shared_secret())
+    }
+    fn access_token(ruby: &Ruby, rb_self: &Self) -> Result<String, Error> {
+        Self::with(ruby, rb_self, |e| e.access_token())
+    }
+    fn access_secret(ruby: &Ruby, rb_self: &Self) -> Result<String, Error> {
+        Self::with(ruby, rb_self, |e| e.access_secret())
+    }
+    fn user_nsid(ruby: &Ruby, rb_self: &Self) -> Result<String, Error> {
+        Self::with(ruby, rb_self, |e| e.user_nsid())
+    }
+
+    fn set_latency(ruby: &Ruby, rb_self: &Self, s: f64) -> Result<(), Error> {
+        let d = seconds(ruby, s)?;
+        Self::with(ruby, rb_self, |e| e.set_latency(d))
+    }
+
+    fn set_fault_rate(ruby: &Ruby, rb_self: &Self, rate: f64) -> Result<(), Error> {
+        if !(0.0..=1.0).contains(&rate) {
+            return Err(errors::error(
+                ruby,
+                "Error",
+                format!("fault_rate must be between 0 and 1, not {rate}"),
+            ));
+        }
+        Self::with(ruby, rb_self, |e| e.set_fault_rate(rate))
+    }
+
+    fn set_fault_kinds(ruby: &Ruby, rb_self: &Self, names: Vec<String>) -> Result<(), Error> {
+        let mut kinds = Vec::with_capacity(names.len());
+        for n in &names {
+            let kind = FaultKind::parse(n).ok_or_else(|| {
+                let known: Vec<&str> = FaultKind::ALL.iter().map(|k| k.as_str()).collect();
+                errors::error(
+                    ruby,
+                    "Error",
+                    format!("unknown fault {n:?}; known: {}", known.join(", ")),
+                )
+            })?;
+            kinds.push(kind);
+        }
+        Self::with(ruby, rb_self, |e| e.set_fault_kinds(&kinds))
+    }
+
+    fn photos(ruby: &Ruby, rb_self: &Self) -> Result<RArray, Error> {
+        let photos = Self::with(ruby, rb_self, |e| e.photos())?;
+        let out = ruby.ary_new_capa(photos.len());
+        for p in photos {
+            let h = ruby.hash_new();
+            h.aset(ruby.to_symbol("id"), p.id)?;
+            h.aset(ruby.to_symbol("title"), p.title)?;
+            h.aset(ruby.to_symbol("description"), p.description)?;
+            h.aset(ruby.to_symbol("tags"), ruby.ary_from_vec(p.tags))?;
+            h.aset(
+                ruby.to_symbol("machine_tags"),
+                ruby.ary_from_vec(p.machine_tags),
+            )?;
+            h.aset(ruby.to_symbol("md5"), p.md5)?;
+            h.aset(ruby.to_symbol("date_taken"), p.date_taken)?;
+            h.aset(ruby.to_symbol("date_upload"), p.date_upload)?;
+            h.aset(ruby.to_symbol("is_public"), p.is_public)?;
+            h.aset(ruby.to_symbol("is_friend"), p.is_friend)?;
+            h.aset(ruby.to_symbol("is_family"), p.is_family)?;
+            h.aset(
+                ruby.to_symbol("original_path"),
+                conv::path_to(ruby, &p.original_path),
+            )?;
+            h.aset(ruby.to_symbol("original_size"), p.original_size)?;
+            out.push(h)?;
+        }
+        Ok(out)
+    }
+
+    fn call_counts(ruby: &Ruby, rb_self: &Self) -> Result<RHash, Error> {
+        let counts = Self::with(ruby, rb_self, |e| e.call_counts())?;
+        let h = ruby.hash_new();
+        for (k, v) in counts {
+            h.aset(k, v)?;
+        }
+        Ok(h)
+    }
+
+    fn reset(ruby: &Ruby, rb_self: &Self) -> Result<(), Error> {
+        Self::with(ruby, rb_self, |e| e.reset())
+    }
+
+    fn stop(&self) {
+        if let Some(e) = self.0.borrow_mut().take() {
+            e.stop();
+        }
+    }
+
+    fn is_running(&self) -> bool {
+        self.0.borrow().is_some()
+    }
+}
+
+pub fn init(ruby: &Ruby, m: RModule) -> Result<(), Error> {
+    let c = m.define_class("NativeEmulator", ruby.class_object())?;
+    c.define_singleton_method("start", function!(NativeEmulator::start, 6))?;
+    c.define_method("endpoint", method!(NativeEmulator::endpoint, 0))?;
+    c.define_method("api_key", method!(NativeEmulator::api_key, 0))?;
+    c.define_method("shared_secret", method!(NativeEmulator::shared_secret, 0))?;
+    c.define_method("access_token", method!(NativeEmulator::access_token, 0))?;
+    c.define_method("access_secret", method!(NativeEmulator::access_secret, 0))?;
+    c.define_method("user_nsid", method!(NativeEmulator::user_nsid, 0))?;
+    c.define_method("latency=", method!(NativeEmulator::set_latency, 1))?;
+    c.define_method("fault_rate=", method!(NativeEmulator::set_fault_rate, 1))?;
+    c.define_method("fault_kinds=", method!(NativeEmulator::set_fault_kinds, 1))?;
+    c.define_method("_photos", method!(NativeEmulator::photos, 0))?;
+    c.define_method("call_counts", method!(NativeEmulator::call_counts, 0))?;
+    c.define_method("reset", method!(NativeEmulator::reset, 0))?;
+    c.define_method("stop", method!(NativeEmulator::stop, 0))?;
+    c.define_method("running?", method!(NativeEmulator::is_running, 0))?;
+    Ok(())
+}
