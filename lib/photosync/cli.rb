@@ -4,6 +4,7 @@ require "optparse"
 require "json"
 require "photosync"
 require "photosync/progress_bar"
+require "photosync/credentials"
 
 module Photosync
   # The `photosync` command. Each subcommand is a method; errors become one line on
@@ -16,10 +17,16 @@ module Photosync
         scan [DIR]       scan a photo library (MD5 + EXIF, cached in the catalog);
                          without DIR, scans a generated sample library
         samples DIR      write a small generated sample library into DIR
+        emulator         run the built-in Flickr emulator until stopped
+        login            authorize photosync on Flickr (OAuth) and store the tokens
+        whoami           show which Flickr account the stored credentials reach
         version          print the version
 
       Run `photosync COMMAND --help` for a command's options.
     TEXT
+
+    # Flickr's codes for a bad key, signature, token or permission.
+    AUTH_CODES = [96, 97, 98, 99, 100].freeze
 
     def initialize(out = $stdout, err = $stderr)
       @out = out
@@ -32,12 +39,18 @@ module Photosync
       case command
       when "scan" then scan(argv)
       when "samples" then samples(argv)
+      when "emulator" then emulator(argv)
+      when "login" then login(argv)
+      when "whoami" then whoami(argv)
       when "version", "--version" then @out.puts("photosync #{VERSION}") || 0
       when nil, "help", "-h", "--help" then @out.print(USAGE) || 0
       else fail_with("unknown command #{command.inspect}\n#{USAGE}", 64)
       end
     rescue OptionParser::ParseError => e
       fail_with(e.message, 64)
+    rescue Photosync::FailedResponse => e
+      hint = AUTH_CODES.include?(e.code) ? "; check FLICKRAW_* or run `photosync login`" : ""
+      fail_with("Flickr refused #{e.method}: error #{e.code}, #{e.msg}#{hint}", 1)
     rescue Photosync::Error, SystemCallError => e
       fail_with(e.message, 1)
     rescue Interrupt
@@ -110,6 +123,68 @@ module Photosync
       dir = argv.shift or return fail_with(parser.banner, 64)
       n = Photosync.samples(dir, seed: seed)
       @out.puts("wrote #{n} files to #{dir}")
+      0
+    end
+
+    def emulator(argv)
+      opts = { port: 0, latency: 0.0, fault_rate: 0.0, data: nil, seed: 1 }
+      parser = OptionParser.new do |o|
+        o.banner = "usage: photosync emulator [--port N] [--latency S] [--fault-rate R] [--data DIR] [--seed N]"
+        o.on("--port N", Integer, "port on 127.0.0.1 (default: a free one)") { |v| opts[:port] = v }
+        o.on("--latency S", Float, "seconds added to every request") { |v| opts[:latency] = v }
+        o.on("--fault-rate R", Float, "share of requests that fail (0..1)") { |v| opts[:fault_rate] = v }
+        o.on("--data DIR", "keep photos here across restarts") { |v| opts[:data] = v }
+        o.on("--seed N", Integer, "credentials, ids and faults follow from it") { |v| opts[:seed] = v }
+      end
+      return help(parser) if argv.include?("-h") || argv.include?("--help")
+
+      parser.parse!(argv)
+      emu = Emulator.start(**opts)
+      { endpoint: emu.endpoint, api_key: emu.api_key, shared_secret: emu.shared_secret,
+        access_token: emu.access_token, access_secret: emu.access_secret }.each { |k, v| @out.puts("#{k}: #{v}") }
+      @out.flush
+      wait_for_signal
+      emu.stop
+      0
+    end
+
+    def wait_for_signal
+      stop = false
+      %w[INT TERM].each { |sig| trap(sig) { stop = true } }
+      sleep(0.2) until stop
+    end
+
+    def login(argv)
+      perms = "write"
+      parser = OptionParser.new do |o|
+        o.banner = "usage: photosync login [--perms read|write|delete]\n" \
+                   "needs FLICKRAW_API_KEY and FLICKRAW_SHARED_SECRET (your app's key from Flickr)"
+        o.on("--perms P", %w[read write delete], "what photosync may do (default write)") { |v| perms = v }
+      end
+      return help(parser) if argv.include?("-h") || argv.include?("--help")
+
+      parser.parse!(argv)
+      creds = Credentials.current
+      flickr = Flickr.new(**creds.slice(:api_key, :shared_secret, :endpoint))
+      request = flickr.get_request_token(oauth_callback: "oob")
+      @out.puts("Open this page, allow photosync, and paste the code Flickr shows:")
+      @out.puts("  #{flickr.get_authorize_url(request['oauth_token'], perms: perms)}")
+      @out.print("code: ")
+      @out.flush
+      verifier = $stdin.gets.to_s.strip
+      return fail_with("no code given; nothing stored", 1) if verifier.empty?
+
+      access = flickr.get_access_token(request["oauth_token"], request["oauth_token_secret"], verifier)
+      path = Credentials.save(creds.merge(access_token: access["oauth_token"], access_secret: access["oauth_token_secret"]))
+      @out.puts("logged in as #{access['username']} (#{access['user_nsid']}); tokens stored in #{path} (mode 0600)")
+      0
+    end
+
+    def whoami(_argv)
+      creds = Credentials.current
+      login = Flickr.new(**creds).test.login
+      @out.puts("#{login.username} (#{login.id}) via #{creds[:endpoint] || 'flickr.com'}, " \
+                "api key #{Credentials.mask(creds[:api_key])}, token #{Credentials.mask(creds[:access_token])}")
       0
     end
 
