@@ -46,16 +46,30 @@ module Photosync
 
       def self.parse_json(body, method)
         body = body.to_s
+        body = body.dup.force_encoding(Encoding::UTF_8) unless body.encoding == Encoding::UTF_8
+        raise InvalidResponse, "#{method || 'Flickr'}: the answer is not UTF-8: #{excerpt(body)}" unless body.valid_encoding?
+
         json = body.strip.empty? ? {} : JSON.parse(body)
         return json if json.is_a?(Hash)
 
-        raise InvalidResponse, "#{method || 'Flickr'}: the answer is a JSON #{json.class.name.downcase}, " \
-                               "not an object: #{excerpt(body)}"
-      rescue JSON::ParserError, EncodingError => e
-        raise InvalidResponse, "#{method || 'Flickr'}: the answer is not JSON (#{e.message.lines.first&.strip}): " \
+        raise InvalidResponse, "#{method || 'Flickr'}: the answer is a JSON #{json_type(json)}, not an object: " \
                                "#{excerpt(body)}"
+      rescue JSON::ParserError => e
+        reason = e.message.lines.first.to_s.scrub[/\A[^']{0,80}/].strip.sub(/\A\d+: /, "").delete_suffix(" at")
+        raise InvalidResponse, "#{method || 'Flickr'}: the answer is not JSON (#{reason}): #{excerpt(body)}"
       end
       private_class_method :parse_json
+
+      def self.json_type(value)
+        case value
+        when Array then "array"
+        when String then "string"
+        when Numeric then "number"
+        when nil then "null"
+        else "boolean"
+        end
+      end
+      private_class_method :json_type
 
       def self.excerpt(body)
         text = body.byteslice(0, 120).dup.force_encoding(Encoding::UTF_8).scrub
