@@ -5,14 +5,12 @@
 use crate::dates::{DateSource, TakenAt};
 use crate::kind::MediaKind;
 use crate::photo::Photo;
-use chrono::NaiveDateTime;
 use rusqlite::{params, Connection, OptionalExtension};
 use std::collections::HashMap;
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::path::{Path, PathBuf};
 
 const SCHEMA_VERSION: i64 = 1;
-const DATE_FORMAT: &str = "%Y-%m-%d %H:%M:%S%.f";
 
 #[derive(Debug, thiserror::Error)]
 pub enum CatalogError {
@@ -84,7 +82,8 @@ impl Catalog {
                  CREATE TABLE IF NOT EXISTS files (
                    path BLOB PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
                    inode INTEGER NOT NULL, kind TEXT NOT NULL, md5 TEXT NOT NULL,
-                   taken_local TEXT NOT NULL, taken_offset INTEGER, taken_source TEXT NOT NULL,
+                   taken_secs INTEGER NOT NULL, taken_nanos INTEGER NOT NULL,
+                   taken_offset INTEGER, taken_source TEXT NOT NULL,
                    make TEXT, model TEXT, width INTEGER, height INTEGER, orientation INTEGER,
                    error TEXT);
                  CREATE INDEX IF NOT EXISTS files_md5 ON files (md5);",
@@ -130,12 +129,17 @@ impl Catalog {
         let (lo, hi) = prefix_range(root);
         self.sql(|c| {
             let mut stmt = c.prepare(
-                "SELECT path, size, mtime_ns, inode, kind, md5, taken_local, taken_offset,
-                        taken_source, make, model, width, height, orientation, error
+                "SELECT path, size, mtime_ns, inode, kind, md5, taken_secs, taken_nanos,
+                        taken_offset, taken_source, make, model, width, height, orientation, error
                  FROM files WHERE path >= ?1 AND path < ?2",
             )?;
+            let count: i64 = c.query_row(
+                "SELECT count(*) FROM files WHERE path >= ?1 AND path < ?2",
+                params![lo, hi],
+                |r| r.get(0),
+            )?;
             let rows = stmt.query_map(params![lo, hi], row_to_photo)?;
-            let mut map = HashMap::new();
+            let mut map = HashMap::with_capacity(count.max(0) as usize);
             for photo in rows.flatten().flatten() {
                 map.insert(photo.path.clone(), photo);
             }
@@ -156,9 +160,9 @@ impl Catalog {
             let mut stmt = tx
                 .prepare_cached(
                     "INSERT OR REPLACE INTO files (path, size, mtime_ns, inode, kind, md5,
-                       taken_local, taken_offset, taken_source, make, model, width, height,
-                       orientation, error)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                       taken_secs, taken_nanos, taken_offset, taken_source, make, model, width,
+                       height, orientation, error)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
                 )
                 .map_err(wrap)?;
             for p in photos {
@@ -170,7 +174,8 @@ impl Catalog {
                     p.inode as i64,
                     p.kind.as_str(),
                     md5,
-                    p.taken.local.format(DATE_FORMAT).to_string(),
+                    p.taken.local.and_utc().timestamp(),
+                    p.taken.local.and_utc().timestamp_subsec_nanos(),
                     p.taken.offset_seconds,
                     p.taken.source.as_str(),
                     p.make,
@@ -230,13 +235,11 @@ fn prefix_range(root: &Path) -> (Vec<u8>, Vec<u8>) {
 fn row_to_photo(r: &rusqlite::Row) -> rusqlite::Result<Option<Photo>> {
     let path: Vec<u8> = r.get(0)?;
     let kind: String = r.get(4)?;
-    let taken_local: String = r.get(6)?;
-    let source: String = r.get(8)?;
-    let (Some(kind), Ok(local), Some(source)) = (
-        MediaKind::parse(&kind),
-        NaiveDateTime::parse_from_str(&taken_local, DATE_FORMAT),
-        DateSource::parse(&source),
-    ) else {
+    let source: String = r.get(9)?;
+    let local = chrono::DateTime::from_timestamp(r.get(6)?, r.get(7)?).map(|d| d.naive_utc());
+    let (Some(kind), Some(local), Some(source)) =
+        (MediaKind::parse(&kind), local, DateSource::parse(&source))
+    else {
         return Ok(None);
     };
     Ok(Some(Photo {
@@ -248,14 +251,14 @@ fn row_to_photo(r: &rusqlite::Row) -> rusqlite::Result<Option<Photo>> {
         md5: Some(r.get(5)?),
         taken: TakenAt {
             local,
-            offset_seconds: r.get(7)?,
+            offset_seconds: r.get(8)?,
             source,
         },
-        make: r.get(9)?,
-        model: r.get(10)?,
-        width: r.get(11)?,
-        height: r.get(12)?,
-        orientation: r.get(13)?,
-        error: r.get(14)?,
+        make: r.get(10)?,
+        model: r.get(11)?,
+        width: r.get(12)?,
+        height: r.get(13)?,
+        orientation: r.get(14)?,
+        error: r.get(15)?,
     }))
 }

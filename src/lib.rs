@@ -14,3 +14,4 @@ pub mod kind;
 pub mod photo;
 pub mod samples;
 pub mod scan;
+pub mod walk;

@@ -8,10 +8,11 @@ use crate::catalog::{Catalog, CatalogError};
 use crate::dates;
 use crate::exif::{self, Metadata};
 use crate::hash::{self, HashError};
-use crate::kind::{self, MediaKind};
+use crate::kind::MediaKind;
 use crate::photo::Photo;
+use crate::walk::{self, Found};
 use rayon::prelude::*;
-use std::os::unix::fs::MetadataExt;
+use std::os::unix::ffi::OsStrExt;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -81,14 +82,6 @@ pub struct ScanReport {
     pub stats: ScanStats,
 }
 
-struct Candidate {
-    path: PathBuf,
-    kind: MediaKind,
-    size: u64,
-    mtime_ns: i64,
-    inode: u64,
-}
-
 /// Scans `root`, using and updating `catalog`. `progress` is called on this thread.
 pub fn scan(
     root: &Path,
@@ -107,18 +100,31 @@ pub fn scan(
     }
     let pool = thread_pool(opts.threads)?;
     let mut stats = ScanStats::default();
-    let found = walk(&root, cancel, &mut stats);
-    let candidates: Vec<Candidate> = pool.install(|| {
-        found
-            .into_par_iter()
-            .filter_map(|(path, kind)| stat(path, kind))
-            .collect()
+    // The listing and the catalog's rows are independent: read both at once.
+    let (listing, known) = std::thread::scope(|s| {
+        // A &mut moves to the reader thread: Connection is Send, not Sync.
+        let reader: &mut Catalog = &mut *catalog;
+        let root = &root;
+        let known = s.spawn(move || reader.files_under(root));
+        let listing = pool.install(|| walk::list(root, cancel));
+        (listing, known.join())
     });
+    let mut known = match known {
+        Ok(k) => k?,
+        Err(_) => {
+            return Err(ScanError::Threads {
+                threads: 1,
+                message: "the catalog reader panicked".into(),
+            })
+        }
+    };
+    stats.skipped = listing.skipped;
+    stats.notes = listing.notes;
+    let candidates = listing.files;
     if cancel.is_cancelled() {
         return Err(ScanError::Cancelled { recorded: 0 });
     }
 
-    let mut known = catalog.files_under(&root)?;
     let mut photos = Vec::with_capacity(candidates.len());
     let mut to_read = Vec::new();
     let mut totals = Progress::default();
@@ -197,7 +203,13 @@ pub fn scan(
     stats.hashed = photos.len() as u64 - stats.cached;
     stats.bytes_read = bytes_read.load(Ordering::Relaxed);
     stats.errors = photos.iter().filter(|p| p.error.is_some()).count() as u64;
-    photos.sort_unstable_by(|a, b| a.path.cmp(&b.path));
+    // Byte order: cheaper than Path's component order, and stable across runs.
+    photos.sort_unstable_by(|a, b| {
+        a.path
+            .as_os_str()
+            .as_bytes()
+            .cmp(b.path.as_os_str().as_bytes())
+    });
     stats.elapsed = started.elapsed();
     Ok(ScanReport { photos, stats })
 }
@@ -213,65 +225,20 @@ fn thread_pool(threads: usize) -> Result<rayon::ThreadPool, ScanError> {
         })
 }
 
-/// Lists media files below `root`. Hidden entries and OS litter are pruned; symlinks
-/// are followed, and walkdir reports a loop instead of following it again.
-fn walk(root: &Path, cancel: &Cancel, stats: &mut ScanStats) -> Vec<(PathBuf, MediaKind)> {
-    let mut found = Vec::new();
-    let walker = walkdir::WalkDir::new(root)
-        .follow_links(true)
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !kind::is_ignored(e.file_name()));
-    for (i, entry) in walker.enumerate() {
-        if i % 1024 == 0 && cancel.is_cancelled() {
-            break;
-        }
-        match entry {
-            Err(e) => stats.notes.push(walk_note(&e)),
-            Ok(e) if e.file_type().is_file() => match MediaKind::from_name(e.file_name()) {
-                Some(kind) => found.push((e.into_path(), kind)),
-                None => stats.skipped += 1,
-            },
-            Ok(_) => {}
-        }
-    }
-    found
-}
-
-fn walk_note(e: &walkdir::Error) -> String {
-    let path = e
-        .path()
-        .map(|p| p.display().to_string())
-        .unwrap_or_default();
-    match e.loop_ancestor() {
-        Some(a) => format!("{path}: symlink loop back to {}, not followed", a.display()),
-        None => format!(
-            "{path}: {}",
-            e.io_error().map_or(e.to_string(), |io| io.to_string())
-        ),
-    }
-}
-
-fn stat(path: PathBuf, kind: MediaKind) -> Option<Candidate> {
-    // A file that vanished between listing and stat is simply not there any more.
-    let meta = std::fs::metadata(&path).ok()?;
-    Some(Candidate {
-        size: meta.len(),
-        mtime_ns: hash::mtime_ns(&meta),
-        inode: meta.ino(),
-        path,
-        kind,
-    })
-}
-
 /// Reads one file. None only when cancelled mid-read (nothing half-done is kept).
-fn read_one(c: &Candidate, cancel: &Cancel, bytes_read: &AtomicU64) -> Option<Photo> {
+fn read_one(c: &Found, cancel: &Cancel, bytes_read: &AtomicU64) -> Option<Photo> {
     if cancel.is_cancelled() {
         return None;
     }
     let result = catch_unwind(AssertUnwindSafe(|| {
-        hash::digest_file(&c.path, exif::HEAD_LEN, cancel, &mut |n| {
-            bytes_read.fetch_add(n, Ordering::Relaxed);
-        })
+        hash::digest_file(
+            &c.path,
+            exif::HEAD_LEN.min(c.size as usize + 1),
+            cancel,
+            &mut |n| {
+                bytes_read.fetch_add(n, Ordering::Relaxed);
+            },
+        )
     }));
     let (md5, meta, error) = match result {
         Err(_) => (
