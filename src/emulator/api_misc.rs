@@ -3,7 +3,7 @@
 
 use serde_json::{json, Value};
 
-use super::methods::{self, METHODS};
+use super::methods;
 use super::rest::{ApiError, Call};
 use super::server::lock;
 use super::tokens::{Caller, Perms};
@@ -24,9 +24,8 @@ pub fn login(call: &Call) -> Result<Value, ApiError> {
 }
 
 pub fn get_methods() -> Result<Value, ApiError> {
-    let list: Vec<Value> = METHODS
-        .iter()
-        .map(|(name, _)| json!({ "_content": name }))
+    let list: Vec<Value> = crate::flickr::method_names()
+        .map(|name| json!({ "_content": name }))
         .collect();
     Ok(json!({"methods": {"method": list}}))
 }

@@ -38,7 +38,6 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 pub use faults::FaultKind;
-pub use methods::METHODS;
 
 use server::{lock, Shared, User};
 use store::Store;

@@ -12,5 +12,5 @@ mod sign;
 pub use client::{AccessToken, Client, Credentials, Perms};
 pub use endpoints::Endpoints;
 pub use error::FlickrError;
-pub use methods::METHOD_NAMES;
+pub use methods::{method_names, required_perms, METHODS};
 pub use response::UploadAnswer;

@@ -4,7 +4,7 @@
 
 use crate::{conv, errors, runtime};
 use magnus::{function, method, prelude::*, Error, RArray, RHash, RModule, RString, Ruby};
-use photosync::flickr::{Client, Credentials, Endpoints, Perms, METHOD_NAMES};
+use photosync::flickr::{method_names, Client, Credentials, Endpoints, Perms};
 
 #[magnus::wrap(class = "Photosync::NativeFlickr", free_immediately, size)]
 struct NativeFlickr(Client);
@@ -120,7 +120,7 @@ impl NativeFlickr {
     }
 
     fn method_names(ruby: &Ruby) -> RArray {
-        ruby.ary_from_iter(METHOD_NAMES.iter().copied())
+        ruby.ary_from_iter(method_names())
     }
 }
 
