@@ -1,6 +1,7 @@
 //! The catalog: one SQLite file that remembers every media file seen (path, size,
 //! mtime, inode, MD5, metadata), so that a file whose size and mtime did not change is
-//! never read again. Later modules add remote copies and the upload journal here.
+//! never read again. For sync it also keeps every known remote copy (backend, remote
+//! id, MD5), how far each backend's index was read, and the journal of started uploads.
 
 use crate::dates::{DateSource, TakenAt};
 use crate::kind::MediaKind;
@@ -89,6 +90,7 @@ impl Catalog {
                  CREATE INDEX IF NOT EXISTS files_md5 ON files (md5);",
             )
         })?;
+        cat.sql(|c| c.execute_batch(SYNC_TABLES))?;
         let found: Option<i64> = cat.sql(|c| {
             c.query_row("SELECT value FROM meta WHERE key = 'schema'", [], |r| {
                 r.get(0)
@@ -261,4 +263,249 @@ fn row_to_photo(r: &rusqlite::Row) -> rusqlite::Result<Option<Photo>> {
         orientation: r.get(14)?,
         error: r.get(15)?,
     }))
+}
+
+/// Tables of the sync engine. Added with `IF NOT EXISTS`: an older catalog gains them
+/// on open, and an older photosync simply ignores them.
+const SYNC_TABLES: &str = "
+    CREATE TABLE IF NOT EXISTS remote_copies (
+      backend TEXT NOT NULL, remote_id TEXT NOT NULL, md5 TEXT NOT NULL,
+      uploaded_at INTEGER NOT NULL, PRIMARY KEY (backend, remote_id)) WITHOUT ROWID;
+    CREATE INDEX IF NOT EXISTS remote_copies_md5 ON remote_copies (backend, md5);
+    CREATE TABLE IF NOT EXISTS remote_index (
+      backend TEXT PRIMARY KEY, newest_upload INTEGER NOT NULL,
+      refreshed_at INTEGER NOT NULL) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS upload_journal (
+      backend TEXT NOT NULL, md5 TEXT NOT NULL, path BLOB NOT NULL,
+      started_at INTEGER NOT NULL, finished_at INTEGER, remote_id TEXT,
+      PRIMARY KEY (backend, md5)) WITHOUT ROWID;";
+
+/// One photo on a backend, as its index or an upload told us.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemoteCopy {
+    pub remote_id: String,
+    pub md5: String,
+    /// Unix seconds: the backend's upload date when known, else when we uploaded it.
+    pub uploaded_at: i64,
+}
+
+/// An upload that was started and never recorded as finished: it may or may not have
+/// reached the backend.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnfinishedUpload {
+    pub md5: String,
+    pub path: PathBuf,
+    pub started_at: i64,
+}
+
+/// Remote copies, the index state and the upload journal. Every write is its own
+/// committed transaction, so a process killed at any moment leaves a consistent record.
+impl Catalog {
+    /// Every known remote copy on `backend`: MD5 -> remote ids.
+    pub fn remote_index(
+        &self,
+        backend: &str,
+    ) -> Result<HashMap<String, Vec<String>>, CatalogError> {
+        self.sql(|c| {
+            let mut stmt =
+                c.prepare("SELECT md5, remote_id FROM remote_copies WHERE backend = ?1")?;
+            let rows = stmt.query_map([backend], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            let mut map: HashMap<String, Vec<String>> = HashMap::new();
+            for row in rows {
+                let (md5, id): (String, String) = row?;
+                map.entry(md5).or_default().push(id);
+            }
+            Ok(map)
+        })
+    }
+
+    /// Records remote copies seen on `backend` and, when given, the newest upload date
+    /// the index has read, in one transaction.
+    pub fn record_remote(
+        &mut self,
+        backend: &str,
+        copies: &[RemoteCopy],
+        newest_upload: Option<i64>,
+    ) -> Result<(), CatalogError> {
+        let name = self.name.clone();
+        let wrap = |source| CatalogError::Sqlite {
+            path: name.clone(),
+            source,
+        };
+        let tx = self.conn.transaction().map_err(wrap)?;
+        {
+            let mut stmt = tx
+                .prepare_cached(
+                    "INSERT OR REPLACE INTO remote_copies (backend, remote_id, md5, uploaded_at)
+                     VALUES (?1, ?2, ?3, ?4)",
+                )
+                .map_err(wrap)?;
+            for copy in copies {
+                stmt.execute(params![backend, copy.remote_id, copy.md5, copy.uploaded_at])
+                    .map_err(wrap)?;
+            }
+            if let Some(newest) = newest_upload {
+                tx.execute(
+                    "INSERT INTO remote_index (backend, newest_upload, refreshed_at)
+                     VALUES (?1, ?2, ?3)
+                     ON CONFLICT (backend) DO UPDATE SET
+                       newest_upload = max(newest_upload, excluded.newest_upload),
+                       refreshed_at = excluded.refreshed_at",
+                    params![backend, newest, now_secs()],
+                )
+                .map_err(wrap)?;
+            }
+        }
+        tx.commit().map_err(wrap)
+    }
+
+    /// The newest upload date (unix seconds) the index of `backend` has read, if any.
+    pub fn index_newest(&self, backend: &str) -> Result<Option<i64>, CatalogError> {
+        self.sql(|c| {
+            c.query_row(
+                "SELECT newest_upload FROM remote_index WHERE backend = ?1",
+                [backend],
+                |r| r.get(0),
+            )
+            .optional()
+        })
+    }
+
+    /// Journals an upload as started; call it before the upload is sent.
+    pub fn journal_start(
+        &mut self,
+        backend: &str,
+        md5: &str,
+        path: &Path,
+    ) -> Result<(), CatalogError> {
+        self.sql(|c| {
+            c.execute(
+                "INSERT OR REPLACE INTO upload_journal (backend, md5, path, started_at, finished_at, remote_id)
+                 VALUES (?1, ?2, ?3, ?4, NULL, NULL)",
+                params![backend, md5, path.as_os_str().as_bytes(), now_secs()],
+            )
+            .map(|_| ())
+        })
+    }
+
+    /// Journals an upload as finished and records its remote copy, in one transaction.
+    pub fn journal_finish(&mut self, backend: &str, copy: &RemoteCopy) -> Result<(), CatalogError> {
+        let name = self.name.clone();
+        let wrap = |source| CatalogError::Sqlite {
+            path: name.clone(),
+            source,
+        };
+        let tx = self.conn.transaction().map_err(wrap)?;
+        tx.execute(
+            "INSERT OR REPLACE INTO remote_copies (backend, remote_id, md5, uploaded_at)
+             VALUES (?1, ?2, ?3, ?4)",
+            params![backend, copy.remote_id, copy.md5, copy.uploaded_at],
+        )
+        .map_err(wrap)?;
+        tx.execute(
+            "UPDATE upload_journal SET finished_at = ?3, remote_id = ?4
+             WHERE backend = ?1 AND md5 = ?2",
+            params![backend, copy.md5, now_secs(), copy.remote_id],
+        )
+        .map_err(wrap)?;
+        tx.commit().map_err(wrap)
+    }
+
+    /// Drops a journal entry for an upload known not to have reached the backend.
+    pub fn journal_forget(&mut self, backend: &str, md5: &str) -> Result<(), CatalogError> {
+        self.sql(|c| {
+            c.execute(
+                "DELETE FROM upload_journal WHERE backend = ?1 AND md5 = ?2 AND finished_at IS NULL",
+                params![backend, md5],
+            )
+            .map(|_| ())
+        })
+    }
+
+    /// Uploads to `backend` started and never finished (a crash, a kill, a lost answer).
+    pub fn journal_unfinished(&self, backend: &str) -> Result<Vec<UnfinishedUpload>, CatalogError> {
+        self.sql(|c| {
+            let mut stmt = c.prepare(
+                "SELECT md5, path, started_at FROM upload_journal
+                 WHERE backend = ?1 AND finished_at IS NULL ORDER BY started_at",
+            )?;
+            let rows = stmt.query_map([backend], |r| {
+                let path: Vec<u8> = r.get(1)?;
+                Ok(UnfinishedUpload {
+                    md5: r.get(0)?,
+                    path: PathBuf::from(std::ffi::OsString::from_vec(path)),
+                    started_at: r.get(2)?,
+                })
+            })?;
+            rows.collect()
+        })
+    }
+}
+
+fn now_secs() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+#[cfg(test)]
+mod sync_table_tests {
+    use super::*;
+
+    fn copy(id: &str, md5: &str, at: i64) -> RemoteCopy {
+        RemoteCopy {
+            remote_id: id.into(),
+            md5: md5.into(),
+            uploaded_at: at,
+        }
+    }
+
+    #[test]
+    fn remote_copies_and_the_newest_upload_read() {
+        let mut cat = Catalog::in_memory().unwrap();
+        assert_eq!(cat.index_newest("flickr:me").unwrap(), None);
+        cat.record_remote(
+            "flickr:me",
+            &[copy("1", "aa", 10), copy("2", "aa", 20)],
+            Some(20),
+        )
+        .unwrap();
+        cat.record_remote("flickr:me", &[copy("3", "bb", 5)], Some(5))
+            .unwrap();
+        cat.record_remote("other", &[copy("9", "cc", 1)], None)
+            .unwrap();
+        let index = cat.remote_index("flickr:me").unwrap();
+        let mut aa = index["aa"].clone();
+        aa.sort();
+        assert_eq!(aa, vec!["1", "2"]);
+        assert_eq!(index["bb"], vec!["3"]);
+        assert!(!index.contains_key("cc"));
+        // Never moves back: an incremental refresh may read older photos again.
+        assert_eq!(cat.index_newest("flickr:me").unwrap(), Some(20));
+    }
+
+    #[test]
+    fn the_journal_keeps_unfinished_uploads_until_resolved() {
+        let mut cat = Catalog::in_memory().unwrap();
+        cat.journal_start("f", "aa", Path::new("/p/a.jpg")).unwrap();
+        cat.journal_start("f", "bb", Path::new("/p/b.jpg")).unwrap();
+        let unfinished = cat.journal_unfinished("f").unwrap();
+        assert_eq!(unfinished.len(), 2);
+        assert_eq!(unfinished[0].path, PathBuf::from("/p/a.jpg"));
+
+        cat.journal_finish("f", &copy("7", "aa", 1)).unwrap();
+        cat.journal_forget("f", "bb").unwrap();
+        assert!(cat.journal_unfinished("f").unwrap().is_empty());
+        assert_eq!(cat.remote_index("f").unwrap()["aa"], vec!["7"]);
+    }
+
+    #[test]
+    fn a_catalog_file_gains_the_sync_tables_and_keeps_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.sqlite3");
+        Catalog::open(&path)
+            .unwrap()
+            .journal_start("f", "aa", Path::new("/a.jpg"))
+            .unwrap();
+        let again = Catalog::open(&path).unwrap();
+        assert_eq!(again.journal_unfinished("f").unwrap().len(), 1);
+    }
 }

@@ -14,4 +14,5 @@ pub mod kind;
 pub mod photo;
 pub mod samples;
 pub mod scan;
+pub mod sync;
 pub mod walk;

@@ -1,0 +1,163 @@
+//! The sync engine: backs a library up to Flickr so that every photo is there exactly
+//! once, whatever fails on the way.
+//!
+//! A run reads the account's checksum tags into the catalog ([`index`]), resolves
+//! uploads a previous run left unfinished ([`journal`]), joins the local photos with
+//! the index ([`plan`]), and uploads what is missing ([`execute`], [`upload`]), every
+//! call paced by one token bucket ([`pacer`]) and retried on transient failures
+//! ([`remote`]).
+
+mod error;
+mod execute;
+mod index;
+mod journal;
+mod options;
+mod pacer;
+mod plan;
+mod remote;
+mod report;
+mod tags;
+mod upload;
+
+pub use error::SyncError;
+pub use options::{Privacy, SyncOptions};
+pub use report::{SyncEvent, SyncReport};
+
+use crate::cancel::Cancel;
+use crate::catalog::Catalog;
+use crate::flickr::{self, FlickrError};
+use crate::photo::Photo;
+use remote::{Remote, Stop};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+
+/// Uploads to Flickr every photo whose MD5 is not there yet.
+///
+/// Blocking: runs its own single-threaded tokio runtime on the calling thread, so
+/// `events` is always called from the calling thread. Per-file problems end in the
+/// report; an `Err` means the run itself could not go on (catalog, login, index).
+/// When `cancel` is set, no new upload starts, the ones in flight finish and are
+/// recorded, and the run returns [`SyncError::Cancelled`] with the partial report.
+pub fn sync_flickr(
+    photos: &[Photo],
+    catalog: &mut Catalog,
+    client: &flickr::Client,
+    opts: &SyncOptions,
+    cancel: &Cancel,
+    events: &(dyn Fn(SyncEvent) + Send + Sync),
+) -> Result<SyncReport, SyncError> {
+    let started = Instant::now();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(SyncError::Runtime)?;
+    let remote = Arc::new(Remote::new(client, opts, cancel));
+    let mut report = SyncReport::default();
+    let result = runtime.block_on(run(photos, catalog, &remote, opts, events, &mut report));
+    report.api_calls = remote.calls();
+    report.elapsed = started.elapsed();
+    match result {
+        Err(SyncError::Cancelled(_)) => Err(SyncError::Cancelled(Box::new(report))),
+        Err(e) => Err(e),
+        Ok(()) if cancel.is_cancelled() => Err(SyncError::Cancelled(Box::new(report))),
+        Ok(()) => Ok(report),
+    }
+}
+
+async fn run(
+    photos: &[Photo],
+    catalog: &mut Catalog,
+    remote: &Arc<Remote>,
+    opts: &SyncOptions,
+    events: &(dyn Fn(SyncEvent) + Send + Sync),
+    report: &mut SyncReport,
+) -> Result<(), SyncError> {
+    // Retries of calls that are not about one file are not reported as events: the
+    // index and the login are retried quietly, and fail the run if they cannot finish.
+    let quiet = |_: u32, _: &FlickrError| {};
+    let backend = backend_name(remote, &quiet).await?;
+    let refresh = index::refresh(remote, catalog, &backend, &quiet).await?;
+    for note in refresh.notes {
+        report.errors.push((PathBuf::new(), note));
+    }
+    if !opts.dry_run {
+        journal::recover(remote, catalog, &backend, &quiet).await?;
+    }
+    report.index_calls = remote.calls();
+
+    let remote_index = catalog.remote_index(&backend)?;
+    let plan = plan::plan(photos, &remote_index);
+    report.remote_only = plan.remote_only;
+    report.skipped = plan.already_there + plan.skipped.len() as u64;
+    events(SyncEvent::Planned {
+        to_upload: plan.uploads.len() as u64,
+        already_there: plan.already_there,
+        duplicates: plan.duplicates,
+        bytes: plan.bytes,
+    });
+    for (path, reason) in &plan.skipped {
+        if reason.starts_with("unreadable") {
+            report.errors.push((path.clone(), reason.clone()));
+        }
+        events(SyncEvent::Skipped {
+            path: path.clone(),
+            reason: reason.clone(),
+        });
+    }
+    for (path, error) in &plan.refused {
+        report.failed += 1;
+        report.errors.push((path.clone(), error.clone()));
+        events(SyncEvent::Failed {
+            path: path.clone(),
+            error: error.clone(),
+        });
+    }
+    if !opts.dry_run {
+        let jobs = plan
+            .uploads
+            .iter()
+            .map(|(photo, md5)| upload::Job {
+                path: photo.path.clone(),
+                md5: md5.clone(),
+                size: photo.size,
+                params: tags::upload_params(photo, md5, opts),
+                date_taken: opts.set_dates.then(|| tags::date_to_set(photo)).flatten(),
+            })
+            .collect();
+        let mut exec = execute::Run {
+            remote: remote.clone(),
+            catalog,
+            backend: &backend,
+            concurrency: opts.concurrency,
+            events,
+        };
+        exec.execute(jobs, report).await?;
+    }
+    events(SyncEvent::Finished);
+    Ok(())
+}
+
+/// The catalog's name for this Flickr account, `flickr:<nsid>`. Asking also checks the
+/// credentials before anything else happens.
+async fn backend_name(
+    remote: &Remote,
+    quiet: &(dyn Fn(u32, &FlickrError) + Send + Sync),
+) -> Result<String, SyncError> {
+    let login = match remote.rest("flickr.test.login", &[], quiet).await {
+        Ok(v) => v,
+        Err(Stop::Cancelled) => return Err(SyncError::Cancelled(Box::default())),
+        Err(Stop::Flickr(e)) => return Err(SyncError::flickr("checking the Flickr login", e)),
+    };
+    let nsid = login["user"]["id"].as_str().unwrap_or_default();
+    if nsid.is_empty() {
+        return Err(SyncError::flickr(
+            "checking the Flickr login",
+            FlickrError::Malformed {
+                method: "flickr.test.login".into(),
+                message: format!("no user id in {login}"),
+            },
+        ));
+    }
+    Ok(format!("flickr:{nsid}"))
+}

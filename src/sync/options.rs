@@ -1,0 +1,85 @@
+//! What the caller chooses for a sync run: concurrency, privacy, tags, the call budget,
+//! retries, and whether to change anything at all.
+
+use std::time::Duration;
+
+/// Who may see an uploaded photo, as Flickr's `is_public`/`is_friend`/`is_family`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Privacy {
+    Private,
+    /// The old script's habit, and the default.
+    #[default]
+    Family,
+    Friends,
+    FriendsAndFamily,
+    Public,
+}
+
+impl Privacy {
+    /// The upload parameters for this privacy.
+    pub fn upload_params(self) -> [(&'static str, &'static str); 3] {
+        let (public, friend, family) = match self {
+            Privacy::Private => ("0", "0", "0"),
+            Privacy::Family => ("0", "0", "1"),
+            Privacy::Friends => ("0", "1", "0"),
+            Privacy::FriendsAndFamily => ("0", "1", "1"),
+            Privacy::Public => ("1", "0", "0"),
+        };
+        [
+            ("is_public", public),
+            ("is_friend", friend),
+            ("is_family", family),
+        ]
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct SyncOptions {
+    /// Uploads in flight at once.
+    pub concurrency: usize,
+    /// Read the index and plan, report the plan as events, upload nothing.
+    pub dry_run: bool,
+    pub privacy: Privacy,
+    /// Tags added to every upload besides the checksum machine tag.
+    pub extra_tags: Vec<String>,
+    /// The API key's budget: never more calls than this in any `budget_window`.
+    pub calls_per_hour: u32,
+    /// Tries per upload or call before a transient failure fails it.
+    pub max_attempts: u32,
+    /// Set the taken date with flickr.photos.setDates when it did not come from EXIF.
+    pub set_dates: bool,
+    /// The window `calls_per_hour` counts over: an hour on Flickr; tests shorten it.
+    pub budget_window: Duration,
+    /// The first retry's delay; each further retry doubles it (with jitter).
+    pub retry_delay: Duration,
+}
+
+impl Default for SyncOptions {
+    fn default() -> Self {
+        SyncOptions {
+            concurrency: 4,
+            dry_run: false,
+            privacy: Privacy::Family,
+            extra_tags: Vec::new(),
+            calls_per_hour: 3600,
+            max_attempts: 5,
+            set_dates: true,
+            budget_window: Duration::from_secs(3600),
+            retry_delay: Duration::from_secs(1),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn family_only_by_default() {
+        assert_eq!(
+            SyncOptions::default().privacy.upload_params(),
+            [("is_public", "0"), ("is_friend", "0"), ("is_family", "1")]
+        );
+        assert_eq!(Privacy::Public.upload_params()[0], ("is_public", "1"));
+    }
+}

@@ -1,0 +1,170 @@
+//! Flickr as the sync engine sees it: every call goes through the run's pacer, REST
+//! calls are retried on transient failures with exponential backoff and jitter, and
+//! Flickr's "slow down" answers pause the whole run.
+
+use super::options::SyncOptions;
+use super::pacer::{Cancelled, Pacer};
+use crate::cancel::Cancel;
+use crate::flickr::{Client, FlickrError, UploadAnswer};
+use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+/// Why a call gave up.
+#[derive(Debug)]
+pub enum Stop {
+    Flickr(FlickrError),
+    Cancelled,
+}
+
+impl From<Cancelled> for Stop {
+    fn from(_: Cancelled) -> Stop {
+        Stop::Cancelled
+    }
+}
+
+pub struct Remote {
+    client: Client,
+    pub pacer: Pacer,
+    pub cancel: Cancel,
+    max_attempts: u32,
+    retry_delay: Duration,
+    /// The pause after HTTP 429: the budget is spent, so wait a good part of a window.
+    throttle_pause: Duration,
+}
+
+impl Remote {
+    pub fn new(client: &Client, opts: &SyncOptions, cancel: &Cancel) -> Remote {
+        Remote {
+            client: client.clone(),
+            pacer: Pacer::new(opts.calls_per_hour, opts.budget_window),
+            cancel: cancel.clone(),
+            max_attempts: opts.max_attempts.max(1),
+            retry_delay: opts.retry_delay,
+            throttle_pause: opts.budget_window / 60,
+        }
+    }
+
+    pub fn max_attempts(&self) -> u32 {
+        self.max_attempts
+    }
+
+    /// A REST call, retried on transient failures; `retried` hears of each retry.
+    pub async fn rest(
+        &self,
+        method: &str,
+        params: &[(&str, &str)],
+        retried: &(dyn Fn(u32, &FlickrError) + Send + Sync),
+    ) -> Result<serde_json::Value, Stop> {
+        let params: Vec<(String, String)> = params
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let mut attempt = 1;
+        loop {
+            self.pacer.acquire(&self.cancel).await?;
+            let error = match self.client.call(method, &params).await {
+                Ok(v) => return Ok(v),
+                Err(e) => e,
+            };
+            if !error.is_retryable() || attempt >= self.max_attempts {
+                return Err(Stop::Flickr(error));
+            }
+            retried(attempt, &error);
+            self.wait_after(attempt, &error).await?;
+            attempt += 1;
+        }
+    }
+
+    /// One upload attempt, paced; the caller decides about retries.
+    pub async fn upload(
+        &self,
+        path: &Path,
+        params: &[(String, String)],
+    ) -> Result<UploadAnswer, Stop> {
+        self.pacer.acquire(&self.cancel).await?;
+        self.client
+            .upload(path, params, false)
+            .await
+            .map_err(Stop::Flickr)
+    }
+
+    /// Waits before try `attempt + 1`; Flickr's overload answers pause every caller.
+    pub async fn wait_after(&self, attempt: u32, error: &FlickrError) -> Result<(), Stop> {
+        let delay = backoff(self.retry_delay, attempt);
+        if is_throttled(error) {
+            let pause = self.throttle_pause.max(delay) * attempt.min(4);
+            self.pacer.back_off(pause);
+        } else if error.code() == Some(105) {
+            self.pacer.back_off(delay);
+        }
+        let step = Duration::from_millis(50);
+        let mut left = delay;
+        while !left.is_zero() {
+            if self.cancel.is_cancelled() {
+                return Err(Stop::Cancelled);
+            }
+            let now = left.min(step);
+            tokio::time::sleep(now).await;
+            left -= now;
+        }
+        Ok(())
+    }
+
+    /// Every call let through so far.
+    pub fn calls(&self) -> u64 {
+        self.pacer.calls()
+    }
+}
+
+/// HTTP 429: the key's hourly budget is spent.
+pub fn is_throttled(error: &FlickrError) -> bool {
+    matches!(error, FlickrError::Http { status: 429, .. })
+}
+
+/// `base * 2^(attempt-1)`, at most a minute, with "equal jitter": between half of it
+/// and all of it, so that retries of many uploads spread out.
+pub fn backoff(base: Duration, attempt: u32) -> Duration {
+    let full = base
+        .saturating_mul(1u32 << attempt.saturating_sub(1).min(16))
+        .min(Duration::from_secs(60).max(base));
+    let half = full / 2;
+    half + half.mul_f64(jitter())
+}
+
+/// A number in [0, 1): splitmix64 over a shared counter seeded by the clock. Good
+/// enough to spread retries; nothing depends on its quality.
+fn jitter() -> f64 {
+    static STATE: AtomicU64 = AtomicU64::new(0);
+    let seed = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos() as u64)
+        .unwrap_or(0);
+    let mut z = STATE
+        .fetch_add(0x9E37_79B9_7F4A_7C15, Ordering::Relaxed)
+        .wrapping_add(seed);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^= z >> 31;
+    (z >> 11) as f64 / (1u64 << 53) as f64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_with_jitter_and_is_capped() {
+        let base = Duration::from_millis(100);
+        for attempt in 1..6 {
+            let full = base * (1 << (attempt - 1));
+            let d = backoff(base, attempt);
+            assert!(d >= full / 2 && d <= full, "{attempt}: {d:?}");
+        }
+        assert!(backoff(Duration::from_secs(1), 30) <= Duration::from_secs(60));
+        let spread: std::collections::HashSet<_> = (0..20)
+            .map(|_| backoff(Duration::from_secs(1), 3))
+            .collect();
+        assert!(spread.len() > 10);
+    }
+}

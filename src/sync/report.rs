@@ -1,0 +1,59 @@
+//! What a sync run tells its caller: live events, and the report at the end.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SyncEvent {
+    /// The plan, once the remote index is read: what will be uploaded and what not.
+    Planned {
+        to_upload: u64,
+        already_there: u64,
+        duplicates: u64,
+        bytes: u64,
+    },
+    Started {
+        path: PathBuf,
+    },
+    Uploaded {
+        path: PathBuf,
+        photo_id: String,
+        bytes: u64,
+    },
+    /// Not uploaded, on purpose: a local duplicate, or a file that could not be read.
+    Skipped {
+        path: PathBuf,
+        reason: String,
+    },
+    /// A transient failure; the upload or call is tried again after a delay.
+    Retried {
+        path: PathBuf,
+        attempt: u32,
+        error: String,
+    },
+    /// This file could not be uploaded; the run goes on with the others.
+    Failed {
+        path: PathBuf,
+        error: String,
+    },
+    Finished,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SyncReport {
+    pub uploaded: u64,
+    /// Files not uploaded on purpose: already on Flickr, local duplicates, unreadable.
+    pub skipped: u64,
+    pub failed: u64,
+    /// Bytes uploaded.
+    pub bytes: u64,
+    pub elapsed: Duration,
+    /// Every API call of the run, retries and lookups included.
+    pub api_calls: u64,
+    /// The calls made to decide what to upload: login, index pages, journal lookups.
+    pub index_calls: u64,
+    /// Per-file problems: failures, unreadable files, dates that could not be set.
+    pub errors: Vec<(PathBuf, String)>,
+    /// Photos on Flickr (with a checksum tag) that match no local file. Never deleted.
+    pub remote_only: u64,
+}

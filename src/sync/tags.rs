@@ -1,0 +1,98 @@
+//! The checksum machine tag that identifies a file on Flickr (`checksum:md5=<hex>`,
+//! as the old script wrote it), and the other upload fields built from a photo.
+
+use super::options::SyncOptions;
+use crate::dates::DateSource;
+use crate::photo::Photo;
+
+/// `checksum:md5=<lowercase hex>`.
+pub fn checksum_tag(md5: &str) -> String {
+    format!("checksum:md5={}", md5.to_ascii_lowercase())
+}
+
+/// The MD5s in a `machine_tags` extra (space-separated raw machine tags). Namespace
+/// and predicate are matched without regard to case, as Flickr does.
+pub fn checksums_in(machine_tags: &str) -> Vec<String> {
+    machine_tags
+        .split_whitespace()
+        .filter_map(|tag| {
+            let (key, value) = tag.split_once('=')?;
+            if !key.eq_ignore_ascii_case("checksum:md5") {
+                return None;
+            }
+            let value = value.trim_matches('"').to_ascii_lowercase();
+            (value.len() == 32 && value.bytes().all(|b| b.is_ascii_hexdigit())).then_some(value)
+        })
+        .collect()
+}
+
+/// Flickr's `tags` field: space-separated, a tag with spaces in double quotes.
+pub fn tags_field(md5: &str, extra: &[String]) -> String {
+    let mut field = checksum_tag(md5);
+    for tag in extra {
+        let tag = tag.replace('"', "");
+        let tag = tag.trim();
+        if tag.is_empty() {
+            continue;
+        }
+        field.push(' ');
+        if tag.contains(char::is_whitespace) {
+            field.push('"');
+            field.push_str(tag);
+            field.push('"');
+        } else {
+            field.push_str(tag);
+        }
+    }
+    field
+}
+
+/// Upload parameters: title (the file's stem), tags with the checksum, privacy.
+pub fn upload_params(photo: &Photo, md5: &str, opts: &SyncOptions) -> Vec<(String, String)> {
+    let title = photo
+        .path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut params = vec![
+        ("title".to_string(), title),
+        ("tags".to_string(), tags_field(md5, &opts.extra_tags)),
+    ];
+    for (k, v) in opts.privacy.upload_params() {
+        params.push((k.to_string(), v.to_string()));
+    }
+    params
+}
+
+/// The taken date to set after upload (`YYYY-MM-DD HH:MM:SS`), when Flickr cannot read
+/// it from the file: it came from the file name or the file's mtime.
+pub fn date_to_set(photo: &Photo) -> Option<String> {
+    matches!(photo.taken.source, DateSource::FileName | DateSource::Mtime)
+        .then(|| photo.taken.local.format("%Y-%m-%d %H:%M:%S").to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_checksums_among_machine_tags() {
+        let md5 = "5b2fa91c0123456789abcdef01234567";
+        let tags = format!(
+            "geo:lat=1.5 checksum:md5={} Checksum:MD5=\"{}\" other:md5=x",
+            md5,
+            md5.to_uppercase()
+        );
+        assert_eq!(checksums_in(&tags), vec![md5.to_string(), md5.to_string()]);
+        assert!(checksums_in("checksum:md5=nothex").is_empty());
+    }
+
+    #[test]
+    fn quotes_extra_tags_with_spaces() {
+        let md5 = "5b2fa91c0123456789abcdef01234567";
+        assert_eq!(
+            tags_field(md5, &["family trip".into(), "2019".into(), " ".into()]),
+            format!("checksum:md5={md5} \"family trip\" 2019")
+        );
+    }
+}

@@ -1,0 +1,208 @@
+//! One photo's upload, exactly once: it carries its checksum tag, transient failures
+//! are retried, and when the outcome of a try is unknown (the connection dropped after
+//! the file was sent) Flickr is asked for the checksum before trying again.
+
+use super::remote::{Remote, Stop};
+use super::report::SyncEvent;
+use crate::flickr::{FlickrError, UploadAnswer};
+use std::path::PathBuf;
+use std::sync::Arc;
+use tokio::sync::mpsc::UnboundedSender;
+
+/// What to upload, owned, so it can move to a task.
+#[derive(Debug, Clone)]
+pub struct Job {
+    pub path: PathBuf,
+    pub md5: String,
+    pub size: u64,
+    pub params: Vec<(String, String)>,
+    /// Set with flickr.photos.setDates after the upload.
+    pub date_taken: Option<String>,
+}
+
+#[derive(Debug)]
+pub enum Outcome {
+    Uploaded {
+        photo_id: String,
+    },
+    /// Flickr refused it, or transient failures outlasted the attempts.
+    Failed {
+        error: String,
+        maybe_stored: bool,
+    },
+    /// Stopped by the cancel flag before it was done.
+    Cancelled {
+        maybe_stored: bool,
+    },
+}
+
+#[derive(Debug)]
+pub struct Done {
+    pub job: Job,
+    pub outcome: Outcome,
+    /// The upload worked but its taken date could not be set.
+    pub date_error: Option<String>,
+}
+
+/// Uploads `job`; progress (retries) goes to `events`.
+pub async fn run(remote: Arc<Remote>, job: Job, events: UnboundedSender<SyncEvent>) -> Done {
+    let outcome = upload(&remote, &job, &events).await;
+    let mut date_error = None;
+    if let (Outcome::Uploaded { photo_id }, Some(date)) = (&outcome, &job.date_taken) {
+        date_error = set_date(&remote, &job, photo_id, date, &events).await;
+    }
+    Done {
+        job,
+        outcome,
+        date_error,
+    }
+}
+
+async fn upload(remote: &Remote, job: &Job, events: &UnboundedSender<SyncEvent>) -> Outcome {
+    let retried = |attempt: u32, error: &FlickrError| {
+        let _ = events.send(SyncEvent::Retried {
+            path: job.path.clone(),
+            attempt,
+            error: error.to_string(),
+        });
+    };
+    let max = remote.max_attempts();
+    let mut attempt = 1;
+    loop {
+        let error = match remote.upload(&job.path, &job.params).await {
+            Ok(UploadAnswer::PhotoId(photo_id)) => return Outcome::Uploaded { photo_id },
+            Ok(UploadAnswer::TicketId(ticket)) => {
+                // Only an async upload answers with a ticket, and we do not ask for one.
+                return Outcome::Failed {
+                    error: format!("Flickr answered with ticket {ticket} to a synchronous upload"),
+                    maybe_stored: true,
+                };
+            }
+            Err(Stop::Cancelled) => {
+                return Outcome::Cancelled {
+                    maybe_stored: false,
+                }
+            }
+            Err(Stop::Flickr(e)) => e,
+        };
+        let unknown = outcome_unknown(&error);
+        if !error.is_retryable() {
+            return Outcome::Failed {
+                error: explain(&error),
+                maybe_stored: unknown,
+            };
+        }
+        let last = attempt >= max;
+        if !last {
+            retried(attempt, &error);
+            if remote.wait_after(attempt, &error).await.is_err() {
+                return Outcome::Cancelled {
+                    maybe_stored: unknown,
+                };
+            }
+        }
+        if unknown {
+            match lookup(remote, &job.md5, &retried).await {
+                Ok(Some(photo_id)) => return Outcome::Uploaded { photo_id },
+                Ok(None) => {}
+                Err(Stop::Cancelled) => return Outcome::Cancelled { maybe_stored: true },
+                Err(Stop::Flickr(e)) => {
+                    return Outcome::Failed {
+                        error: format!(
+                            "{error}; then looking the checksum up failed: {e}; the next run checks again"
+                        ),
+                        maybe_stored: true,
+                    }
+                }
+            }
+        }
+        if last {
+            return Outcome::Failed {
+                error: format!("{error} (gave up after {attempt} attempts)"),
+                maybe_stored: false,
+            };
+        }
+        attempt += 1;
+    }
+}
+
+/// The upload may have been stored: the connection died (or a gateway failed) after
+/// the file was sent.
+fn outcome_unknown(error: &FlickrError) -> bool {
+    error.outcome_unknown()
+        || matches!(
+            error,
+            FlickrError::Http {
+                status: 502 | 504,
+                ..
+            }
+        )
+}
+
+/// The message for a permanent failure, with what the user can do.
+fn explain(error: &FlickrError) -> String {
+    let hint = match error.code() {
+        Some(2..=5) => "; Flickr does not accept this file",
+        Some(6) => "; the account's upload limit is reached",
+        Some(96..=100) => "; check the credentials (photosync login)",
+        _ => "",
+    };
+    format!("{error}{hint}")
+}
+
+/// The id of a photo on the account carrying the checksum tag of `md5`, if any.
+pub async fn lookup(
+    remote: &Remote,
+    md5: &str,
+    retried: &(dyn Fn(u32, &FlickrError) + Send + Sync),
+) -> Result<Option<String>, Stop> {
+    let tag = super::tags::checksum_tag(md5);
+    let answer = remote
+        .rest(
+            "flickr.photos.search",
+            &[("user_id", "me"), ("machine_tags", &tag), ("per_page", "1")],
+            retried,
+        )
+        .await?;
+    Ok(answer["photos"]["photo"]
+        .as_array()
+        .and_then(|list| list.first())
+        .and_then(|p| match &p["id"] {
+            serde_json::Value::String(s) => Some(s.clone()),
+            serde_json::Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        }))
+}
+
+async fn set_date(
+    remote: &Remote,
+    job: &Job,
+    photo_id: &str,
+    date: &str,
+    events: &UnboundedSender<SyncEvent>,
+) -> Option<String> {
+    let retried = |attempt: u32, error: &FlickrError| {
+        let _ = events.send(SyncEvent::Retried {
+            path: job.path.clone(),
+            attempt,
+            error: error.to_string(),
+        });
+    };
+    let params = [
+        ("photo_id", photo_id),
+        ("date_taken", date),
+        ("date_taken_granularity", "0"),
+    ];
+    match remote
+        .rest("flickr.photos.setDates", &params, &retried)
+        .await
+    {
+        Ok(_) => None,
+        Err(Stop::Cancelled) => Some(format!(
+            "uploaded as {photo_id}, but cancelled before its taken date ({date}) was set"
+        )),
+        Err(Stop::Flickr(e)) => Some(format!(
+            "uploaded as {photo_id}, but its taken date ({date}) could not be set: {e}"
+        )),
+    }
+}
