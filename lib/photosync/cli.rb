@@ -1,6 +1,7 @@
 # frozen_string_literal: true
 
 require "optparse"
+require "tmpdir"
 require "json"
 require "photosync"
 require "photosync/progress_bar"
@@ -14,6 +15,9 @@ module Photosync
       usage: photosync COMMAND [options]
 
       commands:
+        demo [DIR]       back DIR (default: a generated sample library) up to the built-in
+                         Flickr emulator, twice: the second run uploads nothing
+        sync DIR         back DIR up to Flickr: every photo exactly once
         scan [DIR]       scan a photo library (MD5 + EXIF, cached in the catalog);
                          without DIR, scans a generated sample library
         samples DIR      write a small generated sample library into DIR
@@ -38,6 +42,8 @@ module Photosync
       command = argv.shift
       case command
       when "scan" then scan(argv)
+      when "sync" then sync(argv)
+      when "demo" then demo(argv)
       when "samples" then samples(argv)
       when "emulator" then emulator(argv)
       when "login" then login(argv)
@@ -98,6 +104,83 @@ module Photosync
       end
       opts[:catalog] = File.join(cache, "photosync", "samples-catalog.sqlite3") if opts[:catalog] == :default
       dir
+    end
+
+    def sync(argv)
+      opts = { catalog: :default, dry_run: false, concurrency: 4, privacy: :family, json: false, tags: [] }
+      parser = OptionParser.new do |o|
+        o.banner = "usage: photosync sync DIR [--to flickr] [--catalog PATH] [--dry-run] [-j N] " \
+                   "[--privacy private|family|friends|friends_and_family|public] [--tag T] [--json]"
+        o.on("--to DEST", %w[flickr], "destination (flickr)") { |_| nil }
+        o.on("--catalog PATH", "catalog file (default #{Photosync.default_catalog_path})") { |v| opts[:catalog] = v }
+        o.on("--dry-run", "show the plan, change nothing") { opts[:dry_run] = true }
+        o.on("-j", "--jobs N", Integer, "uploads in flight (default 4)") { |v| opts[:concurrency] = v }
+        o.on("--privacy P", PRIVACY.map(&:to_s), "who sees new uploads (default family)") { |v| opts[:privacy] = v.to_sym }
+        o.on("--tag T", "an extra tag for every upload (repeatable)") { |v| opts[:tags] << v }
+        o.on("--json", "print the report as JSON") { opts[:json] = true }
+      end
+      return help(parser) if argv.include?("-h") || argv.include?("--help")
+
+      parser.parse!(argv)
+      dir = argv.shift or return fail_with(parser.banner, 64)
+      flickr = Flickr.new(**Credentials.current)
+      report = run_sync(dir, flickr, opts.except(:json))
+      @out.puts(JSON.generate(report.to_h)) if opts[:json]
+      report.ok? ? 0 : 2
+    end
+
+    # The README's first command: a sync against the built-in emulator, twice.
+    def demo(argv)
+      return help(OptionParser.new("usage: photosync demo [DIR]")) if argv.include?("-h") || argv.include?("--help")
+
+      opts = {}
+      dir = argv.shift || sample_library(opts)
+      Dir.mktmpdir("photosync-demo") do |tmp|
+        # The emulator's budget is raised so the demo takes seconds, not the minutes
+        # Flickr's 3,600 calls an hour would (a real sync keeps to Flickr's budget).
+        Emulator.start(calls_per_hour: 1_000_000) do |emu|
+          @err.puts("photosync demo: built-in Flickr emulator at #{emu.endpoint}")
+          flickr = Flickr.new(**emu.credentials)
+          settings = { catalog: File.join(tmp, "catalog.sqlite3"), calls_per_hour: 1_000_000 }
+          @out.puts("== first run")
+          run_sync(dir, flickr, settings)
+          @out.puts("== second run (nothing new)")
+          run_sync(dir, flickr, settings)
+          @out.puts("emulator now holds #{emu.photos.size} photos, each once " \
+                    "(#{emu.photos.map(&:md5).uniq.size} distinct MD5s)")
+        end
+      end
+      0
+    end
+
+    def run_sync(dir, flickr, settings)
+      bar = nil
+      done = 0
+      report = Photosync.sync(dir, to: flickr, **settings) do |e|
+        case e.kind
+        when :planned
+          @out.puts("plan: #{e.to_upload} to upload (#{Format.bytes(e.bytes)}), #{e.already_there} already on Flickr, " \
+                    "#{e.duplicates} local duplicates")
+          bar = [ProgressBar.new(@err, "sync"), e.to_upload, e.bytes, 0]
+        when :uploaded, :failed
+          done += 1
+          bar[3] += e.bytes.to_i if bar
+          bar&.first&.update(done, bar[1], bar[3], bar[2])
+        end
+      end
+      bar&.first&.finish
+      print_sync_summary(report)
+      report
+    end
+
+    def print_sync_summary(r)
+      rate = r.elapsed.positive? ? r.bytes / r.elapsed : 0
+      @out.puts(format("%<up>d uploaded (%<bytes>s), %<skip>d skipped, %<fail>d failed, %<remote>d only on Flickr; " \
+                       "%<calls>d API calls (%<index>d to decide); %<secs>.1f s, %<rate>s/s",
+                       up: r.uploaded, bytes: Format.bytes(r.bytes), skip: r.skipped, fail: r.failed,
+                       remote: r.remote_only, calls: r.api_calls, index: r.index_calls, secs: r.elapsed,
+                       rate: Format.bytes(rate)))
+      r.errors.each { |path, msg| @out.puts("  error: #{path}: #{msg}") }
     end
 
     def print_scan_summary(r, io)

@@ -16,6 +16,9 @@ module Photosync
   # The catalog file cannot be opened or written.
   class CatalogError < Error; end
 
+  # A sync run could not go on (Flickr refused the credentials, the index could not be read).
+  class SyncError < Error; end
+
   # Work was cancelled before it finished; what finished is recorded.
   class Cancelled < Error; end
 end

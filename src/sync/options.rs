@@ -16,6 +16,18 @@ pub enum Privacy {
 }
 
 impl Privacy {
+    /// `private`, `family`, `friends`, `friends_and_family` or `public`.
+    pub fn parse(name: &str) -> Option<Privacy> {
+        match name {
+            "private" => Some(Privacy::Private),
+            "family" => Some(Privacy::Family),
+            "friends" => Some(Privacy::Friends),
+            "friends_and_family" | "friends-and-family" => Some(Privacy::FriendsAndFamily),
+            "public" => Some(Privacy::Public),
+            _ => None,
+        }
+    }
+
     /// The upload parameters for this privacy.
     pub fn upload_params(self) -> [(&'static str, &'static str); 3] {
         let (public, friend, family) = match self {

@@ -21,7 +21,7 @@ pub fn run<E, T, W, H>(ruby: &Ruby, cancel: &Cancel, work: W, mut on_event: H) -
 where
     E: Send + 'static,
     T: Send + 'static,
-    W: FnOnce(&dyn Fn(E)) -> T + Send + 'static,
+    W: FnOnce(&(dyn Fn(E) + Send + Sync)) -> T + Send + 'static,
     H: FnMut(E) -> Result<(), Error>,
 {
     let (tx, rx) = mpsc::channel::<Msg<E, T>>();

@@ -7,7 +7,7 @@ use magnus::{function, method, prelude::*, Error, RArray, RHash, RModule, RStrin
 use photosync::flickr::{method_names, Client, Credentials, Endpoints, Perms};
 
 #[magnus::wrap(class = "Photosync::NativeFlickr", free_immediately, size)]
-struct NativeFlickr(Client);
+pub struct NativeFlickr(pub Client);
 
 fn pairs(params: RHash) -> Result<Vec<(String, String)>, Error> {
     let mut out = Vec::with_capacity(params.len());

@@ -13,6 +13,7 @@ mod photo;
 mod runtime;
 mod samples;
 mod scan;
+mod sync;
 
 use magnus::{Error, Ruby};
 
@@ -25,5 +26,6 @@ fn init(ruby: &Ruby) -> Result<(), Error> {
     samples::init(ruby, m)?;
     flickr::init(ruby, m)?;
     emulator::init(ruby, m)?;
+    sync::init(ruby, m)?;
     Ok(())
 }

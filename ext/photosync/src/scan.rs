@@ -22,7 +22,7 @@ fn scan_dir(
     let result = background::run(
         ruby,
         &cancel,
-        move |emit: &dyn Fn(Progress)| -> Result<ScanReport, ScanError> {
+        move |emit: &(dyn Fn(Progress) + Send + Sync)| -> Result<ScanReport, ScanError> {
             let mut cat = match &catalog {
                 Some(p) => Catalog::open(p)?,
                 None => Catalog::in_memory()?,

@@ -1,0 +1,166 @@
+//! `Photosync._sync_flickr`: scan a folder, then back it up to Flickr, on a worker
+//! thread; events reach the Ruby block on the Ruby thread. lib/photosync/sync.rb adds
+//! keyword arguments and the event and report structs.
+
+use crate::flickr::NativeFlickr;
+use crate::{background, conv, errors};
+use magnus::{function, prelude::*, Error, RHash, RModule, RString, Ruby, Value};
+use photosync::cancel::Cancel;
+use photosync::catalog::Catalog;
+use photosync::scan::{self, ScanOptions, ScanStats};
+use photosync::sync::{self, Privacy, SyncError, SyncEvent, SyncOptions, SyncReport};
+use std::path::PathBuf;
+
+enum Failure {
+    Scan(scan::ScanError),
+    Sync(SyncError),
+}
+
+fn options(ruby: &Ruby, h: RHash) -> Result<SyncOptions, Error> {
+    let privacy: String = h.fetch("privacy")?;
+    let privacy = Privacy::parse(&privacy).ok_or_else(|| {
+        errors::error(ruby, "Error", format!("unknown privacy {privacy:?}; use private, family, friends, friends_and_family or public"))
+    })?;
+    Ok(SyncOptions {
+        concurrency: h.fetch::<_, usize>("concurrency")?.max(1),
+        dry_run: h.fetch("dry_run")?,
+        privacy,
+        extra_tags: h.fetch("tags")?,
+        calls_per_hour: h.fetch::<_, u32>("calls_per_hour")?.max(1),
+        ..SyncOptions::default()
+    })
+}
+
+fn sync_flickr(
+    ruby: &Ruby,
+    dir: RString,
+    catalog: Option<RString>,
+    flickr: &NativeFlickr,
+    opts: RHash,
+    block: Option<magnus::block::Proc>,
+) -> Result<RHash, Error> {
+    let dir = conv::path_from(dir);
+    let catalog: Option<PathBuf> = catalog.map(conv::path_from);
+    let opts = options(ruby, opts)?;
+    let client = flickr.0.clone();
+    let cancel = Cancel::new();
+    let worker_cancel = cancel.clone();
+    let outcome = background::run(
+        ruby,
+        &cancel,
+        move |emit: &(dyn Fn(SyncEvent) + Send + Sync)| -> Result<(SyncReport, ScanStats), Failure> {
+            let mut cat = match &catalog {
+                Some(p) => Catalog::open(p),
+                None => Catalog::in_memory(),
+            }
+            .map_err(|e| Failure::Scan(e.into()))?;
+            let scanned = scan::scan(&dir, &mut cat, &ScanOptions::default(), &worker_cancel, &mut |_| {})
+                .map_err(Failure::Scan)?;
+            let report = sync::sync_flickr(&scanned.photos, &mut cat, &client, &opts, &worker_cancel, emit)
+                .map_err(Failure::Sync)?;
+            Ok((report, scanned.stats))
+        },
+        |e: SyncEvent| match &block {
+            Some(b) => b.call::<_, Value>((event_hash(ruby, e)?,)).map(|_| ()),
+            None => Ok(()),
+        },
+    )?;
+    match outcome {
+        Ok((report, stats)) => report_hash(ruby, &report, Some(&stats)),
+        Err(Failure::Scan(e)) => Err(errors::scan(ruby, e)),
+        Err(Failure::Sync(e @ SyncError::Cancelled(_))) => {
+            Err(errors::error(ruby, "Cancelled", e.to_string()))
+        }
+        Err(Failure::Sync(e)) => Err(errors::error(ruby, "SyncError", e.to_string())),
+    }
+}
+
+fn event_hash(ruby: &Ruby, e: SyncEvent) -> Result<RHash, Error> {
+    let h = ruby.hash_new();
+    let sym = |s: &str| ruby.to_symbol(s);
+    let (kind, path) = match e {
+        SyncEvent::Planned {
+            to_upload,
+            already_there,
+            duplicates,
+            bytes,
+        } => {
+            h.aset(sym("to_upload"), to_upload)?;
+            h.aset(sym("already_there"), already_there)?;
+            h.aset(sym("duplicates"), duplicates)?;
+            h.aset(sym("bytes"), bytes)?;
+            ("planned", None)
+        }
+        SyncEvent::Started { path } => ("started", Some(path)),
+        SyncEvent::Uploaded {
+            path,
+            photo_id,
+            bytes,
+        } => {
+            h.aset(sym("photo_id"), photo_id)?;
+            h.aset(sym("bytes"), bytes)?;
+            ("uploaded", Some(path))
+        }
+        SyncEvent::Skipped { path, reason } => {
+            h.aset(sym("reason"), reason)?;
+            ("skipped", Some(path))
+        }
+        SyncEvent::Retried {
+            path,
+            attempt,
+            error,
+        } => {
+            h.aset(sym("attempt"), attempt)?;
+            h.aset(sym("error"), error)?;
+            ("retried", Some(path))
+        }
+        SyncEvent::Failed { path, error } => {
+            h.aset(sym("error"), error)?;
+            ("failed", Some(path))
+        }
+        SyncEvent::Finished => ("finished", None),
+    };
+    h.aset(sym("kind"), sym(kind))?;
+    if let Some(p) = path {
+        h.aset(sym("path"), conv::path_to(ruby, &p))?;
+    }
+    Ok(h)
+}
+
+fn report_hash(ruby: &Ruby, r: &SyncReport, scan: Option<&ScanStats>) -> Result<RHash, Error> {
+    let h = ruby.hash_new();
+    let sym = |s: &str| ruby.to_symbol(s);
+    h.aset(sym("uploaded"), r.uploaded)?;
+    h.aset(sym("skipped"), r.skipped)?;
+    h.aset(sym("failed"), r.failed)?;
+    h.aset(sym("bytes"), r.bytes)?;
+    h.aset(sym("elapsed"), r.elapsed.as_secs_f64())?;
+    h.aset(sym("api_calls"), r.api_calls)?;
+    h.aset(sym("index_calls"), r.index_calls)?;
+    h.aset(sym("remote_only"), r.remote_only)?;
+    let errors = ruby.ary_new_capa(r.errors.len());
+    for (path, msg) in &r.errors {
+        errors.push((conv::path_to(ruby, path), msg.as_str()))?;
+    }
+    h.aset(sym("errors"), errors)?;
+    if let Some(s) = scan {
+        let stats = ruby.hash_new();
+        stats.aset(sym("media"), s.media)?;
+        stats.aset(sym("hashed"), s.hashed)?;
+        stats.aset(sym("cached"), s.cached)?;
+        stats.aset(sym("skipped"), s.skipped)?;
+        stats.aset(sym("errors"), s.errors)?;
+        stats.aset(sym("bytes"), s.bytes)?;
+        stats.aset(sym("bytes_read"), s.bytes_read)?;
+        stats.aset(sym("forgotten"), s.forgotten)?;
+        stats.aset(sym("elapsed"), s.elapsed.as_secs_f64())?;
+        stats.aset(sym("notes"), ruby.ary_from_vec(s.notes.clone()))?;
+        h.aset(sym("scan_stats"), stats)?;
+    }
+    Ok(h)
+}
+
+pub fn init(_ruby: &Ruby, m: RModule) -> Result<(), Error> {
+    m.define_singleton_method("_sync_flickr", function!(sync_flickr, 5))?;
+    Ok(())
+}

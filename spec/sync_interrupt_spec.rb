@@ -1,0 +1,36 @@
+# frozen_string_literal: true
+
+require "spec_helper"
+require "open3"
+
+# Ctrl-C during a sync: no new upload starts, finished ones are recorded, the process
+# exits cleanly; the next run uploads the rest and nothing twice.
+RSpec.describe "Interrupting a sync" do
+  it "stops on SIGINT, and the next run finishes with every photo exactly once" do
+    library = File.join(tmpdir, "library")
+    FileUtils.mkdir_p(library)
+    canon = File.binread(File.join(FIXTURES, "jpg/Canon_40D.jpg"))
+    30.times { |i| File.binwrite(File.join(library, format("photo%02d.jpg", i)), canon + "distinct #{i}") }
+    exe = File.expand_path("../exe/photosync", __dir__)
+    catalog = File.join(tmpdir, "catalog.sqlite3")
+
+    Photosync::Emulator.start(latency: 0.2, calls_per_hour: 1_000_000) do |emu|
+      env = emu.env.merge("XDG_CONFIG_HOME" => File.join(tmpdir, "cfg"))
+      Open3.popen3(env, RbConfig.ruby, exe, "sync", library, "--catalog", catalog, "-j", "2") do |_in, out, err, wait|
+        sleep 0.1 until emu.photos.size >= 3
+        Process.kill("INT", wait.pid)
+        expect(wait.value.exitstatus).to eq(130)
+        expect(err.read).to include("interrupted; finished work is recorded")
+        out.read
+      end
+      stopped_at = emu.photos.size
+      expect(stopped_at).to be < 30
+
+      _out, err, status = Open3.capture3(env, RbConfig.ruby, exe, "sync", library, "--catalog", catalog)
+      expect(status.exitstatus).to eq(0), err
+      md5s = emu.photos.map(&:md5)
+      expect(md5s.size).to eq(30)
+      expect(md5s.uniq.size).to eq(30)
+    end
+  end
+end

@@ -1,0 +1,114 @@
+# frozen_string_literal: true
+
+require "spec_helper"
+require "open3"
+require "json"
+require "photosync/flickraw"
+
+# Photosync.sync end to end: scan, index, plan and uploads through the native engine,
+# against the emulator.
+RSpec.describe "Photosync.sync to Flickr" do
+  around do |example|
+    Photosync::Emulator.start(calls_per_hour: 1_000_000) do |emu|
+      @emu = emu
+      example.run
+    end
+  end
+
+  let(:emu) { @emu }
+  let(:flickr) { Photosync::Flickr.new(**emu.credentials) }
+  let(:library) { File.join(tmpdir, "library") }
+  let(:catalog) { File.join(tmpdir, "catalog.sqlite3") }
+  let(:names) { ["jpg/Canon_40D.jpg", "jpg/Nikon_D70.jpg", "jpg/exif-org/sanyo-vpcsx550.jpg", "jpg/Fujifilm_FinePix6900ZOOM.jpg"] }
+  let(:local_md5s) { Dir[File.join(library, "**/*.jpg")].map { |f| Digest::MD5.file(f).hexdigest }.uniq.sort }
+
+  def sync(**opts, &block)
+    Photosync.sync(library, to: flickr, catalog: catalog, calls_per_hour: 1_000_000, **opts, &block)
+  end
+
+  before { copy_fixtures(names, library) }
+
+  it "uploads every photo once with its checksum tag, family-only; a second run uploads nothing" do
+    events = []
+    caller = Thread.current
+    report = sync { |e| events << [e.kind, Thread.current == caller] }
+    expect(report.uploaded).to eq(4)
+    expect(report.failed).to eq(0)
+    expect(emu.photos.map(&:md5).sort).to eq(local_md5s)
+    emu.photos.each do |p|
+      expect(p.machine_tags).to include("checksum:md5=#{p.md5}")
+      expect([p.is_public, p.is_friend, p.is_family]).to eq([false, false, true])
+    end
+    expect(events.map(&:first).uniq).to include(:planned, :started, :uploaded, :finished)
+    expect(events.map(&:last).uniq).to eq([true])
+
+    again = sync
+    expect(again.uploaded).to eq(0)
+    expect(again.skipped).to eq(4)
+    expect(again.api_calls).to be <= 5
+    expect(emu.photos.size).to eq(4)
+  end
+
+  it "uploads only what an old flickraw script did not, and a local duplicate once" do
+    old = FlickRaw::Flickr.new(emu.api_key, emu.shared_secret, access_token: emu.access_token,
+                                                              access_secret: emu.access_secret, endpoint: emu.endpoint)
+    first = File.join(library, names.first)
+    old.upload_photo(first, title: "old", tags: "checksum:md5=#{Digest::MD5.file(first).hexdigest}")
+    FileUtils.cp(File.join(library, names.last), File.join(library, "copy of it.jpg"))
+    report = sync
+    expect(report.uploaded).to eq(3)
+    expect(emu.photos.map(&:md5).tally.values.uniq).to eq([1])
+    expect(emu.photos.map(&:md5).sort).to eq(local_md5s)
+  end
+
+  it "changes nothing with dry_run: and says what it would do" do
+    planned = nil
+    report = sync(dry_run: true) { |e| planned = e if e.kind == :planned }
+    expect(planned.to_upload).to eq(4)
+    expect(report.uploaded).to eq(0)
+    expect(emu.photos).to be_empty
+  end
+
+  it "uploads with the privacy asked for, and the extra tags" do
+    sync(privacy: :private, tags: ["family archive"])
+    expect(emu.photos.map { |p| [p.is_public, p.is_friend, p.is_family] }.uniq).to eq([[false, false, false]])
+    expect(emu.photos.first.tags).to include("familyarchive")
+  end
+
+  it "survives 20% faults of every kind with each photo on Flickr exactly once" do
+    emu.fault_rate = 0.2
+    report = sync(concurrency: 4)
+    expect(report.failed).to eq(0), report.errors.inspect
+    expect(emu.photos.map(&:md5).sort).to eq(local_md5s)
+  end
+
+  it "stops with a clear Photosync::SyncError when Flickr refuses the credentials" do
+    bad = Photosync::Flickr.new(**emu.credentials, access_secret: "wrong")
+    expect { Photosync.sync(library, to: bad, catalog: nil) }
+      .to raise_error(Photosync::SyncError, /96|signature/i)
+  end
+
+  it "refuses an unknown privacy before doing anything" do
+    expect { sync(privacy: :everyone) }.to raise_error(ArgumentError, /privacy/)
+  end
+
+  it "`photosync sync` uses the FLICKRAW_* environment and prints a JSON report" do
+    exe = File.expand_path("../exe/photosync", __dir__)
+    env = emu.env.merge("XDG_CONFIG_HOME" => File.join(tmpdir, "cfg"))
+    out, err, status = Open3.capture3(env, RbConfig.ruby, exe, "sync", library, "--catalog", catalog, "--json")
+    expect(status.exitstatus).to eq(0), err
+    report = JSON.parse(out.lines.last)
+    expect(report["uploaded"]).to eq(4)
+    expect(emu.photos.size).to eq(4)
+  end
+
+  it "`photosync demo` syncs a generated library to the built-in emulator twice, uploading nothing the second time" do
+    exe = File.expand_path("../exe/photosync", __dir__)
+    out, err, status = Open3.capture3({ "XDG_CACHE_HOME" => File.join(tmpdir, "cache") }, RbConfig.ruby, exe, "demo")
+    expect(status.exitstatus).to eq(0), err
+    first, second = out.split("== second run")
+    expect(first).to match(/(\d+) uploaded/)
+    expect(second).to match(/\b0 uploaded/)
+    expect(out).to match(/holds (\d+) photos, each once \(\1 distinct MD5s\)/)
+  end
+end
