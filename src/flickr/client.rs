@@ -13,6 +13,8 @@ use std::time::Duration;
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
 /// No answer byte for this long means the connection is dead, however big the upload.
 const READ_TIMEOUT: Duration = Duration::from_secs(120);
+/// A whole REST or OAuth call; uploads have none, as a 1 GB video may take long.
+const CALL_TIMEOUT: Duration = Duration::from_secs(300);
 
 #[derive(Clone, PartialEq, Eq)]
 pub struct Credentials {
@@ -88,6 +90,9 @@ impl Client {
             .connect_timeout(CONNECT_TIMEOUT)
             .read_timeout(READ_TIMEOUT)
             .user_agent(concat!("photosync/", env!("CARGO_PKG_VERSION")))
+            // Flickr's API never redirects; following one would re-send a signed body
+            // to wherever it points.
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| transport("client", &e))?;
         Ok(Client {
@@ -269,6 +274,7 @@ impl Client {
             .http
             .post(url)
             .header("Content-Type", "application/x-www-form-urlencoded")
+            .timeout(CALL_TIMEOUT)
             .body(body)
             .send()
             .await
@@ -321,7 +327,7 @@ fn oauth_answer(
 fn field(what: &str, pairs: &[(String, String)], key: &str) -> Result<String, FlickrError> {
     pairs
         .iter()
-        .find(|(k, _)| k == key)
+        .find(|(k, v)| k == key && !v.is_empty())
         .map(|(_, v)| v.clone())
         .ok_or_else(|| FlickrError::Malformed {
             method: what.into(),

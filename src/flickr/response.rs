@@ -29,14 +29,22 @@ pub fn rest(method: &str, status: u16, body: &[u8]) -> Result<serde_json::Value,
     match parsed {
         Some(v) if v.get("stat").and_then(|s| s.as_str()) == Some("ok") => Ok(v),
         Some(v) if v.get("stat").and_then(|s| s.as_str()) == Some("fail") => {
+            let message = v
+                .get("message")
+                .and_then(|m| m.as_str())
+                .unwrap_or("(no message)");
+            // A code that is not a number is kept in the message, not lost.
+            let (code, message) = match v.get("code") {
+                None => (0, message.to_string()),
+                Some(c) => match json_int(c) {
+                    Some(code) => (code, message.to_string()),
+                    None => (0, format!("{message} (unreadable error code {c})")),
+                },
+            };
             Err(FlickrError::Api {
                 method: method.into(),
-                code: v.get("code").and_then(json_int).unwrap_or(0),
-                message: v
-                    .get("message")
-                    .and_then(|m| m.as_str())
-                    .unwrap_or("(no message)")
-                    .into(),
+                code,
+                message,
             })
         }
         _ if !(200..300).contains(&status) => Err(FlickrError::Http {
@@ -79,10 +87,22 @@ pub fn upload(method: &str, status: u16, body: &[u8]) -> Result<UploadAnswer, Fl
         return Err(malformed(format!("not a Flickr answer: {}", excerpt(body))));
     }
     match attr(&text, "rsp", "stat").as_deref() {
+        // An id that is no id must never pass for a stored photo: a sync would record
+        // it as the photo's remote copy.
         Some("ok") => {
             if let Some(id) = element(&text, "photoid") {
+                if id.is_empty() || !id.bytes().all(|b| b.is_ascii_digit()) {
+                    return Err(malformed(format!(
+                        "photoid {id:?} is not a Flickr photo id"
+                    )));
+                }
                 Ok(UploadAnswer::PhotoId(id))
             } else if let Some(id) = element(&text, "ticketid") {
+                if id.is_empty() || id.contains(|c: char| c.is_whitespace() || c == '<') {
+                    return Err(malformed(format!(
+                        "ticketid {id:?} is not a Flickr ticket id"
+                    )));
+                }
                 Ok(UploadAnswer::TicketId(id))
             } else {
                 Err(malformed(format!(

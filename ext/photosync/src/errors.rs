@@ -65,9 +65,8 @@ pub fn flickr(ruby: &Ruby, e: photosync::flickr::FlickrError) -> Error {
         } => failed_response(ruby, message, code, method).unwrap_or_else(|err| err),
         F::File { .. } => error(ruby, "FileError", e.to_string()),
         F::Cancelled => error(ruby, "Cancelled", e.to_string()),
-        F::Transport { .. } | F::Http { .. } | F::Malformed { .. } => {
-            error(ruby, "NetworkError", e.to_string())
-        }
+        F::Malformed { .. } => error(ruby, "InvalidResponse", e.to_string()),
+        F::Transport { .. } | F::Http { .. } => error(ruby, "NetworkError", e.to_string()),
     }
 }
 
