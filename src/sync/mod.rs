@@ -52,7 +52,9 @@ pub fn sync_flickr(
         .enable_all()
         .build()
         .map_err(SyncError::Runtime)?;
-    let remote = Arc::new(Remote::new(client, opts, cancel));
+    let remote = Remote::new(client, opts, cancel)
+        .map_err(|e| SyncError::flickr("creating the HTTP client", e))?;
+    let remote = Arc::new(remote);
     let mut report = SyncReport::default();
     let result = runtime.block_on(run(photos, catalog, &remote, opts, events, &mut report));
     report.api_calls = remote.calls();

@@ -126,8 +126,8 @@ async fn upload(remote: &Remote, job: &Job, events: &UnboundedSender<SyncEvent>)
     }
 }
 
-/// The upload may have been stored: the connection died (or a gateway failed) after
-/// the file was sent.
+/// The upload may have been stored: the connection died, a gateway failed, or the
+/// answer could not be read, after the file was sent.
 fn outcome_unknown(error: &FlickrError) -> bool {
     error.outcome_unknown()
         || matches!(
@@ -135,7 +135,7 @@ fn outcome_unknown(error: &FlickrError) -> bool {
             FlickrError::Http {
                 status: 502 | 504,
                 ..
-            }
+            } | FlickrError::Malformed { .. }
         )
 }
 
