@@ -221,3 +221,34 @@ fn privacy_and_extra_tags_reach_flickr() {
     );
     assert!(photo.tags.contains(&"backup".to_string()));
 }
+
+#[test]
+fn a_file_flickr_refuses_fails_alone_with_a_clear_message() {
+    let emu = emulator(EmulatorConfig::default());
+    let client = client_for(&emu);
+    let dir = tempfile::tempdir().unwrap();
+    write_photos(dir.path(), "p", 2);
+    let bad = dir.path().join("not-a-photo.jpg");
+    std::fs::write(&bad, b"plain text, not an image").unwrap();
+    let mut catalog = Catalog::in_memory().unwrap();
+    let photos = scan(dir.path(), &mut catalog);
+
+    let (report, events) = run(&photos, &mut catalog, &client, &fast_options());
+    let report = report.unwrap();
+
+    assert_eq!((report.uploaded, report.failed), (2, 1));
+    let bad = std::fs::canonicalize(&bad).unwrap();
+    let (path, error) = &report.errors[0];
+    assert_eq!(path, &bad);
+    assert!(
+        error.contains("Flickr does not accept this file"),
+        "{error}"
+    );
+    assert!(events
+        .iter()
+        .any(|e| matches!(e, SyncEvent::Failed { path, .. } if *path == bad)));
+    let backend = format!("flickr:{}", emu.user_nsid());
+    assert!(catalog.journal_unfinished(&backend).unwrap().is_empty());
+    // Refused, not retried.
+    assert_eq!(emu.call_counts()["upload"], 3);
+}
