@@ -7,7 +7,7 @@ use crate::dates::{DateSource, TakenAt};
 use crate::kind::MediaKind;
 use crate::photo::Photo;
 use rusqlite::{params, Connection, OptionalExtension};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::path::{Path, PathBuf};
 
@@ -274,7 +274,7 @@ const SYNC_TABLES: &str = "
     CREATE INDEX IF NOT EXISTS remote_copies_md5 ON remote_copies (backend, md5);
     CREATE TABLE IF NOT EXISTS remote_index (
       backend TEXT PRIMARY KEY, newest_upload INTEGER NOT NULL,
-      refreshed_at INTEGER NOT NULL) WITHOUT ROWID;
+      refreshed_at INTEGER NOT NULL, full_at INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;
     CREATE TABLE IF NOT EXISTS upload_journal (
       backend TEXT NOT NULL, md5 TEXT NOT NULL, path BLOB NOT NULL,
       started_at INTEGER NOT NULL, finished_at INTEGER, remote_id TEXT,
@@ -287,6 +287,15 @@ pub struct RemoteCopy {
     pub md5: String,
     /// Unix seconds: the backend's upload date when known, else when we uploaded it.
     pub uploaded_at: i64,
+}
+
+/// How far a backend's index has been read (unix seconds).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IndexState {
+    /// The newest upload date read: the next refresh starts a margin before it.
+    pub newest_upload: i64,
+    /// When the whole index was last read (0: never).
+    pub full_at: i64,
 }
 
 /// An upload that was started and never recorded as finished: it may or may not have
@@ -359,16 +368,69 @@ impl Catalog {
         tx.commit().map_err(wrap)
     }
 
-    /// The newest upload date (unix seconds) the index of `backend` has read, if any.
-    pub fn index_newest(&self, backend: &str) -> Result<Option<i64>, CatalogError> {
+    /// How far the index of `backend` has been read, if it ever was.
+    pub fn index_state(&self, backend: &str) -> Result<Option<IndexState>, CatalogError> {
         self.sql(|c| {
             c.query_row(
-                "SELECT newest_upload FROM remote_index WHERE backend = ?1",
+                "SELECT newest_upload, full_at FROM remote_index WHERE backend = ?1",
                 [backend],
-                |r| r.get(0),
+                |r| {
+                    Ok(IndexState {
+                        newest_upload: r.get(0)?,
+                        full_at: r.get(1)?,
+                    })
+                },
             )
             .optional()
         })
+    }
+
+    /// Ends a full read of the index of `backend`: forgets the copies it did not see
+    /// (deleted on the backend, or their tag removed) that were uploaded before
+    /// `keep_after` (younger ones may just not be searchable yet), and notes the time.
+    /// Returns how many copies were forgotten.
+    pub fn finish_full_index(
+        &mut self,
+        backend: &str,
+        seen: &HashSet<String>,
+        keep_after: i64,
+    ) -> Result<u64, CatalogError> {
+        let name = self.name.clone();
+        let wrap = |source| CatalogError::Sqlite {
+            path: name.clone(),
+            source,
+        };
+        let tx = self.conn.transaction().map_err(wrap)?;
+        let gone: Vec<String> = {
+            let mut stmt = tx
+                .prepare(
+                    "SELECT remote_id FROM remote_copies WHERE backend = ?1 AND uploaded_at < ?2",
+                )
+                .map_err(wrap)?;
+            let ids = stmt
+                .query_map(params![backend, keep_after], |r| r.get::<_, String>(0))
+                .map_err(wrap)?
+                .collect::<rusqlite::Result<Vec<String>>>()
+                .map_err(wrap)?;
+            ids.into_iter().filter(|id| !seen.contains(id)).collect()
+        };
+        for id in &gone {
+            tx.execute(
+                "DELETE FROM remote_copies WHERE backend = ?1 AND remote_id = ?2",
+                params![backend, id],
+            )
+            .map_err(wrap)?;
+        }
+        let now = now_secs();
+        tx.execute(
+            "INSERT INTO remote_index (backend, newest_upload, refreshed_at, full_at)
+             VALUES (?1, 0, ?2, ?2)
+             ON CONFLICT (backend) DO UPDATE SET full_at = excluded.full_at",
+            params![backend, now],
+        )
+        .map_err(wrap)?;
+        tx.commit().map_err(wrap)?;
+        Ok(gone.len() as u64)
     }
 
     /// Journals an upload as started; call it before the upload is sent.
@@ -461,7 +523,7 @@ mod sync_table_tests {
     #[test]
     fn remote_copies_and_the_newest_upload_read() {
         let mut cat = Catalog::in_memory().unwrap();
-        assert_eq!(cat.index_newest("flickr:me").unwrap(), None);
+        assert_eq!(cat.index_state("flickr:me").unwrap(), None);
         cat.record_remote(
             "flickr:me",
             &[copy("1", "aa", 10), copy("2", "aa", 20)],
@@ -479,7 +541,29 @@ mod sync_table_tests {
         assert_eq!(index["bb"], vec!["3"]);
         assert!(!index.contains_key("cc"));
         // Never moves back: an incremental refresh may read older photos again.
-        assert_eq!(cat.index_newest("flickr:me").unwrap(), Some(20));
+        let state = cat.index_state("flickr:me").unwrap().unwrap();
+        assert_eq!((state.newest_upload, state.full_at), (20, 0));
+    }
+
+    #[test]
+    fn a_full_index_forgets_old_copies_it_did_not_see() {
+        let mut cat = Catalog::in_memory().unwrap();
+        cat.record_remote(
+            "f",
+            &[
+                copy("1", "aa", 10),
+                copy("2", "bb", 10),
+                copy("3", "cc", 99),
+            ],
+            Some(99),
+        )
+        .unwrap();
+        let seen = HashSet::from(["1".to_string()]);
+        assert_eq!(cat.finish_full_index("f", &seen, 50).unwrap(), 1);
+        let index = cat.remote_index("f").unwrap();
+        assert!(index.contains_key("aa") && index.contains_key("cc"));
+        assert!(!index.contains_key("bb"));
+        assert!(cat.index_state("f").unwrap().unwrap().full_at > 0);
     }
 
     #[test]

@@ -61,6 +61,9 @@ fn an_unfinished_upload_missing_from_the_index_is_searched_for() {
     // Flickr has it, but uploaded with a posted date the incremental index skips.
     let id = upload_like_the_old_script(&client, &paths[0]);
     catalog
+        .finish_full_index(&backend, &Default::default(), 0)
+        .unwrap();
+    catalog
         .record_remote(
             &backend,
             &[],
