@@ -252,3 +252,26 @@ fn a_file_flickr_refuses_fails_alone_with_a_clear_message() {
     // Refused, not retried.
     assert_eq!(emu.call_counts()["upload"], 3);
 }
+
+#[test]
+fn a_file_changed_since_the_scan_is_not_uploaded_under_its_old_checksum() {
+    let emu = emulator(EmulatorConfig::default());
+    let client = client_for(&emu);
+    let dir = tempfile::tempdir().unwrap();
+    let paths = write_photos(dir.path(), "p", 2);
+    let mut catalog = Catalog::in_memory().unwrap();
+    let photos = scan(dir.path(), &mut catalog);
+    std::fs::write(&paths[1], jpeg_bytes("edited after the scan, and longer")).unwrap();
+
+    let report = run(&photos, &mut catalog, &client, &fast_options())
+        .0
+        .unwrap();
+
+    assert_eq!((report.uploaded, report.failed), (1, 1));
+    assert!(
+        report.errors[0].1.contains("changed since it was scanned"),
+        "{:?}",
+        report.errors
+    );
+    assert_eq!(emu.photos().len(), 1);
+}

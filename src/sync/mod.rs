@@ -123,6 +123,7 @@ async fn run(
                 path: photo.path.clone(),
                 md5: md5.clone(),
                 size: photo.size,
+                mtime_ns: photo.mtime_ns,
                 params: tags::upload_params(photo, md5, opts),
                 date_taken: opts.set_dates.then(|| tags::date_to_set(photo)).flatten(),
             })

@@ -15,6 +15,8 @@ pub struct Job {
     pub path: PathBuf,
     pub md5: String,
     pub size: u64,
+    /// As scanned: a file changed since then no longer has the MD5 its tag would claim.
+    pub mtime_ns: i64,
     pub params: Vec<(String, String)>,
     /// Set with flickr.photos.setDates after the upload.
     pub date_taken: Option<String>,
@@ -66,6 +68,12 @@ async fn upload(remote: &Remote, job: &Job, events: &UnboundedSender<SyncEvent>)
             error: error.to_string(),
         });
     };
+    if let Some(error) = changed_since_scan(job).await {
+        return Outcome::Failed {
+            error,
+            maybe_stored: false,
+        };
+    }
     let max = remote.max_attempts();
     let mut attempt = 1;
     loop {
@@ -123,6 +131,20 @@ async fn upload(remote: &Remote, job: &Job, events: &UnboundedSender<SyncEvent>)
             };
         }
         attempt += 1;
+    }
+}
+
+/// Why the file is not the one scanned any more (changed, gone), if it is not.
+async fn changed_since_scan(job: &Job) -> Option<String> {
+    match tokio::fs::metadata(&job.path).await {
+        Err(e) => Some(format!("cannot read {}: {e}", job.path.display())),
+        Ok(meta) if meta.len() != job.size || crate::hash::mtime_ns(&meta) != job.mtime_ns => {
+            Some(format!(
+                "{} changed since it was scanned; the next sync scans and uploads it again",
+                job.path.display()
+            ))
+        }
+        Ok(_) => None,
     }
 }
 
