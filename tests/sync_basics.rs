@@ -275,3 +275,35 @@ fn a_file_changed_since_the_scan_is_not_uploaded_under_its_old_checksum() {
     );
     assert_eq!(emu.photos().len(), 1);
 }
+
+#[test]
+fn no_more_uploads_in_flight_than_the_concurrency() {
+    let emu = emulator(EmulatorConfig {
+        latency: std::time::Duration::from_millis(20),
+        ..EmulatorConfig::default()
+    });
+    let client = client_for(&emu);
+    let dir = tempfile::tempdir().unwrap();
+    write_photos(dir.path(), "p", 12);
+    let mut catalog = Catalog::in_memory().unwrap();
+    let photos = scan(dir.path(), &mut catalog);
+    let opts = photosync::sync::SyncOptions {
+        concurrency: 3,
+        ..fast_options()
+    };
+
+    let (report, events) = run(&photos, &mut catalog, &client, &opts);
+
+    assert_eq!(report.unwrap().uploaded, 12);
+    let mut in_flight = 0i32;
+    let mut most = 0;
+    for e in &events {
+        match e {
+            SyncEvent::Started { .. } => in_flight += 1,
+            SyncEvent::Uploaded { .. } | SyncEvent::Failed { .. } => in_flight -= 1,
+            _ => {}
+        }
+        most = most.max(in_flight);
+    }
+    assert_eq!(most, 3);
+}
