@@ -1,7 +1,8 @@
 //! Runs the planned uploads: at most `concurrency` in flight on the run's runtime, each
 //! journalled as started (committed) before it is sent and as finished, with its remote
 //! copy, as soon as it is done. When the cancel flag is set no new upload starts and
-//! the ones in flight finish.
+//! the ones in flight finish; cancelled twice, the ones in flight are aborted and keep
+//! their journal entries, which the next run resolves.
 
 use super::error::SyncError;
 use super::remote::Remote;
@@ -48,11 +49,15 @@ impl Run<'_> {
             if in_flight.is_empty() {
                 break;
             }
+            if cancel.is_aborted() {
+                in_flight.abort_all();
+            }
             tokio::select! {
                 Some(event) = rx.recv() => (self.events)(event),
                 Some(joined) = in_flight.join_next() => match joined {
                     Ok(done) => self.finish(done, report)?,
-                    // A panicked upload keeps its journal entry: the next run looks it up.
+                    // An aborted or panicked upload keeps its journal entry: the next
+                    // run looks it up.
                     Err(e) => report.failed += u64::from(e.is_panic()),
                 },
                 _ = tokio::time::sleep(CANCEL_POLL) => {}
