@@ -1,33 +1,39 @@
 //! A cooperative cancel flag shared between the caller (Ctrl-C in Ruby, a test) and
 //! long-running work. Workers poll it between buffers and files, so a cancel takes
-//! effect within one read, and finished work is still recorded. Cancelling a second
-//! time (a second Ctrl-C) also asks to abort work already in flight.
+//! effect within one read, and finished work is still recorded. `abort` goes further
+//! (a second Ctrl-C): work in flight is stopped too, where that is safe.
 
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::Arc;
 
-/// How many times `cancel` was called.
+const CANCELLED: u8 = 1;
+const ABORTED: u8 = 2;
+
 #[derive(Clone, Debug, Default)]
-pub struct Cancel(Arc<AtomicU32>);
+pub struct Cancel(Arc<AtomicU8>);
 
 impl Cancel {
     pub fn new() -> Self {
         Self::default()
     }
 
+    /// Start nothing new; finish (and record) what is in flight. Idempotent.
     pub fn cancel(&self) {
-        let _ = self
-            .0
-            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_add(1));
+        self.0.fetch_max(CANCELLED, Ordering::SeqCst);
+    }
+
+    /// Cancel, and stop what is in flight too (a sync aborts its uploads; its journal
+    /// keeps them safe).
+    pub fn abort(&self) {
+        self.0.store(ABORTED, Ordering::SeqCst);
     }
 
     pub fn is_cancelled(&self) -> bool {
-        self.0.load(Ordering::Relaxed) > 0
+        self.0.load(Ordering::Relaxed) >= CANCELLED
     }
 
-    /// Cancelled twice: stop even what is in flight (a sync aborts its uploads).
     pub fn is_aborted(&self) -> bool {
-        self.0.load(Ordering::Relaxed) > 1
+        self.0.load(Ordering::Relaxed) >= ABORTED
     }
 }
 
@@ -42,8 +48,9 @@ mod tests {
         assert!(!b.is_cancelled());
         a.cancel();
         assert!(b.is_cancelled());
-        assert!(!b.is_aborted());
         a.cancel();
-        assert!(b.is_aborted());
+        assert!(!b.is_aborted());
+        a.abort();
+        assert!(b.is_aborted() && b.is_cancelled());
     }
 }

@@ -1,5 +1,5 @@
 //! Cancelling a sync: nothing new starts, what finished is recorded, and the next run
-//! uploads the rest and nothing twice.
+//! uploads the rest and nothing twice. Aborting also stops the uploads in flight.
 
 mod sync_common;
 
@@ -48,7 +48,7 @@ fn a_cancelled_run_keeps_its_uploads_and_the_next_one_finishes() {
 }
 
 #[test]
-fn cancelled_twice_a_run_aborts_its_uploads_and_the_next_one_resolves_them() {
+fn an_aborted_run_stops_its_uploads_and_the_next_one_resolves_them() {
     let emu = emulator(EmulatorConfig {
         latency: std::time::Duration::from_millis(400),
         ..EmulatorConfig::default()
@@ -74,8 +74,7 @@ fn cancelled_twice_a_run_aborts_its_uploads_and_the_next_one_resolves_them() {
             &|e| {
                 if matches!(e, SyncEvent::Started { .. }) && !cancel.is_cancelled() {
                     **at.lock().unwrap() = Some(started.elapsed());
-                    cancel.cancel();
-                    cancel.cancel();
+                    cancel.abort();
                 }
             },
         )

@@ -1,7 +1,7 @@
 //! Runs the planned uploads: at most `concurrency` in flight on the run's runtime, each
 //! journalled as started (committed) before it is sent and as finished, with its remote
 //! copy, as soon as it is done. When the cancel flag is set no new upload starts and
-//! the ones in flight finish; cancelled twice, the ones in flight are aborted and keep
+//! the ones in flight finish; when it is aborted, the ones in flight stop and keep
 //! their journal entries, which the next run resolves.
 
 use super::error::SyncError;

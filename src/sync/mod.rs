@@ -39,8 +39,8 @@ use std::time::Instant;
 /// report; an `Err` means the run itself could not go on (catalog, login, index).
 /// When `cancel` is set, no new upload starts, the ones in flight finish and are
 /// recorded, and the run returns [`SyncError::Cancelled`] with the partial report.
-/// Cancelled twice, it aborts the uploads in flight too; their journal entries make
-/// the next run look them up before uploading anything again.
+/// Aborted ([`Cancel::abort`]), it stops the uploads in flight too; their journal
+/// entries make the next run look them up before uploading anything again.
 pub fn sync_flickr(
     photos: &[Photo],
     catalog: &mut Catalog,
