@@ -278,7 +278,7 @@ const SYNC_TABLES: &str = "
     CREATE TABLE IF NOT EXISTS upload_journal (
       backend TEXT NOT NULL, md5 TEXT NOT NULL, path BLOB NOT NULL,
       started_at INTEGER NOT NULL, finished_at INTEGER, remote_id TEXT,
-      PRIMARY KEY (backend, md5)) WITHOUT ROWID;";
+      date_taken TEXT, PRIMARY KEY (backend, md5)) WITHOUT ROWID;";
 
 /// One photo on a backend, as its index or an upload told us.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -305,6 +305,8 @@ pub struct UnfinishedUpload {
     pub md5: String,
     pub path: PathBuf,
     pub started_at: i64,
+    /// The taken date the upload was to set after it (`YYYY-MM-DD HH:MM:SS`).
+    pub date_taken: Option<String>,
 }
 
 /// Remote copies, the index state and the upload journal. Every write is its own
@@ -433,18 +435,27 @@ impl Catalog {
         Ok(gone.len() as u64)
     }
 
-    /// Journals an upload as started; call it before the upload is sent.
+    /// Journals an upload as started; call it before the upload is sent. `date_taken`
+    /// is the date to set after it, so a recovery can still set it.
     pub fn journal_start(
         &mut self,
         backend: &str,
         md5: &str,
         path: &Path,
+        date_taken: Option<&str>,
     ) -> Result<(), CatalogError> {
         self.sql(|c| {
             c.execute(
-                "INSERT OR REPLACE INTO upload_journal (backend, md5, path, started_at, finished_at, remote_id)
-                 VALUES (?1, ?2, ?3, ?4, NULL, NULL)",
-                params![backend, md5, path.as_os_str().as_bytes(), now_secs()],
+                "INSERT OR REPLACE INTO upload_journal
+                   (backend, md5, path, started_at, finished_at, remote_id, date_taken)
+                 VALUES (?1, ?2, ?3, ?4, NULL, NULL, ?5)",
+                params![
+                    backend,
+                    md5,
+                    path.as_os_str().as_bytes(),
+                    now_secs(),
+                    date_taken
+                ],
             )
             .map(|_| ())
         })
@@ -488,7 +499,7 @@ impl Catalog {
     pub fn journal_unfinished(&self, backend: &str) -> Result<Vec<UnfinishedUpload>, CatalogError> {
         self.sql(|c| {
             let mut stmt = c.prepare(
-                "SELECT md5, path, started_at FROM upload_journal
+                "SELECT md5, path, started_at, date_taken FROM upload_journal
                  WHERE backend = ?1 AND finished_at IS NULL ORDER BY started_at",
             )?;
             let rows = stmt.query_map([backend], |r| {
@@ -497,6 +508,7 @@ impl Catalog {
                     md5: r.get(0)?,
                     path: PathBuf::from(std::ffi::OsString::from_vec(path)),
                     started_at: r.get(2)?,
+                    date_taken: r.get(3)?,
                 })
             })?;
             rows.collect()
@@ -569,11 +581,22 @@ mod sync_table_tests {
     #[test]
     fn the_journal_keeps_unfinished_uploads_until_resolved() {
         let mut cat = Catalog::in_memory().unwrap();
-        cat.journal_start("f", "aa", Path::new("/p/a.jpg")).unwrap();
-        cat.journal_start("f", "bb", Path::new("/p/b.jpg")).unwrap();
+        cat.journal_start(
+            "f",
+            "aa",
+            Path::new("/p/a.jpg"),
+            Some("2019-05-12 14:30:15"),
+        )
+        .unwrap();
+        cat.journal_start("f", "bb", Path::new("/p/b.jpg"), None)
+            .unwrap();
         let unfinished = cat.journal_unfinished("f").unwrap();
         assert_eq!(unfinished.len(), 2);
         assert_eq!(unfinished[0].path, PathBuf::from("/p/a.jpg"));
+        assert_eq!(
+            unfinished[0].date_taken.as_deref(),
+            Some("2019-05-12 14:30:15")
+        );
 
         cat.journal_finish("f", &copy("7", "aa", 1)).unwrap();
         cat.journal_forget("f", "bb").unwrap();
@@ -587,7 +610,7 @@ mod sync_table_tests {
         let path = dir.path().join("c.sqlite3");
         Catalog::open(&path)
             .unwrap()
-            .journal_start("f", "aa", Path::new("/a.jpg"))
+            .journal_start("f", "aa", Path::new("/a.jpg"), None)
             .unwrap();
         let again = Catalog::open(&path).unwrap();
         assert_eq!(again.journal_unfinished("f").unwrap().len(), 1);

@@ -39,8 +39,12 @@ impl Run<'_> {
         loop {
             while in_flight.len() < self.concurrency.max(1) && !cancel.is_cancelled() {
                 let Some(job) = queue.next() else { break };
-                self.catalog
-                    .journal_start(self.backend, &job.md5, &job.path)?;
+                self.catalog.journal_start(
+                    self.backend,
+                    &job.md5,
+                    &job.path,
+                    job.date_taken.as_deref(),
+                )?;
                 (self.events)(SyncEvent::Started {
                     path: job.path.clone(),
                 });

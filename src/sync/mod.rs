@@ -86,7 +86,8 @@ async fn run(
         report.errors.push((PathBuf::new(), note));
     }
     if !opts.dry_run {
-        journal::recover(remote, catalog, &backend, &quiet).await?;
+        let recovery = journal::recover(remote, catalog, &backend, &quiet).await?;
+        report.errors.extend(recovery.errors);
     }
     report.index_calls = remote.calls();
 
