@@ -307,6 +307,8 @@ pub struct UnfinishedUpload {
     pub started_at: i64,
     /// The taken date the upload was to set after it (`YYYY-MM-DD HH:MM:SS`).
     pub date_taken: Option<String>,
+    /// Known when the upload is done but what follows it (the date) is not.
+    pub remote_id: Option<String>,
 }
 
 /// Remote copies, the index state and the upload journal. Every write is its own
@@ -484,6 +486,33 @@ impl Catalog {
         tx.commit().map_err(wrap)
     }
 
+    /// Records an upload that reached the backend but still has work to do after it
+    /// (setting its taken date): its remote copy is known, its journal entry stays open.
+    pub fn journal_uploaded(
+        &mut self,
+        backend: &str,
+        copy: &RemoteCopy,
+    ) -> Result<(), CatalogError> {
+        let name = self.name.clone();
+        let wrap = |source| CatalogError::Sqlite {
+            path: name.clone(),
+            source,
+        };
+        let tx = self.conn.transaction().map_err(wrap)?;
+        tx.execute(
+            "INSERT OR REPLACE INTO remote_copies (backend, remote_id, md5, uploaded_at)
+             VALUES (?1, ?2, ?3, ?4)",
+            params![backend, copy.remote_id, copy.md5, copy.uploaded_at],
+        )
+        .map_err(wrap)?;
+        tx.execute(
+            "UPDATE upload_journal SET remote_id = ?3 WHERE backend = ?1 AND md5 = ?2",
+            params![backend, copy.md5, copy.remote_id],
+        )
+        .map_err(wrap)?;
+        tx.commit().map_err(wrap)
+    }
+
     /// Drops a journal entry for an upload known not to have reached the backend.
     pub fn journal_forget(&mut self, backend: &str, md5: &str) -> Result<(), CatalogError> {
         self.sql(|c| {
@@ -499,7 +528,7 @@ impl Catalog {
     pub fn journal_unfinished(&self, backend: &str) -> Result<Vec<UnfinishedUpload>, CatalogError> {
         self.sql(|c| {
             let mut stmt = c.prepare(
-                "SELECT md5, path, started_at, date_taken FROM upload_journal
+                "SELECT md5, path, started_at, date_taken, remote_id FROM upload_journal
                  WHERE backend = ?1 AND finished_at IS NULL ORDER BY started_at",
             )?;
             let rows = stmt.query_map([backend], |r| {
@@ -509,6 +538,7 @@ impl Catalog {
                     path: PathBuf::from(std::ffi::OsString::from_vec(path)),
                     started_at: r.get(2)?,
                     date_taken: r.get(3)?,
+                    remote_id: r.get(4)?,
                 })
             })?;
             rows.collect()
@@ -597,6 +627,12 @@ mod sync_table_tests {
             unfinished[0].date_taken.as_deref(),
             Some("2019-05-12 14:30:15")
         );
+
+        // Up, but its date not set yet: still open, with its remote id.
+        cat.journal_uploaded("f", &copy("7", "aa", 1)).unwrap();
+        let open = cat.journal_unfinished("f").unwrap();
+        assert_eq!(open[0].remote_id.as_deref(), Some("7"));
+        assert_eq!(cat.remote_index("f").unwrap()["aa"], vec!["7"]);
 
         cat.journal_finish("f", &copy("7", "aa", 1)).unwrap();
         cat.journal_forget("f", "bb").unwrap();

@@ -34,7 +34,10 @@ pub async fn recover(
     }
     let index: HashMap<String, Vec<String>> = catalog.remote_index(backend)?;
     for entry in unfinished {
-        let known = index.get(&entry.md5).and_then(|ids| ids.first()).cloned();
+        let known = entry
+            .remote_id
+            .clone()
+            .or_else(|| index.get(&entry.md5).and_then(|ids| ids.first()).cloned());
         let found = match known {
             Some(id) => Some(id),
             None => match lookup(remote, &entry.md5, retried).await {

@@ -3,10 +3,11 @@
 //!
 //! A run reads the account's checksum tags into the catalog ([`index`]), resolves
 //! uploads a previous run left unfinished ([`journal`]), joins the local photos with
-//! the index ([`plan`]), and uploads what is missing ([`execute`], [`upload`]), every
-//! call paced by one token bucket ([`pacer`]) and retried on transient failures
-//! ([`remote`]).
+//! the index ([`plan`]), and uploads what is missing ([`execute`], [`upload`]), then
+//! sets taken dates Flickr cannot read from the files ([`dates`]); every call is paced
+//! by one token bucket ([`pacer`]) and retried on transient failures ([`remote`]).
 
+mod dates;
 mod error;
 mod execute;
 mod index;

@@ -42,22 +42,13 @@ pub enum Outcome {
 pub struct Done {
     pub job: Job,
     pub outcome: Outcome,
-    /// The upload worked but its taken date could not be set.
-    pub date_error: Option<String>,
 }
 
-/// Uploads `job`; progress (retries) goes to `events`.
+/// Uploads `job`; progress (retries) goes to `events`. The taken date is set
+/// separately (`dates::set`), so that an upload slot is free as soon as the file is up.
 pub async fn run(remote: Arc<Remote>, job: Job, events: UnboundedSender<SyncEvent>) -> Done {
     let outcome = upload(&remote, &job, &events).await;
-    let mut date_error = None;
-    if let (Outcome::Uploaded { photo_id }, Some(date)) = (&outcome, &job.date_taken) {
-        date_error = set_date(&remote, &job, photo_id, date, &events).await;
-    }
-    Done {
-        job,
-        outcome,
-        date_error,
-    }
+    Done { job, outcome }
 }
 
 async fn upload(remote: &Remote, job: &Job, events: &UnboundedSender<SyncEvent>) -> Outcome {
@@ -194,37 +185,4 @@ pub async fn lookup(
             serde_json::Value::Number(n) => Some(n.to_string()),
             _ => None,
         }))
-}
-
-async fn set_date(
-    remote: &Remote,
-    job: &Job,
-    photo_id: &str,
-    date: &str,
-    events: &UnboundedSender<SyncEvent>,
-) -> Option<String> {
-    let retried = |attempt: u32, error: &FlickrError| {
-        let _ = events.send(SyncEvent::Retried {
-            path: job.path.clone(),
-            attempt,
-            error: error.to_string(),
-        });
-    };
-    let params = [
-        ("photo_id", photo_id),
-        ("date_taken", date),
-        ("date_taken_granularity", "0"),
-    ];
-    match remote
-        .rest("flickr.photos.setDates", &params, &retried)
-        .await
-    {
-        Ok(_) => None,
-        Err(Stop::Cancelled) => Some(format!(
-            "uploaded as {photo_id}, but cancelled before its taken date ({date}) was set"
-        )),
-        Err(Stop::Flickr(e)) => Some(format!(
-            "uploaded as {photo_id}, but its taken date ({date}) could not be set: {e}"
-        )),
-    }
 }
