@@ -307,3 +307,34 @@ fn no_more_uploads_in_flight_than_the_concurrency() {
     }
     assert_eq!(most, 3);
 }
+
+#[test]
+fn rejected_credentials_stop_the_run_before_anything_is_sent() {
+    let emu = emulator(EmulatorConfig::default());
+    let client = photosync::flickr::Client::new(
+        photosync::flickr::Credentials {
+            api_key: emu.api_key(),
+            shared_secret: emu.shared_secret(),
+            access_token: Some(emu.access_token()),
+            access_secret: Some("not-the-secret".into()),
+        },
+        photosync::flickr::Endpoints::under(&emu.endpoint()),
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    write_photos(dir.path(), "p", 2);
+    let mut catalog = Catalog::in_memory().unwrap();
+    let photos = scan(dir.path(), &mut catalog);
+
+    let (result, events) = run(&photos, &mut catalog, &client, &fast_options());
+
+    let error = result.unwrap_err().to_string();
+    assert!(
+        error.contains("checking the Flickr login failed"),
+        "{error}"
+    );
+    assert!(error.contains("photosync login"), "{error}");
+    assert!(events.is_empty());
+    assert!(emu.photos().is_empty());
+    assert_eq!(emu.call_counts().get("upload"), None);
+}
