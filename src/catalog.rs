@@ -7,7 +7,7 @@ use crate::dates::{DateSource, TakenAt};
 use crate::kind::MediaKind;
 use crate::photo::Photo;
 use rusqlite::{params, Connection, OptionalExtension};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::path::{Path, PathBuf};
 
@@ -274,11 +274,11 @@ const SYNC_TABLES: &str = "
     CREATE INDEX IF NOT EXISTS remote_copies_md5 ON remote_copies (backend, md5);
     CREATE TABLE IF NOT EXISTS remote_index (
       backend TEXT PRIMARY KEY, newest_upload INTEGER NOT NULL,
-      refreshed_at INTEGER NOT NULL) WITHOUT ROWID;
+      refreshed_at INTEGER NOT NULL, full_at INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;
     CREATE TABLE IF NOT EXISTS upload_journal (
       backend TEXT NOT NULL, md5 TEXT NOT NULL, path BLOB NOT NULL,
       started_at INTEGER NOT NULL, finished_at INTEGER, remote_id TEXT,
-      PRIMARY KEY (backend, md5)) WITHOUT ROWID;";
+      date_taken TEXT, PRIMARY KEY (backend, md5)) WITHOUT ROWID;";
 
 /// One photo on a backend, as its index or an upload told us.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -289,6 +289,15 @@ pub struct RemoteCopy {
     pub uploaded_at: i64,
 }
 
+/// How far a backend's index has been read (unix seconds).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IndexState {
+    /// The newest upload date read: the next refresh starts a margin before it.
+    pub newest_upload: i64,
+    /// When the whole index was last read (0: never).
+    pub full_at: i64,
+}
+
 /// An upload that was started and never recorded as finished: it may or may not have
 /// reached the backend.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -296,6 +305,10 @@ pub struct UnfinishedUpload {
     pub md5: String,
     pub path: PathBuf,
     pub started_at: i64,
+    /// The taken date the upload was to set after it (`YYYY-MM-DD HH:MM:SS`).
+    pub date_taken: Option<String>,
+    /// Known when the upload is done but what follows it (the date) is not.
+    pub remote_id: Option<String>,
 }
 
 /// Remote copies, the index state and the upload journal. Every write is its own
@@ -359,30 +372,92 @@ impl Catalog {
         tx.commit().map_err(wrap)
     }
 
-    /// The newest upload date (unix seconds) the index of `backend` has read, if any.
-    pub fn index_newest(&self, backend: &str) -> Result<Option<i64>, CatalogError> {
+    /// How far the index of `backend` has been read, if it ever was.
+    pub fn index_state(&self, backend: &str) -> Result<Option<IndexState>, CatalogError> {
         self.sql(|c| {
             c.query_row(
-                "SELECT newest_upload FROM remote_index WHERE backend = ?1",
+                "SELECT newest_upload, full_at FROM remote_index WHERE backend = ?1",
                 [backend],
-                |r| r.get(0),
+                |r| {
+                    Ok(IndexState {
+                        newest_upload: r.get(0)?,
+                        full_at: r.get(1)?,
+                    })
+                },
             )
             .optional()
         })
     }
 
-    /// Journals an upload as started; call it before the upload is sent.
+    /// Ends a full read of the index of `backend`: forgets the copies it did not see
+    /// (deleted on the backend, or their tag removed) that were uploaded before
+    /// `keep_after` (younger ones may just not be searchable yet), and notes the time.
+    /// Returns how many copies were forgotten.
+    pub fn finish_full_index(
+        &mut self,
+        backend: &str,
+        seen: &HashSet<String>,
+        keep_after: i64,
+    ) -> Result<u64, CatalogError> {
+        let name = self.name.clone();
+        let wrap = |source| CatalogError::Sqlite {
+            path: name.clone(),
+            source,
+        };
+        let tx = self.conn.transaction().map_err(wrap)?;
+        let gone: Vec<String> = {
+            let mut stmt = tx
+                .prepare(
+                    "SELECT remote_id FROM remote_copies WHERE backend = ?1 AND uploaded_at < ?2",
+                )
+                .map_err(wrap)?;
+            let ids = stmt
+                .query_map(params![backend, keep_after], |r| r.get::<_, String>(0))
+                .map_err(wrap)?
+                .collect::<rusqlite::Result<Vec<String>>>()
+                .map_err(wrap)?;
+            ids.into_iter().filter(|id| !seen.contains(id)).collect()
+        };
+        for id in &gone {
+            tx.execute(
+                "DELETE FROM remote_copies WHERE backend = ?1 AND remote_id = ?2",
+                params![backend, id],
+            )
+            .map_err(wrap)?;
+        }
+        let now = now_secs();
+        tx.execute(
+            "INSERT INTO remote_index (backend, newest_upload, refreshed_at, full_at)
+             VALUES (?1, 0, ?2, ?2)
+             ON CONFLICT (backend) DO UPDATE SET full_at = excluded.full_at",
+            params![backend, now],
+        )
+        .map_err(wrap)?;
+        tx.commit().map_err(wrap)?;
+        Ok(gone.len() as u64)
+    }
+
+    /// Journals an upload as started; call it before the upload is sent. `date_taken`
+    /// is the date to set after it, so a recovery can still set it.
     pub fn journal_start(
         &mut self,
         backend: &str,
         md5: &str,
         path: &Path,
+        date_taken: Option<&str>,
     ) -> Result<(), CatalogError> {
         self.sql(|c| {
             c.execute(
-                "INSERT OR REPLACE INTO upload_journal (backend, md5, path, started_at, finished_at, remote_id)
-                 VALUES (?1, ?2, ?3, ?4, NULL, NULL)",
-                params![backend, md5, path.as_os_str().as_bytes(), now_secs()],
+                "INSERT OR REPLACE INTO upload_journal
+                   (backend, md5, path, started_at, finished_at, remote_id, date_taken)
+                 VALUES (?1, ?2, ?3, ?4, NULL, NULL, ?5)",
+                params![
+                    backend,
+                    md5,
+                    path.as_os_str().as_bytes(),
+                    now_secs(),
+                    date_taken
+                ],
             )
             .map(|_| ())
         })
@@ -411,6 +486,33 @@ impl Catalog {
         tx.commit().map_err(wrap)
     }
 
+    /// Records an upload that reached the backend but still has work to do after it
+    /// (setting its taken date): its remote copy is known, its journal entry stays open.
+    pub fn journal_uploaded(
+        &mut self,
+        backend: &str,
+        copy: &RemoteCopy,
+    ) -> Result<(), CatalogError> {
+        let name = self.name.clone();
+        let wrap = |source| CatalogError::Sqlite {
+            path: name.clone(),
+            source,
+        };
+        let tx = self.conn.transaction().map_err(wrap)?;
+        tx.execute(
+            "INSERT OR REPLACE INTO remote_copies (backend, remote_id, md5, uploaded_at)
+             VALUES (?1, ?2, ?3, ?4)",
+            params![backend, copy.remote_id, copy.md5, copy.uploaded_at],
+        )
+        .map_err(wrap)?;
+        tx.execute(
+            "UPDATE upload_journal SET remote_id = ?3 WHERE backend = ?1 AND md5 = ?2",
+            params![backend, copy.md5, copy.remote_id],
+        )
+        .map_err(wrap)?;
+        tx.commit().map_err(wrap)
+    }
+
     /// Drops a journal entry for an upload known not to have reached the backend.
     pub fn journal_forget(&mut self, backend: &str, md5: &str) -> Result<(), CatalogError> {
         self.sql(|c| {
@@ -426,7 +528,7 @@ impl Catalog {
     pub fn journal_unfinished(&self, backend: &str) -> Result<Vec<UnfinishedUpload>, CatalogError> {
         self.sql(|c| {
             let mut stmt = c.prepare(
-                "SELECT md5, path, started_at FROM upload_journal
+                "SELECT md5, path, started_at, date_taken, remote_id FROM upload_journal
                  WHERE backend = ?1 AND finished_at IS NULL ORDER BY started_at",
             )?;
             let rows = stmt.query_map([backend], |r| {
@@ -435,6 +537,8 @@ impl Catalog {
                     md5: r.get(0)?,
                     path: PathBuf::from(std::ffi::OsString::from_vec(path)),
                     started_at: r.get(2)?,
+                    date_taken: r.get(3)?,
+                    remote_id: r.get(4)?,
                 })
             })?;
             rows.collect()
@@ -461,7 +565,7 @@ mod sync_table_tests {
     #[test]
     fn remote_copies_and_the_newest_upload_read() {
         let mut cat = Catalog::in_memory().unwrap();
-        assert_eq!(cat.index_newest("flickr:me").unwrap(), None);
+        assert_eq!(cat.index_state("flickr:me").unwrap(), None);
         cat.record_remote(
             "flickr:me",
             &[copy("1", "aa", 10), copy("2", "aa", 20)],
@@ -479,17 +583,56 @@ mod sync_table_tests {
         assert_eq!(index["bb"], vec!["3"]);
         assert!(!index.contains_key("cc"));
         // Never moves back: an incremental refresh may read older photos again.
-        assert_eq!(cat.index_newest("flickr:me").unwrap(), Some(20));
+        let state = cat.index_state("flickr:me").unwrap().unwrap();
+        assert_eq!((state.newest_upload, state.full_at), (20, 0));
+    }
+
+    #[test]
+    fn a_full_index_forgets_old_copies_it_did_not_see() {
+        let mut cat = Catalog::in_memory().unwrap();
+        cat.record_remote(
+            "f",
+            &[
+                copy("1", "aa", 10),
+                copy("2", "bb", 10),
+                copy("3", "cc", 99),
+            ],
+            Some(99),
+        )
+        .unwrap();
+        let seen = HashSet::from(["1".to_string()]);
+        assert_eq!(cat.finish_full_index("f", &seen, 50).unwrap(), 1);
+        let index = cat.remote_index("f").unwrap();
+        assert!(index.contains_key("aa") && index.contains_key("cc"));
+        assert!(!index.contains_key("bb"));
+        assert!(cat.index_state("f").unwrap().unwrap().full_at > 0);
     }
 
     #[test]
     fn the_journal_keeps_unfinished_uploads_until_resolved() {
         let mut cat = Catalog::in_memory().unwrap();
-        cat.journal_start("f", "aa", Path::new("/p/a.jpg")).unwrap();
-        cat.journal_start("f", "bb", Path::new("/p/b.jpg")).unwrap();
+        cat.journal_start(
+            "f",
+            "aa",
+            Path::new("/p/a.jpg"),
+            Some("2019-05-12 14:30:15"),
+        )
+        .unwrap();
+        cat.journal_start("f", "bb", Path::new("/p/b.jpg"), None)
+            .unwrap();
         let unfinished = cat.journal_unfinished("f").unwrap();
         assert_eq!(unfinished.len(), 2);
         assert_eq!(unfinished[0].path, PathBuf::from("/p/a.jpg"));
+        assert_eq!(
+            unfinished[0].date_taken.as_deref(),
+            Some("2019-05-12 14:30:15")
+        );
+
+        // Up, but its date not set yet: still open, with its remote id.
+        cat.journal_uploaded("f", &copy("7", "aa", 1)).unwrap();
+        let open = cat.journal_unfinished("f").unwrap();
+        assert_eq!(open[0].remote_id.as_deref(), Some("7"));
+        assert_eq!(cat.remote_index("f").unwrap()["aa"], vec!["7"]);
 
         cat.journal_finish("f", &copy("7", "aa", 1)).unwrap();
         cat.journal_forget("f", "bb").unwrap();
@@ -503,7 +646,7 @@ mod sync_table_tests {
         let path = dir.path().join("c.sqlite3");
         Catalog::open(&path)
             .unwrap()
-            .journal_start("f", "aa", Path::new("/a.jpg"))
+            .journal_start("f", "aa", Path::new("/a.jpg"), None)
             .unwrap();
         let again = Catalog::open(&path).unwrap();
         assert_eq!(again.journal_unfinished("f").unwrap().len(), 1);

@@ -221,3 +221,120 @@ fn privacy_and_extra_tags_reach_flickr() {
     );
     assert!(photo.tags.contains(&"backup".to_string()));
 }
+
+#[test]
+fn a_file_flickr_refuses_fails_alone_with_a_clear_message() {
+    let emu = emulator(EmulatorConfig::default());
+    let client = client_for(&emu);
+    let dir = tempfile::tempdir().unwrap();
+    write_photos(dir.path(), "p", 2);
+    let bad = dir.path().join("not-a-photo.jpg");
+    std::fs::write(&bad, b"plain text, not an image").unwrap();
+    let mut catalog = Catalog::in_memory().unwrap();
+    let photos = scan(dir.path(), &mut catalog);
+
+    let (report, events) = run(&photos, &mut catalog, &client, &fast_options());
+    let report = report.unwrap();
+
+    assert_eq!((report.uploaded, report.failed), (2, 1));
+    let bad = std::fs::canonicalize(&bad).unwrap();
+    let (path, error) = &report.errors[0];
+    assert_eq!(path, &bad);
+    assert!(
+        error.contains("Flickr does not accept this file"),
+        "{error}"
+    );
+    assert!(events
+        .iter()
+        .any(|e| matches!(e, SyncEvent::Failed { path, .. } if *path == bad)));
+    let backend = format!("flickr:{}", emu.user_nsid());
+    assert!(catalog.journal_unfinished(&backend).unwrap().is_empty());
+    // Refused, not retried.
+    assert_eq!(emu.call_counts()["upload"], 3);
+}
+
+#[test]
+fn a_file_changed_since_the_scan_is_not_uploaded_under_its_old_checksum() {
+    let emu = emulator(EmulatorConfig::default());
+    let client = client_for(&emu);
+    let dir = tempfile::tempdir().unwrap();
+    let paths = write_photos(dir.path(), "p", 2);
+    let mut catalog = Catalog::in_memory().unwrap();
+    let photos = scan(dir.path(), &mut catalog);
+    std::fs::write(&paths[1], jpeg_bytes("edited after the scan, and longer")).unwrap();
+
+    let report = run(&photos, &mut catalog, &client, &fast_options())
+        .0
+        .unwrap();
+
+    assert_eq!((report.uploaded, report.failed), (1, 1));
+    assert!(
+        report.errors[0].1.contains("changed since it was scanned"),
+        "{:?}",
+        report.errors
+    );
+    assert_eq!(emu.photos().len(), 1);
+}
+
+#[test]
+fn no_more_uploads_in_flight_than_the_concurrency() {
+    let emu = emulator(EmulatorConfig {
+        latency: std::time::Duration::from_millis(20),
+        ..EmulatorConfig::default()
+    });
+    let client = client_for(&emu);
+    let dir = tempfile::tempdir().unwrap();
+    write_photos(dir.path(), "p", 12);
+    let mut catalog = Catalog::in_memory().unwrap();
+    let photos = scan(dir.path(), &mut catalog);
+    let opts = photosync::sync::SyncOptions {
+        concurrency: 3,
+        ..fast_options()
+    };
+
+    let (report, events) = run(&photos, &mut catalog, &client, &opts);
+
+    assert_eq!(report.unwrap().uploaded, 12);
+    let mut in_flight = 0i32;
+    let mut most = 0;
+    for e in &events {
+        match e {
+            SyncEvent::Started { .. } => in_flight += 1,
+            SyncEvent::Uploaded { .. } | SyncEvent::Failed { .. } => in_flight -= 1,
+            _ => {}
+        }
+        most = most.max(in_flight);
+    }
+    assert_eq!(most, 3);
+}
+
+#[test]
+fn rejected_credentials_stop_the_run_before_anything_is_sent() {
+    let emu = emulator(EmulatorConfig::default());
+    let client = photosync::flickr::Client::new(
+        photosync::flickr::Credentials {
+            api_key: emu.api_key(),
+            shared_secret: emu.shared_secret(),
+            access_token: Some(emu.access_token()),
+            access_secret: Some("not-the-secret".into()),
+        },
+        photosync::flickr::Endpoints::under(&emu.endpoint()),
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    write_photos(dir.path(), "p", 2);
+    let mut catalog = Catalog::in_memory().unwrap();
+    let photos = scan(dir.path(), &mut catalog);
+
+    let (result, events) = run(&photos, &mut catalog, &client, &fast_options());
+
+    let error = result.unwrap_err().to_string();
+    assert!(
+        error.contains("checking the Flickr login failed"),
+        "{error}"
+    );
+    assert!(error.contains("photosync login"), "{error}");
+    assert!(events.is_empty());
+    assert!(emu.photos().is_empty());
+    assert_eq!(emu.call_counts().get("upload"), None);
+}

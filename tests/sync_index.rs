@@ -65,3 +65,67 @@ fn an_account_past_the_4000_result_ceiling_is_indexed_whole() {
     assert!(report.index_calls <= 1 + 9 + 2, "{}", report.index_calls);
     assert_eq!(emu.photos().len(), 4011);
 }
+
+/// Flickr-side deletions are only seen by a full read, done once a month.
+#[test]
+fn a_photo_deleted_on_flickr_is_uploaded_again_after_the_monthly_full_read() {
+    let emu = emulator(EmulatorConfig::default());
+    let client = client_for(&emu);
+    let dir = tempfile::tempdir().unwrap();
+    let paths = write_photos(dir.path(), "p", 2);
+    // Its own client: a pooled connection must not outlive the runtime driving it.
+    let admin = client_for(&emu);
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let call = |method: &str, params: &[(&str, &str)]| {
+        let params: Vec<(String, String)> = params
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        rt.block_on(admin.call(method, &params)).unwrap()
+    };
+    // Both backed up years ago by the old script.
+    for path in &paths {
+        let id = upload_like_the_old_script(&client, path);
+        call(
+            "flickr.photos.setDates",
+            &[("photo_id", &id), ("date_posted", "1436000000")],
+        );
+    }
+    let catalog_file = dir.path().join("catalog.sqlite3");
+    let mut catalog = Catalog::open(&catalog_file).unwrap();
+    let photos = scan(dir.path(), &mut catalog);
+    assert_eq!(
+        run(&photos, &mut catalog, &client, &fast_options())
+            .0
+            .unwrap()
+            .uploaded,
+        0
+    );
+    let deleted = emu.photos()[0].clone();
+    call("flickr.photos.delete", &[("photo_id", &deleted.id)]);
+
+    // Within the month the incremental index does not notice...
+    assert_eq!(
+        run(&photos, &mut catalog, &client, &fast_options())
+            .0
+            .unwrap()
+            .uploaded,
+        0
+    );
+    // ...a month later the full read does, and the photo goes up again.
+    rusqlite::Connection::open(&catalog_file)
+        .unwrap()
+        .execute("UPDATE remote_index SET full_at = full_at - 31 * 86400", [])
+        .unwrap();
+    let report = run(&photos, &mut catalog, &client, &fast_options())
+        .0
+        .unwrap();
+
+    assert_eq!(report.uploaded, 1);
+    let md5s: Vec<String> = emu.photos().into_iter().map(|p| p.md5).collect();
+    assert_eq!(md5s.len(), 2);
+    assert!(md5s.contains(&deleted.md5));
+}

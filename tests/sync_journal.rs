@@ -22,11 +22,12 @@ fn unfinished_uploads_are_resolved_by_checksum_before_planning() {
     let backend = format!("flickr:{}", emu.user_nsid());
     // ...then started two uploads and was killed: one reached Flickr, one did not.
     let md5 = |p: &std::path::Path| photosync::hash::md5_file(p).unwrap();
+    let date = Some("2003-07-01 12:00:00");
     catalog
-        .journal_start(&backend, &md5(&paths[0]), &paths[0])
+        .journal_start(&backend, &md5(&paths[0]), &paths[0], date)
         .unwrap();
     catalog
-        .journal_start(&backend, &md5(&paths[1]), &paths[1])
+        .journal_start(&backend, &md5(&paths[1]), &paths[1], date)
         .unwrap();
     let stored = upload_like_the_old_script(&client, &paths[0]);
     drop(catalog);
@@ -43,8 +44,11 @@ fn unfinished_uploads_are_resolved_by_checksum_before_planning() {
     assert!(catalog.journal_unfinished(&backend).unwrap().is_empty());
     assert_eq!(
         catalog.remote_index(&backend).unwrap()[&md5(&paths[0])],
-        vec![stored]
+        vec![stored.clone()]
     );
+    // The killed run had not set its taken date yet: the recovery did.
+    let recovered = emu.photos().into_iter().find(|p| p.id == stored).unwrap();
+    assert_eq!(recovered.date_taken, "2003-07-01 12:00:00");
 }
 
 #[test]
@@ -57,9 +61,14 @@ fn an_unfinished_upload_missing_from_the_index_is_searched_for() {
     let photos = scan(dir.path(), &mut catalog);
     let backend = format!("flickr:{}", emu.user_nsid());
     let md5 = photosync::hash::md5_file(&paths[0]).unwrap();
-    catalog.journal_start(&backend, &md5, &paths[0]).unwrap();
+    catalog
+        .journal_start(&backend, &md5, &paths[0], None)
+        .unwrap();
     // Flickr has it, but uploaded with a posted date the incremental index skips.
     let id = upload_like_the_old_script(&client, &paths[0]);
+    catalog
+        .finish_full_index(&backend, &Default::default(), 0)
+        .unwrap();
     catalog
         .record_remote(
             &backend,

@@ -1,19 +1,30 @@
 //! Runs the planned uploads: at most `concurrency` in flight on the run's runtime, each
-//! journalled as started (committed) before it is sent and as finished, with its remote
-//! copy, as soon as it is done. When the cancel flag is set no new upload starts and
-//! the ones in flight finish.
+//! journalled as started (committed) before it is sent. An upload that is done is
+//! recorded at once with its remote copy; its journal entry is closed when its taken
+//! date, if it needs one, is set too. When the cancel flag is set no new upload starts
+//! and the work in flight finishes; when it is aborted, the work in flight stops and
+//! keeps its journal entries, which the next run resolves.
 
+use super::dates::{self, DateResult, Dated};
 use super::error::SyncError;
 use super::remote::Remote;
 use super::report::{SyncEvent, SyncReport};
 use super::upload::{self, Done, Job, Outcome};
 use crate::catalog::{Catalog, RemoteCopy};
+use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::task::JoinSet;
+use tokio::sync::mpsc::UnboundedSender;
+use tokio::task::{Id, JoinSet};
 
 /// How often a run waiting for uploads looks at the cancel flag.
 const CANCEL_POLL: Duration = Duration::from_millis(50);
+
+/// What a task of the run hands back.
+enum Task {
+    Upload(Done),
+    Date(Dated),
+}
 
 pub struct Run<'a> {
     pub remote: Arc<Remote>,
@@ -25,35 +36,55 @@ pub struct Run<'a> {
 
 impl Run<'_> {
     /// Uploads `jobs`, adding to `report`. Returns when all are done, or when the
-    /// cancel flag is set and the uploads in flight are done.
+    /// cancel flag is set and the work in flight is done.
     pub async fn execute(
         &mut self,
         jobs: Vec<Job>,
         report: &mut SyncReport,
     ) -> Result<(), SyncError> {
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-        let mut in_flight = JoinSet::new();
+        let mut tasks = JoinSet::new();
+        let mut uploads: HashSet<Id> = HashSet::new();
         let mut queue = jobs.into_iter();
         let cancel = self.remote.cancel.clone();
         loop {
-            while in_flight.len() < self.concurrency.max(1) && !cancel.is_cancelled() {
+            while uploads.len() < self.concurrency.max(1) && !cancel.is_cancelled() {
                 let Some(job) = queue.next() else { break };
-                self.catalog
-                    .journal_start(self.backend, &job.md5, &job.path)?;
+                self.catalog.journal_start(
+                    self.backend,
+                    &job.md5,
+                    &job.path,
+                    job.date_taken.as_deref(),
+                )?;
                 (self.events)(SyncEvent::Started {
                     path: job.path.clone(),
                 });
-                in_flight.spawn(upload::run(self.remote.clone(), job, tx.clone()));
+                let remote = self.remote.clone();
+                let events = tx.clone();
+                let handle = tasks
+                    .spawn(async move { Task::Upload(upload::run(remote, job, events).await) });
+                uploads.insert(handle.id());
             }
-            if in_flight.is_empty() {
+            if tasks.is_empty() {
                 break;
+            }
+            if cancel.is_aborted() {
+                tasks.abort_all();
             }
             tokio::select! {
                 Some(event) = rx.recv() => (self.events)(event),
-                Some(joined) = in_flight.join_next() => match joined {
-                    Ok(done) => self.finish(done, report)?,
-                    // A panicked upload keeps its journal entry: the next run looks it up.
-                    Err(e) => report.failed += u64::from(e.is_panic()),
+                Some(joined) = tasks.join_next_with_id() => match joined {
+                    Ok((id, Task::Upload(done))) => {
+                        uploads.remove(&id);
+                        self.uploaded(done, report, &mut tasks, &tx)?;
+                    }
+                    Ok((_, Task::Date(dated))) => self.dated(dated, report)?,
+                    // An aborted or panicked task keeps its journal entry: the next
+                    // run resolves it.
+                    Err(e) => {
+                        uploads.remove(&e.id());
+                        report.failed += u64::from(e.is_panic());
+                    }
                 },
                 _ = tokio::time::sleep(CANCEL_POLL) => {}
             }
@@ -64,28 +95,37 @@ impl Run<'_> {
         Ok(())
     }
 
-    /// Records one finished upload in the catalog, the report and the events.
-    fn finish(&mut self, done: Done, report: &mut SyncReport) -> Result<(), SyncError> {
-        let Done {
-            job,
-            outcome,
-            date_error,
-        } = done;
+    /// Records one finished upload in the catalog, the report and the events, and
+    /// starts setting its taken date when it needs one.
+    fn uploaded(
+        &mut self,
+        done: Done,
+        report: &mut SyncReport,
+        tasks: &mut JoinSet<Task>,
+        events: &UnboundedSender<SyncEvent>,
+    ) -> Result<(), SyncError> {
+        let Done { job, outcome } = done;
         match outcome {
             Outcome::Uploaded { photo_id } => {
-                self.catalog.journal_finish(
-                    self.backend,
-                    &RemoteCopy {
-                        remote_id: photo_id.clone(),
-                        md5: job.md5.clone(),
-                        uploaded_at: chrono::Utc::now().timestamp(),
-                    },
-                )?;
+                let copy = self.copy(&job, &photo_id);
+                match &job.date_taken {
+                    // The entry stays open until the date is set: a run killed before
+                    // that sets it on recovery.
+                    Some(date) => {
+                        self.catalog.journal_uploaded(self.backend, &copy)?;
+                        let set = dates::set(
+                            self.remote.clone(),
+                            job.clone(),
+                            photo_id.clone(),
+                            date.clone(),
+                            events.clone(),
+                        );
+                        tasks.spawn(async move { Task::Date(set.await) });
+                    }
+                    None => self.catalog.journal_finish(self.backend, &copy)?,
+                }
                 report.uploaded += 1;
                 report.bytes += job.size;
-                if let Some(error) = date_error {
-                    report.errors.push((job.path.clone(), error));
-                }
                 (self.events)(SyncEvent::Uploaded {
                     path: job.path,
                     photo_id,
@@ -113,5 +153,27 @@ impl Run<'_> {
             }
         }
         Ok(())
+    }
+
+    /// Closes the journal entry of an upload whose date was set (or could not be).
+    fn dated(&mut self, dated: Dated, report: &mut SyncReport) -> Result<(), SyncError> {
+        let copy = self.copy(&dated.job, &dated.photo_id);
+        match dated.result {
+            DateResult::Set => self.catalog.journal_finish(self.backend, &copy)?,
+            DateResult::Failed(error) => {
+                self.catalog.journal_finish(self.backend, &copy)?;
+                report.errors.push((dated.job.path, error));
+            }
+            DateResult::Cancelled => {}
+        }
+        Ok(())
+    }
+
+    fn copy(&self, job: &Job, photo_id: &str) -> RemoteCopy {
+        RemoteCopy {
+            remote_id: photo_id.to_string(),
+            md5: job.md5.clone(),
+            uploaded_at: chrono::Utc::now().timestamp(),
+        }
     }
 }

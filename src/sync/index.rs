@@ -7,7 +7,9 @@
 //! inclusive; ids already seen are skipped). That costs about N/500 + N/4000 calls,
 //! where bisecting date ranges would spend calls on counting. The newest upload date
 //! read is kept in the catalog, so the next run only reads photos uploaded since then,
-//! minus a margin for Flickr's search index catching up.
+//! minus a margin for Flickr's search index catching up. Once a month the whole index
+//! is read again, and copies no longer on Flickr are forgotten, so a photo deleted
+//! there is uploaded again.
 
 use super::error::SyncError;
 use super::remote::{Remote, Stop};
@@ -23,8 +25,13 @@ pub const PER_PAGE: u64 = 500;
 /// An incremental refresh re-reads this much before the newest upload it has seen.
 pub const MARGIN_SECS: i64 = 24 * 3600;
 
+/// A full read, which also forgets photos deleted from Flickr, this often.
+pub const FULL_EVERY_SECS: i64 = 30 * 24 * 3600;
+
 #[derive(Debug, Default)]
 pub struct Refresh {
+    /// Known copies a full read did not see again: deleted from Flickr.
+    pub forgotten: u64,
     /// Photos with a checksum tag read in this refresh.
     pub photos: u64,
     /// Problems that may hide photos from the index (more than 4,000 in one second).
@@ -39,15 +46,22 @@ pub async fn refresh(
     backend: &str,
     retried: &(dyn Fn(u32, &FlickrError) + Send + Sync),
 ) -> Result<Refresh, SyncError> {
-    let mut since = catalog
-        .index_newest(backend)?
-        .map(|newest| (newest - MARGIN_SECS).max(0));
+    let now = chrono::Utc::now().timestamp();
+    let state = catalog.index_state(backend)?;
+    let full = state.is_none_or(|s| now - s.full_at >= FULL_EVERY_SECS);
+    let mut since = match state {
+        Some(s) if !full => Some((s.newest_upload - MARGIN_SECS).max(0)),
+        _ => None,
+    };
     let mut seen: HashSet<String> = HashSet::new();
     let mut refresh = Refresh::default();
     loop {
         let query = read_query(remote, catalog, backend, since, &mut seen, retried).await?;
         refresh.photos += query.photos;
         if query.total <= RESULT_CEILING || query.last_date.is_none() {
+            if full && refresh.notes.is_empty() {
+                refresh.forgotten = catalog.finish_full_index(backend, &seen, now - MARGIN_SECS)?;
+            }
             return Ok(refresh);
         }
         let last = query.last_date.unwrap_or(0);

@@ -1,7 +1,8 @@
 //! Recovery of uploads a previous run started and never recorded as finished (it was
 //! killed, or lost the answer). Each is resolved before planning: if Flickr has the
 //! checksum (the refreshed index shows it, or a search finds it) it counts as
-//! uploaded; otherwise the entry is dropped and the plan uploads the file again.
+//! uploaded (and the taken date it was to set is set now); otherwise the entry is
+//! dropped and the plan uploads the file again.
 
 use super::error::SyncError;
 use super::remote::{Remote, Stop};
@@ -10,12 +11,14 @@ use crate::catalog::{Catalog, RemoteCopy};
 use crate::flickr::FlickrError;
 use std::collections::HashMap;
 
-#[derive(Debug, Default, PartialEq, Eq)]
+#[derive(Debug, Default)]
 pub struct Recovery {
     /// Unfinished uploads found on Flickr.
     pub found: u64,
     /// Unfinished uploads not on Flickr: planned again.
     pub missing: u64,
+    /// Taken dates that could not be set on recovered uploads.
+    pub errors: Vec<(std::path::PathBuf, String)>,
 }
 
 pub async fn recover(
@@ -31,7 +34,10 @@ pub async fn recover(
     }
     let index: HashMap<String, Vec<String>> = catalog.remote_index(backend)?;
     for entry in unfinished {
-        let known = index.get(&entry.md5).and_then(|ids| ids.first()).cloned();
+        let known = entry
+            .remote_id
+            .clone()
+            .or_else(|| index.get(&entry.md5).and_then(|ids| ids.first()).cloned());
         let found = match known {
             Some(id) => Some(id),
             None => match lookup(remote, &entry.md5, retried).await {
@@ -44,6 +50,17 @@ pub async fn recover(
         };
         match found {
             Some(remote_id) => {
+                if let Some(date) = &entry.date_taken {
+                    let params = [("photo_id", remote_id.as_str()), ("date_taken", date)];
+                    match remote.rest("flickr.photos.setDates", &params, retried).await {
+                        Ok(_) => {}
+                        Err(Stop::Cancelled) => return Err(SyncError::Cancelled(Box::default())),
+                        Err(Stop::Flickr(e)) => recovery.errors.push((
+                            entry.path.clone(),
+                            format!("uploaded as {remote_id}, but its taken date ({date}) could not be set: {e}"),
+                        )),
+                    }
+                }
                 catalog.journal_finish(
                     backend,
                     &RemoteCopy {

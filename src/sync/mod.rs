@@ -3,10 +3,11 @@
 //!
 //! A run reads the account's checksum tags into the catalog ([`index`]), resolves
 //! uploads a previous run left unfinished ([`journal`]), joins the local photos with
-//! the index ([`plan`]), and uploads what is missing ([`execute`], [`upload`]), every
-//! call paced by one token bucket ([`pacer`]) and retried on transient failures
-//! ([`remote`]).
+//! the index ([`plan`]), and uploads what is missing ([`execute`], [`upload`]), then
+//! sets taken dates Flickr cannot read from the files ([`dates`]); every call is paced
+//! by one token bucket ([`pacer`]) and retried on transient failures ([`remote`]).
 
+mod dates;
 mod error;
 mod execute;
 mod index;
@@ -39,6 +40,8 @@ use std::time::Instant;
 /// report; an `Err` means the run itself could not go on (catalog, login, index).
 /// When `cancel` is set, no new upload starts, the ones in flight finish and are
 /// recorded, and the run returns [`SyncError::Cancelled`] with the partial report.
+/// Aborted ([`Cancel::abort`]), it stops the uploads in flight too; their journal
+/// entries make the next run look them up before uploading anything again.
 pub fn sync_flickr(
     photos: &[Photo],
     catalog: &mut Catalog,
@@ -52,7 +55,9 @@ pub fn sync_flickr(
         .enable_all()
         .build()
         .map_err(SyncError::Runtime)?;
-    let remote = Arc::new(Remote::new(client, opts, cancel));
+    let remote = Remote::new(client, opts, cancel)
+        .map_err(|e| SyncError::flickr("creating the HTTP client", e))?;
+    let remote = Arc::new(remote);
     let mut report = SyncReport::default();
     let result = runtime.block_on(run(photos, catalog, &remote, opts, events, &mut report));
     report.api_calls = remote.calls();
@@ -82,7 +87,8 @@ async fn run(
         report.errors.push((PathBuf::new(), note));
     }
     if !opts.dry_run {
-        journal::recover(remote, catalog, &backend, &quiet).await?;
+        let recovery = journal::recover(remote, catalog, &backend, &quiet).await?;
+        report.errors.extend(recovery.errors);
     }
     report.index_calls = remote.calls();
 
@@ -121,6 +127,7 @@ async fn run(
                 path: photo.path.clone(),
                 md5: md5.clone(),
                 size: photo.size,
+                mtime_ns: photo.mtime_ns,
                 params: tags::upload_params(photo, md5, opts),
                 date_taken: opts.set_dates.then(|| tags::date_to_set(photo)).flatten(),
             })

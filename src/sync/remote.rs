@@ -34,15 +34,22 @@ pub struct Remote {
 }
 
 impl Remote {
-    pub fn new(client: &Client, opts: &SyncOptions, cancel: &Cancel) -> Remote {
-        Remote {
-            client: client.clone(),
+    /// A client of its own (same credentials and endpoints as `client`), so the run's
+    /// connections live on the run's runtime and end with it.
+    pub fn new(
+        client: &Client,
+        opts: &SyncOptions,
+        cancel: &Cancel,
+    ) -> Result<Remote, FlickrError> {
+        let own = Client::new(client.credentials(), client.endpoints().clone())?;
+        Ok(Remote {
+            client: own,
             pacer: Pacer::new(opts.calls_per_hour, opts.budget_window),
             cancel: cancel.clone(),
             max_attempts: opts.max_attempts.max(1),
             retry_delay: opts.retry_delay,
             throttle_pause: opts.budget_window / 60,
-        }
+        })
     }
 
     pub fn max_attempts(&self) -> u32 {

@@ -25,7 +25,8 @@ pub enum SyncEvent {
         path: PathBuf,
         reason: String,
     },
-    /// A transient failure; the upload or call is tried again after a delay.
+    /// A transient failure of this file's upload (or of its lookup or dates); it is
+    /// tried again after a delay. Retries of the index are not reported.
     Retried {
         path: PathBuf,
         attempt: u32,
@@ -53,6 +54,7 @@ pub struct SyncReport {
     /// The calls made to decide what to upload: login, index pages, journal lookups.
     pub index_calls: u64,
     /// Per-file problems: failures, unreadable files, dates that could not be set.
+    /// A problem of the run itself (an index that may be incomplete) has an empty path.
     pub errors: Vec<(PathBuf, String)>,
     /// Photos on Flickr (with a checksum tag) that match no local file. Never deleted.
     pub remote_only: u64,

@@ -15,6 +15,8 @@ pub struct Job {
     pub path: PathBuf,
     pub md5: String,
     pub size: u64,
+    /// As scanned: a file changed since then no longer has the MD5 its tag would claim.
+    pub mtime_ns: i64,
     pub params: Vec<(String, String)>,
     /// Set with flickr.photos.setDates after the upload.
     pub date_taken: Option<String>,
@@ -40,22 +42,13 @@ pub enum Outcome {
 pub struct Done {
     pub job: Job,
     pub outcome: Outcome,
-    /// The upload worked but its taken date could not be set.
-    pub date_error: Option<String>,
 }
 
-/// Uploads `job`; progress (retries) goes to `events`.
+/// Uploads `job`; progress (retries) goes to `events`. The taken date is set
+/// separately (`dates::set`), so that an upload slot is free as soon as the file is up.
 pub async fn run(remote: Arc<Remote>, job: Job, events: UnboundedSender<SyncEvent>) -> Done {
     let outcome = upload(&remote, &job, &events).await;
-    let mut date_error = None;
-    if let (Outcome::Uploaded { photo_id }, Some(date)) = (&outcome, &job.date_taken) {
-        date_error = set_date(&remote, &job, photo_id, date, &events).await;
-    }
-    Done {
-        job,
-        outcome,
-        date_error,
-    }
+    Done { job, outcome }
 }
 
 async fn upload(remote: &Remote, job: &Job, events: &UnboundedSender<SyncEvent>) -> Outcome {
@@ -66,6 +59,12 @@ async fn upload(remote: &Remote, job: &Job, events: &UnboundedSender<SyncEvent>)
             error: error.to_string(),
         });
     };
+    if let Some(error) = changed_since_scan(job).await {
+        return Outcome::Failed {
+            error,
+            maybe_stored: false,
+        };
+    }
     let max = remote.max_attempts();
     let mut attempt = 1;
     loop {
@@ -126,8 +125,22 @@ async fn upload(remote: &Remote, job: &Job, events: &UnboundedSender<SyncEvent>)
     }
 }
 
-/// The upload may have been stored: the connection died (or a gateway failed) after
-/// the file was sent.
+/// Why the file is not the one scanned any more (changed, gone), if it is not.
+async fn changed_since_scan(job: &Job) -> Option<String> {
+    match tokio::fs::metadata(&job.path).await {
+        Err(e) => Some(format!("cannot read {}: {e}", job.path.display())),
+        Ok(meta) if meta.len() != job.size || crate::hash::mtime_ns(&meta) != job.mtime_ns => {
+            Some(format!(
+                "{} changed since it was scanned; the next sync scans and uploads it again",
+                job.path.display()
+            ))
+        }
+        Ok(_) => None,
+    }
+}
+
+/// The upload may have been stored: the connection died, a gateway failed, or the
+/// answer could not be read, after the file was sent.
 fn outcome_unknown(error: &FlickrError) -> bool {
     error.outcome_unknown()
         || matches!(
@@ -135,7 +148,7 @@ fn outcome_unknown(error: &FlickrError) -> bool {
             FlickrError::Http {
                 status: 502 | 504,
                 ..
-            }
+            } | FlickrError::Malformed { .. }
         )
 }
 
@@ -172,37 +185,4 @@ pub async fn lookup(
             serde_json::Value::Number(n) => Some(n.to_string()),
             _ => None,
         }))
-}
-
-async fn set_date(
-    remote: &Remote,
-    job: &Job,
-    photo_id: &str,
-    date: &str,
-    events: &UnboundedSender<SyncEvent>,
-) -> Option<String> {
-    let retried = |attempt: u32, error: &FlickrError| {
-        let _ = events.send(SyncEvent::Retried {
-            path: job.path.clone(),
-            attempt,
-            error: error.to_string(),
-        });
-    };
-    let params = [
-        ("photo_id", photo_id),
-        ("date_taken", date),
-        ("date_taken_granularity", "0"),
-    ];
-    match remote
-        .rest("flickr.photos.setDates", &params, &retried)
-        .await
-    {
-        Ok(_) => None,
-        Err(Stop::Cancelled) => Some(format!(
-            "uploaded as {photo_id}, but cancelled before its taken date ({date}) was set"
-        )),
-        Err(Stop::Flickr(e)) => Some(format!(
-            "uploaded as {photo_id}, but its taken date ({date}) could not be set: {e}"
-        )),
-    }
 }
