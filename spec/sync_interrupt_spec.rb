@@ -34,3 +34,37 @@ RSpec.describe "Interrupting a sync" do
     end
   end
 end
+
+RSpec.describe "Interrupting a sync twice" do
+  it "aborts the uploads in flight on a second SIGINT; the next run still puts each photo up exactly once" do
+    library = File.join(tmpdir, "library")
+    FileUtils.mkdir_p(library)
+    canon = File.binread(File.join(FIXTURES, "jpg/Canon_40D.jpg"))
+    8.times { |i| File.binwrite(File.join(library, format("photo%02d.jpg", i)), canon + "distinct #{i}") }
+    exe = File.expand_path("../exe/photosync", __dir__)
+    catalog = File.join(tmpdir, "catalog.sqlite3")
+
+    # Each request takes 3 s: the first Ctrl-C waits for the uploads in flight, the second cuts them.
+    Photosync::Emulator.start(latency: 3, calls_per_hour: 1_000_000) do |emu|
+      env = emu.env.merge("XDG_CONFIG_HOME" => File.join(tmpdir, "cfg"))
+      Open3.popen3(env, RbConfig.ruby, exe, "sync", library, "--catalog", catalog, "-j", "2") do |_in, out, err, wait|
+        sleep 0.1 until emu.call_counts.fetch("upload", 0) >= 1
+        started = Process.clock_gettime(Process::CLOCK_MONOTONIC)
+        Process.kill("INT", wait.pid)
+        sleep 0.3
+        Process.kill("INT", wait.pid)
+        expect(wait.value.exitstatus).to eq(130)
+        # Cut, not waited for: well under the 3 s an upload in flight would still take.
+        expect(Process.clock_gettime(Process::CLOCK_MONOTONIC) - started).to be < 2.5
+        err.read
+        out.read
+      end
+      emu.latency = 0
+      _out, err, status = Open3.capture3(env, RbConfig.ruby, exe, "sync", library, "--catalog", catalog)
+      expect(status.exitstatus).to eq(0), err
+      md5s = emu.photos.map(&:md5)
+      expect(md5s.size).to eq(8)
+      expect(md5s.uniq.size).to eq(8)
+    end
+  end
+end

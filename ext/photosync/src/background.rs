@@ -2,7 +2,7 @@
 //! the GVL released. Events (progress) travel over a channel and are handed to Ruby
 //! on the Ruby thread only. Ctrl-C, `Thread#raise` or an exception in the block sets
 //! the cancel flag; the worker is joined (so finished work is recorded) before the
-//! exception goes on up.
+//! exception goes on up. A second Ctrl-C while it finishes aborts work in flight.
 
 use crate::{errors, gvl};
 use magnus::{Error, Ruby};
@@ -59,6 +59,15 @@ where
                 )),
             }
         };
+    if outcome.is_err() {
+        // Wait for the worker without the GVL, so that a second Ctrl-C can still
+        // reach us: it aborts work in flight (a sync's uploads; the journal keeps them).
+        while !worker.is_finished() {
+            if gvl::without_gvl(ruby, || std::thread::sleep(POLL), || cancel.abort()).is_err() {
+                cancel.abort();
+            }
+        }
+    }
     let _ = worker.join();
     outcome
 }
