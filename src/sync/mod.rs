@@ -93,7 +93,8 @@ async fn run(
     report.index_calls = remote.calls();
 
     let remote_index = catalog.remote_index(&backend)?;
-    let plan = plan::plan(photos, &remote_index);
+    let refusals = catalog.refusals(&backend)?;
+    let plan = plan::plan(photos, &remote_index, &refusals);
     report.remote_only = plan.remote_only;
     report.skipped = plan.already_there + plan.skipped.len() as u64;
     events(SyncEvent::Planned {

@@ -19,14 +19,20 @@ pub struct Plan<'a> {
     /// Skipped on purpose, with the reason: local duplicates, unreadable files.
     pub skipped: Vec<(PathBuf, String)>,
     pub duplicates: u64,
-    /// Files Flickr would refuse (RAW, too large): they fail without an upload.
+    /// Files Flickr would refuse (RAW, too large) or refused before: they fail
+    /// without an upload.
     pub refused: Vec<(PathBuf, String)>,
     pub bytes: u64,
     /// MD5s on Flickr with no local file.
     pub remote_only: u64,
 }
 
-pub fn plan<'a>(photos: &'a [Photo], remote: &HashMap<String, Vec<String>>) -> Plan<'a> {
+/// `refusals`: MD5s the backend refused before (type, size), with its message.
+pub fn plan<'a>(
+    photos: &'a [Photo],
+    remote: &HashMap<String, Vec<String>>,
+    refusals: &HashMap<String, String>,
+) -> Plan<'a> {
     let mut plan = Plan::default();
     let mut first_path: HashMap<&str, &PathBuf> = HashMap::new();
     let mut local: HashSet<&str> = HashSet::new();
@@ -51,6 +57,13 @@ pub fn plan<'a>(photos: &'a [Photo], remote: &HashMap<String, Vec<String>>) -> P
             continue;
         }
         first_path.insert(md5, &photo.path);
+        if let Some(message) = refusals.get(md5) {
+            plan.refused.push((
+                photo.path.clone(),
+                format!("{message} (refused on an earlier run; not sent again)"),
+            ));
+            continue;
+        }
         if let Some(why) = refusal(photo) {
             plan.refused.push((photo.path.clone(), why));
             continue;
@@ -124,7 +137,7 @@ mod tests {
             ("aa".to_string(), vec!["1".to_string()]),
             ("zz".to_string(), vec!["2".to_string()]),
         ]);
-        let plan = plan(&photos, &remote);
+        let plan = plan(&photos, &remote, &HashMap::new());
         let uploads: Vec<_> = plan
             .uploads
             .iter()
@@ -140,12 +153,15 @@ mod tests {
     }
 
     #[test]
-    fn raw_files_are_refused_before_upload() {
+    fn raw_files_and_files_refused_before_are_not_sent() {
         let mut raw = photo("/x.cr2", Some("cc"));
         raw.kind = MediaKind::Raw;
-        let photos = [raw];
-        let plan = plan(&photos, &HashMap::new());
+        let photos = [raw, photo("/refused.jpg", Some("dd"))];
+        let refusals =
+            HashMap::from([("dd".to_string(), "Filetype was not recognised".to_string())]);
+        let plan = plan(&photos, &HashMap::new(), &refusals);
         assert!(plan.uploads.is_empty());
         assert!(plan.refused[0].1.contains("RAW"));
+        assert!(plan.refused[1].1.contains("earlier run"));
     }
 }
