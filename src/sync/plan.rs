@@ -17,7 +17,7 @@ pub struct Plan<'a> {
     pub uploads: Vec<(&'a Photo, String)>,
     pub already_there: u64,
     /// Skipped on purpose, with the reason: local duplicates, unreadable files.
-    pub skipped: Vec<(PathBuf, String)>,
+    pub skipped: Vec<Skip>,
     pub duplicates: u64,
     /// Files Flickr would refuse (RAW, too large) or refused before: they fail
     /// without an upload.
@@ -25,6 +25,14 @@ pub struct Plan<'a> {
     pub bytes: u64,
     /// MD5s on Flickr with no local file.
     pub remote_only: u64,
+}
+
+#[derive(Debug)]
+pub struct Skip {
+    pub path: PathBuf,
+    pub reason: String,
+    /// An unreadable file: a problem for the report, not only a decision.
+    pub is_error: bool,
 }
 
 /// `refusals`: MD5s the backend refused before (type, size), with its message.
@@ -39,8 +47,11 @@ pub fn plan<'a>(
     for photo in photos {
         let Some(md5) = photo.md5.as_deref() else {
             let why = photo.error.as_deref().unwrap_or("could not be read");
-            plan.skipped
-                .push((photo.path.clone(), format!("unreadable: {why}")));
+            plan.skipped.push(Skip {
+                path: photo.path.clone(),
+                reason: format!("unreadable: {why}"),
+                is_error: true,
+            });
             continue;
         };
         local.insert(md5);
@@ -50,10 +61,11 @@ pub fn plan<'a>(
         }
         if let Some(first) = first_path.get(md5) {
             plan.duplicates += 1;
-            plan.skipped.push((
-                photo.path.clone(),
-                format!("duplicate of {} (same MD5), uploaded once", first.display()),
-            ));
+            plan.skipped.push(Skip {
+                path: photo.path.clone(),
+                reason: format!("duplicate of {} (same MD5), uploaded once", first.display()),
+                is_error: false,
+            });
             continue;
         }
         first_path.insert(md5, &photo.path);
@@ -147,7 +159,8 @@ mod tests {
         assert_eq!(plan.already_there, 1);
         assert_eq!(plan.duplicates, 1);
         assert_eq!(plan.skipped.len(), 2);
-        assert!(plan.skipped[1].1.contains("permission denied"));
+        assert!(plan.skipped[1].reason.contains("permission denied"));
+        assert!(plan.skipped[1].is_error && !plan.skipped[0].is_error);
         assert_eq!(plan.remote_only, 1);
         assert_eq!(plan.bytes, 10);
     }
