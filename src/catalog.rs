@@ -1,7 +1,8 @@
 //! The catalog: one SQLite file that remembers every media file seen (path, size,
 //! mtime, inode, MD5, metadata), so that a file whose size and mtime did not change is
 //! never read again. For sync it also keeps every known remote copy (backend, remote
-//! id, MD5), how far each backend's index was read, and the journal of started uploads.
+//! id, MD5), how far each backend's index was read, the journal of started uploads,
+//! and the files a backend refused.
 
 use crate::dates::{DateSource, TakenAt};
 use crate::kind::MediaKind;
@@ -278,7 +279,10 @@ const SYNC_TABLES: &str = "
     CREATE TABLE IF NOT EXISTS upload_journal (
       backend TEXT NOT NULL, md5 TEXT NOT NULL, path BLOB NOT NULL,
       started_at INTEGER NOT NULL, finished_at INTEGER, remote_id TEXT,
-      date_taken TEXT, PRIMARY KEY (backend, md5)) WITHOUT ROWID;";
+      date_taken TEXT, PRIMARY KEY (backend, md5)) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS refusals (
+      backend TEXT NOT NULL, md5 TEXT NOT NULL, message TEXT NOT NULL,
+      refused_at INTEGER NOT NULL, PRIMARY KEY (backend, md5)) WITHOUT ROWID;";
 
 /// One photo on a backend, as its index or an upload told us.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -524,6 +528,32 @@ impl Catalog {
         })
     }
 
+    /// Remembers that `backend` refused these bytes (file type, size), with its message.
+    pub fn record_refusal(
+        &mut self,
+        backend: &str,
+        md5: &str,
+        message: &str,
+    ) -> Result<(), CatalogError> {
+        self.sql(|c| {
+            c.execute(
+                "INSERT OR REPLACE INTO refusals (backend, md5, message, refused_at)
+                 VALUES (?1, ?2, ?3, ?4)",
+                params![backend, md5, message, now_secs()],
+            )
+            .map(|_| ())
+        })
+    }
+
+    /// What `backend` refused before: MD5 -> its message.
+    pub fn refusals(&self, backend: &str) -> Result<HashMap<String, String>, CatalogError> {
+        self.sql(|c| {
+            let mut stmt = c.prepare("SELECT md5, message FROM refusals WHERE backend = ?1")?;
+            let rows = stmt.query_map([backend], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            rows.collect()
+        })
+    }
+
     /// Uploads to `backend` started and never finished (a crash, a kill, a lost answer).
     pub fn journal_unfinished(&self, backend: &str) -> Result<Vec<UnfinishedUpload>, CatalogError> {
         self.sql(|c| {
@@ -636,6 +666,13 @@ mod sync_table_tests {
 
         cat.journal_finish("f", &copy("7", "aa", 1)).unwrap();
         cat.journal_forget("f", "bb").unwrap();
+        cat.record_refusal("f", "bb", "Filetype was not recognised")
+            .unwrap();
+        assert_eq!(
+            cat.refusals("f").unwrap()["bb"],
+            "Filetype was not recognised"
+        );
+        assert!(cat.refusals("other").unwrap().is_empty());
         assert!(cat.journal_unfinished("f").unwrap().is_empty());
         assert_eq!(cat.remote_index("f").unwrap()["aa"], vec!["7"]);
     }

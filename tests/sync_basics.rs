@@ -249,7 +249,18 @@ fn a_file_flickr_refuses_fails_alone_with_a_clear_message() {
         .any(|e| matches!(e, SyncEvent::Failed { path, .. } if *path == bad)));
     let backend = format!("flickr:{}", emu.user_nsid());
     assert!(catalog.journal_unfinished(&backend).unwrap().is_empty());
-    // Refused, not retried.
+    // Refused, not retried...
+    assert_eq!(emu.call_counts()["upload"], 3);
+    // ...nor sent again by the next run, which still reports it.
+    let again = run(&photos, &mut catalog, &client, &fast_options())
+        .0
+        .unwrap();
+    assert_eq!((again.uploaded, again.failed), (0, 1));
+    assert!(
+        again.errors[0].1.contains("not sent again"),
+        "{:?}",
+        again.errors
+    );
     assert_eq!(emu.call_counts()["upload"], 3);
 }
 

@@ -50,7 +50,7 @@ fn a_cancelled_run_keeps_its_uploads_and_the_next_one_finishes() {
 #[test]
 fn an_aborted_run_stops_its_uploads_and_the_next_one_resolves_them() {
     let emu = emulator(EmulatorConfig {
-        latency: std::time::Duration::from_millis(400),
+        latency: std::time::Duration::from_millis(800),
         ..EmulatorConfig::default()
     });
     let client = client_for(&emu);
@@ -87,14 +87,16 @@ fn an_aborted_run_stops_its_uploads_and_the_next_one_resolves_them() {
     // Aborted, not waited for: well before the emulator could answer the upload.
     let aborted_after = started.elapsed() - upload_started_at.unwrap();
     assert!(
-        aborted_after < std::time::Duration::from_millis(300),
+        aborted_after < std::time::Duration::from_millis(600),
         "{aborted_after:?}"
     );
     let backend = format!("flickr:{}", emu.user_nsid());
     assert_eq!(catalog.journal_unfinished(&backend).unwrap().len(), 1);
     drop(catalog);
 
-    std::thread::sleep(std::time::Duration::from_millis(500));
+    // Let the emulator finish (or drop) the aborted upload, then go fast.
+    std::thread::sleep(std::time::Duration::from_millis(900));
+    emu.set_latency(std::time::Duration::ZERO);
     let mut catalog = Catalog::open(&catalog_file).unwrap();
     let report = run(&photos, &mut catalog, &client, &fast_options())
         .0

@@ -129,3 +129,49 @@ fn a_photo_deleted_on_flickr_is_uploaded_again_after_the_monthly_full_read() {
     assert_eq!(md5s.len(), 2);
     assert!(md5s.contains(&deleted.md5));
 }
+
+/// The next run reads only what was uploaded since the last one (minus a day's margin):
+/// over an account backed up years ago, one page, whatever the account's size.
+#[test]
+fn the_next_run_reads_only_photos_uploaded_since_the_last() {
+    let emu = emulator(EmulatorConfig {
+        calls_per_hour: 100_000,
+        ..EmulatorConfig::default()
+    });
+    let client = client_for(&emu);
+    let account = tempfile::tempdir().unwrap();
+    fill(&client, account.path(), 1200);
+    let admin = client_for(&emu);
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        for (i, photo) in emu.photos().iter().enumerate() {
+            let posted = (1_420_000_000 + i as i64 * 3600).to_string();
+            let params = vec![
+                ("photo_id".to_string(), photo.id.clone()),
+                ("date_posted".to_string(), posted),
+            ];
+            admin.call("flickr.photos.setDates", &params).await.unwrap();
+        }
+    });
+    let dir = tempfile::tempdir().unwrap();
+    write_photos(dir.path(), "new", 2);
+    let mut catalog = Catalog::in_memory().unwrap();
+    let photos = scan(dir.path(), &mut catalog);
+
+    let first = run(&photos, &mut catalog, &client, &fast_options())
+        .0
+        .unwrap();
+    let second = run(&photos, &mut catalog, &client, &fast_options())
+        .0
+        .unwrap();
+
+    assert_eq!((first.uploaded, first.remote_only), (2, 1200));
+    // Login and three pages of 500.
+    assert_eq!(first.index_calls, 4);
+    // Login and one page: the two photos uploaded by the first run.
+    assert_eq!((second.uploaded, second.remote_only), (0, 1200));
+    assert_eq!(second.index_calls, 2);
+}

@@ -72,7 +72,7 @@ fn runs_killed_at_random_moments_leave_every_photo_exactly_once() {
         seed = seed
             .wrapping_mul(6364136223846793005)
             .wrapping_add(1442695040888963407);
-        let delay = Duration::from_millis(30 + (seed >> 33) % 400);
+        let delay = Duration::from_millis(100 + (seed >> 33) % 600);
         let mut child = Command::new(std::env::current_exe().unwrap())
             .args(["child_sync", "--exact", "--test-threads=1"])
             .env(CHILD, &spec)

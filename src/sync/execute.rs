@@ -135,9 +135,14 @@ impl Run<'_> {
             Outcome::Failed {
                 error,
                 maybe_stored,
+                refused,
             } => {
                 if !maybe_stored {
                     self.catalog.journal_forget(self.backend, &job.md5)?;
+                }
+                if refused {
+                    self.catalog
+                        .record_refusal(self.backend, &job.md5, &error)?;
                 }
                 report.failed += 1;
                 report.errors.push((job.path.clone(), error.clone()));

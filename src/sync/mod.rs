@@ -93,7 +93,8 @@ async fn run(
     report.index_calls = remote.calls();
 
     let remote_index = catalog.remote_index(&backend)?;
-    let plan = plan::plan(photos, &remote_index);
+    let refusals = catalog.refusals(&backend)?;
+    let plan = plan::plan(photos, &remote_index, &refusals);
     report.remote_only = plan.remote_only;
     report.skipped = plan.already_there + plan.skipped.len() as u64;
     events(SyncEvent::Planned {
@@ -102,13 +103,13 @@ async fn run(
         duplicates: plan.duplicates,
         bytes: plan.bytes,
     });
-    for (path, reason) in &plan.skipped {
-        if reason.starts_with("unreadable") {
-            report.errors.push((path.clone(), reason.clone()));
+    for skip in &plan.skipped {
+        if skip.is_error {
+            report.errors.push((skip.path.clone(), skip.reason.clone()));
         }
         events(SyncEvent::Skipped {
-            path: path.clone(),
-            reason: reason.clone(),
+            path: skip.path.clone(),
+            reason: skip.reason.clone(),
         });
     }
     for (path, error) in &plan.refused {

@@ -17,24 +17,41 @@ pub struct Plan<'a> {
     pub uploads: Vec<(&'a Photo, String)>,
     pub already_there: u64,
     /// Skipped on purpose, with the reason: local duplicates, unreadable files.
-    pub skipped: Vec<(PathBuf, String)>,
+    pub skipped: Vec<Skip>,
     pub duplicates: u64,
-    /// Files Flickr would refuse (RAW, too large): they fail without an upload.
+    /// Files Flickr would refuse (RAW, too large) or refused before: they fail
+    /// without an upload.
     pub refused: Vec<(PathBuf, String)>,
     pub bytes: u64,
     /// MD5s on Flickr with no local file.
     pub remote_only: u64,
 }
 
-pub fn plan<'a>(photos: &'a [Photo], remote: &HashMap<String, Vec<String>>) -> Plan<'a> {
+#[derive(Debug)]
+pub struct Skip {
+    pub path: PathBuf,
+    pub reason: String,
+    /// An unreadable file: a problem for the report, not only a decision.
+    pub is_error: bool,
+}
+
+/// `refusals`: MD5s the backend refused before (type, size), with its message.
+pub fn plan<'a>(
+    photos: &'a [Photo],
+    remote: &HashMap<String, Vec<String>>,
+    refusals: &HashMap<String, String>,
+) -> Plan<'a> {
     let mut plan = Plan::default();
     let mut first_path: HashMap<&str, &PathBuf> = HashMap::new();
     let mut local: HashSet<&str> = HashSet::new();
     for photo in photos {
         let Some(md5) = photo.md5.as_deref() else {
             let why = photo.error.as_deref().unwrap_or("could not be read");
-            plan.skipped
-                .push((photo.path.clone(), format!("unreadable: {why}")));
+            plan.skipped.push(Skip {
+                path: photo.path.clone(),
+                reason: format!("unreadable: {why}"),
+                is_error: true,
+            });
             continue;
         };
         local.insert(md5);
@@ -44,13 +61,21 @@ pub fn plan<'a>(photos: &'a [Photo], remote: &HashMap<String, Vec<String>>) -> P
         }
         if let Some(first) = first_path.get(md5) {
             plan.duplicates += 1;
-            plan.skipped.push((
-                photo.path.clone(),
-                format!("duplicate of {} (same MD5), uploaded once", first.display()),
-            ));
+            plan.skipped.push(Skip {
+                path: photo.path.clone(),
+                reason: format!("duplicate of {} (same MD5), uploaded once", first.display()),
+                is_error: false,
+            });
             continue;
         }
         first_path.insert(md5, &photo.path);
+        if let Some(message) = refusals.get(md5) {
+            plan.refused.push((
+                photo.path.clone(),
+                format!("{message} (refused on an earlier run; not sent again)"),
+            ));
+            continue;
+        }
         if let Some(why) = refusal(photo) {
             plan.refused.push((photo.path.clone(), why));
             continue;
@@ -124,7 +149,7 @@ mod tests {
             ("aa".to_string(), vec!["1".to_string()]),
             ("zz".to_string(), vec!["2".to_string()]),
         ]);
-        let plan = plan(&photos, &remote);
+        let plan = plan(&photos, &remote, &HashMap::new());
         let uploads: Vec<_> = plan
             .uploads
             .iter()
@@ -134,18 +159,22 @@ mod tests {
         assert_eq!(plan.already_there, 1);
         assert_eq!(plan.duplicates, 1);
         assert_eq!(plan.skipped.len(), 2);
-        assert!(plan.skipped[1].1.contains("permission denied"));
+        assert!(plan.skipped[1].reason.contains("permission denied"));
+        assert!(plan.skipped[1].is_error && !plan.skipped[0].is_error);
         assert_eq!(plan.remote_only, 1);
         assert_eq!(plan.bytes, 10);
     }
 
     #[test]
-    fn raw_files_are_refused_before_upload() {
+    fn raw_files_and_files_refused_before_are_not_sent() {
         let mut raw = photo("/x.cr2", Some("cc"));
         raw.kind = MediaKind::Raw;
-        let photos = [raw];
-        let plan = plan(&photos, &HashMap::new());
+        let photos = [raw, photo("/refused.jpg", Some("dd"))];
+        let refusals =
+            HashMap::from([("dd".to_string(), "Filetype was not recognised".to_string())]);
+        let plan = plan(&photos, &HashMap::new(), &refusals);
         assert!(plan.uploads.is_empty());
         assert!(plan.refused[0].1.contains("RAW"));
+        assert!(plan.refused[1].1.contains("earlier run"));
     }
 }

@@ -27,10 +27,12 @@ pub enum Outcome {
     Uploaded {
         photo_id: String,
     },
-    /// Flickr refused it, or transient failures outlasted the attempts.
+    /// Flickr refused it, or transient failures outlasted the attempts. `refused`:
+    /// Flickr refused the file itself (type, size), so sending it again is pointless.
     Failed {
         error: String,
         maybe_stored: bool,
+        refused: bool,
     },
     /// Stopped by the cancel flag before it was done.
     Cancelled {
@@ -63,6 +65,7 @@ async fn upload(remote: &Remote, job: &Job, events: &UnboundedSender<SyncEvent>)
         return Outcome::Failed {
             error,
             maybe_stored: false,
+            refused: false,
         };
     }
     let max = remote.max_attempts();
@@ -75,6 +78,7 @@ async fn upload(remote: &Remote, job: &Job, events: &UnboundedSender<SyncEvent>)
                 return Outcome::Failed {
                     error: format!("Flickr answered with ticket {ticket} to a synchronous upload"),
                     maybe_stored: true,
+                    refused: false,
                 };
             }
             Err(Stop::Cancelled) => {
@@ -89,6 +93,7 @@ async fn upload(remote: &Remote, job: &Job, events: &UnboundedSender<SyncEvent>)
             return Outcome::Failed {
                 error: explain(&error),
                 maybe_stored: unknown,
+                refused: refuses_the_file(&error),
             };
         }
         let last = attempt >= max;
@@ -111,6 +116,7 @@ async fn upload(remote: &Remote, job: &Job, events: &UnboundedSender<SyncEvent>)
                             "{error}; then looking the checksum up failed: {e}; the next run checks again"
                         ),
                         maybe_stored: true,
+                        refused: false,
                     }
                 }
             }
@@ -119,6 +125,7 @@ async fn upload(remote: &Remote, job: &Job, events: &UnboundedSender<SyncEvent>)
             return Outcome::Failed {
                 error: format!("{error} (gave up after {attempt} attempts)"),
                 maybe_stored: false,
+                refused: false,
             };
         }
         attempt += 1;
@@ -152,10 +159,15 @@ fn outcome_unknown(error: &FlickrError) -> bool {
         )
 }
 
+/// Flickr's upload errors about the file itself: empty, type not recognised, too large.
+fn refuses_the_file(error: &FlickrError) -> bool {
+    matches!(error.code(), Some(4 | 5 | 8))
+}
+
 /// The message for a permanent failure, with what the user can do.
 fn explain(error: &FlickrError) -> String {
     let hint = match error.code() {
-        Some(2..=5) => "; Flickr does not accept this file",
+        Some(4 | 5 | 8) => "; Flickr does not accept this file",
         Some(6) => "; the account's upload limit is reached",
         Some(96..=100) => "; check the credentials (photosync login)",
         _ => "",
