@@ -61,8 +61,11 @@ fn an_account_past_the_4000_result_ceiling_is_indexed_whole() {
     assert_eq!(report.remote_only, 4008);
     let backend = format!("flickr:{}", emu.user_nsid());
     assert_eq!(catalog.remote_index(&backend).unwrap().len(), 4011);
-    // Login, 8 pages of 500, then the rest from the last upload date read.
-    assert!(report.index_calls <= 1 + 9 + 2, "{}", report.index_calls);
+    // Login, 8 pages of 500, then the rest from the last upload date read. Photos that
+    // share the upload second where a new query starts are read again, and how many do
+    // depends on how fast the account was filled: the bound is the issue's,
+    // ceil(N/500) + 10.
+    assert!(report.index_calls <= 4011_u64.div_ceil(500) + 10, "{}", report.index_calls);
     assert_eq!(emu.photos().len(), 4011);
 }
 
