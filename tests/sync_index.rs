@@ -65,7 +65,11 @@ fn an_account_past_the_4000_result_ceiling_is_indexed_whole() {
     // share the upload second where a new query starts are read again, and how many do
     // depends on how fast the account was filled: the bound is the issue's,
     // ceil(N/500) + 10.
-    assert!(report.index_calls <= 4011_u64.div_ceil(500) + 10, "{}", report.index_calls);
+    assert!(
+        report.index_calls <= 4011_u64.div_ceil(500) + 10,
+        "{}",
+        report.index_calls
+    );
     assert_eq!(emu.photos().len(), 4011);
 }
 
