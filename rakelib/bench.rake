@@ -9,4 +9,4 @@ namespace :bench do
 end
 
 desc "Every benchmark: ratios against baselines measured in the same run"
-task bench: %w[bench:scan bench:flickr]
+task bench: %w[bench:scan bench:flickr bench:sync]
