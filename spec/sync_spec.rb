@@ -88,6 +88,24 @@ RSpec.describe "Photosync.sync to Flickr" do
       .to raise_error(Photosync::SyncError, /96|signature/i)
   end
 
+  it "sets taken dates that did not come from EXIF, unless told not to" do
+    FileUtils.rm_rf(library)
+    FileUtils.mkdir_p(library)
+    bytes = File.binread(File.join(FIXTURES, "jpg/Canon_40D.jpg"))
+    # No EXIF: cut the APP1 segment out; the date then comes from the file name.
+    app1 = bytes.index("\xFF\xE1".b)
+    len = bytes.byteslice(app1 + 2, 2).unpack1("n")
+    bare = bytes.byteslice(0, app1) + bytes.byteslice(app1 + 2 + len..)
+    File.binwrite(File.join(library, "IMG_20190512_143015.jpg"), bare)
+    sync(set_dates: false)
+    expect(emu.call_counts.fetch("flickr.photos.setDates", 0)).to eq(0)
+    File.binwrite(File.join(library, "IMG_20190513_101500.jpg"), bare + "x")
+    sync
+    expect(emu.call_counts.fetch("flickr.photos.setDates", 0)).to eq(1)
+    dated = emu.photos.find { |p| p.title == "IMG_20190513_101500" }
+    expect(dated.date_taken).to eq("2019-05-13 10:15:00")
+  end
+
   it "refuses an unknown privacy before doing anything" do
     expect { sync(privacy: :everyone) }.to raise_error(ArgumentError, /privacy/)
   end

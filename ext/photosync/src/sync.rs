@@ -27,6 +27,7 @@ fn options(ruby: &Ruby, h: RHash) -> Result<SyncOptions, Error> {
         privacy,
         extra_tags: h.fetch("tags")?,
         calls_per_hour: h.fetch::<_, u32>("calls_per_hour")?.max(1),
+        set_dates: h.fetch("set_dates")?,
         ..SyncOptions::default()
     })
 }
