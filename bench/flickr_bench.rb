@@ -29,23 +29,22 @@ require "fileutils"
 require "json"
 require "net/http"
 require "openssl"
-require "rbconfig"
 require "securerandom"
 require "time"
-require "tmpdir"
 require "uri"
+require_relative "harness"
 
 module FlickrBench
-  ROOT = File.expand_path("..", __dir__)
-  WORK = File.expand_path(ENV.fetch("BENCH_DIR", File.join(ROOT, ".bench")))
-  REPEAT = Integer(ENV.fetch("BENCH_REPEAT", "3"))
+  extend Bench::Harness
+
+  WORK = Bench::Harness::WORK # BENCH_DIR
+  REPEAT = Bench::Harness::REPEAT # BENCH_REPEAT
   REST_CALLS = 500
   UPLOADS = 100
   MiB = 1024 * 1024
   GiB = 1024 * MiB
-  RSS_TARGET_KIB = 64 * 1024
-
-  Row = Struct.new(:measurement, :photosync, :baseline, :ratio, :target, :pass, :unit, keyword_init: true)
+  RSS_TARGET_MIB = 64
+  Row = Bench::Harness::Row
 
   # OAuth 1.0a (RFC 5849) HMAC-SHA1, in Ruby, as flickraw signs.
   class RubyOAuth
@@ -136,35 +135,6 @@ module FlickrBench
 
   module_function
 
-  def now
-    Process.clock_gettime(Process::CLOCK_MONOTONIC)
-  end
-
-  def timed
-    GC.start
-    t = now
-    yield
-    now - t
-  end
-
-  def section(title)
-    warn("\n== #{title}")
-  end
-
-  def load_average
-    File.read("/proc/loadavg").split.first(3).map(&:to_f)
-  end
-
-  # REPEAT rounds of each job, rotating which goes first; name => best seconds.
-  def rounds(label, jobs)
-    samples = jobs.keys.to_h { |k| [k, []] }
-    REPEAT.times do |i|
-      jobs.to_a.rotate(i).each { |name, job| samples[name] << job.call }
-    end
-    (@samples ||= {})[label] = samples
-    samples.transform_values(&:min)
-  end
-
   # 100 files of 1-3 MiB: a JPEG head, then seeded random bytes (so each has its own
   # MD5 and nothing compresses). Kept between runs.
   def upload_files
@@ -246,28 +216,17 @@ module FlickrBench
     path
   end
 
-  # Runs `code` in a child ruby with the emulator's environment; returns its VmHWM
-  # (KiB, read from /proc/self/status as it ends) and what it printed before.
-  def child(emu, code, *args)
-    probe = %(at_exit { $stdout.puts "VmHWM " + File.read("/proc/self/status")[/VmHWM:\\s+(\\d+)/, 1] })
-    cmd = [RbConfig.ruby, "-I#{File.join(ROOT, 'lib')}", "-e", probe, "-e", code, *args]
-    out = IO.popen(emu.env, cmd, &:read)
-    raise "child failed (#{$?}): #{out}" unless $?.success?
-
-    [Integer(out[/^VmHWM (\d+)$/, 1]), out.sub(/^VmHWM \d+\n/, "")]
-  end
-
   def memory(emu)
     path = big_file
     section("peak RSS uploading a 1 GiB file (child ruby processes)")
-    bare, = child(emu, %(require "photosync"))
+    bare, = child(%(require "photosync"), env: emu.env)
     upload = <<~RUBY
       require "photosync"
       t = Process.clock_gettime(Process::CLOCK_MONOTONIC)
       id = Photosync::Flickr.new.upload_photo(ARGV[0], title: "big", tags: "bench")
       puts "id \#{id} \#{Process.clock_gettime(Process::CLOCK_MONOTONIC) - t}"
     RUBY
-    peak, out = child(emu, upload, path)
+    peak, out = child(upload, path, env: emu.env)
     id, secs = out.split[1, 2]
     stored = emu.photos.find { |p| p.id == id }
     raise "the 1 GiB upload is not stored whole: #{stored.inspect}" unless stored&.original_size == GiB
@@ -275,9 +234,7 @@ module FlickrBench
     warn format("  photosync: VmHWM %.1f MiB (%.1f MiB over a bare require), %.2f s, %.0f MB/s; bare require %.1f MiB",
                 peak / 1024.0, (peak - bare) / 1024.0, Float(secs), GiB / 1e6 / Float(secs), bare / 1024.0)
     emu.reset
-    rows = [Row.new(measurement: "peak RSS, child ruby uploading 1 GiB (vs bare require)",
-                    photosync: peak / 1024.0, baseline: bare / 1024.0, ratio: peak.fdiv(bare),
-                    target: "peak < 64 MiB", pass: peak < RSS_TARGET_KIB, unit: "MiB")]
+    rows = [rss_row("peak RSS, child ruby uploading 1 GiB (vs bare require)", peak, bare, RSS_TARGET_MIB)]
     if ENV.fetch("BENCH_BIG_NET_HTTP", "1") != "0"
       code = <<~RUBY
         require "photosync"
@@ -287,7 +244,7 @@ module FlickrBench
                   access_secret: ENV["FLICKRAW_ACCESS_SECRET"] }
         FlickrBench::NetHttpFlickr.new(creds).upload_photo(ARGV[0], "title" => "big")
       RUBY
-      net_peak, = child(emu, code, path)
+      net_peak, = child(code, path, env: emu.env)
       emu.reset
       warn format("  Net::HTTP, flickraw-style (whole body in memory): VmHWM %.1f MiB", net_peak / 1024.0)
       rows << Row.new(measurement: "  (info) the same upload via Net::HTTP, flickraw-style",
@@ -297,36 +254,19 @@ module FlickrBench
     rows
   end
 
-  def table(rows)
-    fmt = "%-58s %13s %13s %7s  %-27s %s"
-    lines = [format(fmt, "measurement", "photosync", "baseline", "ratio", "target", "result")]
-    rows.each do |r|
-      values = [r.photosync, r.baseline].map { |v| format("%.3f %s", v, r.unit) }
-      verdict = r.pass.nil? ? "-" : (r.pass ? "PASS" : "FAIL")
-      lines << format(fmt, r.measurement, *values, format("%.2f", r.ratio), r.target, verdict)
-    end
-    lines.join("\n")
-  end
-
   def run
     FileUtils.mkdir_p(WORK)
-    load_before = load_average
-    warn "photosync flickr bench: #{Etc.nprocessors} cores, best of #{REPEAT} runs, files in #{WORK}"
-    warn "  warning: load average #{load_before.first} before starting" if load_before.first > 0.5
+    load_before = start("photosync flickr bench: #{Etc.nprocessors} cores, best of #{REPEAT} runs, files in #{WORK}",
+                        warning: "")
     files = upload_files
     rows = Photosync::Emulator.start(calls_per_hour: 100_000_000) do |emu|
       rest(emu) + uploads(emu, files) + memory(emu)
     end
-    puts "\n#{table(rows)}"
-    results = {
-      at: Time.now.utc.iso8601, ruby: RUBY_DESCRIPTION, cores: Etc.nprocessors, repeat: REPEAT,
-      load_average: { before: load_before, after: load_average }, photosync: Photosync::VERSION,
-      rest_calls: REST_CALLS, uploads: UPLOADS, rows: rows.map(&:to_h), samples_seconds: @samples,
-      baseline: "Net::HTTP (one persistent connection) + OAuth 1.0a HMAC-SHA1 signer in Ruby, flickraw-style"
-    }
-    out = File.join(WORK, "flickr.json")
-    File.write(out, JSON.pretty_generate(results))
-    puts "results: #{out}"
+    puts "\n#{table(rows, '%-58s %13s %13s %7s  %-27s %s')}"
+    write_results("flickr.json", load_before, rows,
+                  settings: { repeat: REPEAT }, counts: { rest_calls: REST_CALLS, uploads: UPLOADS },
+                  notes: { baseline: "Net::HTTP (one persistent connection) + OAuth 1.0a HMAC-SHA1 signer in Ruby, " \
+                                     "flickraw-style" })
   end
 end
 

@@ -15,37 +15,24 @@ require "photosync"
 require "digest"
 require "etc"
 require "fileutils"
-require "json"
 require "rbconfig"
 require "shellwords"
-require "time"
 require "tmpdir"
 require_relative "corpus"
+require_relative "harness"
 
 module Bench
-  ROOT = File.expand_path("..", __dir__)
-  WORK = File.expand_path(ENV.fetch("BENCH_DIR", File.join(ROOT, ".bench")))
+  extend Harness
+
+  ROOT = Harness::ROOT
+  WORK = Harness::WORK # BENCH_DIR
   SCALE = Float(ENV.fetch("BENCH_SCALE", "1"))
-  REPEAT = Integer(ENV.fetch("BENCH_REPEAT", "3"))
+  REPEAT = Harness::REPEAT # BENCH_REPEAT
   CORES = Etc.nprocessors
   MiB = Corpus::MiB
-
-  # One line of the table. `ratio` is oriented so that the target reads naturally
-  # (e.g. "photosync/md5sum <= 1.15", "first/rescan >= 20"); `pass` is the verdict.
-  Row = Struct.new(:measurement, :photosync, :baseline, :ratio, :target, :pass, :unit, keyword_init: true)
+  Row = Harness::Row
 
   module_function
-
-  def now
-    Process.clock_gettime(Process::CLOCK_MONOTONIC)
-  end
-
-  def timed
-    GC.start
-    t = now
-    yield
-    now - t
-  end
 
   def best(xs)
     xs.min
@@ -53,18 +40,6 @@ module Bench
 
   def sh!(cmd)
     system(cmd, exception: true)
-  end
-
-  # Runs each named measurement REPEAT times, rotating which goes first, so that
-  # neither always gets the warmer caches; returns name => best seconds (and keeps
-  # every sample in @samples for the JSON).
-  def rounds(label, jobs)
-    samples = jobs.keys.to_h { |k| [k, []] }
-    REPEAT.times do |i|
-      jobs.to_a.rotate(i).each { |name, job| samples[name] << job.call }
-    end
-    (@samples ||= {})[label] = samples
-    samples.transform_values { |xs| best(xs) }
   end
 
   def with_catalog
@@ -82,15 +57,6 @@ module Bench
 
   def warm_cache(dir)
     sh!("find #{dir.shellescape} -type f -print0 | xargs -0 cat > /dev/null")
-  end
-
-  def section(title)
-    warn("\n== #{title}")
-  end
-
-  # Other work on the machine skews every ratio here; say how busy it was.
-  def load_average
-    File.read("/proc/loadavg").split.first(3).map(&:to_f)
   end
 
   # 1 GiB of 2-8 MiB photos: photosync's first scan vs md5sum on every core, and vs
@@ -175,16 +141,13 @@ module Bench
       peak_rss_kb(%(require "photosync"; #{scan}), dir, c)
     end
     warn format("  scan %.1f MiB, bare require %.1f MiB (via %s)", peak / 1024.0, bare / 1024.0, @rss_via)
-    [Row.new(measurement: "peak RSS, child ruby scanning a 2 GiB file, vs bare require",
-             photosync: peak / 1024.0, baseline: bare / 1024.0, ratio: peak.fdiv(bare),
-             target: "peak < 100 MiB", pass: peak < 100 * 1024, unit: "MiB")]
+    [rss_row("peak RSS, child ruby scanning a 2 GiB file, vs bare require", peak, bare, 100)]
   end
 
   # Peak resident set of `ruby -e code args` in KiB: GNU time's %M when it is there,
   # else the VmHWM the child reports as it exits.
   def peak_rss_kb(code, *args)
-    probe = %(at_exit { $stdout.puts File.read("/proc/self/status")[/VmHWM:\\s+(\\d+)/, 1] })
-    cmd = [RbConfig.ruby, "-I#{File.join(ROOT, 'lib')}", "-e", probe, "-e", code, *args]
+    cmd = ruby_command(code, *args)
     Dir.mktmpdir do |d|
       out = File.join(d, "rss")
       time = File.executable?("/usr/bin/time")
@@ -193,7 +156,7 @@ module Bench
       raise "child failed: #{cmd.join(' ')}" unless $?.success?
 
       @rss_via = time ? "/usr/bin/time -f %M" : "VmHWM"
-      Integer(time ? File.read(out).lines.last : hwm.lines.last)
+      time ? Integer(File.read(out).lines.last) : vmhwm(hwm).first
     end
   end
 
@@ -203,36 +166,16 @@ module Bench
             target: "#{label} #{op} #{limit}", pass: ratio.public_send(op, limit), unit: "s")
   end
 
-  def table(rows)
-    fmt = "%-66s %11s %11s %8s  %-26s %s"
-    lines = [format(fmt, "measurement", "photosync", "baseline", "ratio", "target", "result")]
-    rows.each do |r|
-      values = [r.photosync, r.baseline].map { |v| format("%.3f %s", v, r.unit) }
-      lines << format(fmt, r.measurement, *values, format("%.2f", r.ratio), r.target, r.pass ? "PASS" : "FAIL")
-    end
-    lines.join("\n")
-  end
-
   def run
     FileUtils.mkdir_p(WORK)
     heads = Corpus.heads(Corpus.fixtures_dir(ROOT))
-    load_before = load_average
-    warn "photosync bench: #{CORES} cores, scale #{SCALE}, best of #{REPEAT} runs each, corpora in #{WORK}"
-    if load_before.first > 0.5
-      warn "  warning: load average #{load_before.first} before starting; other work skews the ratios"
-    end
+    load_before = start("photosync bench: #{CORES} cores, scale #{SCALE}, best of #{REPEAT} runs each, " \
+                        "corpora in #{WORK}")
     rows = first_scan(heads) + rescan(heads) + memory(heads)
     note = "The old script also read EXIF with the exifr gem (not installable here): that part of its time " \
            "is not measured, so the Digest::MD5 loop ratio understates photosync's lead."
-    puts "\n#{table(rows)}\n\nnote: #{note}"
-    results = {
-      at: Time.now.utc.iso8601, ruby: RUBY_DESCRIPTION, cores: CORES, scale: SCALE, repeat: REPEAT,
-      load_average: { before: load_before, after: load_average },
-      photosync: Photosync::VERSION, rows: rows.map(&:to_h),
-      samples_seconds: @samples, note: note
-    }
-    File.write(File.join(WORK, "results.json"), JSON.pretty_generate(results))
-    puts "results: #{File.join(WORK, 'results.json')}"
+    puts "\n#{table(rows, '%-66s %11s %11s %8s  %-26s %s')}\n\nnote: #{note}"
+    write_results("results.json", load_before, rows, settings: { scale: SCALE, repeat: REPEAT }, notes: { note: note })
   end
 end
 

@@ -25,16 +25,16 @@ require "photosync/flickraw"
 require "digest"
 require "etc"
 require "fileutils"
-require "json"
-require "rbconfig"
-require "time"
 require "tmpdir"
 require_relative "corpus"
+require_relative "harness"
 
 module SyncBench
-  ROOT = File.expand_path("..", __dir__)
-  WORK = File.expand_path(ENV.fetch("BENCH_DIR", File.join(ROOT, ".bench")))
-  REPEAT = Integer(ENV.fetch("BENCH_REPEAT", "3"))
+  extend Bench::Harness
+
+  ROOT = Bench::Harness::ROOT
+  WORK = Bench::Harness::WORK # BENCH_DIR
+  REPEAT = Bench::Harness::REPEAT # BENCH_REPEAT
   PHOTOS = 1000
   OLD_SAMPLE = Integer(ENV.fetch("BENCH_OLD_SAMPLE", "200")).clamp(1, PHOTOS)
   INDEX_PHOTOS = Integer(ENV.fetch("BENCH_INDEX_PHOTOS", "100000"))
@@ -43,39 +43,9 @@ module SyncBench
   MiB = Bench::Corpus::MiB
   BIG = 500 * 1000 * 1000
   MP4_HEAD = "\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2".b
-
-  Row = Struct.new(:measurement, :photosync, :baseline, :ratio, :target, :pass, :unit, keyword_init: true)
+  Row = Bench::Harness::Row
 
   module_function
-
-  def now
-    Process.clock_gettime(Process::CLOCK_MONOTONIC)
-  end
-
-  def timed
-    GC.start
-    t = now
-    yield
-    now - t
-  end
-
-  def section(title)
-    warn("\n== #{title}")
-  end
-
-  def load_average
-    File.read("/proc/loadavg").split.first(3).map(&:to_f)
-  end
-
-  # REPEAT rounds of each job, rotating which goes first; name => best seconds.
-  def rounds(label, jobs)
-    samples = jobs.keys.to_h { |k| [k, []] }
-    REPEAT.times do |i|
-      jobs.to_a.rotate(i).each { |name, job| samples[name] << job.call }
-    end
-    (@samples ||= {})[label] = samples
-    samples.transform_values(&:min)
-  end
 
   # Copies a catalog (with its -wal/-shm files, if any) to `to`.
   def copy_catalog(from, to)
@@ -286,17 +256,6 @@ module SyncBench
             photosync: a, baseline: b, ratio: a / b, target: "(information)", pass: nil, unit: "s")
   end
 
-  # Runs `code` in a child ruby; returns its VmHWM (KiB, read as it exits) and what it
-  # printed before.
-  def child(code, *args)
-    probe = %(at_exit { $stdout.puts "VmHWM " + File.read("/proc/self/status")[/VmHWM:\\s+(\\d+)/, 1] })
-    cmd = [RbConfig.ruby, "-I#{File.join(ROOT, 'lib')}", "-e", probe, "-e", code, *args]
-    out = IO.popen(cmd, &:read)
-    raise "child failed (#{$?}): #{out}" unless $?.success?
-
-    [Integer(out[/^VmHWM (\d+)$/, 1]), out.sub(/^VmHWM \d+\n/, "")]
-  end
-
   # Measurement 4: four sparse 500 MB videos, synced by a child ruby that runs its own
   # emulator (latency 0), so the peak includes the emulator's.
   def memory
@@ -333,41 +292,21 @@ module SyncBench
 
     warn format("  VmHWM %.1f MiB (bare require %.1f MiB), at most %s uploads in flight, %.1f s",
                 peak / 1024.0, bare / 1024.0, out[/most (\d+)/, 1], Float(out[/elapsed (\S+)/, 1]))
-    [Row.new(measurement: "peak RSS, child ruby syncing 4 x 500 MB, 4 in flight (incl. its emulator)",
-             photosync: peak / 1024.0, baseline: bare / 1024.0, ratio: peak.fdiv(bare),
-             target: "peak < 150 MiB", pass: peak < 150 * 1024, unit: "MiB")]
-  end
-
-  def table(rows)
-    fmt = "%-86s %13s %13s %7s  %-26s %s"
-    lines = [format(fmt, "measurement", "photosync", "baseline", "ratio", "target", "result")]
-    rows.each do |r|
-      values = [r.photosync, r.baseline].map { |v| v.is_a?(Integer) ? "#{v} #{r.unit}" : format("%.3f %s", v, r.unit) }
-      verdict = r.pass.nil? ? "-" : (r.pass ? "PASS" : "FAIL")
-      lines << format(fmt, r.measurement, *values, format("%.3f", r.ratio), r.target, verdict)
-    end
-    lines.join("\n")
+    [rss_row("peak RSS, child ruby syncing 4 x 500 MB, 4 in flight (incl. its emulator)", peak, bare, 150)]
   end
 
   def run
     FileUtils.mkdir_p(WORK)
-    load_before = load_average
-    warn "photosync sync bench: #{Etc.nprocessors} cores, best of #{REPEAT} runs, corpora in #{WORK}"
-    warn "  warning: load average #{load_before.first} before starting; other work skews the ratios" if load_before.first > 0.5
+    load_before = start("photosync sync bench: #{Etc.nprocessors} cores, best of #{REPEAT} runs, corpora in #{WORK}")
     rows = Photosync::Emulator.start(latency: LATENCY, calls_per_hour: BUDGET) { |emu| first_sync(emu) }
     rows += second_run + memory
     note = "The old loop leaves out the script's EXIFR read; the photos all carry an EXIF date, so neither side " \
            "calls setDates. Measurement 3's account has its posted dates spread over five years (setDates)."
-    puts "\n#{table(rows)}\n\nnote: #{note}"
-    results = {
-      at: Time.now.utc.iso8601, ruby: RUBY_DESCRIPTION, cores: Etc.nprocessors, repeat: REPEAT,
-      latency: LATENCY, photos: PHOTOS, old_sample: OLD_SAMPLE, index_photos: INDEX_PHOTOS,
-      load_average: { before: load_before, after: load_average }, photosync: Photosync::VERSION,
-      rows: rows.map(&:to_h), samples_seconds: @samples, note: note
-    }
-    out = File.join(WORK, "sync.json")
-    File.write(out, JSON.pretty_generate(results))
-    puts "results: #{out}"
+    puts "\n#{table(rows, '%-86s %13s %13s %7s  %-26s %s', ratio: '%.3f')}\n\nnote: #{note}"
+    write_results("sync.json", load_before, rows,
+                  settings: { repeat: REPEAT, latency: LATENCY, photos: PHOTOS, old_sample: OLD_SAMPLE,
+                              index_photos: INDEX_PHOTOS },
+                  notes: { note: note })
   end
 end
 
