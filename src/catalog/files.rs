@@ -1,0 +1,134 @@
+//! The scan's memory: one row per media file seen, keyed by its path bytes, so that
+//! a file whose size and mtime did not change is never read again.
+
+use super::{Catalog, CatalogError};
+use crate::dates::{DateSource, TakenAt};
+use crate::kind::MediaKind;
+use crate::photo::Photo;
+use rusqlite::params;
+use std::collections::HashMap;
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
+use std::path::{Path, PathBuf};
+
+impl Catalog {
+    /// Every recorded file below `root` (an absolute path), by path.
+    pub fn files_under(&self, root: &Path) -> Result<HashMap<PathBuf, Photo>, CatalogError> {
+        let (lo, hi) = prefix_range(root);
+        self.sql(|c| {
+            let mut stmt = c.prepare(
+                "SELECT path, size, mtime_ns, inode, kind, md5, taken_secs, taken_nanos,
+                        taken_offset, taken_source, make, model, width, height, orientation, error
+                 FROM files WHERE path >= ?1 AND path < ?2",
+            )?;
+            let count: i64 = c.query_row(
+                "SELECT count(*) FROM files WHERE path >= ?1 AND path < ?2",
+                params![lo, hi],
+                |r| r.get(0),
+            )?;
+            let rows = stmt.query_map(params![lo, hi], row_to_photo)?;
+            let mut map = HashMap::with_capacity(count.max(0) as usize);
+            for photo in rows.flatten().flatten() {
+                map.insert(photo.path.clone(), photo);
+            }
+            Ok(map)
+        })
+    }
+
+    /// Records (or updates) photos in one transaction. Photos without an MD5 (unreadable
+    /// files) are not recorded, so the next scan tries them again.
+    pub fn record(&mut self, photos: &[Photo]) -> Result<(), CatalogError> {
+        self.write(|tx| {
+            let mut stmt = tx.prepare_cached(
+                "INSERT OR REPLACE INTO files (path, size, mtime_ns, inode, kind, md5,
+                   taken_secs, taken_nanos, taken_offset, taken_source, make, model, width,
+                   height, orientation, error)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+            )?;
+            for p in photos {
+                let Some(md5) = &p.md5 else { continue };
+                stmt.execute(params![
+                    p.path.as_os_str().as_bytes(),
+                    p.size as i64,
+                    p.mtime_ns,
+                    p.inode as i64,
+                    p.kind.as_str(),
+                    md5,
+                    p.taken.local.and_utc().timestamp(),
+                    p.taken.local.and_utc().timestamp_subsec_nanos(),
+                    p.taken.offset_seconds,
+                    p.taken.source.as_str(),
+                    p.make,
+                    p.model,
+                    p.width,
+                    p.height,
+                    p.orientation,
+                    p.error,
+                ])?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Forgets files that are gone from disk (deleted or moved away).
+    pub fn forget(&mut self, paths: &[PathBuf]) -> Result<(), CatalogError> {
+        self.write(|tx| {
+            let mut stmt = tx.prepare_cached("DELETE FROM files WHERE path = ?1")?;
+            for p in paths {
+                stmt.execute([p.as_os_str().as_bytes()])?;
+            }
+            Ok(())
+        })
+    }
+
+    pub fn file_count(&self) -> Result<u64, CatalogError> {
+        self.sql(|c| c.query_row("SELECT count(*) FROM files", [], |r| r.get::<_, i64>(0)))
+            .map(|n| n as u64)
+    }
+}
+
+/// Byte range of paths strictly below `root`: `root/` up to (not including) `root0`,
+/// since '0' follows '/' in byte order.
+fn prefix_range(root: &Path) -> (Vec<u8>, Vec<u8>) {
+    let mut lo = root.as_os_str().as_bytes().to_vec();
+    if lo.last() != Some(&b'/') {
+        lo.push(b'/');
+    }
+    let mut hi = lo.clone();
+    if let Some(last) = hi.last_mut() {
+        *last = b'0';
+    }
+    (lo, hi)
+}
+
+/// A row that no longer parses (hand-edited, or an old format) is skipped: the file
+/// is then simply scanned again.
+fn row_to_photo(r: &rusqlite::Row) -> rusqlite::Result<Option<Photo>> {
+    let path: Vec<u8> = r.get(0)?;
+    let kind: String = r.get(4)?;
+    let source: String = r.get(9)?;
+    let local = chrono::DateTime::from_timestamp(r.get(6)?, r.get(7)?).map(|d| d.naive_utc());
+    let (Some(kind), Some(local), Some(source)) =
+        (MediaKind::parse(&kind), local, DateSource::parse(&source))
+    else {
+        return Ok(None);
+    };
+    Ok(Some(Photo {
+        path: PathBuf::from(std::ffi::OsString::from_vec(path)),
+        size: r.get::<_, i64>(1)? as u64,
+        mtime_ns: r.get(2)?,
+        inode: r.get::<_, i64>(3)? as u64,
+        kind,
+        md5: Some(r.get(5)?),
+        taken: TakenAt {
+            local,
+            offset_seconds: r.get(8)?,
+            source,
+        },
+        make: r.get(10)?,
+        model: r.get(11)?,
+        width: r.get(12)?,
+        height: r.get(13)?,
+        orientation: r.get(14)?,
+        error: r.get(15)?,
+    }))
+}
