@@ -67,7 +67,7 @@ fn sync_flickr(
         },
     )?;
     match outcome {
-        Ok((report, stats)) => report_hash(ruby, &report, Some(&stats)),
+        Ok((report, stats)) => report_hash(ruby, &report, &stats),
         Err(Failure::Scan(e)) => Err(errors::scan(ruby, e)),
         Err(Failure::Sync(e @ SyncError::Cancelled(_))) => {
             Err(errors::error(ruby, "Cancelled", e.to_string()))
@@ -128,7 +128,7 @@ fn event_hash(ruby: &Ruby, e: SyncEvent) -> Result<RHash, Error> {
     Ok(h)
 }
 
-fn report_hash(ruby: &Ruby, r: &SyncReport, scan: Option<&ScanStats>) -> Result<RHash, Error> {
+fn report_hash(ruby: &Ruby, r: &SyncReport, s: &ScanStats) -> Result<RHash, Error> {
     let h = ruby.hash_new();
     let sym = |s: &str| ruby.to_symbol(s);
     h.aset(sym("uploaded"), r.uploaded)?;
@@ -144,20 +144,8 @@ fn report_hash(ruby: &Ruby, r: &SyncReport, scan: Option<&ScanStats>) -> Result<
         errors.push((conv::path_to(ruby, path), msg.as_str()))?;
     }
     h.aset(sym("errors"), errors)?;
-    if let Some(s) = scan {
-        let stats = ruby.hash_new();
-        stats.aset(sym("media"), s.media)?;
-        stats.aset(sym("hashed"), s.hashed)?;
-        stats.aset(sym("cached"), s.cached)?;
-        stats.aset(sym("skipped"), s.skipped)?;
-        stats.aset(sym("errors"), s.errors)?;
-        stats.aset(sym("bytes"), s.bytes)?;
-        stats.aset(sym("bytes_read"), s.bytes_read)?;
-        stats.aset(sym("forgotten"), s.forgotten)?;
-        stats.aset(sym("elapsed"), s.elapsed.as_secs_f64())?;
-        stats.aset(sym("notes"), ruby.ary_from_vec(s.notes.clone()))?;
-        h.aset(sym("scan_stats"), stats)?;
-    }
+    let stats = crate::scan::stats_hash(ruby, s)?;
+    h.aset(sym("scan_stats"), stats)?;
     Ok(h)
 }
 
