@@ -5,14 +5,25 @@ require "open3"
 
 # Ctrl-C during a sync: no new upload starts, finished ones are recorded, the process
 # exits cleanly; the next run uploads the rest and nothing twice.
-RSpec.describe "Interrupting a sync" do
-  it "stops on SIGINT, and the next run finishes with every photo exactly once" do
+module SyncInterruptHelpers
+  def exe = File.expand_path("../exe/photosync", __dir__)
+  def catalog = File.join(tmpdir, "catalog.sqlite3")
+
+  # n copies of a fixture JPEG, each with bytes (an MD5) of its own; returns the folder.
+  def distinct_photos(n)
     library = File.join(tmpdir, "library")
     FileUtils.mkdir_p(library)
     canon = File.binread(File.join(FIXTURES, "jpg/Canon_40D.jpg"))
-    30.times { |i| File.binwrite(File.join(library, format("photo%02d.jpg", i)), canon + "distinct #{i}") }
-    exe = File.expand_path("../exe/photosync", __dir__)
-    catalog = File.join(tmpdir, "catalog.sqlite3")
+    n.times { |i| File.binwrite(File.join(library, format("photo%02d.jpg", i)), canon + "distinct #{i}") }
+    library
+  end
+end
+
+RSpec.describe "Interrupting a sync" do
+  include SyncInterruptHelpers
+
+  it "stops on SIGINT, and the next run finishes with every photo exactly once" do
+    library = distinct_photos(30)
 
     Photosync::Emulator.start(latency: 0.2, calls_per_hour: 1_000_000) do |emu|
       env = emu.env.merge("XDG_CONFIG_HOME" => File.join(tmpdir, "cfg"))
@@ -36,13 +47,10 @@ RSpec.describe "Interrupting a sync" do
 end
 
 RSpec.describe "Interrupting a sync twice" do
+  include SyncInterruptHelpers
+
   it "aborts the uploads in flight on a second SIGINT; the next run still puts each photo up exactly once" do
-    library = File.join(tmpdir, "library")
-    FileUtils.mkdir_p(library)
-    canon = File.binread(File.join(FIXTURES, "jpg/Canon_40D.jpg"))
-    8.times { |i| File.binwrite(File.join(library, format("photo%02d.jpg", i)), canon + "distinct #{i}") }
-    exe = File.expand_path("../exe/photosync", __dir__)
-    catalog = File.join(tmpdir, "catalog.sqlite3")
+    library = distinct_photos(8)
 
     # Each request takes 3 s: the first Ctrl-C waits for the uploads in flight, the second cuts them.
     Photosync::Emulator.start(latency: 3, calls_per_hour: 1_000_000) do |emu|

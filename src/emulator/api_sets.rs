@@ -39,15 +39,23 @@ fn set_value(set: &Photoset, store: &Store, call: &Call) -> Value {
     })
 }
 
+/// Photoset calls answer 2 for a photo id that is missing, unreadable or unknown.
+fn photo_not_found() -> ApiError {
+    ApiError::new(2, "Photo not found")
+}
+
+fn photo_param(call: &Call, name: &str) -> Result<u64, ApiError> {
+    call.get(name)
+        .and_then(|p| p.trim().parse().ok())
+        .ok_or_else(photo_not_found)
+}
+
 pub fn create(call: &Call) -> Result<Value, ApiError> {
     let title = call.require("title", || ApiError::new(1, "No title specified"))?;
-    let primary: u64 = call
-        .get("primary_photo_id")
-        .and_then(|p| p.trim().parse().ok())
-        .ok_or_else(|| ApiError::new(2, "Photo not found"))?;
+    let primary = photo_param(call, "primary_photo_id")?;
     let mut store = lock(&call.shared.store);
     if !store.photos.contains_key(&primary) {
-        return Err(ApiError::new(2, "Photo not found"));
+        return Err(photo_not_found());
     }
     let id = store.new_set_id();
     let now = clock::now();
@@ -72,13 +80,10 @@ pub fn create(call: &Call) -> Result<Value, ApiError> {
 
 pub fn add_photo(call: &Call) -> Result<Value, ApiError> {
     let id = set_id(call)?;
-    let photo: u64 = call
-        .get("photo_id")
-        .and_then(|p| p.trim().parse().ok())
-        .ok_or_else(|| ApiError::new(2, "Photo not found"))?;
+    let photo = photo_param(call, "photo_id")?;
     let mut store = lock(&call.shared.store);
     if !store.photos.contains_key(&photo) {
-        return Err(ApiError::new(2, "Photo not found"));
+        return Err(photo_not_found());
     }
     let set = store.sets.get_mut(&id).ok_or_else(set_not_found)?;
     if set.photos.contains(&photo) {
