@@ -57,6 +57,8 @@ pub struct EmulatorConfig {
     pub max_video_bytes: u64,
     /// Items an album (photoset) holds at most; Flickr's is 20,000 (error 10 beyond).
     pub max_per_set: usize,
+    /// How long a new upload is invisible to search (Flickr's index lags); none by default.
+    pub search_lag: Duration,
     /// Keep photos and originals here across restarts; `None` keeps them in a temporary folder
     /// removed on stop.
     pub data_dir: Option<PathBuf>,
@@ -73,6 +75,7 @@ impl Default for EmulatorConfig {
             max_photo_bytes: 200 * 1024 * 1024,
             max_video_bytes: 1024 * 1024 * 1024,
             max_per_set: 20_000,
+            search_lag: Duration::ZERO,
             data_dir: None,
         }
     }
@@ -196,6 +199,8 @@ impl Emulator {
             data_dir: config.data_dir.clone(),
             max_photo_bytes: config.max_photo_bytes,
             max_per_set: config.max_per_set,
+            search_lag: config.search_lag,
+            fresh: Mutex::new(std::collections::HashMap::new()),
             max_video_bytes: config.max_video_bytes,
         });
         let runtime = tokio::runtime::Builder::new_multi_thread()
