@@ -511,6 +511,12 @@ async fn every_fault_kind_shows_as_google_would() {
     assert!(emu.items().is_empty());
 
     emu.set_fault_kinds(&[FaultKind::DropAfterWork]);
+    assert!(http()
+        .get(format!("{}/v1/mediaItems", emu.endpoint()))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .is_err());
     let dropped = http()
         .post(format!("{}/v1/mediaItems:batchCreate", emu.endpoint()))
         .bearer_auth(&token)

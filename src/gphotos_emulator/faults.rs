@@ -12,7 +12,8 @@ pub enum FaultKind {
     /// 409 ABORTED.
     Aborted,
     DropBeforeAnswer,
-    /// The request is carried out, then the connection closes without the answer.
+    /// The request is carried out, then the connection closes without the answer (a read is
+    /// simply not answered).
     DropAfterWork,
     /// An upload request's body is read in part, what a resumable session received is kept
     /// (whole granules), and the connection closes. Other requests: closed before any answer.

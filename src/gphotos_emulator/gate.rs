@@ -92,6 +92,8 @@ pub async fn gate(
     spec: Spec<'_>,
 ) -> Result<Pass, Response> {
     shared.count(spec.method);
+    // A read has no work to keep: "work done, answer lost" is just a lost answer.
+    let reads_only = matches!(spec.auth, Auth::Bearer(needed) if needed == [scopes::READONLY_APP]);
     let client = match spec.auth {
         Auth::Bearer(needed) => authenticate(shared, headers, needed, spec.uploads)?,
         Auth::Session(client) => client,
@@ -146,6 +148,7 @@ pub async fn gate(
             "The operation was aborted.",
         )),
         Some(FaultKind::DropBeforeAnswer) => Err(kill.drop_connection().await),
+        Some(FaultKind::DropAfterWork) if reads_only => Err(kill.drop_connection().await),
         Some(FaultKind::CutUpload) if !spec.uploads => Err(kill.drop_connection().await),
         Some(FaultKind::ItemFailed) if !spec.write => Ok(Pass {
             client,
