@@ -21,11 +21,14 @@ module Photosync
 
       parser.parse!(argv)
       emu = GooglePhotosEmulator.start(**opts)
+      # Traps first: whoever reads the printed lines may signal at once.
+      stop = false
+      %w[INT TERM].each { |sig| trap(sig) { stop = true } }
       { endpoint: emu.endpoint, authorize_url: emu.authorize_url, token_url: emu.token_url,
         client_id: emu.client_id, client_secret: emu.client_secret,
         refresh_token: emu.refresh_token }.each { |k, v| @out.puts("#{k}: #{v}") }
       @out.flush
-      wait_for_signal
+      sleep(0.2) until stop
       emu.stop
       0
     end
