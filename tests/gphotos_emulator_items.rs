@@ -141,6 +141,12 @@ async fn identical_bytes_are_answered_with_the_item_already_there() {
     )
     .await
     .json();
+    // batchCreate into its album takes the shared item; batchAddMediaItems does not.
+    let again = upload_token(&emu, &other, jpeg(0), "y.jpg").await;
+    let mut into_album = new_items(&[again]);
+    into_album["albumId"] = album["id"].clone();
+    assert_eq!(batch_create(&emu, &other, into_album).await.status, 200);
+    assert_eq!(emu.albums()[0].items, vec![id.clone()]);
     let add = post_json(
         &emu,
         &other,

@@ -178,6 +178,37 @@ async fn a_cut_upload_keeps_whole_granules_and_resumes_from_the_queried_offset()
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_finalize_whose_answer_was_lost_is_found_final_by_query() {
+    let emu = start(config());
+    let token = full_token(&emu).await;
+    let bytes = big(3000);
+    let url = start_session(&emu, &token, bytes.len())
+        .await
+        .header("x-goog-upload-url")
+        .unwrap();
+    emu.set_fault_kinds(&[FaultKind::DropAfterWork]);
+    emu.set_fault_rate(1.0);
+    let lost = http()
+        .post(&url)
+        .header("x-goog-upload-command", "upload, finalize")
+        .header("x-goog-upload-offset", "0")
+        .body(bytes.clone())
+        .send()
+        .await;
+    assert!(lost.is_err());
+    emu.set_fault_rate(0.0);
+    let q = query(&url).await;
+    assert_eq!(q.header("x-goog-upload-status").as_deref(), Some("final"));
+    assert_eq!(
+        q.header("x-goog-upload-size-received").as_deref(),
+        Some("3000")
+    );
+    let created = batch_create(&emu, &token, new_items(&[q.text])).await;
+    assert_eq!(created.status, 200);
+    assert_eq!(emu.items()[0].md5, md5_hex(&bytes));
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_cut_raw_upload_stores_nothing_and_a_cancelled_session_takes_no_more() {
     let emu = start(config());
     let token = full_token(&emu).await;
