@@ -19,6 +19,7 @@ require_relative "photosync/photo"
 require_relative "photosync/exif"
 require_relative "photosync/scan"
 require_relative "photosync/emulator"
+require_relative "photosync/google_photos_emulator"
 require_relative "photosync/flickr"
 require_relative "photosync/sync"
 
