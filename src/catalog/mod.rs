@@ -11,6 +11,7 @@ mod albums;
 mod files;
 mod journal;
 mod remote;
+mod restores;
 
 pub use albums::AlbumPart;
 pub use journal::UnfinishedUpload;
@@ -100,6 +101,7 @@ impl Catalog {
         })?;
         cat.sql(|c| c.execute_batch(SYNC_TABLES))?;
         cat.sql(|c| c.execute_batch(albums::ALBUM_TABLES))?;
+        cat.sql(|c| c.execute_batch(restores::RESTORE_TABLES))?;
         let found: Option<i64> = cat.sql(|c| {
             c.query_row("SELECT value FROM meta WHERE key = 'schema'", [], |r| {
                 r.get(0)
