@@ -11,6 +11,7 @@ mod flickr;
 mod gphotos_emulator;
 mod gvl;
 mod photo;
+mod restore;
 mod runtime;
 mod samples;
 mod scan;
@@ -29,5 +30,6 @@ fn init(ruby: &Ruby) -> Result<(), Error> {
     emulator::init(ruby, m)?;
     gphotos_emulator::init(ruby, m)?;
     sync::init(ruby, m)?;
+    restore::init(ruby, m)?;
     Ok(())
 }
