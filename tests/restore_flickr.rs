@@ -9,6 +9,7 @@ use photosync::cancel::Cancel;
 use photosync::emulator::EmulatorConfig;
 use photosync::flickr::{Client, UploadAnswer};
 use photosync::restore::{self, RestoreEvent, RestoreOptions, RestoreReport};
+use photosync::sync::Pacing;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -16,8 +17,11 @@ use sync_common::*;
 
 fn fast() -> RestoreOptions {
     RestoreOptions {
-        retry_delay: Duration::from_millis(5),
-        budget_window: Duration::from_secs(10),
+        pacing: Pacing {
+            retry_delay: Duration::from_millis(5),
+            budget_window: Duration::from_secs(10),
+            ..Pacing::default()
+        },
         ..RestoreOptions::default()
     }
 }

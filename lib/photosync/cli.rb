@@ -8,6 +8,7 @@ require "photosync/progress_bar"
 require "photosync/credentials"
 require "photosync/cli/emulator_gphotos"
 require "photosync/cli/restore"
+require "photosync/cli/account"
 
 module Photosync
   # The `photosync` command. Each subcommand is a method; errors become one line on
@@ -21,6 +22,8 @@ module Photosync
                          Flickr emulator, twice: the second run uploads nothing
         sync DIR         back DIR up to Flickr: every photo exactly once
         restore DIR      bring the Flickr account back into DIR, byte for byte
+        verify flickr    check the Flickr copy: missing, duplicated, untagged, changed photos
+        adopt flickr     tag photos other tools uploaded, so sync never uploads them again
         scan [DIR]       scan a photo library (MD5 + EXIF, cached in the catalog);
                          without DIR, scans a generated sample library
         samples DIR      write a small generated sample library into DIR
@@ -48,6 +51,8 @@ module Photosync
       when "scan" then scan(argv)
       when "sync" then sync(argv)
       when "restore" then restore(argv)
+      when "verify" then verify(argv)
+      when "adopt" then adopt(argv)
       when "demo" then demo(argv)
       when "samples" then samples(argv)
       when "emulator" then emulator(argv)

@@ -17,7 +17,7 @@ use crate::flickr::{Client, FlickrError};
 use crate::scan::{self, ScanError, ScanOptions};
 use crate::sync::listing::{self, Listed, Query};
 use crate::sync::remote::{Remote, Stop};
-use crate::sync::{SyncError, SyncOptions};
+use crate::sync::{Pacing, SyncError};
 use fetch::{Fetch, Fetched};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -34,23 +34,16 @@ pub struct RestoreOptions {
     /// Only photos this folder held once (uploaded from it, or seen in it by a scan)
     /// and holds no longer.
     pub only_missing: Option<PathBuf>,
-    pub calls_per_hour: u32,
-    pub budget_window: Duration,
-    pub max_attempts: u32,
-    pub retry_delay: Duration,
+    pub pacing: Pacing,
 }
 
 impl Default for RestoreOptions {
     fn default() -> Self {
-        let sync = SyncOptions::default();
         RestoreOptions {
             concurrency: 4,
             albums: false,
             only_missing: None,
-            calls_per_hour: sync.calls_per_hour,
-            budget_window: sync.budget_window,
-            max_attempts: sync.max_attempts,
-            retry_delay: sync.retry_delay,
+            pacing: Pacing::default(),
         }
     }
 }
@@ -144,19 +137,7 @@ pub fn restore_flickr(
             .into_iter()
             .filter_map(|p| p.md5)
             .collect();
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| RestoreError::Flickr(SyncError::Runtime(e)))?;
-    let sync_opts = SyncOptions {
-        calls_per_hour: opts.calls_per_hour,
-        budget_window: opts.budget_window,
-        max_attempts: opts.max_attempts,
-        retry_delay: opts.retry_delay,
-        ..SyncOptions::default()
-    };
-    let remote = Remote::new(client, &sync_opts, cancel)
-        .map_err(|e| SyncError::flickr("creating the HTTP client", e))?;
+    let (runtime, remote) = crate::sync::remote::connect(client, &opts.pacing, cancel)?;
     let remote = Arc::new(remote);
     let mut report = RestoreReport::default();
     let mut run = Run {

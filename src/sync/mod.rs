@@ -26,8 +26,9 @@ mod upload;
 
 pub use albums::album_title;
 pub use error::SyncError;
-pub use options::{Albums, Privacy, SyncOptions};
+pub use options::{Albums, Pacing, Privacy, SyncOptions};
 pub use report::{SyncEvent, SyncReport};
+pub use tags::checksum_tag;
 pub use title::{TitleError, TitleTemplate};
 
 use crate::cancel::Cancel;

@@ -152,6 +152,22 @@ impl Remote {
     }
 }
 
+/// A single-threaded runtime for one run (restore, verify, adopt) and its paced,
+/// retrying remote; the caller's thread runs it, so its events stay on that thread.
+pub fn connect(
+    client: &Client,
+    pacing: &super::options::Pacing,
+    cancel: &Cancel,
+) -> Result<(tokio::runtime::Runtime, Remote), super::SyncError> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(super::SyncError::Runtime)?;
+    let remote = Remote::new(client, &pacing.sync_options(), cancel)
+        .map_err(|e| super::SyncError::flickr("creating the HTTP client", e))?;
+    Ok((runtime, remote))
+}
+
 /// HTTP 429: the key's hourly budget is spent.
 pub fn is_throttled(error: &FlickrError) -> bool {
     matches!(error, FlickrError::Http { status: 429, .. })

@@ -2,6 +2,7 @@
 //! release only. Everything else lives in the core crate at the repository root;
 //! keyword arguments and Ruby idioms live in lib/.
 
+mod account;
 mod background;
 mod conv;
 mod emulator;
@@ -31,5 +32,6 @@ fn init(ruby: &Ruby) -> Result<(), Error> {
     gphotos_emulator::init(ruby, m)?;
     sync::init(ruby, m)?;
     restore::init(ruby, m)?;
+    account::init(ruby, m)?;
     Ok(())
 }

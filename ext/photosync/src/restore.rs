@@ -8,6 +8,7 @@ use magnus::{function, prelude::*, Error, RHash, RModule, RString, Ruby, Value};
 use photosync::cancel::Cancel;
 use photosync::catalog::Catalog;
 use photosync::restore::{self, RestoreError, RestoreEvent, RestoreOptions, RestoreReport};
+use photosync::sync::Pacing;
 use std::path::PathBuf;
 
 fn options(h: RHash) -> Result<RestoreOptions, Error> {
@@ -16,8 +17,10 @@ fn options(h: RHash) -> Result<RestoreOptions, Error> {
         concurrency: h.fetch::<_, usize>("concurrency")?.max(1),
         albums: h.fetch("albums")?,
         only_missing: only.map(conv::path_from),
-        calls_per_hour: h.fetch::<_, u32>("calls_per_hour")?.max(1),
-        ..RestoreOptions::default()
+        pacing: Pacing {
+            calls_per_hour: h.fetch::<_, u32>("calls_per_hour")?.max(1),
+            ..Pacing::default()
+        },
     })
 }
 
