@@ -17,5 +17,6 @@ pub mod photo;
 pub mod restore;
 pub mod samples;
 pub mod scan;
+pub mod status;
 pub mod sync;
 pub mod walk;

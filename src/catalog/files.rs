@@ -88,7 +88,7 @@ impl Catalog {
 
 /// Byte range of paths strictly below `root`: `root/` up to (not including) `root0`,
 /// since '0' follows '/' in byte order.
-fn prefix_range(root: &Path) -> (Vec<u8>, Vec<u8>) {
+pub(super) fn prefix_range(root: &Path) -> (Vec<u8>, Vec<u8>) {
     let mut lo = root.as_os_str().as_bytes().to_vec();
     if lo.last() != Some(&b'/') {
         lo.push(b'/');

@@ -12,10 +12,12 @@ mod files;
 mod journal;
 mod remote;
 mod restores;
+mod status;
 
 pub use albums::AlbumPart;
 pub use journal::UnfinishedUpload;
 pub use remote::{IndexState, RemoteCopy};
+pub use status::CopyState;
 
 use rusqlite::{Connection, OptionalExtension};
 use std::path::{Path, PathBuf};
@@ -102,6 +104,7 @@ impl Catalog {
         cat.sql(|c| c.execute_batch(SYNC_TABLES))?;
         cat.sql(|c| c.execute_batch(albums::ALBUM_TABLES))?;
         cat.sql(|c| c.execute_batch(restores::RESTORE_TABLES))?;
+        cat.sql(|c| c.execute_batch(status::CHECK_TABLES))?;
         let found: Option<i64> = cat.sql(|c| {
             c.query_row("SELECT value FROM meta WHERE key = 'schema'", [], |r| {
                 r.get(0)
