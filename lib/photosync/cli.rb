@@ -6,6 +6,7 @@ require "json"
 require "photosync"
 require "photosync/progress_bar"
 require "photosync/credentials"
+require "photosync/cli/dates"
 
 module Photosync
   # The `photosync` command. Each subcommand is a method; errors become one line on
@@ -18,6 +19,7 @@ module Photosync
         demo [DIR]       back DIR (default: a generated sample library) up to the built-in
                          Flickr emulator, twice: the second run uploads nothing
         sync DIR         back DIR up to Flickr: every photo exactly once
+        dates DIR        list bogus taken-dates by camera with the fix; --apply sets them on Flickr
         scan [DIR]       scan a photo library (MD5 + EXIF, cached in the catalog);
                          without DIR, scans a generated sample library
         samples DIR      write a small generated sample library into DIR
@@ -43,6 +45,7 @@ module Photosync
       case command
       when "scan" then scan(argv)
       when "sync" then sync(argv)
+      when "dates" then dates(argv)
       when "demo" then demo(argv)
       when "samples" then samples(argv)
       when "emulator" then emulator(argv)

@@ -19,6 +19,9 @@ module Photosync
   # A sync run could not go on (Flickr refused the credentials, the index could not be read).
   class SyncError < Error; end
 
+  # The date rules file cannot be read or is wrong (a bad offset, an unknown key).
+  class DatesError < Error; end
+
   # Work was cancelled before it finished; what finished is recorded.
   class Cancelled < Error; end
 end

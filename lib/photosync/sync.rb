@@ -27,17 +27,19 @@ module Photosync
   #   concurrency: uploads in flight; privacy: one of PRIVACY (default :family);
   #   dry_run: plan only; tags: extra tags; calls_per_hour: the key's budget;
   #   set_dates: set the taken date (flickr.photos.setDates) when it did not come from EXIF;
+  #   date_rules: the date rules new uploads get their dates from (as Dates.review's rules:);
   #   catalog: as for Photosync.scan.
   # Ctrl-C stops starting uploads, records what finished and raises Interrupt.
   def self.sync(dir, to:, concurrency: 4, dry_run: false, privacy: :family, tags: [], calls_per_hour: 3600,
-                set_dates: true, catalog: :default, &block)
+                set_dates: true, date_rules: :default, catalog: :default, &block)
     raise ArgumentError, "privacy must be one of #{PRIVACY.join(', ')}" unless PRIVACY.include?(privacy.to_sym)
     raise ArgumentError, "to: must be a Photosync::Flickr" unless to.respond_to?(:native, true)
 
     catalog_path = catalog == :default ? default_catalog_path : catalog&.to_s
     opts = { "concurrency" => Integer(concurrency), "dry_run" => dry_run ? true : false,
              "privacy" => privacy.to_s, "tags" => Array(tags).map(&:to_s),
-             "calls_per_hour" => Integer(calls_per_hour), "set_dates" => set_dates ? true : false }
+             "calls_per_hour" => Integer(calls_per_hour), "set_dates" => set_dates ? true : false,
+             "date_rules" => Dates.rules_option(date_rules) }
     events = block && proc { |h| block.call(SyncEvent.new(**h)) }
     report = _sync_flickr(dir.to_s, catalog_path, to.send(:native), opts, events)
     report[:scan] = report.delete(:scan_stats)

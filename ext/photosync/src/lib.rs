@@ -4,6 +4,7 @@
 
 mod background;
 mod conv;
+mod dates;
 mod emulator;
 mod errors;
 mod exif;
@@ -27,5 +28,6 @@ fn init(ruby: &Ruby) -> Result<(), Error> {
     flickr::init(ruby, m)?;
     emulator::init(ruby, m)?;
     sync::init(ruby, m)?;
+    dates::init(ruby, m)?;
     Ok(())
 }
