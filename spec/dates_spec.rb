@@ -56,6 +56,9 @@ RSpec.describe "Photosync::Dates" do
       photos = Photosync.scan(library, catalog: catalog).to_h { |ph| [ph.path.delete_prefix("#{File.realpath(library)}/"), ph] }
       # exiftool: XMP-xmp:CreateDate 2013:09:23 10:09:46+02:00, no EXIF.
       expect(photos["jpg/xmp/no_exif.jpg"].taken_at_source).to eq(:xmp)
+      expect(photos["jpg/xmp/no_exif.jpg"].taken_at_confidence).to eq(:medium)
+      expect(photos["jpg/Canon_40D.jpg"].taken_at_confidence).to eq(:high)
+      expect(photos["jpg/orientation/portrait_1.jpg"].taken_at_confidence).to eq(:low)
       # photoshop:DateCreated 2003-08-31 wins over xmp:CreateDate and the EXIF ModifyDate.
       expect(photos["jpg/long_description.jpg"].taken_at_source).to eq(:xmp)
       expect(photos["jpg/long_description.jpg"].taken_at.strftime("%F %T")).to eq("2003-08-31 00:00:00")
