@@ -7,6 +7,7 @@ require "photosync"
 require "photosync/progress_bar"
 require "photosync/credentials"
 require "photosync/cli/dates"
+require "photosync/cli/emulator_gphotos"
 
 module Photosync
   # The `photosync` command. Each subcommand is a method; errors become one line on
@@ -24,6 +25,7 @@ module Photosync
                          without DIR, scans a generated sample library
         samples DIR      write a small generated sample library into DIR
         emulator         run the built-in Flickr emulator until stopped
+        emulator gphotos run the built-in Google Photos emulator until stopped
         login            authorize photosync on Flickr (OAuth) and store the tokens
         whoami           show which Flickr account the stored credentials reach
         version          print the version
@@ -113,13 +115,21 @@ module Photosync
       opts = { catalog: :default, dry_run: false, concurrency: 4, privacy: :family, json: false, tags: [] }
       parser = OptionParser.new do |o|
         o.banner = "usage: photosync sync DIR [--to flickr] [--catalog PATH] [--dry-run] [-j N] " \
-                   "[--privacy private|family|friends|friends_and_family|public] [--tag T] [--json]"
+                   "[--privacy private|family|friends|friends_and_family|public] [--tag T] " \
+                   "[--albums none|folders] [--title TEMPLATE] [--async] [--json]"
         o.on("--to DEST", %w[flickr], "destination (flickr)") { |_| nil }
         o.on("--catalog PATH", "catalog file (default #{Photosync.default_catalog_path})") { |v| opts[:catalog] = v }
         o.on("--dry-run", "show the plan, change nothing") { opts[:dry_run] = true }
         o.on("-j", "--jobs N", Integer, "uploads in flight (default 4)") { |v| opts[:concurrency] = v }
         o.on("--privacy P", PRIVACY.map(&:to_s), "who sees new uploads (default family)") { |v| opts[:privacy] = v.to_sym }
         o.on("--tag T", "an extra tag for every upload (repeatable)") { |v| opts[:tags] << v }
+        o.on("--albums MODE", ALBUMS.map(&:to_s), "folders: one album per folder (default none)") do |v|
+          opts[:albums] = v.to_sym
+        end
+        o.on("--title TEMPLATE", "upload titles from {stem} {name} {ext} {folder} {date} (default {stem})") do |v|
+          opts[:title] = v
+        end
+        o.on("--async", "upload asynchronously and poll Flickr's tickets") { opts[:async] = true }
         o.on("--json", "print the report as JSON") { opts[:json] = true }
       end
       return help(parser) if argv.include?("-h") || argv.include?("--help")
@@ -159,16 +169,18 @@ module Photosync
     def run_sync(dir, flickr, settings)
       bar = nil
       done = 0
+      bytes = 0
+      retries = 0
       report = Photosync.sync(dir, to: flickr, **settings) do |e|
         case e.kind
         when :planned
           @out.puts("plan: #{e.to_upload} to upload (#{Format.bytes(e.bytes)}), #{e.already_there} already on Flickr, " \
                     "#{e.duplicates} local duplicates")
-          bar = [ProgressBar.new(@err, "sync"), e.to_upload, e.bytes, 0]
-        when :uploaded, :failed
-          done += 1
-          bar[3] += e.bytes.to_i if bar
-          bar&.first&.update(done, bar[1], bar[3], bar[2])
+          bar = [ProgressBar.new(@err, "sync"), e.to_upload, e.bytes]
+        when :uploaded, :failed, :retried
+          e.kind == :retried ? retries += 1 : done += 1
+          bytes += e.bytes.to_i
+          bar&.first&.update(done, bar[1], bytes, bar[2], retries: retries)
         end
       end
       bar&.first&.finish
@@ -179,10 +191,11 @@ module Photosync
     def print_sync_summary(r)
       rate = r.elapsed.positive? ? r.bytes / r.elapsed : 0
       @out.puts(format("%<up>d uploaded (%<bytes>s), %<skip>d skipped, %<fail>d failed, %<remote>d only on Flickr; " \
-                       "%<calls>d API calls (%<index>d to decide); %<secs>.1f s, %<rate>s/s",
+                       "%<calls>d API calls (%<index>d to decide); %<secs>.1f s, %<rate>s/s%<albums>s",
                        up: r.uploaded, bytes: Format.bytes(r.bytes), skip: r.skipped, fail: r.failed,
                        remote: r.remote_only, calls: r.api_calls, index: r.index_calls, secs: r.elapsed,
-                       rate: Format.bytes(rate)))
+                       rate: Format.bytes(rate),
+                       albums: r.album_adds.positive? ? "; #{r.album_adds} added to albums (#{r.albums_created} new)" : ""))
       r.errors.each { |path, msg| @out.puts("  error: #{path}: #{msg}") }
     end
 
@@ -213,6 +226,8 @@ module Photosync
     end
 
     def emulator(argv)
+      return emulator_gphotos(argv.drop(1)) if argv.first == "gphotos"
+
       opts = { port: 0, latency: 0.0, fault_rate: 0.0, data: nil, seed: 1 }
       parser = OptionParser.new do |o|
         o.banner = "usage: photosync emulator [--port N] [--latency S] [--fault-rate R] [--data DIR] [--seed N]"

@@ -31,6 +31,8 @@ pub struct Remote {
     retry_delay: Duration,
     /// The pause after HTTP 429: the budget is spent, so wait a good part of a window.
     throttle_pause: Duration,
+    async_uploads: bool,
+    lookup_delay: Duration,
 }
 
 impl Remote {
@@ -49,11 +51,23 @@ impl Remote {
             max_attempts: opts.max_attempts.max(1),
             retry_delay: opts.retry_delay,
             throttle_pause: opts.budget_window / 60,
+            async_uploads: opts.async_uploads,
+            lookup_delay: opts.lookup_delay,
         })
     }
 
     pub fn max_attempts(&self) -> u32 {
         self.max_attempts
+    }
+
+    /// How long to wait before looking a lost upload up a second time.
+    pub fn lookup_delay(&self) -> Duration {
+        self.lookup_delay
+    }
+
+    /// Uploads are sent with `async=1` and answered with tickets.
+    pub fn async_uploads(&self) -> bool {
+        self.async_uploads
     }
 
     /// A REST call, retried on transient failures; `retried` hears of each retry.
@@ -105,6 +119,11 @@ impl Remote {
         } else if error.code() == Some(105) {
             self.pacer.back_off(delay);
         }
+        self.pause(delay).await
+    }
+
+    /// Sleeps for `delay`, or until the cancel flag is set.
+    pub async fn pause(&self, delay: Duration) -> Result<(), Stop> {
         let step = Duration::from_millis(50);
         let mut left = delay;
         while !left.is_zero() {
