@@ -64,6 +64,16 @@ RSpec.describe "Photosync::Dates" do
       expect(photos["jpg/long_description.jpg"].taken_at.strftime("%F %T")).to eq("2003-08-31 00:00:00")
     end
 
+    it "reads a video's QuickTime creation time when its moov box is in the head" do
+      box = ->(type, payload) { [payload.bytesize + 8].pack("N") + type + payload }
+      # 2019-05-12 14:30:15 UTC in seconds since 1904.
+      mvhd = box.call("mvhd", [0, 1_557_671_415 + 2_082_844_800].pack("NN") + ("\0" * 92))
+      File.binwrite(File.join(library, "clip.mp4"), box.call("ftyp", "isom\0\0\0\0isom") + box.call("moov", mvhd))
+      clip = Photosync.scan(library, catalog: nil).find { |ph| ph.path.end_with?("clip.mp4") }
+      expect(clip.taken_at_source).to eq(:quicktime)
+      expect(clip.taken_at.utc.strftime("%F %T")).to eq("2019-05-12 14:30:15")
+    end
+
     it "moves exactly the photos a shift rule names" do
       File.write(rules_file, <<~YAML)
         rules:
