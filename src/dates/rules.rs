@@ -230,18 +230,19 @@ impl Rules {
 
 impl Matcher {
     pub fn matches(&self, photo: &Photo, root: &Path) -> bool {
-        let same = |want: &Option<String>, have: Option<&str>| match want {
-            None => true,
-            Some(w) => have.is_some_and(|h| h.trim().eq_ignore_ascii_case(w.trim())),
+        let same = |want: &str, have: Option<&str>| {
+            have.is_some_and(|h| h.trim().eq_ignore_ascii_case(want.trim()))
         };
-        let camera_ok = self.camera.as_ref().is_none_or(|want| {
+        let wanted = |want: &Option<String>, have: Option<&str>| {
+            want.as_deref().is_none_or(|w| same(w, have))
+        };
+        let camera_ok = self.camera.as_deref().is_none_or(|want| {
             let full = photo
                 .make
                 .as_deref()
                 .zip(photo.model.as_deref())
                 .map(|(make, model)| format!("{} {}", make.trim(), model.trim()));
-            same(&Some(want.clone()), photo.model.as_deref())
-                || same(&Some(want.clone()), full.as_deref())
+            same(want, photo.model.as_deref()) || same(want, full.as_deref())
         });
         let folder_ok = self
             .folder
@@ -251,8 +252,8 @@ impl Matcher {
             .between
             .is_none_or(|(from, to)| (from..=to).contains(&photo.taken.local));
         camera_ok
-            && same(&self.make, photo.make.as_deref())
-            && same(&self.serial, photo.date_facts.serial.as_deref())
+            && wanted(&self.make, photo.make.as_deref())
+            && wanted(&self.serial, photo.date_facts.serial.as_deref())
             && folder_ok
             && between_ok
     }
