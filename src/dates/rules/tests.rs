@@ -1,6 +1,8 @@
+use super::file::range_granularity;
 use super::*;
 use crate::dates::testing::{at, photo};
 use crate::dates::DateSource;
+use crate::dates::DatesError;
 
 const FULL: &str = r#"
 checks:
