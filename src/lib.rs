@@ -13,6 +13,7 @@ pub mod gphotos_emulator;
 pub mod hash;
 pub mod kind;
 pub mod photo;
+pub mod restore;
 pub mod samples;
 pub mod scan;
 pub mod sync;

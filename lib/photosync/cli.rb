@@ -8,6 +8,7 @@ require "photosync/progress_bar"
 require "photosync/credentials"
 require "photosync/cli/dates"
 require "photosync/cli/emulator_gphotos"
+require "photosync/cli/restore"
 
 module Photosync
   # The `photosync` command. Each subcommand is a method; errors become one line on
@@ -21,6 +22,7 @@ module Photosync
                          Flickr emulator, twice: the second run uploads nothing
         sync DIR         back DIR up to Flickr: every photo exactly once
         dates DIR        list bogus taken-dates by camera with the fix; --apply sets them on Flickr
+        restore DIR      bring the Flickr account back into DIR, byte for byte
         scan [DIR]       scan a photo library (MD5 + EXIF, cached in the catalog);
                          without DIR, scans a generated sample library
         samples DIR      write a small generated sample library into DIR
@@ -48,6 +50,7 @@ module Photosync
       when "scan" then scan(argv)
       when "sync" then sync(argv)
       when "dates" then dates(argv)
+      when "restore" then restore(argv)
       when "demo" then demo(argv)
       when "samples" then samples(argv)
       when "emulator" then emulator(argv)
@@ -132,12 +135,18 @@ module Photosync
         o.on("--async", "upload asynchronously and poll Flickr's tickets") { opts[:async] = true }
         o.on("--json", "print the report as JSON") { opts[:json] = true }
       end
+      with_flickr_dir(argv, parser, opts) { |dir, flickr, settings| run_sync(dir, flickr, settings) }
+    end
+
+    # Parses argv for a command on DIR and Flickr, and runs the block with DIR, a client
+    # from the stored credentials and the settings; prints the report as JSON with --json.
+    # Exits 2 when the report is not ok.
+    def with_flickr_dir(argv, parser, opts)
       return help(parser) if argv.include?("-h") || argv.include?("--help")
 
       parser.parse!(argv)
       dir = argv.shift or return fail_with(parser.banner, 64)
-      flickr = Flickr.new(**Credentials.current)
-      report = run_sync(dir, flickr, opts.except(:json))
+      report = yield(dir, Flickr.new(**Credentials.current), opts.except(:json))
       @out.puts(JSON.generate(report.to_h)) if opts[:json]
       report.ok? ? 0 : 2
     end

@@ -21,6 +21,8 @@ module Photosync
 
   # The date rules file cannot be read or is wrong (a bad offset, an unknown key).
   class DatesError < Error; end
+  # A restore could not go on (listing the account, the destination folder).
+  class RestoreError < Error; end
 
   # Work was cancelled before it finished; what finished is recorded.
   class Cancelled < Error; end

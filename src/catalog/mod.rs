@@ -12,6 +12,7 @@ mod date_fixes;
 mod files;
 mod journal;
 mod remote;
+mod restores;
 
 pub use albums::AlbumPart;
 pub use date_fixes::AppliedDate;
@@ -105,6 +106,7 @@ impl Catalog {
         cat.sql(|c| c.execute_batch(SYNC_TABLES))?;
         cat.sql(|c| c.execute_batch(date_fixes::TABLES))?;
         cat.sql(|c| c.execute_batch(albums::ALBUM_TABLES))?;
+        cat.sql(|c| c.execute_batch(restores::RESTORE_TABLES))?;
         let found: Option<i64> = cat.sql(|c| {
             c.query_row("SELECT value FROM meta WHERE key = 'schema'", [], |r| {
                 r.get(0)

@@ -13,10 +13,11 @@ mod error;
 mod execute;
 mod index;
 mod journal;
+pub(crate) mod listing;
 mod options;
 mod pacer;
 mod plan;
-mod remote;
+pub(crate) mod remote;
 mod report;
 mod tags;
 mod tickets;
@@ -161,7 +162,7 @@ async fn run(
 
 /// The catalog's name for this Flickr account, `flickr:<nsid>`. Asking also checks the
 /// credentials before anything else happens.
-async fn backend_name(
+pub(crate) async fn backend_name(
     remote: &Remote,
     quiet: &(dyn Fn(u32, &FlickrError) + Send + Sync),
 ) -> Result<String, SyncError> {

@@ -110,6 +110,15 @@ impl Remote {
             .map_err(Stop::Flickr)
     }
 
+    /// Downloads an original (restore). Not an API call: not paced.
+    pub async fn download(
+        &self,
+        url: &str,
+        sink: &mut (dyn FnMut(&[u8]) -> std::io::Result<()> + Send),
+    ) -> Result<u64, FlickrError> {
+        self.client.download(url, sink).await
+    }
+
     /// Waits before try `attempt + 1`; Flickr's overload answers pause every caller.
     pub async fn wait_after(&self, attempt: u32, error: &FlickrError) -> Result<(), Stop> {
         let delay = backoff(self.retry_delay, attempt);

@@ -32,6 +32,16 @@ pub fn scan(ruby: &Ruby, e: ScanError) -> Error {
     }
 }
 
+pub fn restore(ruby: &Ruby, e: photosync::restore::RestoreError) -> Error {
+    use photosync::restore::RestoreError;
+    match e {
+        RestoreError::Catalog(c) => catalog(ruby, c),
+        RestoreError::Scan(s) => scan(ruby, s),
+        RestoreError::Cancelled(_) => error(ruby, "Cancelled", e.to_string()),
+        other => error(ruby, "RestoreError", other.to_string()),
+    }
+}
+
 pub fn catalog(ruby: &Ruby, e: CatalogError) -> Error {
     error(ruby, "CatalogError", e.to_string())
 }

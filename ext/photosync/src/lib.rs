@@ -12,6 +12,7 @@ mod flickr;
 mod gphotos_emulator;
 mod gvl;
 mod photo;
+mod restore;
 mod runtime;
 mod samples;
 mod scan;
@@ -31,5 +32,6 @@ fn init(ruby: &Ruby) -> Result<(), Error> {
     gphotos_emulator::init(ruby, m)?;
     sync::init(ruby, m)?;
     dates::init(ruby, m)?;
+    restore::init(ruby, m)?;
     Ok(())
 }
