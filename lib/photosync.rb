@@ -22,6 +22,7 @@ require_relative "photosync/emulator"
 require_relative "photosync/google_photos_emulator"
 require_relative "photosync/flickr"
 require_relative "photosync/sync"
+require_relative "photosync/dates"
 require_relative "photosync/restore"
 require_relative "photosync/account"
 

@@ -6,6 +6,7 @@ require "json"
 require "photosync"
 require "photosync/progress_bar"
 require "photosync/credentials"
+require "photosync/cli/dates"
 require "photosync/cli/emulator_gphotos"
 require "photosync/cli/restore"
 require "photosync/cli/account"
@@ -21,6 +22,7 @@ module Photosync
         demo [DIR]       back DIR (default: a generated sample library) up to the built-in
                          Flickr emulator, twice: the second run uploads nothing
         sync DIR         back DIR up to Flickr: every photo exactly once
+        dates DIR        list bogus taken-dates by camera with the fix; --apply sets them on Flickr
         restore DIR      bring the Flickr account back into DIR, byte for byte
         verify flickr    check the Flickr copy: missing, duplicated, untagged, changed photos
         adopt flickr     tag photos other tools uploaded, so sync never uploads them again
@@ -50,6 +52,7 @@ module Photosync
       case command
       when "scan" then scan(argv)
       when "sync" then sync(argv)
+      when "dates" then dates(argv)
       when "restore" then restore(argv)
       when "verify" then verify(argv)
       when "adopt" then adopt(argv)

@@ -19,6 +19,8 @@ module Photosync
   # A sync run could not go on (Flickr refused the credentials, the index could not be read).
   class SyncError < Error; end
 
+  # The date rules file cannot be read or is wrong (a bad offset, an unknown key).
+  class DatesError < Error; end
   # A restore could not go on (listing the account, the destination folder).
   class RestoreError < Error; end
 

@@ -32,10 +32,12 @@ module Photosync
   #     under dir; 20,000 items an album, then "Title (2)"), :none (default) leaves albums alone;
   #   title: the upload's title from {stem} {name} {ext} {folder} {date} (default "{stem}";
   #     "" for none); async: upload with async=1 and poll the tickets;
+  #   date_rules: the date rules new uploads get their dates from (as Dates.review's rules:);
   #   catalog: as for Photosync.scan.
   # Ctrl-C stops starting uploads, records what finished and raises Interrupt.
   def self.sync(dir, to:, concurrency: 4, dry_run: false, privacy: :family, tags: [], calls_per_hour: 3600,
-                set_dates: true, albums: :none, title: "{stem}", async: false, catalog: :default, &block)
+                set_dates: true, albums: :none, title: "{stem}", async: false, date_rules: :default,
+                catalog: :default, &block)
     raise ArgumentError, "privacy must be one of #{PRIVACY.join(', ')}" unless PRIVACY.include?(privacy.to_sym)
     raise ArgumentError, "albums must be one of #{ALBUMS.join(', ')}" unless ALBUMS.include?(albums.to_sym)
     raise ArgumentError, "to: must be a Photosync::Flickr" unless to.respond_to?(:native, true)
@@ -44,7 +46,8 @@ module Photosync
     opts = { "concurrency" => Integer(concurrency), "dry_run" => dry_run ? true : false,
              "privacy" => privacy.to_s, "tags" => Array(tags).map(&:to_s),
              "calls_per_hour" => Integer(calls_per_hour), "set_dates" => set_dates ? true : false,
-             "albums" => albums.to_s, "title" => title.to_s, "async" => async ? true : false }
+             "albums" => albums.to_s, "title" => title.to_s, "async" => async ? true : false,
+             "date_rules" => Dates.rules_option(date_rules) }
     events = block && proc { |h| block.call(SyncEvent.new(**h)) }
     report = _sync_flickr(dir.to_s, catalog_path, to.send(:native), opts, events)
     report[:scan] = report.delete(:scan_stats)

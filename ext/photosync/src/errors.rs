@@ -4,6 +4,7 @@
 
 use magnus::{prelude::*, Error, ExceptionClass, RModule, Ruby};
 use photosync::catalog::CatalogError;
+use photosync::dates::DatesError;
 use photosync::exif::ExifError;
 use photosync::hash::HashError;
 use photosync::samples::SamplesError;
@@ -52,6 +53,15 @@ pub fn restore(ruby: &Ruby, e: photosync::restore::RestoreError) -> Error {
 
 pub fn catalog(ruby: &Ruby, e: CatalogError) -> Error {
     error(ruby, "CatalogError", e.to_string())
+}
+
+pub fn dates(ruby: &Ruby, e: DatesError) -> Error {
+    match e {
+        DatesError::Catalog(c) => catalog(ruby, c),
+        DatesError::Cancelled { .. } => error(ruby, "Cancelled", e.to_string()),
+        DatesError::Flickr { source, .. } => flickr(ruby, source),
+        other => error(ruby, "DatesError", other.to_string()),
+    }
 }
 
 pub fn hash(ruby: &Ruby, e: HashError) -> Error {

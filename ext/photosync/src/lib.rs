@@ -5,6 +5,7 @@
 mod account;
 mod background;
 mod conv;
+mod dates;
 mod emulator;
 mod errors;
 mod exif;
@@ -31,6 +32,7 @@ fn init(ruby: &Ruby) -> Result<(), Error> {
     emulator::init(ruby, m)?;
     gphotos_emulator::init(ruby, m)?;
     sync::init(ruby, m)?;
+    dates::init(ruby, m)?;
     restore::init(ruby, m)?;
     account::init(ruby, m)?;
     Ok(())
