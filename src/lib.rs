@@ -3,6 +3,7 @@
 //! has seen, and (in later modules) talks to Flickr and other destinations. The
 //! Ruby binding in `ext/photosync` only converts types and maps errors.
 
+pub mod archive;
 pub mod cancel;
 pub mod catalog;
 pub mod dates;
