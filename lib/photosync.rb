@@ -21,6 +21,7 @@ require_relative "photosync/scan"
 require_relative "photosync/emulator"
 require_relative "photosync/flickr"
 require_relative "photosync/sync"
+require_relative "photosync/archive"
 
 # photosync: rsync for Flickr. See README.md for the API; the heavy work runs in the
 # native extension (lib/photosync/photosync.so, built from ext/ and src/).

@@ -13,6 +13,8 @@ use std::path::{Path, PathBuf};
 
 /// Big buffers: a photo is a few MB, and fewer, larger system calls copy faster.
 const BUF_LEN: usize = 1 << 20;
+/// Bytes per in-kernel copy call: large, yet small enough to notice an abort quickly.
+const KERNEL_CHUNK: usize = 8 << 20;
 
 /// A photo to copy: from `source` to `root/dest` (relative).
 #[derive(Debug, Clone)]
@@ -101,11 +103,24 @@ fn write_checked(
     };
     let mut input = File::open(&job.source).map_err(read_err)?;
     let mut sink = storage.create(temp).map_err(write_err)?;
-    let mut buf = vec![0u8; BUF_LEN];
+    let mut buf = Vec::new();
+    let mut kernel_copy = true;
     loop {
         if cancel.is_aborted() {
             return Err(CopyError::Cancelled);
         }
+        if kernel_copy {
+            match sink.copy_from(&input, KERNEL_CHUNK) {
+                Some(Ok(0)) => break,
+                Some(Ok(n)) => {
+                    on_bytes(n as u64);
+                    continue;
+                }
+                Some(Err(e)) => return Err(write_err(e)),
+                None => kernel_copy = false,
+            }
+        }
+        buf.resize(BUF_LEN, 0);
         let n = match input.read(&mut buf) {
             Ok(0) => break,
             Ok(n) => n,

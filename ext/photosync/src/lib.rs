@@ -2,6 +2,7 @@
 //! release only. Everything else lives in the core crate at the repository root;
 //! keyword arguments and Ruby idioms live in lib/.
 
+mod archive;
 mod background;
 mod conv;
 mod emulator;
@@ -27,5 +28,6 @@ fn init(ruby: &Ruby) -> Result<(), Error> {
     flickr::init(ruby, m)?;
     emulator::init(ruby, m)?;
     sync::init(ruby, m)?;
+    archive::init(ruby, m)?;
     Ok(())
 }
