@@ -18,6 +18,7 @@ module Photosync
         demo [DIR]       back DIR (default: a generated sample library) up to the built-in
                          Flickr emulator, twice: the second run uploads nothing
         sync DIR         back DIR up to Flickr: every photo exactly once
+        verify archive:PATH  read an archive again; report missing, corrupted, unknown files
         scan [DIR]       scan a photo library (MD5 + EXIF, cached in the catalog);
                          without DIR, scans a generated sample library
         samples DIR      write a small generated sample library into DIR
@@ -43,6 +44,7 @@ module Photosync
       case command
       when "scan" then scan(argv)
       when "sync" then sync(argv)
+      when "verify" then verify(argv)
       when "demo" then demo(argv)
       when "samples" then samples(argv)
       when "emulator" then emulator(argv)
@@ -108,10 +110,13 @@ module Photosync
 
     def sync(argv)
       opts = { catalog: :default, dry_run: false, concurrency: 4, privacy: :family, json: false, tags: [] }
+      dests = []
+      layout = Archive::DEFAULT_LAYOUT
       parser = OptionParser.new do |o|
-        o.banner = "usage: photosync sync DIR [--to flickr] [--catalog PATH] [--dry-run] [-j N] " \
-                   "[--privacy private|family|friends|friends_and_family|public] [--tag T] [--json]"
-        o.on("--to DEST", %w[flickr], "destination (flickr)") { |_| nil }
+        o.banner = "usage: photosync sync DIR [--to flickr|archive:PATH]... [--layout PATTERN] [--catalog PATH] " \
+                   "[--dry-run] [-j N] [--privacy private|family|friends|friends_and_family|public] [--tag T] [--json]"
+        o.on("--to DEST", "flickr (default) or archive:PATH; repeat for several destinations") { |v| dests << v }
+        o.on("--layout PATTERN", "where archive copies go (default #{layout}; see README)") { |v| layout = v }
         o.on("--catalog PATH", "catalog file (default #{Photosync.default_catalog_path})") { |v| opts[:catalog] = v }
         o.on("--dry-run", "show the plan, change nothing") { opts[:dry_run] = true }
         o.on("-j", "--jobs N", Integer, "uploads in flight (default 4)") { |v| opts[:concurrency] = v }
@@ -123,6 +128,8 @@ module Photosync
 
       parser.parse!(argv)
       dir = argv.shift or return fail_with(parser.banner, 64)
+      return sync_to(dir, dests, layout, opts) unless dests.uniq.difference(["flickr"]).empty?
+
       flickr = Flickr.new(**Credentials.current)
       report = run_sync(dir, flickr, opts.except(:json))
       @out.puts(JSON.generate(report.to_h)) if opts[:json]
@@ -277,3 +284,6 @@ module Photosync
     end
   end
 end
+
+require "photosync/cli/verify"
+require "photosync/cli/sync_to"
