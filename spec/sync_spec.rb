@@ -110,6 +110,49 @@ RSpec.describe "Photosync.sync to Flickr" do
     expect { sync(privacy: :everyone) }.to raise_error(ArgumentError, /privacy/)
   end
 
+  it "files every photo into its folder's album with albums: :folders, once, titled from the template" do
+    events = []
+    report = sync(albums: :folders, title: "{folder}: {stem}") { |e| events << e }
+    expect(report.album_adds).to eq(4)
+    expect(report.albums_created).to eq(2)
+    albums = emu.albums.to_h { |a| [a.title, a.photo_ids.size] }
+    expect(albums).to eq("jpg" => 3, "jpg/exif-org" => 1)
+    expect(emu.photos.map(&:title)).to include("jpg: Canon_40D", "exif-org: sanyo-vpcsx550")
+    added = events.select { |e| e.kind == :album }
+    expect(added.map(&:album).tally).to eq("jpg" => 3, "jpg/exif-org" => 1)
+    expect(added.map(&:photo_id).sort).to eq(emu.photos.map(&:id).sort)
+
+    again = sync(albums: :folders)
+    expect([again.uploaded, again.album_adds]).to eq([0, 0])
+    expect(emu.albums.sum { |a| a.photo_ids.size }).to eq(4)
+  end
+
+  it "refuses an unknown title field or albums mode before doing anything" do
+    expect { sync(title: "{stme}") }.to raise_error(ArgumentError, /unknown field \{stme\}/)
+    expect { sync(albums: :years) }.to raise_error(ArgumentError, /albums/)
+    expect(emu.call_counts).to be_empty
+  end
+
+  it "uploads asynchronously with async: true, polling the tickets, each photo once" do
+    report = sync(async: true)
+    expect([report.uploaded, report.failed]).to eq([4, 0])
+    expect(emu.photos.map(&:md5).sort).to eq(local_md5s)
+    expect(emu.call_counts["flickr.photos.upload.checkTickets"]).to be_between(1, 4)
+    expect(sync(async: true).uploaded).to eq(0)
+  end
+
+  it "`photosync sync --albums folders --title T --async` does all three" do
+    exe = File.expand_path("../exe/photosync", __dir__)
+    env = emu.env.merge("XDG_CONFIG_HOME" => File.join(tmpdir, "cfg"))
+    out, err, status = Open3.capture3(env, RbConfig.ruby, exe, "sync", library, "--catalog", catalog,
+                                      "--albums", "folders", "--title", "{date} {stem}", "--async", "--json")
+    expect(status.exitstatus).to eq(0), err
+    report = JSON.parse(out.lines.last)
+    expect(report.values_at("uploaded", "album_adds")).to eq([4, 4])
+    expect(emu.albums.map(&:title).sort).to eq(["jpg", "jpg/exif-org"])
+    expect(emu.photos.map(&:title)).to all(match(/\A\d{4}-\d\d-\d\d \S+\z/))
+  end
+
   it "`photosync sync` uses the FLICKRAW_* environment and prints a JSON report" do
     exe = File.expand_path("../exe/photosync", __dir__)
     env = emu.env.merge("XDG_CONFIG_HOME" => File.join(tmpdir, "cfg"))

@@ -33,15 +33,7 @@ fn every_photo_exactly_once_through_a_fifth_of_requests_failing() {
 
     assert_eq!(report.failed, 0, "{:?}", report.errors);
     assert_eq!(report.uploaded, 40);
-    let counts = md5_counts(&emu.photos());
-    assert_eq!(
-        counts
-            .keys()
-            .cloned()
-            .collect::<std::collections::BTreeSet<_>>(),
-        local_md5s(&photos)
-    );
-    assert!(counts.values().all(|n| *n == 1), "{counts:?}");
+    assert_each_exactly_once(&emu, &photos);
     let retries = events
         .iter()
         .filter(|e| matches!(e, SyncEvent::Retried { .. }))

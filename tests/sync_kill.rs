@@ -95,15 +95,7 @@ fn runs_killed_at_random_moments_leave_every_photo_exactly_once() {
 
     assert!(killed_uploads > 0, "no killed run got to upload");
     assert_eq!(report.failed, 0, "{:?}", report.errors);
-    let counts = md5_counts(&emu.photos());
-    assert_eq!(
-        counts
-            .keys()
-            .cloned()
-            .collect::<std::collections::BTreeSet<_>>(),
-        local_md5s(&photos)
-    );
-    assert!(counts.values().all(|n| *n == 1), "{counts:?}");
+    assert_each_exactly_once(&emu, &photos);
     let backend = format!("flickr:{}", emu.user_nsid());
     assert!(catalog.journal_unfinished(&backend).unwrap().is_empty());
     let index = catalog.remote_index(&backend).unwrap();

@@ -114,7 +114,8 @@ module Photosync
       layout = Archive::DEFAULT_LAYOUT
       parser = OptionParser.new do |o|
         o.banner = "usage: photosync sync DIR [--to flickr|archive:PATH]... [--layout PATTERN] [--catalog PATH] " \
-                   "[--dry-run] [-j N] [--privacy private|family|friends|friends_and_family|public] [--tag T] [--json]"
+                   "[--dry-run] [-j N] [--privacy private|family|friends|friends_and_family|public] [--tag T] " \
+                   "[--albums none|folders] [--title TEMPLATE] [--async] [--json]"
         o.on("--to DEST", "flickr (default) or archive:PATH; repeat for several destinations") { |v| dests << v }
         o.on("--layout PATTERN", "where archive copies go (default #{layout}; see README)") { |v| layout = v }
         o.on("--catalog PATH", "catalog file (default #{Photosync.default_catalog_path})") { |v| opts[:catalog] = v }
@@ -122,6 +123,13 @@ module Photosync
         o.on("-j", "--jobs N", Integer, "uploads in flight (default 4)") { |v| opts[:concurrency] = v }
         o.on("--privacy P", PRIVACY.map(&:to_s), "who sees new uploads (default family)") { |v| opts[:privacy] = v.to_sym }
         o.on("--tag T", "an extra tag for every upload (repeatable)") { |v| opts[:tags] << v }
+        o.on("--albums MODE", ALBUMS.map(&:to_s), "folders: one album per folder (default none)") do |v|
+          opts[:albums] = v.to_sym
+        end
+        o.on("--title TEMPLATE", "upload titles from {stem} {name} {ext} {folder} {date} (default {stem})") do |v|
+          opts[:title] = v
+        end
+        o.on("--async", "upload asynchronously and poll Flickr's tickets") { opts[:async] = true }
         o.on("--json", "print the report as JSON") { opts[:json] = true }
       end
       return help(parser) if argv.include?("-h") || argv.include?("--help")
@@ -163,16 +171,18 @@ module Photosync
     def run_sync(dir, flickr, settings)
       bar = nil
       done = 0
+      bytes = 0
+      retries = 0
       report = Photosync.sync(dir, to: flickr, **settings) do |e|
         case e.kind
         when :planned
           @out.puts("plan: #{e.to_upload} to upload (#{Format.bytes(e.bytes)}), #{e.already_there} already on Flickr, " \
                     "#{e.duplicates} local duplicates")
-          bar = [ProgressBar.new(@err, "sync"), e.to_upload, e.bytes, 0]
-        when :uploaded, :failed
-          done += 1
-          bar[3] += e.bytes.to_i if bar
-          bar&.first&.update(done, bar[1], bar[3], bar[2])
+          bar = [ProgressBar.new(@err, "sync"), e.to_upload, e.bytes]
+        when :uploaded, :failed, :retried
+          e.kind == :retried ? retries += 1 : done += 1
+          bytes += e.bytes.to_i
+          bar&.first&.update(done, bar[1], bytes, bar[2], retries: retries)
         end
       end
       bar&.first&.finish
@@ -183,10 +193,11 @@ module Photosync
     def print_sync_summary(r)
       rate = r.elapsed.positive? ? r.bytes / r.elapsed : 0
       @out.puts(format("%<up>d uploaded (%<bytes>s), %<skip>d skipped, %<fail>d failed, %<remote>d only on Flickr; " \
-                       "%<calls>d API calls (%<index>d to decide); %<secs>.1f s, %<rate>s/s",
+                       "%<calls>d API calls (%<index>d to decide); %<secs>.1f s, %<rate>s/s%<albums>s",
                        up: r.uploaded, bytes: Format.bytes(r.bytes), skip: r.skipped, fail: r.failed,
                        remote: r.remote_only, calls: r.api_calls, index: r.index_calls, secs: r.elapsed,
-                       rate: Format.bytes(rate)))
+                       rate: Format.bytes(rate),
+                       albums: r.album_adds.positive? ? "; #{r.album_adds} added to albums (#{r.albums_created} new)" : ""))
       r.errors.each { |path, msg| @out.puts("  error: #{path}: #{msg}") }
     end
 

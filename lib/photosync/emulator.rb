@@ -13,6 +13,9 @@ module Photosync
     Photo = Struct.new(:id, :title, :description, :tags, :machine_tags, :md5, :date_taken, :date_upload,
                        :is_public, :is_friend, :is_family, :original_path, :original_size, keyword_init: true)
 
+    # An album (photoset); photo_ids in album order, the primary photo first.
+    Album = Struct.new(:id, :title, :photo_ids, keyword_init: true)
+
     FAULT_KINDS = %w[http500 http502 http503 flickr105 drop_before_answer drop_after_work].freeze
 
     def self.start(latency: 0.0, fault_rate: 0.0, seed: 1, port: 0, calls_per_hour: 3600, data: nil, faults: nil)
@@ -52,6 +55,10 @@ module Photosync
 
     def photos
       @native._photos.map { |h| Photo.new(**h) }
+    end
+
+    def albums
+      @native._albums.map { |h| Album.new(**h) }
     end
 
     # Keyword arguments for Photosync::Flickr.new that talk to this emulator.

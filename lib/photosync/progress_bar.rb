@@ -1,8 +1,9 @@
 # frozen_string_literal: true
 
 module Photosync
-  # A one-line progress bar for a terminal: files, MB, MB/s and ETA, redrawn in place
-  # at most ten times a second. Prints nothing when the stream is not a terminal.
+  # A one-line progress bar for a terminal: files, MB, MB/s, ETA and retries so far,
+  # redrawn in place at most ten times a second. Prints nothing when the stream is not a
+  # terminal.
   class ProgressBar
     WIDTH = 24
 
@@ -14,14 +15,16 @@ module Photosync
       @last = 0.0
     end
 
-    def update(files_done, files_total, bytes_done, bytes_total)
+    def update(files_done, files_total, bytes_done, bytes_total, retries: 0)
       return unless @enabled
 
       now = Process.clock_gettime(Process::CLOCK_MONOTONIC)
       return if now - @last < 0.1 && files_done < files_total
 
       @last = now
-      @io.print("\r#{line(files_done, files_total, bytes_done, bytes_total, now - @started)}\e[K")
+      text = line(files_done, files_total, bytes_done, bytes_total, now - @started)
+      text += "  #{retries} #{retries == 1 ? 'retry' : 'retries'}" if retries.positive?
+      @io.print("\r#{text}\e[K")
     end
 
     def finish

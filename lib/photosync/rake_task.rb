@@ -17,7 +17,8 @@ module Photosync
   # Credentials come from FLICKRAW_* (and PHOTOSYNC_FLICKR_ENDPOINT), else from the file
   # `photosync login` wrote. The task fails (raises) when a file could not be uploaded.
   class RakeTask < Rake::TaskLib
-    attr_accessor :name, :dir, :concurrency, :privacy, :catalog, :dry_run, :tags, :calls_per_hour, :flickr, :output
+    attr_accessor :name, :dir, :concurrency, :privacy, :catalog, :dry_run, :tags, :calls_per_hour, :flickr, :output,
+                  :albums, :title, :async
 
     def initialize(name = :photosync)
       super()
@@ -28,6 +29,9 @@ module Photosync
       @dry_run = false
       @tags = []
       @calls_per_hour = 3600
+      @albums = :none
+      @title = "{stem}"
+      @async = false
       @output = $stdout
       yield self if block_given?
       define
@@ -46,7 +50,8 @@ module Photosync
       client = flickr || Photosync::Flickr.new(**Credentials.current)
       report = Photosync.sync(File.expand_path(dir), to: client, concurrency: concurrency, privacy: privacy,
                                                      catalog: catalog, dry_run: dry_run, tags: tags,
-                                                     calls_per_hour: calls_per_hour)
+                                                     calls_per_hour: calls_per_hour, albums: albums,
+                                                     title: title, async: async)
       output.puts("photosync: #{report.uploaded} uploaded, #{report.skipped} skipped, #{report.failed} failed " \
                   "in #{report.elapsed.round(1)} s")
       report.errors.each { |path, msg| output.puts("  error: #{path}: #{msg}") }

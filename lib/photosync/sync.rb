@@ -2,13 +2,13 @@
 
 module Photosync
   # What Photosync.sync hands its block, on the calling thread: kind is one of
-  # :scanned, :planned, :started, :uploaded, :skipped, :retried, :failed, :finished.
+  # :scanned, :planned, :started, :uploaded, :skipped, :retried, :failed, :album (a photo put into its folder's album), :finished.
   SyncEvent = Struct.new(:kind, :path, :photo_id, :bytes, :attempt, :error, :reason, :to_upload,
-                         :already_there, :duplicates, keyword_init: true)
+                         :already_there, :duplicates, :album, keyword_init: true)
 
   # The outcome of Photosync.sync.
   SyncReport = Struct.new(:uploaded, :skipped, :failed, :bytes, :elapsed, :api_calls, :index_calls,
-                          :remote_only, :errors, :scan, keyword_init: true) do
+                          :remote_only, :album_adds, :albums_created, :errors, :scan, keyword_init: true) do
     def ok?
       failed.zero?
     end
@@ -19,6 +19,7 @@ module Photosync
   end
 
   PRIVACY = %i[private family friends friends_and_family public].freeze
+  ALBUMS = %i[none folders].freeze
 
   # Backs dir up to Flickr: scans it (MD5 + EXIF, cached in the catalog), reads the
   # account's checksum index in bulk, and uploads every photo whose MD5 is not there
@@ -27,16 +28,22 @@ module Photosync
   #   concurrency: uploads in flight; privacy: one of PRIVACY (default :family);
   #   dry_run: plan only; tags: extra tags; calls_per_hour: the key's budget;
   #   set_dates: set the taken date (flickr.photos.setDates) when it did not come from EXIF;
+  #   albums: :folders puts every photo into an album named after its folder (its path
+  #     under dir; 20,000 items an album, then "Title (2)"), :none (default) leaves albums alone;
+  #   title: the upload's title from {stem} {name} {ext} {folder} {date} (default "{stem}";
+  #     "" for none); async: upload with async=1 and poll the tickets;
   #   catalog: as for Photosync.scan.
   # Ctrl-C stops starting uploads, records what finished and raises Interrupt.
   def self.sync(dir, to:, concurrency: 4, dry_run: false, privacy: :family, tags: [], calls_per_hour: 3600,
-                set_dates: true, catalog: :default, &block)
+                set_dates: true, albums: :none, title: "{stem}", async: false, catalog: :default, &block)
     raise ArgumentError, "privacy must be one of #{PRIVACY.join(', ')}" unless PRIVACY.include?(privacy.to_sym)
+    raise ArgumentError, "albums must be one of #{ALBUMS.join(', ')}" unless ALBUMS.include?(albums.to_sym)
 
     catalog_path = catalog == :default ? default_catalog_path : catalog&.to_s
     opts = { "concurrency" => Integer(concurrency), "dry_run" => dry_run ? true : false,
              "privacy" => privacy.to_s, "tags" => Array(tags).map(&:to_s),
-             "calls_per_hour" => Integer(calls_per_hour), "set_dates" => set_dates ? true : false }
+             "calls_per_hour" => Integer(calls_per_hour), "set_dates" => set_dates ? true : false,
+             "albums" => albums.to_s, "title" => title.to_s, "async" => async ? true : false }
     return sync_destinations(dir, to, catalog_path, opts, &block) unless to.respond_to?(:native, true)
 
     events = block && proc { |h| block.call(SyncEvent.new(**h)) }

@@ -7,10 +7,12 @@
 //! This module owns the connection, the schema and the error mapping; the queries
 //! live by concern in `files`, `remote` and `journal`.
 
+mod albums;
 mod files;
 mod journal;
 mod remote;
 
+pub use albums::AlbumPart;
 pub use journal::UnfinishedUpload;
 pub use remote::{IndexState, RemoteCopy};
 
@@ -97,6 +99,7 @@ impl Catalog {
             )
         })?;
         cat.sql(|c| c.execute_batch(SYNC_TABLES))?;
+        cat.sql(|c| c.execute_batch(albums::ALBUM_TABLES))?;
         let found: Option<i64> = cat.sql(|c| {
             c.query_row("SELECT value FROM meta WHERE key = 'schema'", [], |r| {
                 r.get(0)

@@ -89,6 +89,9 @@ pub fn add_photo(call: &Call) -> Result<Value, ApiError> {
     if set.photos.contains(&photo) {
         return Err(ApiError::new(3, "Photo already in set"));
     }
+    if set.photos.len() >= call.shared.max_per_set {
+        return Err(ApiError::new(10, "Maximum number of photos in set"));
+    }
     set.photos.push(photo);
     set.date_update = clock::now();
     store.dirty = true;

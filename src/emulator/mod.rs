@@ -55,6 +55,8 @@ pub struct EmulatorConfig {
     pub calls_per_hour: u32,
     pub max_photo_bytes: u64,
     pub max_video_bytes: u64,
+    /// Items an album (photoset) holds at most; Flickr's is 20,000 (error 10 beyond).
+    pub max_per_set: usize,
     /// Keep photos and originals here across restarts; `None` keeps them in a temporary folder
     /// removed on stop.
     pub data_dir: Option<PathBuf>,
@@ -70,6 +72,7 @@ impl Default for EmulatorConfig {
             calls_per_hour: 3600,
             max_photo_bytes: 200 * 1024 * 1024,
             max_video_bytes: 1024 * 1024 * 1024,
+            max_per_set: 20_000,
             data_dir: None,
         }
     }
@@ -111,6 +114,15 @@ pub struct PhotoRecord {
     pub is_family: bool,
     pub original_path: PathBuf,
     pub original_size: u64,
+}
+
+/// An album (photoset) as the emulator holds it, for tests to inspect.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AlbumRecord {
+    pub id: String,
+    pub title: String,
+    /// In the album's order; the first is the primary photo.
+    pub photo_ids: Vec<String>,
 }
 
 pub struct Emulator {
@@ -183,6 +195,7 @@ impl Emulator {
             originals,
             data_dir: config.data_dir.clone(),
             max_photo_bytes: config.max_photo_bytes,
+            max_per_set: config.max_per_set,
             max_video_bytes: config.max_video_bytes,
         });
         let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -291,6 +304,19 @@ impl Emulator {
                 is_family: p.is_family,
                 original_path: self.shared.originals.join(&p.file),
                 original_size: p.size,
+            })
+            .collect()
+    }
+
+    pub fn albums(&self) -> Vec<AlbumRecord> {
+        let store = lock(&self.shared.store);
+        store
+            .sets
+            .values()
+            .map(|s| AlbumRecord {
+                id: s.id.to_string(),
+                title: s.title.clone(),
+                photo_ids: s.photos.iter().map(u64::to_string).collect(),
             })
             .collect()
     }

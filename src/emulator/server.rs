@@ -47,6 +47,7 @@ pub struct Shared {
     pub originals: PathBuf,
     pub data_dir: Option<PathBuf>,
     pub max_photo_bytes: u64,
+    pub max_per_set: usize,
     pub max_video_bytes: u64,
 }
 

@@ -9,6 +9,7 @@ use super::dates::{self, DateResult, Dated};
 use super::error::SyncError;
 use super::remote::Remote;
 use super::report::{SyncEvent, SyncReport};
+use super::tickets::Tickets;
 use super::upload::{self, Done, Job, Outcome};
 use crate::catalog::{Catalog, RemoteCopy};
 use std::collections::HashSet;
@@ -31,6 +32,7 @@ pub struct Run<'a> {
     pub catalog: &'a mut Catalog,
     pub backend: &'a str,
     pub concurrency: usize,
+    pub ticket_poll: Duration,
     pub events: &'a (dyn Fn(SyncEvent) + Send + Sync),
 }
 
@@ -47,6 +49,11 @@ impl Run<'_> {
         let mut uploads: HashSet<Id> = HashSet::new();
         let mut queue = jobs.into_iter();
         let cancel = self.remote.cancel.clone();
+        let tickets = Arc::new(Tickets::default());
+        let poller = self.remote.async_uploads().then(|| {
+            let poll = tickets.clone().poll(self.remote.clone(), self.ticket_poll);
+            AbortOnDrop(tokio::spawn(poll))
+        });
         loop {
             while uploads.len() < self.concurrency.max(1) && !cancel.is_cancelled() {
                 let Some(job) = queue.next() else { break };
@@ -76,6 +83,13 @@ impl Run<'_> {
                 Some(joined) = tasks.join_next_with_id() => match joined {
                     Ok((id, Task::Upload(done))) => {
                         uploads.remove(&id);
+                        if let Outcome::Ticket { ticket } = done.outcome {
+                            // The bytes are sent: the slot goes to the next file while
+                            // Flickr processes this one.
+                            let wait = upload::finish_async(tickets.clone(), done.job, ticket);
+                            tasks.spawn(async move { Task::Upload(wait.await) });
+                            continue;
+                        }
                         self.uploaded(done, report, &mut tasks, &tx)?;
                     }
                     Ok((_, Task::Date(dated))) => self.dated(dated, report)?,
@@ -89,6 +103,7 @@ impl Run<'_> {
                 _ = tokio::time::sleep(CANCEL_POLL) => {}
             }
         }
+        drop(poller);
         while let Ok(event) = rx.try_recv() {
             (self.events)(event);
         }
@@ -156,6 +171,8 @@ impl Run<'_> {
                     self.catalog.journal_forget(self.backend, &job.md5)?;
                 }
             }
+            // Turned into a wait for the ticket before it gets here.
+            Outcome::Ticket { .. } => {}
         }
         Ok(())
     }
@@ -180,5 +197,14 @@ impl Run<'_> {
             md5: job.md5.clone(),
             uploaded_at: chrono::Utc::now().timestamp(),
         }
+    }
+}
+
+/// Stops the ticket poller when the run's uploads are done, or the run unwinds.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }

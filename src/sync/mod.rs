@@ -7,6 +7,7 @@
 //! sets taken dates Flickr cannot read from the files ([`dates`]); every call is paced
 //! by one token bucket ([`pacer`]) and retried on transient failures ([`remote`]).
 
+mod albums;
 mod dates;
 mod error;
 mod execute;
@@ -18,11 +19,15 @@ mod plan;
 mod remote;
 mod report;
 mod tags;
+mod tickets;
+mod title;
 mod upload;
 
+pub use albums::album_title;
 pub use error::SyncError;
-pub use options::{Privacy, SyncOptions};
+pub use options::{Albums, Privacy, SyncOptions};
 pub use report::{SyncEvent, SyncReport};
+pub use title::{TitleError, TitleTemplate};
 
 use crate::cancel::Cancel;
 use crate::catalog::Catalog;
@@ -138,9 +143,17 @@ async fn run(
             catalog,
             backend: &backend,
             concurrency: opts.concurrency,
+            ticket_poll: opts.ticket_poll,
             events,
         };
         exec.execute(jobs, report).await?;
+        if let Albums::Folders { root } = &opts.albums {
+            if !remote.cancel.is_cancelled() {
+                let mut albums =
+                    albums::Albums::new(remote, catalog, &backend, opts.max_per_album, events);
+                albums.file(photos, root, report).await?;
+            }
+        }
     }
     events(SyncEvent::Finished);
     Ok(())

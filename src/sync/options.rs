@@ -1,6 +1,7 @@
 //! What the caller chooses for a sync run: concurrency, privacy, tags, the call budget,
 //! retries, and whether to change anything at all.
 
+use super::title::TitleTemplate;
 use std::time::Duration;
 
 /// Who may see an uploaded photo, as Flickr's `is_public`/`is_friend`/`is_family`.
@@ -64,6 +65,27 @@ pub struct SyncOptions {
     pub budget_window: Duration,
     /// The first retry's delay; each further retry doubles it (with jitter).
     pub retry_delay: Duration,
+    /// The title of each upload.
+    pub title: TitleTemplate,
+    /// Put each upload in an album (photoset) named after its folder.
+    pub albums: Albums,
+    /// Items per album before it continues in "Title (2)": Flickr's limit.
+    pub max_per_album: u64,
+    /// Upload with `async=1` and poll flickr.photos.upload.checkTickets for the photo
+    /// id: Flickr answers at once and processes the file afterwards.
+    pub async_uploads: bool,
+    /// How often tickets are polled while any is pending.
+    pub ticket_poll: Duration,
+}
+
+/// Which albums (photosets) uploads go into.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Albums {
+    #[default]
+    None,
+    /// One album per folder, titled with the folder's path under `root` (the folder's
+    /// own name when the photo is not under `root`).
+    Folders { root: std::path::PathBuf },
 }
 
 impl Default for SyncOptions {
@@ -78,6 +100,11 @@ impl Default for SyncOptions {
             set_dates: true,
             budget_window: Duration::from_secs(3600),
             retry_delay: Duration::from_secs(1),
+            title: TitleTemplate::default(),
+            albums: Albums::None,
+            max_per_album: 20_000,
+            async_uploads: false,
+            ticket_poll: Duration::from_secs(1),
         }
     }
 }

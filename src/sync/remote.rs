@@ -31,6 +31,7 @@ pub struct Remote {
     retry_delay: Duration,
     /// The pause after HTTP 429: the budget is spent, so wait a good part of a window.
     throttle_pause: Duration,
+    async_uploads: bool,
 }
 
 impl Remote {
@@ -49,11 +50,17 @@ impl Remote {
             max_attempts: opts.max_attempts.max(1),
             retry_delay: opts.retry_delay,
             throttle_pause: opts.budget_window / 60,
+            async_uploads: opts.async_uploads,
         })
     }
 
     pub fn max_attempts(&self) -> u32 {
         self.max_attempts
+    }
+
+    /// Uploads are sent with `async=1` and answered with tickets.
+    pub fn async_uploads(&self) -> bool {
+        self.async_uploads
     }
 
     /// A REST call, retried on transient failures; `retried` hears of each retry.

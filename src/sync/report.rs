@@ -37,6 +37,12 @@ pub enum SyncEvent {
         path: PathBuf,
         error: String,
     },
+    /// A photo on Flickr was put into its folder's album (`--albums folders`).
+    Album {
+        path: PathBuf,
+        album: String,
+        photo_id: String,
+    },
     Finished,
 }
 
@@ -58,4 +64,7 @@ pub struct SyncReport {
     pub errors: Vec<(PathBuf, String)>,
     /// Photos on Flickr (with a checksum tag) that match no local file. Never deleted.
     pub remote_only: u64,
+    /// Photos put into albums, and albums created (`--albums folders`).
+    pub album_adds: u64,
+    pub albums_created: u64,
 }

@@ -47,17 +47,17 @@ pub fn tags_field(md5: &str, extra: &[String]) -> String {
     field
 }
 
-/// Upload parameters: title (the file's stem), tags with the checksum, privacy.
+/// Upload parameters: title (from the template; none when it renders empty), tags
+/// with the checksum, privacy, and `async=1` when uploads are asynchronous.
 pub fn upload_params(photo: &Photo, md5: &str, opts: &SyncOptions) -> Vec<(String, String)> {
-    let title = photo
-        .path
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let mut params = vec![
-        ("title".to_string(), title),
-        ("tags".to_string(), tags_field(md5, &opts.extra_tags)),
-    ];
+    let mut params = vec![("tags".to_string(), tags_field(md5, &opts.extra_tags))];
+    let title = opts.title.render(photo);
+    if !title.is_empty() {
+        params.push(("title".to_string(), title));
+    }
+    if opts.async_uploads {
+        params.push(("async".to_string(), "1".to_string()));
+    }
     for (k, v) in opts.privacy.upload_params() {
         params.push((k.to_string(), v.to_string()));
     }

@@ -4,6 +4,7 @@
 
 use super::remote::{Remote, Stop};
 use super::report::SyncEvent;
+use super::tickets::{TicketOutcome, Tickets};
 use crate::flickr::{FlickrError, UploadAnswer};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -26,6 +27,10 @@ pub struct Job {
 pub enum Outcome {
     Uploaded {
         photo_id: String,
+    },
+    /// An async upload was taken: the photo id comes from polling the ticket.
+    Ticket {
+        ticket: String,
     },
     /// Flickr refused it, or transient failures outlasted the attempts. `refused`:
     /// Flickr refused the file itself (type, size), so sending it again is pointless.
@@ -53,6 +58,24 @@ pub async fn run(remote: Arc<Remote>, job: Job, events: UnboundedSender<SyncEven
     Done { job, outcome }
 }
 
+/// The rest of an async upload: waits for its ticket.
+pub async fn finish_async(tickets: Arc<Tickets>, job: Job, ticket: String) -> Done {
+    let outcome = match tickets.wait(ticket).await {
+        TicketOutcome::Done { photo_id } => Outcome::Uploaded { photo_id },
+        TicketOutcome::Failed(error) => Outcome::Failed {
+            error,
+            maybe_stored: false,
+            refused: false,
+        },
+        TicketOutcome::Unknown(why) => Outcome::Failed {
+            error: format!("{why}; the next run looks the checksum up"),
+            maybe_stored: true,
+            refused: false,
+        },
+    };
+    Done { job, outcome }
+}
+
 async fn upload(remote: &Remote, job: &Job, events: &UnboundedSender<SyncEvent>) -> Outcome {
     let retried = |attempt: u32, error: &FlickrError| {
         let _ = events.send(SyncEvent::Retried {
@@ -73,8 +96,10 @@ async fn upload(remote: &Remote, job: &Job, events: &UnboundedSender<SyncEvent>)
     loop {
         let error = match remote.upload(&job.path, &job.params).await {
             Ok(UploadAnswer::PhotoId(photo_id)) => return Outcome::Uploaded { photo_id },
+            Ok(UploadAnswer::TicketId(ticket)) if remote.async_uploads() => {
+                return Outcome::Ticket { ticket }
+            }
             Ok(UploadAnswer::TicketId(ticket)) => {
-                // Only an async upload answers with a ticket, and we do not ask for one.
                 return Outcome::Failed {
                     error: format!("Flickr answered with ticket {ticket} to a synchronous upload"),
                     maybe_stored: true,

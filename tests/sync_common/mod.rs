@@ -131,3 +131,54 @@ pub fn local_md5s(photos: &[Photo]) -> std::collections::BTreeSet<String> {
 pub fn total_calls(emu: &Emulator) -> u64 {
     emu.call_counts().values().sum()
 }
+
+/// Asserts that every local MD5 is on the emulator exactly once, and nothing else is.
+pub fn assert_each_exactly_once(emu: &Emulator, photos: &[Photo]) {
+    let counts = md5_counts(&emu.photos());
+    assert_eq!(
+        counts
+            .keys()
+            .cloned()
+            .collect::<std::collections::BTreeSet<_>>(),
+        local_md5s(photos)
+    );
+    assert!(counts.values().all(|n| *n == 1), "{counts:?}");
+}
+
+/// A test's world: an emulator, a client for it, a library folder and its scan.
+pub struct World {
+    pub emu: Emulator,
+    pub client: Client,
+    pub dir: tempfile::TempDir,
+    pub catalog: Catalog,
+    pub photos: Vec<Photo>,
+}
+
+impl World {
+    /// `folders`: (folder under the library, file prefix, count) to write before the scan.
+    pub fn new(config: EmulatorConfig, folders: &[(&str, &str, usize)]) -> World {
+        let emu = emulator(config);
+        let client = client_for(&emu);
+        let dir = tempfile::tempdir().unwrap();
+        for (folder, prefix, n) in folders {
+            write_photos(&dir.path().join(folder), prefix, *n);
+        }
+        let mut catalog = Catalog::in_memory().unwrap();
+        let photos = scan(dir.path(), &mut catalog);
+        World {
+            emu,
+            client,
+            dir,
+            catalog,
+            photos,
+        }
+    }
+
+    pub fn sync(&mut self, opts: &SyncOptions) -> (Result<SyncReport, SyncError>, Vec<SyncEvent>) {
+        run(&self.photos, &mut self.catalog, &self.client, opts)
+    }
+
+    pub fn rescan(&mut self) {
+        self.photos = scan(self.dir.path(), &mut self.catalog);
+    }
+}

@@ -58,7 +58,7 @@ fn sync_to(
         ..ArchiveOptions::default()
     };
     let flickr = match (flickr, flickr_opts) {
-        (Some(f), Some(o)) => Some((f.0.clone(), sync::options(ruby, o)?)),
+        (Some(f), Some(o)) => Some((f.0.clone(), sync::options(ruby, o, &dir)?)),
         _ => None,
     };
     let cancel = Cancel::new();

@@ -138,6 +138,19 @@ impl NativeEmulator {
         Ok(out)
     }
 
+    fn albums(ruby: &Ruby, rb_self: &Self) -> Result<RArray, Error> {
+        let albums = Self::with(ruby, rb_self, |e| e.albums())?;
+        let out = ruby.ary_new_capa(albums.len());
+        for a in albums {
+            let h = ruby.hash_new();
+            h.aset(ruby.to_symbol("id"), a.id)?;
+            h.aset(ruby.to_symbol("title"), a.title)?;
+            h.aset(ruby.to_symbol("photo_ids"), ruby.ary_from_vec(a.photo_ids))?;
+            out.push(h)?;
+        }
+        Ok(out)
+    }
+
     fn call_counts(ruby: &Ruby, rb_self: &Self) -> Result<RHash, Error> {
         let counts = Self::with(ruby, rb_self, |e| e.call_counts())?;
         let h = ruby.hash_new();
@@ -175,6 +188,7 @@ pub fn init(ruby: &Ruby, m: RModule) -> Result<(), Error> {
     c.define_method("fault_rate=", method!(NativeEmulator::set_fault_rate, 1))?;
     c.define_method("fault_kinds=", method!(NativeEmulator::set_fault_kinds, 1))?;
     c.define_method("_photos", method!(NativeEmulator::photos, 0))?;
+    c.define_method("_albums", method!(NativeEmulator::albums, 0))?;
     c.define_method("call_counts", method!(NativeEmulator::call_counts, 0))?;
     c.define_method("reset", method!(NativeEmulator::reset, 0))?;
     c.define_method("stop", method!(NativeEmulator::stop, 0))?;

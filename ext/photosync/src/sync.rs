@@ -8,7 +8,9 @@ use magnus::{function, prelude::*, Error, RHash, RModule, RString, Ruby, Value};
 use photosync::cancel::Cancel;
 use photosync::catalog::Catalog;
 use photosync::scan::{self, ScanOptions, ScanStats};
-use photosync::sync::{self, Privacy, SyncError, SyncEvent, SyncOptions, SyncReport};
+use photosync::sync::{
+    self, Albums, Privacy, SyncError, SyncEvent, SyncOptions, SyncReport, TitleTemplate,
+};
 use std::path::PathBuf;
 
 enum Failure {
@@ -16,12 +18,30 @@ enum Failure {
     Sync(SyncError),
 }
 
-pub(crate) fn options(ruby: &Ruby, h: RHash) -> Result<SyncOptions, Error> {
+pub(crate) fn options(ruby: &Ruby, h: RHash, dir: &std::path::Path) -> Result<SyncOptions, Error> {
     let privacy: String = h.fetch("privacy")?;
     let privacy = Privacy::parse(&privacy).ok_or_else(|| {
         errors::error(ruby, "Error", format!("unknown privacy {privacy:?}; use private, family, friends, friends_and_family or public"))
     })?;
+    let title: String = h.fetch("title")?;
+    let title = TitleTemplate::parse(&title)
+        .map_err(|e| Error::new(ruby.exception_arg_error(), e.to_string()))?;
+    let albums = match h.fetch::<_, String>("albums")?.as_str() {
+        "none" => Albums::None,
+        "folders" => Albums::Folders {
+            root: dir.to_path_buf(),
+        },
+        other => {
+            return Err(Error::new(
+                ruby.exception_arg_error(),
+                format!("albums must be none or folders, not {other:?}"),
+            ))
+        }
+    };
     Ok(SyncOptions {
+        title,
+        albums,
+        async_uploads: h.fetch("async")?,
         concurrency: h.fetch::<_, usize>("concurrency")?.max(1),
         dry_run: h.fetch("dry_run")?,
         privacy,
@@ -42,7 +62,7 @@ fn sync_flickr(
 ) -> Result<RHash, Error> {
     let dir = conv::path_from(dir);
     let catalog: Option<PathBuf> = catalog.map(conv::path_from);
-    let opts = options(ruby, opts)?;
+    let opts = options(ruby, opts, &dir)?;
     let client = flickr.0.clone();
     let cancel = Cancel::new();
     let worker_cancel = cancel.clone();
@@ -119,6 +139,15 @@ pub(crate) fn event_hash(ruby: &Ruby, e: SyncEvent) -> Result<RHash, Error> {
             h.aset(sym("error"), error)?;
             ("failed", Some(path))
         }
+        SyncEvent::Album {
+            path,
+            album,
+            photo_id,
+        } => {
+            h.aset(sym("album"), album)?;
+            h.aset(sym("photo_id"), photo_id)?;
+            ("album", Some(path))
+        }
         SyncEvent::Finished => ("finished", None),
     };
     h.aset(sym("kind"), sym(kind))?;
@@ -139,6 +168,8 @@ pub(crate) fn report_hash(ruby: &Ruby, r: &SyncReport, s: &ScanStats) -> Result<
     h.aset(sym("api_calls"), r.api_calls)?;
     h.aset(sym("index_calls"), r.index_calls)?;
     h.aset(sym("remote_only"), r.remote_only)?;
+    h.aset(sym("album_adds"), r.album_adds)?;
+    h.aset(sym("albums_created"), r.albums_created)?;
     let errors = ruby.ary_new_capa(r.errors.len());
     for (path, msg) in &r.errors {
         errors.push((conv::path_to(ruby, path), msg.as_str()))?;
