@@ -174,6 +174,26 @@ end
 RSpec.describe "Killing an archive run" do
   include ArchiveHelpers
 
+  it "stops on SIGINT with finished copies recorded; the next run copies the rest, each once" do
+    photos = distinct_photos(40, size: 3_000_000)
+    real_files = -> { Dir.glob("**/*.jpg", base: archive_root).size }
+    Open3.popen3(RbConfig.ruby, exe, "sync", library, "--to", "archive:#{archive_root}", "--catalog", catalog) do |_in, out, err, wait|
+      sleep 0.01 until real_files.call >= 2 || !wait.alive?
+      Process.kill("INT", wait.pid)
+      expect(wait.value.exitstatus).to eq(130)
+      expect(err.read).to include("interrupted; finished work is recorded")
+      out.read
+    end
+    stopped_at = real_files.call
+    expect(stopped_at).to be < 40
+
+    out, err, status = Open3.capture3(RbConfig.ruby, exe, "sync", library, "--to", "archive:#{archive_root}",
+                                      "--catalog", catalog)
+    expect(status.exitstatus).to eq(0), err
+    expect(out).to include("#{40 - stopped_at} copied")
+    expect(md5s_under(archive_root).values.sort).to eq(photos.keys.sort)
+  end
+
   it "never leaves a partial file under a real name, at any stage; the next clean run finishes" do
     photos = distinct_photos(40, size: 3_000_000)
     files_in_archive = -> { Dir.glob("**/*", File::FNM_DOTMATCH, base: archive_root).count { |f| File.file?(File.join(archive_root, f)) } }

@@ -247,6 +247,18 @@ fn a_disk_that_fills_up_leaves_no_partial_file_and_the_next_run_finishes() {
             .errors
             .iter()
             .any(|(_, e)| e.contains("No space left on device")));
+        // Every photo is accounted for: copied, failed, or left for later and said so.
+        assert_eq!(
+            report.copied + report.failed + report.already_there,
+            all.len() as u64,
+            "limit {limit}: {report:?}"
+        );
+        if limit == 1 {
+            assert!(report
+                .errors
+                .iter()
+                .any(|(_, e)| e.contains("more photos were not copied; free some space")));
+        }
         // Only whole, right files under real names; no temporary left behind.
         for (rel, md5) in contents(&root) {
             assert!(

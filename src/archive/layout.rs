@@ -22,7 +22,7 @@ pub enum LayoutError {
     UnknownToken { pattern: String, token: char },
     #[error("archive layout {pattern:?}: the last part must name the file with %n, or %f (and %e), or %h")]
     NoFileName { pattern: String },
-    #[error("archive layout {pattern:?}: must be relative, without empty, `.` or `..` parts")]
+    #[error("archive layout {pattern:?}: must be relative, without empty parts or parts that start with a dot")]
     BadFolder { pattern: String },
 }
 
@@ -55,7 +55,8 @@ impl Layout {
         }
         let mut parts = Vec::new();
         for part in pattern.split('/') {
-            if part.is_empty() || part == "." || part == ".." {
+            // A part starting with a dot would be hidden, and skipped by verify.
+            if part.is_empty() || part.starts_with('.') {
                 return Err(bad());
             }
             parts.push(pieces(pattern, part)?);
@@ -258,7 +259,7 @@ mod tests {
             Layout::parse("%Y/%m"),
             Err(LayoutError::NoFileName { .. })
         ));
-        for bad in ["/abs/%n", "%Y//%n", "../%n", "%Y/./%n"] {
+        for bad in ["/abs/%n", "%Y//%n", "../%n", "%Y/./%n", "%Y/.%n"] {
             assert!(
                 matches!(Layout::parse(bad), Err(LayoutError::BadFolder { .. })),
                 "{bad}"

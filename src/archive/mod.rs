@@ -142,7 +142,7 @@ pub fn archive_photos(
     let backend = backend_name(&root);
     let mut report = ArchiveReport::default();
     if catalog.index_state(&backend)?.is_none() {
-        adopt(&root, &backend, catalog, opts.threads, cancel, &mut report)?;
+        adopt(&root, &backend, catalog, opts, cancel, &mut report)?;
     }
     let index = catalog.remote_index(&backend)?;
     let plan = plan::plan(photos, &root, &opts.layout, &index, cancel);
@@ -224,13 +224,13 @@ fn adopt(
     root: &Path,
     backend: &str,
     catalog: &mut Catalog,
-    threads: usize,
+    opts: &ArchiveOptions,
     cancel: &Cancel,
     report: &mut ArchiveReport,
 ) -> Result<(), ArchiveError> {
-    let found = survey::survey(root, threads, cancel, &mut |_| {})
+    let found = survey::survey(root, opts.threads, cancel, &mut |_| {})
         .ok_or_else(|| ArchiveError::Cancelled(Box::default()))?;
-    for temp in &found.temporaries {
+    for temp in found.temporaries.iter().filter(|_| !opts.dry_run) {
         let path = root.join(temp);
         std::fs::remove_file(&path).map_err(|source| ArchiveError::io(&path, source))?;
         report.cleaned += 1;
@@ -300,6 +300,8 @@ fn execute(
             })
         });
         let mut last_progress = 0;
+        let mut disk_full = false;
+        let mut attempted = 0;
         loop {
             let msg = match rx.recv_timeout(Duration::from_millis(100)) {
                 Ok(msg) => msg,
@@ -314,10 +316,13 @@ fn execute(
                     }
                     continue;
                 }
-                Err(mpsc::RecvTimeoutError::Disconnected) => return Ok(()),
+                Err(mpsc::RecvTimeoutError::Disconnected) => break,
             };
             match msg {
-                Done::Started(path) => events(ArchiveEvent::Started { path }),
+                Done::Started(path) => {
+                    attempted += 1;
+                    events(ArchiveEvent::Started { path })
+                }
                 Done::Copied(i) => {
                     let job = &jobs[i];
                     let copy = RemoteCopy {
@@ -342,6 +347,7 @@ fn execute(
                     if e.is_disk_full() {
                         // Every further copy would fail the same way: stop starting them.
                         halt.cancel();
+                        disk_full = true;
                     }
                     let path = jobs[i].source.clone();
                     report.failed += 1;
@@ -353,5 +359,14 @@ fn execute(
                 }
             }
         }
+        let left = jobs.len() as u64 - attempted;
+        if disk_full && left > 0 {
+            report.failed += left;
+            report.errors.push((
+                root.to_path_buf(),
+                format!("the archive's drive is full: {left} more photos were not copied; free some space and run again"),
+            ));
+        }
+        Ok(())
     })
 }
