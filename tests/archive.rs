@@ -450,3 +450,75 @@ fn a_real_full_tmpfs_leaves_no_partial_file_and_the_next_run_finishes() {
         all
     );
 }
+
+#[test]
+fn a_dry_run_plans_and_copies_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let lib = library(dir.path(), 3, 1000);
+    let root = dir.path().join("archive");
+    fs::create_dir(&root).unwrap();
+    let mut cat = Catalog::in_memory().unwrap();
+    let photos = scanned(&lib, &mut cat);
+    let planned = std::sync::Mutex::new(None);
+    let dry = ArchiveOptions {
+        dry_run: true,
+        ..ArchiveOptions::default()
+    };
+    let report = archive::archive_photos(&photos, &root, &mut cat, &dry, &Cancel::new(), &|e| {
+        if let ArchiveEvent::Planned { to_copy, .. } = e {
+            *planned.lock().unwrap() = Some(to_copy);
+        }
+    })
+    .unwrap();
+    assert_eq!(*planned.lock().unwrap(), Some(3));
+    assert_eq!(report.copied, 0);
+    assert!(contents(&root).is_empty());
+}
+
+#[test]
+fn a_cancelled_run_starts_no_copy_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let lib = library(dir.path(), 3, 1000);
+    let root = dir.path().join("archive");
+    fs::create_dir(&root).unwrap();
+    let mut cat = Catalog::in_memory().unwrap();
+    let photos = scanned(&lib, &mut cat);
+    // Known archive first, so the cancel meets the copies, not the first read of it.
+    run(&[], &root, &mut cat, &ArchiveOptions::default());
+    let cancel = Cancel::new();
+    cancel.cancel();
+    let err = archive::archive_photos(
+        &photos,
+        &root,
+        &mut cat,
+        &ArchiveOptions::default(),
+        &cancel,
+        &|_| {},
+    )
+    .unwrap_err();
+    match err {
+        ArchiveError::Cancelled(report) => assert_eq!(report.copied, 0),
+        other => panic!("{other}"),
+    }
+    assert!(contents(&root).is_empty());
+    assert_eq!(
+        run(&photos, &root, &mut cat, &ArchiveOptions::default()).copied,
+        3
+    );
+}
+
+#[test]
+fn verify_lists_leftover_temporaries_without_failing() {
+    let dir = tempfile::tempdir().unwrap();
+    let lib = library(dir.path(), 2, 1000);
+    let root = dir.path().join("archive");
+    fs::create_dir(&root).unwrap();
+    let mut cat = Catalog::in_memory().unwrap();
+    let photos = scanned(&lib, &mut cat);
+    run(&photos, &root, &mut cat, &ArchiveOptions::default());
+    let temp = root.join("2019/05/02/.photosync-0123.tmp");
+    fs::write(&temp, b"half a copy").unwrap();
+    let r = archive::verify(&root, &cat, 2, &Cancel::new(), &mut |_| {}).unwrap();
+    assert!(r.is_ok(), "{r:?}");
+    assert_eq!(r.temporaries, vec![temp]);
+}
