@@ -10,6 +10,7 @@ pub mod dates;
 pub mod emulator;
 pub mod exif;
 pub mod flickr;
+pub mod gphotos_emulator;
 pub mod hash;
 pub mod kind;
 pub mod photo;

@@ -6,6 +6,7 @@ require "json"
 require "photosync"
 require "photosync/progress_bar"
 require "photosync/credentials"
+require "photosync/cli/emulator_gphotos"
 
 module Photosync
   # The `photosync` command. Each subcommand is a method; errors become one line on
@@ -23,6 +24,7 @@ module Photosync
                          without DIR, scans a generated sample library
         samples DIR      write a small generated sample library into DIR
         emulator         run the built-in Flickr emulator until stopped
+        emulator gphotos run the built-in Google Photos emulator until stopped
         login            authorize photosync on Flickr (OAuth) and store the tokens
         whoami           show which Flickr account the stored credentials reach
         version          print the version
@@ -228,6 +230,8 @@ module Photosync
     end
 
     def emulator(argv)
+      return emulator_gphotos(argv.drop(1)) if argv.first == "gphotos"
+
       opts = { port: 0, latency: 0.0, fault_rate: 0.0, data: nil, seed: 1 }
       parser = OptionParser.new do |o|
         o.banner = "usage: photosync emulator [--port N] [--latency S] [--fault-rate R] [--data DIR] [--seed N]"

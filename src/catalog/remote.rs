@@ -22,6 +22,8 @@ pub struct IndexState {
     pub newest_upload: i64,
     /// When the whole index was last read (0: never).
     pub full_at: i64,
+    /// When the last refresh that read to the end started (0: none did).
+    pub refreshed_at: i64,
 }
 
 impl Catalog {
@@ -62,11 +64,10 @@ impl Catalog {
             if let Some(newest) = newest_upload {
                 tx.execute(
                     "INSERT INTO remote_index (backend, newest_upload, refreshed_at)
-                     VALUES (?1, ?2, ?3)
+                     VALUES (?1, ?2, 0)
                      ON CONFLICT (backend) DO UPDATE SET
-                       newest_upload = max(newest_upload, excluded.newest_upload),
-                       refreshed_at = excluded.refreshed_at",
-                    params![backend, newest, now_secs()],
+                       newest_upload = max(newest_upload, excluded.newest_upload)",
+                    params![backend, newest],
                 )?;
             }
             Ok(())
@@ -74,15 +75,29 @@ impl Catalog {
     }
 
     /// How far the index of `backend` has been read, if it ever was.
+    /// Records that a refresh which started at `started` read to the end: every photo
+    /// uploaded (and searchable) before then is in the index.
+    pub fn index_complete(&mut self, backend: &str, started: i64) -> Result<(), CatalogError> {
+        self.sql(|c| {
+            c.execute(
+                "INSERT INTO remote_index (backend, newest_upload, refreshed_at) VALUES (?1, 0, ?2)
+                 ON CONFLICT (backend) DO UPDATE SET refreshed_at = excluded.refreshed_at",
+                params![backend, started],
+            )
+            .map(|_| ())
+        })
+    }
+
     pub fn index_state(&self, backend: &str) -> Result<Option<IndexState>, CatalogError> {
         self.sql(|c| {
             c.query_row(
-                "SELECT newest_upload, full_at FROM remote_index WHERE backend = ?1",
+                "SELECT newest_upload, full_at, refreshed_at FROM remote_index WHERE backend = ?1",
                 [backend],
                 |r| {
                     Ok(IndexState {
                         newest_upload: r.get(0)?,
                         full_at: r.get(1)?,
+                        refreshed_at: r.get(2)?,
                     })
                 },
             )

@@ -64,27 +64,34 @@ pub fn check_rate(rate: f64) -> Result<f64, FaultError> {
     }
 }
 
+/// The seeded fault draw, over Flickr's kinds or any other emulator's (`K`).
 #[derive(Debug)]
-pub struct Faults {
+pub struct Faults<K = FaultKind> {
     pub latency: Duration,
     pub rate: f64,
-    pub kinds: Vec<FaultKind>,
+    pub kinds: Vec<K>,
     rng: Rng,
 }
 
-impl Faults {
+impl Faults<FaultKind> {
     pub fn new(seed: u64, latency: Duration, rate: f64) -> Faults {
+        Faults::with_kinds(seed, latency, rate, FaultKind::ALL.to_vec())
+    }
+}
+
+impl<K: Copy> Faults<K> {
+    pub fn with_kinds(seed: u64, latency: Duration, rate: f64, kinds: Vec<K>) -> Faults<K> {
         Faults {
             latency,
             rate,
-            kinds: FaultKind::ALL.to_vec(),
+            kinds,
             rng: Rng::new(seed ^ 0x0046_4155_4c54),
         }
     }
 
     /// Draws this request's fault, if any. Every request draws the same number of values, so the
     /// sequence of faults depends only on the seed and the order of requests.
-    pub fn draw(&mut self) -> Option<FaultKind> {
+    pub fn draw(&mut self) -> Option<K> {
         let roll = self.rng.next_f64();
         let pick = self.rng.below(self.kinds.len().max(1) as u64) as usize;
         if roll < self.rate && !self.kinds.is_empty() {

@@ -15,17 +15,18 @@ mod answer;
 mod api_misc;
 mod api_photos;
 mod api_sets;
-mod clock;
+pub(crate) mod clock;
 mod download;
-mod faults;
-mod filetype;
+pub(crate) mod faults;
+pub(crate) mod filetype;
+pub(crate) mod host;
 mod methods;
 pub mod oauth;
 mod oauth_flow;
 mod rest;
-mod rng;
+pub(crate) mod rng;
 mod search;
-mod server;
+pub(crate) mod server;
 mod store;
 mod tags;
 mod tokens;
@@ -34,11 +35,11 @@ mod upload;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
-use std::thread::JoinHandle;
 use std::time::Duration;
 
 pub use faults::FaultKind;
 
+use host::Host;
 use server::{lock, Shared, User};
 use store::Store;
 use tokens::Tokens;
@@ -57,6 +58,8 @@ pub struct EmulatorConfig {
     pub max_video_bytes: u64,
     /// Items an album (photoset) holds at most; Flickr's is 20,000 (error 10 beyond).
     pub max_per_set: usize,
+    /// How long a new upload is invisible to search (Flickr's index lags); none by default.
+    pub search_lag: Duration,
     /// Keep photos and originals here across restarts; `None` keeps them in a temporary folder
     /// removed on stop.
     pub data_dir: Option<PathBuf>,
@@ -73,6 +76,7 @@ impl Default for EmulatorConfig {
             max_photo_bytes: 200 * 1024 * 1024,
             max_video_bytes: 1024 * 1024 * 1024,
             max_per_set: 20_000,
+            search_lag: Duration::ZERO,
             data_dir: None,
         }
     }
@@ -80,8 +84,8 @@ impl Default for EmulatorConfig {
 
 #[derive(Debug, thiserror::Error)]
 pub enum EmulatorError {
-    #[error("could not listen on 127.0.0.1:{port}: {source}")]
-    Bind { port: u16, source: std::io::Error },
+    #[error(transparent)]
+    Host(#[from] host::HostError),
     #[error("could not create the folder {path} for the emulator's files: {source}")]
     Folder {
         path: PathBuf,
@@ -91,8 +95,6 @@ pub enum EmulatorError {
     Store(#[from] store::StoreError),
     #[error(transparent)]
     Fault(#[from] faults::FaultError),
-    #[error("could not start the emulator's runtime: {0}")]
-    Runtime(std::io::Error),
 }
 
 /// One stored photo as the emulator holds it.
@@ -129,8 +131,7 @@ pub struct Emulator {
     shared: Arc<Shared>,
     port: u16,
     seed: u64,
-    shutdown: Option<tokio::sync::watch::Sender<bool>>,
-    thread: Option<JoinHandle<()>>,
+    host: Option<Host>,
     /// A temporary originals folder to remove on stop.
     temp_dir: Option<PathBuf>,
 }
@@ -163,19 +164,8 @@ impl Emulator {
             Some(dir) => Store::load(dir)?.unwrap_or_else(|| Store::new(config.seed)),
             None => Store::new(config.seed),
         };
-        let listener =
-            std::net::TcpListener::bind(("127.0.0.1", config.port)).map_err(|source| {
-                EmulatorError::Bind {
-                    port: config.port,
-                    source,
-                }
-            })?;
-        let bind_err = |source| EmulatorError::Bind {
-            port: config.port,
-            source,
-        };
-        let port = listener.local_addr().map_err(bind_err)?.port();
-        listener.set_nonblocking(true).map_err(bind_err)?;
+        let bound = host::bind(config.port)?;
+        let port = bound.port;
         let shared = Arc::new(Shared {
             user: User {
                 nsid: "98765432@N07".to_string(),
@@ -196,36 +186,24 @@ impl Emulator {
             data_dir: config.data_dir.clone(),
             max_photo_bytes: config.max_photo_bytes,
             max_per_set: config.max_per_set,
+            search_lag: config.search_lag,
+            fresh: Mutex::new(std::collections::HashMap::new()),
             max_video_bytes: config.max_video_bytes,
         });
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .thread_name("photosync-emulator")
-            .enable_all()
-            .build()
-            .map_err(EmulatorError::Runtime)?;
-        let (tx, rx) = tokio::sync::watch::channel(false);
-        let router = server::router(shared.clone());
-        let listener = {
-            let _guard = runtime.enter();
-            tokio::net::TcpListener::from_std(listener).map_err(bind_err)?
-        };
         let persist = shared.clone();
-        let thread = std::thread::Builder::new()
-            .name("photosync-emulator".to_string())
-            .spawn(move || {
-                runtime.spawn(persistence(persist.clone(), rx.clone()));
-                runtime.block_on(server::serve(listener, router, rx));
-                runtime.shutdown_timeout(Duration::from_secs(1));
-                save(&persist);
-            })
-            .map_err(EmulatorError::Runtime)?;
+        let last = shared.clone();
+        let host = Host::serve(
+            bound,
+            "photosync-emulator",
+            server::router(shared.clone()),
+            move |rx| persistence(persist, rx),
+            move || save(&last),
+        )?;
         Ok(Emulator {
             shared,
             port,
             seed: config.seed,
-            shutdown: Some(tx),
-            thread: Some(thread),
+            host: Some(host),
             temp_dir,
         })
     }
@@ -350,12 +328,8 @@ impl Emulator {
 
 impl Drop for Emulator {
     fn drop(&mut self) {
-        if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(true);
-        }
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
+        // Stops serving (and saves) before the originals' folder goes.
+        drop(self.host.take());
         if let Some(dir) = self.temp_dir.take() {
             let _ = std::fs::remove_dir_all(dir);
         }

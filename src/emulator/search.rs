@@ -212,7 +212,7 @@ fn list(call: &Call, filters: &Filters) -> Result<Value, ApiError> {
     let mut found: Vec<&Photo> = store
         .photos
         .values()
-        .filter(|p| call.sees(p) && filters.matches(p))
+        .filter(|p| call.sees(p) && filters.matches(p) && call.shared.searchable(p.id))
         .collect();
     sort(&mut found, call.get("sort").unwrap_or("date-posted-desc"));
     let (page, per_page) = paging(call);

@@ -49,6 +49,11 @@ pub struct Shared {
     pub max_photo_bytes: u64,
     pub max_per_set: usize,
     pub max_video_bytes: u64,
+    /// How long a new upload stays invisible to search, as on Flickr, whose search
+    /// index lags behind uploads.
+    pub search_lag: std::time::Duration,
+    /// Uploads younger than `search_lag`, and when they were stored.
+    pub fresh: Mutex<std::collections::HashMap<u64, std::time::Instant>>,
 }
 
 /// Locks a mutex; a panic elsewhere while holding it does not make the state unusable here.
@@ -57,6 +62,26 @@ pub fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl Shared {
+    /// Notes a new upload, which search will not see for `search_lag`.
+    pub fn stored(&self, id: u64) {
+        if !self.search_lag.is_zero() {
+            lock(&self.fresh).insert(id, std::time::Instant::now());
+        }
+    }
+
+    /// Whether search can see the photo yet.
+    pub fn searchable(&self, id: u64) -> bool {
+        let mut fresh = lock(&self.fresh);
+        match fresh.get(&id) {
+            Some(at) if at.elapsed() < self.search_lag => false,
+            Some(_) => {
+                fresh.remove(&id);
+                true
+            }
+            None => true,
+        }
+    }
+
     pub fn count(&self, name: &str) {
         *lock(&self.counts).entry(name.to_string()).or_insert(0) += 1;
     }

@@ -360,6 +360,7 @@ fn accept(
                 upload_name: received.name.clone(),
             };
             store.photos.insert(id, photo);
+            shared.stored(id);
             (id, json!({"photoid": {"_content": id.to_string()}}))
         }
         Kind::Replace => {

@@ -6,15 +6,16 @@
 //! new query at the upload date of the last photo it read (`min_upload_date` is
 //! inclusive; ids already seen are skipped). That costs about N/500 + N/4000 calls,
 //! where bisecting date ranges would spend calls on counting. The newest upload date
-//! read is kept in the catalog, so the next run only reads photos uploaded since then,
-//! minus a margin for Flickr's search index catching up. Once a month the whole index
+//! read is kept in the catalog, and when the last complete refresh started: the next
+//! run only reads photos uploaded since the later of the two, minus a margin for
+//! Flickr's search index catching up and for clocks. Once a month the whole index
 //! is read again, and copies no longer on Flickr are forgotten, so a photo deleted
 //! there is uploaded again.
 
 use super::error::SyncError;
 use super::remote::{Remote, Stop};
 use super::tags::checksums_in;
-use crate::catalog::{Catalog, RemoteCopy};
+use crate::catalog::{Catalog, IndexState, RemoteCopy};
 use crate::flickr::FlickrError;
 use serde_json::Value;
 use std::collections::HashSet;
@@ -24,6 +25,9 @@ pub const RESULT_CEILING: u64 = 4000;
 pub const PER_PAGE: u64 = 500;
 /// An incremental refresh re-reads this much before the newest upload it has seen.
 pub const MARGIN_SECS: i64 = 24 * 3600;
+/// ... or this much before the start of the last complete refresh, when that is later:
+/// search sees a new photo within minutes, and our clock and Flickr's may differ.
+pub const LAG_SECS: i64 = 3600;
 
 /// A full read, which also forgets photos deleted from Flickr, this often.
 pub const FULL_EVERY_SECS: i64 = 30 * 24 * 3600;
@@ -48,11 +52,8 @@ pub async fn refresh(
 ) -> Result<Refresh, SyncError> {
     let now = chrono::Utc::now().timestamp();
     let state = catalog.index_state(backend)?;
-    let full = state.is_none_or(|s| now - s.full_at >= FULL_EVERY_SECS);
-    let mut since = match state {
-        Some(s) if !full => Some((s.newest_upload - MARGIN_SECS).max(0)),
-        _ => None,
-    };
+    let mut since = start_from(state.as_ref(), now);
+    let full = since.is_none();
     let mut seen: HashSet<String> = HashSet::new();
     let mut refresh = Refresh::default();
     loop {
@@ -62,6 +63,7 @@ pub async fn refresh(
             if full && refresh.notes.is_empty() {
                 refresh.forgotten = catalog.finish_full_index(backend, &seen, now - MARGIN_SECS)?;
             }
+            catalog.index_complete(backend, now)?;
             return Ok(refresh);
         }
         let last = query.last_date.unwrap_or(0);
@@ -77,6 +79,17 @@ pub async fn refresh(
             _ => last,
         });
     }
+}
+
+/// The upload date an incremental refresh reads from; `None`: read everything (the
+/// first time, and once a month).
+fn start_from(state: Option<&IndexState>, now: i64) -> Option<i64> {
+    let s = state.filter(|s| now - s.full_at < FULL_EVERY_SECS)?;
+    Some(
+        (s.newest_upload - MARGIN_SECS)
+            .max(s.refreshed_at - LAG_SECS)
+            .max(0),
+    )
 }
 
 struct Query {
@@ -219,5 +232,29 @@ mod tests {
         assert_eq!(page.photos[1].id, "12");
         assert_eq!(page.photos[1].uploaded_at, 1500000001);
         assert!(parse_page(&json!({"stat": "ok"})).is_err());
+    }
+
+    #[test]
+    fn an_incremental_refresh_starts_at_the_later_of_its_two_margins() {
+        let day = 24 * 3600;
+        let now = 1_800_000_000;
+        let state = |newest_upload, refreshed_at, full_at| IndexState {
+            newest_upload,
+            refreshed_at,
+            full_at,
+        };
+        assert_eq!(start_from(None, now), None);
+        // A month since the last full read: read everything.
+        assert_eq!(
+            start_from(Some(&state(now, now, now - 31 * day)), now),
+            None
+        );
+        // Daily runs: from an hour before the last complete refresh, not a day before
+        // the newest upload it saw.
+        let daily = state(now - 2 * day, now - day, now - 3 * day);
+        assert_eq!(start_from(Some(&daily), now), Some(now - day - LAG_SECS));
+        // A refresh that never finished does not move the start.
+        let unfinished = state(now - 2 * day, 0, now - 3 * day);
+        assert_eq!(start_from(Some(&unfinished), now), Some(now - 3 * day));
     }
 }

@@ -76,6 +76,9 @@ pub struct SyncOptions {
     pub async_uploads: bool,
     /// How often tickets are polled while any is pending.
     pub ticket_poll: Duration,
+    /// An upload whose answer was lost and whose checksum search found nothing is
+    /// looked up once more after this delay before it is sent again.
+    pub lookup_delay: Duration,
 }
 
 /// Which albums (photosets) uploads go into.
@@ -105,6 +108,7 @@ impl Default for SyncOptions {
             max_per_album: 20_000,
             async_uploads: false,
             ticket_poll: Duration::from_secs(1),
+            lookup_delay: Duration::from_secs(2),
         }
     }
 }

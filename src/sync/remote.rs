@@ -32,6 +32,7 @@ pub struct Remote {
     /// The pause after HTTP 429: the budget is spent, so wait a good part of a window.
     throttle_pause: Duration,
     async_uploads: bool,
+    lookup_delay: Duration,
 }
 
 impl Remote {
@@ -51,11 +52,17 @@ impl Remote {
             retry_delay: opts.retry_delay,
             throttle_pause: opts.budget_window / 60,
             async_uploads: opts.async_uploads,
+            lookup_delay: opts.lookup_delay,
         })
     }
 
     pub fn max_attempts(&self) -> u32 {
         self.max_attempts
+    }
+
+    /// How long to wait before looking a lost upload up a second time.
+    pub fn lookup_delay(&self) -> Duration {
+        self.lookup_delay
     }
 
     /// Uploads are sent with `async=1` and answered with tickets.
@@ -112,6 +119,11 @@ impl Remote {
         } else if error.code() == Some(105) {
             self.pacer.back_off(delay);
         }
+        self.pause(delay).await
+    }
+
+    /// Sleeps for `delay`, or until the cancel flag is set.
+    pub async fn pause(&self, delay: Duration) -> Result<(), Stop> {
         let step = Duration::from_millis(50);
         let mut left = delay;
         while !left.is_zero() {

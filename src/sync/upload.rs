@@ -131,7 +131,7 @@ async fn upload(remote: &Remote, job: &Job, events: &UnboundedSender<SyncEvent>)
             }
         }
         if unknown {
-            match lookup(remote, &job.md5, &retried).await {
+            match lookup_twice(remote, &job.md5, &retried).await {
                 Ok(Some(photo_id)) => return Outcome::Uploaded { photo_id },
                 Ok(None) => {}
                 Err(Stop::Cancelled) => return Outcome::Cancelled { maybe_stored: true },
@@ -198,6 +198,21 @@ fn explain(error: &FlickrError) -> String {
         _ => "",
     };
     format!("{error}{hint}")
+}
+
+/// [`lookup`], and when it finds nothing, again after the remote's lookup delay: a
+/// photo Flickr stored a moment ago may not be searchable yet, and sending it again on
+/// the first "not found" would make a duplicate.
+async fn lookup_twice(
+    remote: &Remote,
+    md5: &str,
+    retried: &(dyn Fn(u32, &FlickrError) + Send + Sync),
+) -> Result<Option<String>, Stop> {
+    if let Some(found) = lookup(remote, md5, retried).await? {
+        return Ok(Some(found));
+    }
+    remote.pause(remote.lookup_delay()).await?;
+    lookup(remote, md5, retried).await
 }
 
 /// The id of a photo on the account carrying the checksum tag of `md5`, if any.

@@ -78,6 +78,7 @@ pub fn scan(dir: &Path, catalog: &mut Catalog) -> Vec<Photo> {
 pub fn fast_options() -> SyncOptions {
     SyncOptions {
         retry_delay: Duration::from_millis(5),
+        lookup_delay: Duration::from_millis(5),
         budget_window: Duration::from_secs(10),
         ..SyncOptions::default()
     }

@@ -12,7 +12,7 @@ use std::time::Duration;
 #[magnus::wrap(class = "Photosync::NativeEmulator", free_immediately, size)]
 struct NativeEmulator(RefCell<Option<Emulator>>);
 
-fn seconds(ruby: &Ruby, s: f64) -> Result<Duration, Error> {
+pub(crate) fn seconds(ruby: &Ruby, s: f64) -> Result<Duration, Error> {
     Duration::try_from_secs_f64(s).map_err(|_| {
         errors::error(
             ruby,

@@ -73,6 +73,14 @@ pub fn exif(ruby: &Ruby, e: ExifError) -> Error {
     }
 }
 
+/// The Google Photos emulator fails only to start (port, folder, settings).
+pub fn gphotos_emulator(
+    ruby: &Ruby,
+    e: photosync::gphotos_emulator::GooglePhotosEmulatorError,
+) -> Error {
+    error(ruby, "Error", e.to_string())
+}
+
 pub fn samples(ruby: &Ruby, e: SamplesError) -> Error {
     error(ruby, "Error", e.to_string())
 }

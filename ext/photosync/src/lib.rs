@@ -9,6 +9,7 @@ mod emulator;
 mod errors;
 mod exif;
 mod flickr;
+mod gphotos_emulator;
 mod gvl;
 mod photo;
 mod runtime;
@@ -27,6 +28,7 @@ fn init(ruby: &Ruby) -> Result<(), Error> {
     samples::init(ruby, m)?;
     flickr::init(ruby, m)?;
     emulator::init(ruby, m)?;
+    gphotos_emulator::init(ruby, m)?;
     sync::init(ruby, m)?;
     archive::init(ruby, m)?;
     Ok(())

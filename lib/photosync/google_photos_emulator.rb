@@ -1,0 +1,98 @@
+# frozen_string_literal: true
+
+module Photosync
+  # A local Google Photos Library API (the Rust emulator), as Google behaves since 2025: OAuth
+  # for installed apps with PKCE, the three remaining scopes, raw and resumable uploads,
+  # batchCreate, app-created-only listings, albums, a daily quota, seeded latency and faults.
+  # It listens on 127.0.0.1 (a free port unless one is given) and runs on its own threads.
+  #
+  #   Photosync::GooglePhotosEmulator.start(daily_quota: 100) do |emu|
+  #     token = emu.refresh_token          # as if the user had consented
+  #     emu.items                          # => [#<struct ...Item id=..., md5=...>]
+  #   end
+  class GooglePhotosEmulator
+    Item = Struct.new(:id, :filename, :description, :md5, :size, :mime_type, :creation_time, :app, :albums,
+                      keyword_init: true)
+    Album = Struct.new(:id, :title, :app, :items, keyword_init: true)
+
+    SCOPES = %w[photoslibrary.appendonly photoslibrary.readonly.appcreateddata
+                photoslibrary.edit.appcreateddata].map { |s| "https://www.googleapis.com/auth/#{s}" }.freeze
+    FAULT_KINDS = %w[http500 http503 http429 aborted409 drop_before_answer drop_after_work cut_upload
+                     item_failed].freeze
+
+    # testing: a project in Testing status (refresh tokens die after 7 days).
+    # page_repeat_rate: how often a next page starts with the previous page's last item.
+    def self.start(latency: 0.0, fault_rate: 0.0, seed: 1, port: 0, daily_quota: 10_000, testing: false,
+                   page_repeat_rate: 0.2, faults: nil)
+      emu = new(NativeGooglePhotosEmulator.start(Integer(port), Float(latency), Float(fault_rate), Integer(seed),
+                                                 Integer(daily_quota), testing ? true : false,
+                                                 Float(page_repeat_rate)))
+      emu.fault_kinds = faults if faults
+      return emu unless block_given?
+
+      begin
+        yield emu
+      ensure
+        emu.stop
+      end
+    end
+
+    def initialize(native)
+      @native = native
+    end
+
+    %i[endpoint authorize_url token_url revoke_url client_id client_secret other_client call_counts quota_used
+       reset stop running?].each do |name|
+      define_method(name) { @native.public_send(name) }
+    end
+
+    # A refresh token for the app, as if the user had just consented to scopes (any scopes, the
+    # removed broad ones included, to stand for a token granted before 2025).
+    def refresh_token(scopes: SCOPES)
+      @native._refresh_token(Array(scopes).map(&:to_s))
+    end
+
+    # Moves the emulator's clock forward: access tokens (1 h), upload tokens (1 day), the quota day.
+    def advance_clock(seconds)
+      @native.advance_clock(Float(seconds))
+    end
+
+    def latency=(seconds)
+      @native.latency = Float(seconds)
+    end
+
+    def fault_rate=(rate)
+      @native.fault_rate = Float(rate)
+    end
+
+    def page_repeat_rate=(rate)
+      @native.page_repeat_rate = Float(rate)
+    end
+
+    def daily_quota=(requests)
+      @native.daily_quota = Integer(requests)
+    end
+
+    # Which faults fault_rate draws from: names from FAULT_KINDS (all by default).
+    def fault_kinds=(kinds)
+      @native.fault_kinds = Array(kinds).map(&:to_s)
+    end
+
+    def items
+      @native._items.map { |h| Item.new(**h) }
+    end
+
+    def albums
+      @native._albums.map { |h| Album.new(**h) }
+    end
+
+    # Keyword arguments for a Google Photos client aimed here, with a fresh refresh token.
+    def credentials
+      { client_id: client_id, client_secret: client_secret, refresh_token: refresh_token, endpoint: endpoint }
+    end
+
+    def inspect
+      "#<Photosync::GooglePhotosEmulator #{running? ? endpoint : 'stopped'}>"
+    end
+  end
+end

@@ -1,0 +1,177 @@
+//! Helpers for the Google Photos emulator's tests: a reqwest client that does not follow
+//! redirects, tokens through the emulator's own token endpoint, raw uploads and batchCreate.
+#![allow(dead_code)]
+
+use photosync::gphotos_emulator::{scopes, GooglePhotosConfig, GooglePhotosEmulator};
+use serde_json::{json, Value};
+
+pub fn start(config: GooglePhotosConfig) -> GooglePhotosEmulator {
+    GooglePhotosEmulator::start(config).expect("emulator starts")
+}
+
+pub fn http() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+}
+
+pub struct Answer {
+    pub status: u16,
+    pub headers: reqwest::header::HeaderMap,
+    pub text: String,
+}
+
+impl Answer {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.text).unwrap_or_else(|e| panic!("{e}: {}", self.text))
+    }
+
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    }
+}
+
+pub async fn answer(request: reqwest::RequestBuilder) -> Answer {
+    let r = request.send().await.expect("request answered");
+    let status = r.status().as_u16();
+    let headers = r.headers().clone();
+    let text = r.text().await.expect("body");
+    Answer {
+        status,
+        headers,
+        text,
+    }
+}
+
+/// The form the token endpoint reads.
+pub fn form(pairs: &[(&str, &str)]) -> String {
+    form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(pairs)
+        .finish()
+}
+
+pub async fn post_form(http: &reqwest::Client, url: &str, pairs: &[(&str, &str)]) -> Answer {
+    answer(
+        http.post(url)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(form(pairs)),
+    )
+    .await
+}
+
+/// An access token for the app through a refresh token, as a client would get one.
+pub async fn access_token(emu: &GooglePhotosEmulator, scopes: &[&str]) -> String {
+    let refresh = emu.refresh_token(scopes);
+    let a = post_form(
+        &http(),
+        &emu.token_url(),
+        &[
+            ("grant_type", "refresh_token"),
+            ("refresh_token", &refresh),
+            ("client_id", &emu.client_id()),
+            ("client_secret", &emu.client_secret()),
+        ],
+    )
+    .await;
+    assert_eq!(a.status, 200, "{}", a.text);
+    a.json()["access_token"]
+        .as_str()
+        .expect("token")
+        .to_string()
+}
+
+pub async fn full_token(emu: &GooglePhotosEmulator) -> String {
+    access_token(emu, &scopes::ALL).await
+}
+
+/// Bytes the emulator takes as a JPEG, distinct per `n`.
+pub fn jpeg(n: usize) -> Vec<u8> {
+    let mut bytes = vec![0xFF, 0xD8, 0xFF, 0xE0];
+    bytes.extend(format!("photo number {n} ").repeat(20).bytes());
+    bytes
+}
+
+pub fn md5_hex(bytes: &[u8]) -> String {
+    use md5::{Digest, Md5};
+    Md5::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+pub async fn raw_upload(
+    emu: &GooglePhotosEmulator,
+    token: &str,
+    bytes: Vec<u8>,
+    name: &str,
+) -> Answer {
+    answer(
+        http()
+            .post(format!("{}/v1/uploads", emu.endpoint()))
+            .bearer_auth(token)
+            .header("content-type", "application/octet-stream")
+            .header("x-goog-upload-content-type", "image/jpeg")
+            .header("x-goog-upload-protocol", "raw")
+            .header("x-goog-upload-file-name", name)
+            .body(bytes),
+    )
+    .await
+}
+
+pub async fn upload_token(
+    emu: &GooglePhotosEmulator,
+    token: &str,
+    bytes: Vec<u8>,
+    name: &str,
+) -> String {
+    let a = raw_upload(emu, token, bytes, name).await;
+    assert_eq!(a.status, 200, "{}", a.text);
+    a.text
+}
+
+pub async fn batch_create(emu: &GooglePhotosEmulator, token: &str, body: Value) -> Answer {
+    answer(
+        http()
+            .post(format!("{}/v1/mediaItems:batchCreate", emu.endpoint()))
+            .bearer_auth(token)
+            .header("content-type", "application/json")
+            .body(body.to_string()),
+    )
+    .await
+}
+
+/// `newMediaItems` for upload tokens, described `d<n>`.
+pub fn new_items(tokens: &[String]) -> Value {
+    let items: Vec<Value> = tokens
+        .iter()
+        .enumerate()
+        .map(
+            |(n, t)| json!({"description": format!("d{n}"), "simpleMediaItem": {"uploadToken": t}}),
+        )
+        .collect();
+    json!({ "newMediaItems": items })
+}
+
+pub async fn get(emu: &GooglePhotosEmulator, token: &str, path: &str) -> Answer {
+    answer(
+        http()
+            .get(format!("{}{path}", emu.endpoint()))
+            .bearer_auth(token),
+    )
+    .await
+}
+
+pub async fn post_json(emu: &GooglePhotosEmulator, token: &str, path: &str, body: Value) -> Answer {
+    answer(
+        http()
+            .post(format!("{}{path}", emu.endpoint()))
+            .bearer_auth(token)
+            .header("content-type", "application/json")
+            .body(body.to_string()),
+    )
+    .await
+}
