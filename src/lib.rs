@@ -4,6 +4,7 @@
 //! Ruby binding in `ext/photosync` only converts types and maps errors.
 
 pub mod account;
+pub mod archive;
 pub mod cancel;
 pub mod catalog;
 pub mod dates;

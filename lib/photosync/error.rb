@@ -23,6 +23,9 @@ module Photosync
   class DatesError < Error; end
   # A restore could not go on (listing the account, the destination folder).
   class RestoreError < Error; end
+  # An archive cannot be used: not there (drive not mounted), not a folder, in use by
+  # another photosync, or not writable.
+  class ArchiveError < Error; end
 
   # Work was cancelled before it finished; what finished is recorded.
   class Cancelled < Error; end

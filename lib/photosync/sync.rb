@@ -24,7 +24,7 @@ module Photosync
   # Backs dir up to Flickr: scans it (MD5 + EXIF, cached in the catalog), reads the
   # account's checksum index in bulk, and uploads every photo whose MD5 is not there
   # yet, exactly once, with `checksum:md5=<hex>` in the upload itself.
-  #   to: a Photosync::Flickr (FlickRaw::Flickr too)
+  #   to: a Photosync::Flickr (FlickRaw::Flickr too), a Photosync::Archive, or an Array of them
   #   concurrency: uploads in flight; privacy: one of PRIVACY (default :family);
   #   dry_run: plan only; tags: extra tags; calls_per_hour: the key's budget;
   #   set_dates: set the taken date (flickr.photos.setDates) when it did not come from EXIF;
@@ -40,7 +40,6 @@ module Photosync
                 catalog: :default, &block)
     raise ArgumentError, "privacy must be one of #{PRIVACY.join(', ')}" unless PRIVACY.include?(privacy.to_sym)
     raise ArgumentError, "albums must be one of #{ALBUMS.join(', ')}" unless ALBUMS.include?(albums.to_sym)
-    raise ArgumentError, "to: must be a Photosync::Flickr" unless to.respond_to?(:native, true)
 
     catalog_path = catalog == :default ? default_catalog_path : catalog&.to_s
     opts = { "concurrency" => Integer(concurrency), "dry_run" => dry_run ? true : false,
@@ -48,6 +47,8 @@ module Photosync
              "calls_per_hour" => Integer(calls_per_hour), "set_dates" => set_dates ? true : false,
              "albums" => albums.to_s, "title" => title.to_s, "async" => async ? true : false,
              "date_rules" => Dates.rules_option(date_rules) }
+    return sync_destinations(dir, to, catalog_path, opts, &block) unless to.respond_to?(:native, true)
+
     events = block && proc { |h| block.call(SyncEvent.new(**h)) }
     report = _sync_flickr(dir.to_s, catalog_path, to.send(:native), opts, events)
     report[:scan] = report.delete(:scan_stats)

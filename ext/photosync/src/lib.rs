@@ -3,6 +3,7 @@
 //! keyword arguments and Ruby idioms live in lib/.
 
 mod account;
+mod archive;
 mod background;
 mod conv;
 mod dates;
@@ -35,5 +36,6 @@ fn init(ruby: &Ruby) -> Result<(), Error> {
     dates::init(ruby, m)?;
     restore::init(ruby, m)?;
     account::init(ruby, m)?;
+    archive::init(ruby, m)?;
     Ok(())
 }

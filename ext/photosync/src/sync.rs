@@ -20,7 +20,7 @@ enum Failure {
     Dates(DatesError),
 }
 
-fn options(ruby: &Ruby, h: RHash, dir: &std::path::Path) -> Result<SyncOptions, Error> {
+pub(crate) fn options(ruby: &Ruby, h: RHash, dir: &std::path::Path) -> Result<SyncOptions, Error> {
     let privacy: String = h.fetch("privacy")?;
     let privacy = Privacy::parse(&privacy).ok_or_else(|| {
         errors::error(ruby, "Error", format!("unknown privacy {privacy:?}; use private, family, friends, friends_and_family or public"))
@@ -108,7 +108,7 @@ fn sync_flickr(
     }
 }
 
-fn event_hash(ruby: &Ruby, e: SyncEvent) -> Result<RHash, Error> {
+pub(crate) fn event_hash(ruby: &Ruby, e: SyncEvent) -> Result<RHash, Error> {
     let h = ruby.hash_new();
     let sym = |s: &str| ruby.to_symbol(s);
     let (kind, path) = match e {
@@ -169,7 +169,7 @@ fn event_hash(ruby: &Ruby, e: SyncEvent) -> Result<RHash, Error> {
     Ok(h)
 }
 
-fn report_hash(ruby: &Ruby, r: &SyncReport, s: &ScanStats) -> Result<RHash, Error> {
+pub(crate) fn report_hash(ruby: &Ruby, r: &SyncReport, s: &ScanStats) -> Result<RHash, Error> {
     let h = ruby.hash_new();
     let sym = |s: &str| ruby.to_symbol(s);
     h.aset(sym("uploaded"), r.uploaded)?;
