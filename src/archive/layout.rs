@@ -220,6 +220,7 @@ mod tests {
             height: None,
             orientation: None,
             error: None,
+            date_facts: Default::default(),
         }
     }
 
