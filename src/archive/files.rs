@@ -127,8 +127,20 @@ pub enum LockMode {
 }
 
 impl Lock {
-    /// Ok(None) when another process holds the lock.
+    /// Ok(None) when another process holds the lock. A lock just released can still
+    /// look held for a moment (a child process being spawned elsewhere holds a copy of
+    /// the descriptor until it execs), so it is tried for up to two seconds.
     pub fn try_take(root: &Path, mode: LockMode) -> io::Result<Option<Lock>> {
+        for _ in 0..20 {
+            if let Some(lock) = Self::try_once(root, &mode)? {
+                return Ok(Some(lock));
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        Ok(None)
+    }
+
+    fn try_once(root: &Path, mode: &LockMode) -> io::Result<Option<Lock>> {
         let file = OpenOptions::new()
             .read(true)
             .write(true)
