@@ -10,6 +10,7 @@ require "photosync/cli/dates"
 require "photosync/cli/emulator_gphotos"
 require "photosync/cli/restore"
 require "photosync/cli/account"
+require "photosync/cli/status"
 
 module Photosync
   # The `photosync` command. Each subcommand is a method; errors become one line on
@@ -27,6 +28,7 @@ module Photosync
         verify flickr    check the Flickr copy: missing, duplicated, untagged, changed photos
         verify archive:PATH  read an archive again; report missing, corrupted, unknown files
         adopt flickr     tag photos other tools uploaded, so sync never uploads them again
+        status [DIR]     how many copies each photo has (local, archive, Flickr, ...)
         scan [DIR]       scan a photo library (MD5 + EXIF, cached in the catalog);
                          without DIR, scans a generated sample library
         samples DIR      write a small generated sample library into DIR
@@ -57,6 +59,7 @@ module Photosync
       when "restore" then restore(argv)
       when "verify" then verify(argv)
       when "adopt" then adopt(argv)
+      when "status" then status(argv)
       when "demo" then demo(argv)
       when "samples" then samples(argv)
       when "emulator" then emulator(argv)

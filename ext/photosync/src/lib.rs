@@ -18,6 +18,7 @@ mod restore;
 mod runtime;
 mod samples;
 mod scan;
+mod status;
 mod sync;
 
 use magnus::{Error, Ruby};
@@ -36,6 +37,7 @@ fn init(ruby: &Ruby) -> Result<(), Error> {
     dates::init(ruby, m)?;
     restore::init(ruby, m)?;
     account::init(ruby, m)?;
+    status::init(ruby, m)?;
     archive::init(ruby, m)?;
     Ok(())
 }

@@ -1,0 +1,56 @@
+//! `Photosync._status`: every photo of the catalog with its copies, as hashes for
+//! lib/photosync/status.rb.
+
+use crate::{conv, errors};
+use magnus::{function, prelude::*, Error, RHash, RModule, RString, Ruby};
+use photosync::catalog::Catalog;
+
+fn status(ruby: &Ruby, catalog: Option<RString>, root: Option<RString>) -> Result<RHash, Error> {
+    let cat = match catalog.map(conv::path_from) {
+        Some(p) => Catalog::open(&p),
+        None => Catalog::in_memory(),
+    }
+    .map_err(|e| errors::catalog(ruby, e))?;
+    let root = root.map(conv::path_from);
+    let s =
+        photosync::status::status(&cat, root.as_deref()).map_err(|e| errors::catalog(ruby, e))?;
+    let sym = |s: &str| ruby.to_symbol(s);
+    let photos = ruby.ary_new_capa(s.photos.len());
+    for p in &s.photos {
+        let h = ruby.hash_new();
+        h.aset(sym("md5"), p.md5.as_str())?;
+        h.aset(sym("copies"), p.copies())?;
+        let local = ruby.ary_new_capa(p.local.len());
+        for path in &p.local {
+            local.push(conv::path_to(ruby, path))?;
+        }
+        h.aset(sym("local"), local)?;
+        let remote = ruby.ary_new_capa(p.remote.len());
+        for c in &p.remote {
+            let r = ruby.hash_new();
+            r.aset(sym("backend"), c.backend.as_str())?;
+            r.aset(sym("id"), c.remote_id.as_str())?;
+            r.aset(sym("uploaded_at"), c.uploaded_at)?;
+            if let Some((at, how)) = &c.checked {
+                r.aset(sym("checked_at"), *at)?;
+                r.aset(sym("checked_by"), how.as_str())?;
+            }
+            remote.push(r)?;
+        }
+        h.aset(sym("remote"), remote)?;
+        photos.push(h)?;
+    }
+    let by = ruby.hash_new();
+    for (copies, n) in &s.by_copies {
+        by.aset(*copies, *n)?;
+    }
+    let out = ruby.hash_new();
+    out.aset(sym("photos"), photos)?;
+    out.aset(sym("by_copies"), by)?;
+    Ok(out)
+}
+
+pub fn init(_ruby: &Ruby, m: RModule) -> Result<(), Error> {
+    m.define_singleton_method("_status", function!(status, 2))?;
+    Ok(())
+}

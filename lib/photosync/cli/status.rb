@@ -1,0 +1,41 @@
+# frozen_string_literal: true
+
+module Photosync
+  # `photosync status`: how many independent copies each photo has.
+  class CLI
+    private
+
+    def status(argv)
+      opts = { catalog: :default, min_copies: nil, json: false }
+      parser = OptionParser.new do |o|
+        o.banner = "usage: photosync status [DIR] [--min-copies N] [--catalog PATH] [--json]"
+        o.on("--min-copies N", Integer, "list photos with fewer copies; exit 2 when there are any") do |v|
+          opts[:min_copies] = v
+        end
+        o.on("--catalog PATH", "catalog file (default #{Photosync.default_catalog_path})") { |v| opts[:catalog] = v }
+        o.on("--json", "print every photo with its copies as JSON") { opts[:json] = true }
+      end
+      return help(parser) if argv.include?("-h") || argv.include?("--help")
+
+      parser.parse!(argv)
+      s = Photosync.status(root: argv.shift, catalog: opts[:catalog])
+      short = opts[:min_copies] ? s.below(opts[:min_copies]) : []
+      opts[:json] ? @out.puts(JSON.generate(s.to_h)) : print_status(s, short, opts[:min_copies])
+      short.empty? ? 0 : 2
+    end
+
+    def print_status(s, short, min)
+      three = s.by_copies.select { |k, _| k >= 3 }.values.sum
+      @out.puts("#{s.photos.size} photos: #{three} with 3+ copies, #{s.by_copies[2] || 0} with 2, " \
+                "#{s.by_copies[1] || 0} with 1#{s.by_copies[0] ? ", #{s.by_copies[0]} with none" : ''}")
+      return unless min
+
+      @out.puts("#{short.size} photos with fewer than #{min} copies")
+      short.first(50).each do |p|
+        where = (p.local.first(1) + p.remote.map { |c| c[:backend] }).join(", ")
+        @out.puts("  #{p.md5} (#{p.copies}): #{where}")
+      end
+      @out.puts("  ... and #{short.size - 50} more (--json lists all)") if short.size > 50
+    end
+  end
+end

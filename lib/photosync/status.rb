@@ -1,0 +1,28 @@
+# frozen_string_literal: true
+
+module Photosync
+  # One photo (by MD5) and where it lives: local paths, and its remote copies as hashes
+  # (backend "flickr:<nsid>" / "archive:<path>" / "gphotos:...", id, uploaded_at, and
+  # checked_at/checked_by when its bytes were last confirmed).
+  PhotoCopies = Struct.new(:md5, :copies, :local, :remote, keyword_init: true)
+
+  # Every photo of the catalog with its copies; by_copies: copy count => photos.
+  Status = Struct.new(:photos, :by_copies, keyword_init: true) do
+    def below(min_copies) = photos.select { |p| p.copies < min_copies }
+
+    def to_h
+      { by_copies: by_copies,
+        photos: photos.map do |p|
+          p.to_h.merge(local: p.local.map { |l| l.dup.force_encoding(Encoding::UTF_8).scrub })
+        end }
+    end
+  end
+
+  # Where every photo lives, from the catalog: the photos under root (and, without
+  # root, those only on a backend too). Reads the catalog only; no network.
+  def self.status(root: nil, catalog: :default)
+    catalog_path = catalog == :default ? default_catalog_path : catalog&.to_s
+    h = _status(catalog_path, root && File.expand_path(root.to_s))
+    Status.new(photos: h[:photos].map { |p| PhotoCopies.new(**p) }, by_copies: h[:by_copies])
+  end
+end
