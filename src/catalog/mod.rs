@@ -9,10 +9,12 @@
 
 mod albums;
 mod files;
+mod gphotos;
 mod journal;
 mod remote;
 
 pub use albums::AlbumPart;
+pub use gphotos::UploadTokenEntry;
 pub use journal::UnfinishedUpload;
 pub use remote::{IndexState, RemoteCopy};
 
@@ -100,6 +102,7 @@ impl Catalog {
         })?;
         cat.sql(|c| c.execute_batch(SYNC_TABLES))?;
         cat.sql(|c| c.execute_batch(albums::ALBUM_TABLES))?;
+        cat.sql(|c| c.execute_batch(gphotos::GPHOTOS_TABLES))?;
         let found: Option<i64> = cat.sql(|c| {
             c.query_row("SELECT value FROM meta WHERE key = 'schema'", [], |r| {
                 r.get(0)
