@@ -22,6 +22,7 @@ require_relative "photosync/emulator"
 require_relative "photosync/google_photos_emulator"
 require_relative "photosync/flickr"
 require_relative "photosync/sync"
+require_relative "photosync/google_photos"
 
 # photosync: rsync for Flickr. See README.md for the API; the heavy work runs in the
 # native extension (lib/photosync/photosync.so, built from ext/ and src/).

@@ -8,6 +8,7 @@ mod emulator;
 mod errors;
 mod exif;
 mod flickr;
+mod gphotos;
 mod gphotos_emulator;
 mod gvl;
 mod photo;
@@ -28,6 +29,7 @@ fn init(ruby: &Ruby) -> Result<(), Error> {
     flickr::init(ruby, m)?;
     emulator::init(ruby, m)?;
     gphotos_emulator::init(ruby, m)?;
+    gphotos::init(ruby, m)?;
     sync::init(ruby, m)?;
     Ok(())
 }

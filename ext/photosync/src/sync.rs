@@ -96,7 +96,7 @@ fn sync_flickr(
     }
 }
 
-fn event_hash(ruby: &Ruby, e: SyncEvent) -> Result<RHash, Error> {
+pub(crate) fn event_hash(ruby: &Ruby, e: SyncEvent) -> Result<RHash, Error> {
     let h = ruby.hash_new();
     let sym = |s: &str| ruby.to_symbol(s);
     let (kind, path) = match e {
