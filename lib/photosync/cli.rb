@@ -7,6 +7,7 @@ require "photosync"
 require "photosync/progress_bar"
 require "photosync/credentials"
 require "photosync/cli/emulator_gphotos"
+require "photosync/cli/gphotos"
 
 module Photosync
   # The `photosync` command. Each subcommand is a method; errors become one line on
@@ -25,6 +26,7 @@ module Photosync
         emulator         run the built-in Flickr emulator until stopped
         emulator gphotos run the built-in Google Photos emulator until stopped
         login            authorize photosync on Flickr (OAuth) and store the tokens
+        login gphotos    authorize photosync on Google Photos (loopback OAuth) and store the token
         whoami           show which Flickr account the stored credentials reach
         version          print the version
 
@@ -114,7 +116,7 @@ module Photosync
         o.banner = "usage: photosync sync DIR [--to flickr] [--catalog PATH] [--dry-run] [-j N] " \
                    "[--privacy private|family|friends|friends_and_family|public] [--tag T] " \
                    "[--albums none|folders] [--title TEMPLATE] [--async] [--json]"
-        o.on("--to DEST", %w[flickr], "destination (flickr)") { |_| nil }
+        o.on("--to DEST", %w[flickr gphotos], "destination (flickr, gphotos)") { |v| opts[:to] = v }
         o.on("--catalog PATH", "catalog file (default #{Photosync.default_catalog_path})") { |v| opts[:catalog] = v }
         o.on("--dry-run", "show the plan, change nothing") { opts[:dry_run] = true }
         o.on("-j", "--jobs N", Integer, "uploads in flight (default 4)") { |v| opts[:concurrency] = v }
@@ -133,8 +135,10 @@ module Photosync
 
       parser.parse!(argv)
       dir = argv.shift or return fail_with(parser.banner, 64)
+      return sync_gphotos(dir, opts) if opts[:to] == "gphotos"
+
       flickr = Flickr.new(**Credentials.current)
-      report = run_sync(dir, flickr, opts.except(:json))
+      report = run_sync(dir, flickr, opts.except(:json, :to))
       @out.puts(JSON.generate(report.to_h)) if opts[:json]
       report.ok? ? 0 : 2
     end
@@ -253,6 +257,8 @@ module Photosync
     end
 
     def login(argv)
+      return login_gphotos(argv.drop(1)) if argv.first == "gphotos"
+
       perms = "write"
       parser = OptionParser.new do |o|
         o.banner = "usage: photosync login [--perms read|write|delete]\n" \
