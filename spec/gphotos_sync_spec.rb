@@ -136,4 +136,19 @@ RSpec.describe "Photosync.sync to Google Photos" do
       expect_each_once(emu, md5s)
     end
   end
+
+  it "verify rebuilds a deleted catalog from the descriptions, and the next sync uploads nothing" do
+    Photosync::GooglePhotosEmulator.start do |emu|
+      md5s = distinct_photos(5)
+      dest = gphotos(emu)
+      expect(sync(emu, dest).uploaded).to eq(5)
+      FileUtils.rm_f(Dir["#{catalog}*"])
+      report = dest.verify(library, catalog: catalog)
+      expect([report.items, report.rebuilt, report.missing, report.unknown]).to eq([5, 5, [], []])
+      expect(report).to be_ok
+      again = sync(emu, dest)
+      expect([again.uploaded, again.skipped]).to eq([0, 5])
+      expect_each_once(emu, md5s)
+    end
+  end
 end

@@ -32,7 +32,16 @@ async fn create(client: &Client, dir: &std::path::Path, n: usize) -> Vec<String>
         std::fs::write(&path, jpeg(i)).unwrap();
         let size = std::fs::metadata(&path).unwrap().len();
         let up = client
-            .upload(&path, size, "image/jpeg", "a.jpg", 1 << 20, 1 << 20, &Cancel::new(), &quiet)
+            .upload(
+                &path,
+                size,
+                "image/jpeg",
+                "a.jpg",
+                1 << 20,
+                1 << 20,
+                &Cancel::new(),
+                &quiet,
+            )
             .await
             .unwrap();
         items.push(NewItem {
@@ -60,7 +69,10 @@ fn albums_are_created_and_filled_and_the_listing_has_each_item_once() {
         ..GooglePhotosConfig::default()
     });
     let dir = tempfile::tempdir().unwrap();
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     rt.block_on(async {
         let ids = create(&client, dir.path(), 230).await;
         let album = client.create_album("2019/Rome").await.unwrap();
@@ -74,13 +86,19 @@ fn albums_are_created_and_filled_and_the_listing_has_each_item_once() {
     });
     let albums = emu.albums();
     assert_eq!(albums.len(), 1);
-    assert_eq!((albums[0].title.as_str(), albums[0].items.len()), ("2019/Rome", 60));
+    assert_eq!(
+        (albums[0].title.as_str(), albums[0].items.len()),
+        ("2019/Rome", 60)
+    );
 }
 
 #[test]
 fn an_expired_access_token_is_refreshed() {
     let (emu, client) = setup(GooglePhotosConfig::default());
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     rt.block_on(async {
         client.list_page(None).await.unwrap();
         emu.advance_clock(Duration::from_secs(2 * 3600));

@@ -363,3 +363,27 @@ fn an_old_token_sent_in_a_lost_batch_create_is_found_in_the_listing() {
     assert_exactly_once(&emu, &photos);
     assert!(catalog.gphotos_tokens(&backend).unwrap().is_empty());
 }
+
+#[test]
+fn verify_rebuilds_a_lost_catalog_from_descriptions_and_reports_what_is_off() {
+    let emu = emulator(GooglePhotosConfig::default());
+    let dir = tempfile::tempdir().unwrap();
+    write_photos(dir.path(), "v", 7);
+    let mut catalog = Catalog::in_memory().unwrap();
+    let photos = scan(dir.path(), &mut catalog);
+    let client = client(&emu);
+    let opts = GphotosSyncOptions::default();
+    sync(&photos[..6], &mut catalog, &client, &opts).unwrap();
+
+    // The catalog is lost.
+    let mut fresh = Catalog::in_memory().unwrap();
+    let photos = scan(dir.path(), &mut fresh);
+    let report =
+        gphotos_sync::verify_gphotos(&photos, &mut fresh, &client, &Cancel::new()).unwrap();
+    assert_eq!((report.items, report.rebuilt), (6, 6));
+    assert_eq!(report.missing.len(), 1);
+    assert!(report.unknown.is_empty() && report.lost_checksum.is_empty());
+    let next = sync(&photos, &mut fresh, &client, &opts).unwrap();
+    assert_eq!((next.uploaded, next.skipped), (1, 6));
+    assert_exactly_once(&emu, &photos);
+}

@@ -8,6 +8,7 @@ require "photosync/progress_bar"
 require "photosync/credentials"
 require "photosync/cli/emulator_gphotos"
 require "photosync/cli/gphotos"
+require "photosync/cli/verify"
 
 module Photosync
   # The `photosync` command. Each subcommand is a method; errors become one line on
@@ -28,6 +29,7 @@ module Photosync
         login            authorize photosync on Flickr (OAuth) and store the tokens
         login gphotos    authorize photosync on Google Photos (loopback OAuth) and store the token
         whoami           show which Flickr account the stored credentials reach
+        verify gphotos DIR  check Google Photos against the catalog (rebuilds lost records)
         version          print the version
 
       Run `photosync COMMAND --help` for a command's options.
@@ -52,6 +54,7 @@ module Photosync
       when "emulator" then emulator(argv)
       when "login" then login(argv)
       when "whoami" then whoami(argv)
+      when "verify" then verify(argv)
       when "version", "--version" then @out.puts("photosync #{VERSION}") || 0
       when nil, "help", "-h", "--help" then @out.print(USAGE) || 0
       else fail_with("unknown command #{command.inspect}\n#{USAGE}", 64)

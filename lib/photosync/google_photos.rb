@@ -22,6 +22,14 @@ module Photosync
     end
   end
 
+  # What GooglePhotos#verify found: items listed, records rebuilt, missing local paths, and
+  # [id, filename] pairs of items that lost their checksum or that photosync does not know.
+  GooglePhotosVerifyReport = Struct.new(:items, :rebuilt, :missing, :lost_checksum, :unknown, keyword_init: true) do
+    def ok?
+      missing.empty? && lost_checksum.empty? && unknown.empty?
+    end
+  end
+
   # Google Photos as a destination of Photosync.sync: a write-only copy (since 2025 the API
   # shows an app only what it uploaded, with no hashes, and never the original bytes back), so
   # photosync's catalog is the record of what is there.
@@ -80,6 +88,15 @@ module Photosync
       report = Photosync._sync_gphotos(dir.to_s, catalog_path, @native, opts, events)
       report[:scan] = report.delete(:scan_stats)
       GooglePhotosReport.new(**report)
+    end
+
+    # Lists the app's items (never downloads: Google's copies are recompressed, without GPS)
+    # and checks them against the catalog: local photos missing, items whose description lost
+    # its checksum, items photosync does not know. Records lost with the catalog are rebuilt
+    # from the descriptions, so the next sync uploads nothing twice.
+    def verify(dir, catalog: :default)
+      catalog_path = catalog == :default ? Photosync.default_catalog_path : catalog&.to_s
+      GooglePhotosVerifyReport.new(**Photosync._verify_gphotos(dir.to_s, catalog_path, @native))
     end
 
     def inspect

@@ -14,11 +14,13 @@ mod options;
 mod plan;
 mod report;
 mod resolve;
+mod verify;
 
 pub use error::GphotosSyncError;
 pub use options::GphotosSyncOptions;
 pub use plan::{MAX_PHOTO_BYTES, MAX_VIDEO_BYTES};
 pub use report::GphotosReport;
+pub use verify::{verify_gphotos, VerifyReport};
 
 use crate::cancel::Cancel;
 use crate::catalog::Catalog;

@@ -157,6 +157,64 @@ fn report_hash(ruby: &Ruby, r: &GphotosReport, s: &ScanStats) -> Result<RHash, E
     Ok(h)
 }
 
+/// Scans `dir`, lists the app's items and checks them against the catalog (rebuilding
+/// records from descriptions).
+fn verify_gphotos(
+    ruby: &Ruby,
+    dir: RString,
+    catalog: Option<RString>,
+    gphotos: &NativeGooglePhotos,
+) -> Result<RHash, Error> {
+    let dir = conv::path_from(dir);
+    let catalog: Option<PathBuf> = catalog.map(conv::path_from);
+    let client = gphotos.0.clone();
+    let cancel = Cancel::new();
+    let worker_cancel = cancel.clone();
+    let outcome = background::run(
+        ruby,
+        &cancel,
+        move |_: &(dyn Fn(()) + Send + Sync)| -> Result<gphotos_sync::VerifyReport, Failure> {
+            let mut cat = match &catalog {
+                Some(p) => Catalog::open(p),
+                None => Catalog::in_memory(),
+            }
+            .map_err(|e| Failure::Scan(e.into()))?;
+            let scanned = scan::scan(
+                &dir,
+                &mut cat,
+                &ScanOptions::default(),
+                &worker_cancel,
+                &mut |_| {},
+            )
+            .map_err(Failure::Scan)?;
+            gphotos_sync::verify_gphotos(&scanned.photos, &mut cat, &client, &worker_cancel)
+                .map_err(Failure::Sync)
+        },
+        |_: ()| Ok(()),
+    )?;
+    let r = match outcome {
+        Ok(r) => r,
+        Err(Failure::Scan(e)) => return Err(errors::scan(ruby, e)),
+        Err(Failure::Sync(GphotosSyncError::Catalog(e))) => return Err(errors::catalog(ruby, e)),
+        Err(Failure::Sync(e @ GphotosSyncError::Login(_))) => {
+            return Err(errors::error(ruby, "LoginError", e.to_string()))
+        }
+        Err(Failure::Sync(e)) => return Err(errors::error(ruby, "SyncError", e.to_string())),
+    };
+    let h = ruby.hash_new();
+    let sym = |s: &str| ruby.to_symbol(s);
+    h.aset(sym("items"), r.items)?;
+    h.aset(sym("rebuilt"), r.rebuilt)?;
+    let missing = ruby.ary_new_capa(r.missing.len());
+    for p in &r.missing {
+        missing.push(conv::path_to(ruby, p))?;
+    }
+    h.aset(sym("missing"), missing)?;
+    h.aset(sym("lost_checksum"), r.lost_checksum.clone())?;
+    h.aset(sym("unknown"), r.unknown.clone())?;
+    Ok(h)
+}
+
 /// The loopback consent: the block gets the URL to open (on the Ruby thread) while the
 /// worker waits for the browser; returns the refresh token.
 fn gphotos_login(
@@ -197,5 +255,6 @@ pub fn init(ruby: &Ruby, m: RModule) -> Result<(), Error> {
     )?;
     m.define_singleton_method("_sync_gphotos", function!(sync_gphotos, 5))?;
     m.define_singleton_method("_gphotos_login", function!(gphotos_login, 5))?;
+    m.define_singleton_method("_verify_gphotos", function!(verify_gphotos, 3))?;
     Ok(())
 }
