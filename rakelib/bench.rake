@@ -9,4 +9,4 @@ namespace :bench do
 end
 
 desc "Every benchmark: ratios against baselines measured in the same run"
-task bench: %w[bench:scan bench:flickr bench:sync]
+task bench: %w[bench:scan bench:flickr bench:sync bench:gphotos]
