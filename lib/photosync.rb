@@ -23,6 +23,8 @@ require_relative "photosync/google_photos_emulator"
 require_relative "photosync/flickr"
 require_relative "photosync/sync"
 require_relative "photosync/google_photos"
+require_relative "photosync/restore"
+require_relative "photosync/account"
 
 # photosync: rsync for Flickr. See README.md for the API; the heavy work runs in the
 # native extension (lib/photosync/photosync.so, built from ext/ and src/).

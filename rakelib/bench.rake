@@ -8,5 +8,13 @@ namespace :bench do
   end
 end
 
+namespace :bench do
+  desc "Benchmark restore against the emulator at 50 ms per request: 300 photos vs one at a time through " \
+       "the FlickRaw facade (issue 7; writes .bench/restore.json)"
+  task restore: :compile do
+    ruby File.expand_path("../bench/restore_bench.rb", __dir__)
+  end
+end
+
 desc "Every benchmark: ratios against baselines measured in the same run"
-task bench: %w[bench:scan bench:flickr bench:sync bench:gphotos]
+task bench: %w[bench:scan bench:flickr bench:sync bench:restore bench:gphotos]

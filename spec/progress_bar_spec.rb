@@ -28,3 +28,13 @@ RSpec.describe Photosync::ProgressBar do
     expect(plain.string).to be_empty
   end
 end
+
+RSpec.describe Photosync::ProgressBar, "without sizes ahead" do
+  it "goes by files and shows the bytes so far" do
+    io = StringIO.new
+    def io.tty? = true
+    described_class.new(io, "restore").update(5, 10, 2_000_000, nil)
+    line = io.string.split("\r").last
+    expect(line).to match(%r{\Arestore \[#{'#' * 12} {12}\] 5/10 files  2\.0 MB  })
+  end
+end

@@ -3,6 +3,7 @@
 //! has seen, and (in later modules) talks to Flickr and other destinations. The
 //! Ruby binding in `ext/photosync` only converts types and maps errors.
 
+pub mod account;
 pub mod cancel;
 pub mod catalog;
 pub mod dates;
@@ -15,6 +16,7 @@ pub mod gphotos_sync;
 pub mod hash;
 pub mod kind;
 pub mod photo;
+pub mod restore;
 pub mod samples;
 pub mod scan;
 pub mod sync;

@@ -9,6 +9,8 @@ require "photosync/credentials"
 require "photosync/cli/emulator_gphotos"
 require "photosync/cli/gphotos"
 require "photosync/cli/verify"
+require "photosync/cli/restore"
+require "photosync/cli/account"
 
 module Photosync
   # The `photosync` command. Each subcommand is a method; errors become one line on
@@ -21,6 +23,9 @@ module Photosync
         demo [DIR]       back DIR (default: a generated sample library) up to the built-in
                          Flickr emulator, twice: the second run uploads nothing
         sync DIR         back DIR up to Flickr: every photo exactly once
+        restore DIR      bring the Flickr account back into DIR, byte for byte
+        verify flickr    check the Flickr copy: missing, duplicated, untagged, changed photos
+        adopt flickr     tag photos other tools uploaded, so sync never uploads them again
         scan [DIR]       scan a photo library (MD5 + EXIF, cached in the catalog);
                          without DIR, scans a generated sample library
         samples DIR      write a small generated sample library into DIR
@@ -49,6 +54,9 @@ module Photosync
       case command
       when "scan" then scan(argv)
       when "sync" then sync(argv)
+      when "restore" then restore(argv)
+      when "verify" then verify(argv)
+      when "adopt" then adopt(argv)
       when "demo" then demo(argv)
       when "samples" then samples(argv)
       when "emulator" then emulator(argv)
@@ -134,14 +142,20 @@ module Photosync
         o.on("--async", "upload asynchronously and poll Flickr's tickets") { opts[:async] = true }
         o.on("--json", "print the report as JSON") { opts[:json] = true }
       end
+      with_flickr_dir(argv, parser, opts) { |dir, flickr, settings| run_sync(dir, flickr, settings) }
+    end
+
+    # Parses argv for a command on DIR and Flickr, and runs the block with DIR, a client
+    # from the stored credentials and the settings; prints the report as JSON with --json.
+    # Exits 2 when the report is not ok.
+    def with_flickr_dir(argv, parser, opts)
       return help(parser) if argv.include?("-h") || argv.include?("--help")
 
       parser.parse!(argv)
       dir = argv.shift or return fail_with(parser.banner, 64)
       return sync_gphotos(dir, opts) if opts[:to] == "gphotos"
 
-      flickr = Flickr.new(**Credentials.current)
-      report = run_sync(dir, flickr, opts.except(:json, :to))
+      report = yield(dir, Flickr.new(**Credentials.current), opts.except(:json, :to))
       @out.puts(JSON.generate(report.to_h)) if opts[:json]
       report.ok? ? 0 : 2
     end

@@ -19,6 +19,9 @@ module Photosync
   # A sync run could not go on (Flickr refused the credentials, the index could not be read).
   class SyncError < Error; end
 
+  # A restore could not go on (listing the account, the destination folder).
+  class RestoreError < Error; end
+
   # Work was cancelled before it finished; what finished is recorded.
   class Cancelled < Error; end
 end

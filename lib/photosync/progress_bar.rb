@@ -33,15 +33,18 @@ module Photosync
 
     private
 
+    # bytes_total nil: sizes unknown ahead (restore), so the bar and ETA go by files.
     def line(files_done, files_total, bytes_done, bytes_total, elapsed)
-      fraction = bytes_total.zero? ? 1.0 : bytes_done.fdiv(bytes_total)
+      done, total = bytes_total ? [bytes_done, bytes_total] : [files_done, files_total]
+      fraction = total.zero? ? 1.0 : done.fdiv(total)
       filled = (fraction * WIDTH).round
       rate = elapsed.positive? ? bytes_done / elapsed : 0
-      eta = rate.positive? ? (bytes_total - bytes_done) / rate : nil
-      format("%<label>s [%<bar>s] %<fd>d/%<ft>d files  %<bd>s/%<bt>s  %<rate>s/s  ETA %<eta>s",
+      pace = elapsed.positive? ? done / elapsed : 0
+      eta = pace.positive? ? (total - done) / pace : nil
+      sizes = bytes_total ? "#{Format.bytes(bytes_done)}/#{Format.bytes(bytes_total)}" : Format.bytes(bytes_done)
+      format("%<label>s [%<bar>s] %<fd>d/%<ft>d files  %<sizes>s  %<rate>s/s  ETA %<eta>s",
              label: @label, bar: ("#" * filled).ljust(WIDTH), fd: files_done, ft: files_total,
-             bd: Format.bytes(bytes_done), bt: Format.bytes(bytes_total), rate: Format.bytes(rate),
-             eta: eta ? Format.duration(eta) : "--:--")
+             sizes: sizes, rate: Format.bytes(rate), eta: eta ? Format.duration(eta) : "--:--")
     end
   end
 

@@ -12,6 +12,7 @@ mod files;
 mod gphotos;
 mod journal;
 mod remote;
+mod restores;
 
 pub use albums::AlbumPart;
 pub use gphotos::UploadTokenEntry;
@@ -103,6 +104,7 @@ impl Catalog {
         cat.sql(|c| c.execute_batch(SYNC_TABLES))?;
         cat.sql(|c| c.execute_batch(albums::ALBUM_TABLES))?;
         cat.sql(|c| c.execute_batch(gphotos::GPHOTOS_TABLES))?;
+        cat.sql(|c| c.execute_batch(restores::RESTORE_TABLES))?;
         let found: Option<i64> = cat.sql(|c| {
             c.query_row("SELECT value FROM meta WHERE key = 'schema'", [], |r| {
                 r.get(0)

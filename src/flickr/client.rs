@@ -283,6 +283,43 @@ impl Client {
     }
 }
 
+impl Client {
+    /// Downloads `url` (an original's `source` or `url_o`), handing the body to `sink`
+    /// chunk by chunk, so a 2 GB video never sits in memory. Returns the bytes read.
+    /// The request is not signed: Flickr serves originals at plain URLs.
+    pub async fn download(
+        &self,
+        url: &str,
+        sink: &mut (dyn FnMut(&[u8]) -> std::io::Result<()> + Send),
+    ) -> Result<u64, FlickrError> {
+        let what = "download";
+        let mut resp = self
+            .http
+            .get(url)
+            .send()
+            .await
+            .map_err(|e| transport(what, &e))?;
+        let status = resp.status().as_u16();
+        if !(200..300).contains(&status) {
+            let (_, body) = read_limited(what, resp).await?;
+            return Err(FlickrError::Http {
+                method: what.into(),
+                status,
+                excerpt: String::from_utf8_lossy(&body).chars().take(200).collect(),
+            });
+        }
+        let mut total = 0u64;
+        while let Some(chunk) = resp.chunk().await.map_err(|e| transport(what, &e))? {
+            sink(&chunk).map_err(|e| FlickrError::File {
+                path: url.to_string(),
+                message: e.to_string(),
+            })?;
+            total += chunk.len() as u64;
+        }
+        Ok(total)
+    }
+}
+
 async fn read_limited(
     what: &str,
     mut resp: reqwest::Response,

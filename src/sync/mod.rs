@@ -13,10 +13,11 @@ mod error;
 mod execute;
 mod index;
 mod journal;
+pub(crate) mod listing;
 mod options;
 mod pacer;
 mod plan;
-mod remote;
+pub(crate) mod remote;
 mod report;
 mod tags;
 mod tickets;
@@ -25,8 +26,9 @@ mod upload;
 
 pub use albums::album_title;
 pub use error::SyncError;
-pub use options::{Albums, Privacy, SyncOptions};
+pub use options::{Albums, Pacing, Privacy, SyncOptions};
 pub use report::{SyncEvent, SyncReport};
+pub use tags::checksum_tag;
 pub use title::{TitleError, TitleTemplate};
 
 use crate::cancel::Cancel;
@@ -161,7 +163,7 @@ async fn run(
 
 /// The catalog's name for this Flickr account, `flickr:<nsid>`. Asking also checks the
 /// credentials before anything else happens.
-async fn backend_name(
+pub(crate) async fn backend_name(
     remote: &Remote,
     quiet: &(dyn Fn(u32, &FlickrError) + Send + Sync),
 ) -> Result<String, SyncError> {

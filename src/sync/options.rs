@@ -113,6 +113,41 @@ impl Default for SyncOptions {
     }
 }
 
+/// How a run paces and retries its calls to Flickr: what restore, verify and adopt
+/// share with sync.
+#[derive(Debug, Clone)]
+pub struct Pacing {
+    pub calls_per_hour: u32,
+    pub budget_window: Duration,
+    pub max_attempts: u32,
+    pub retry_delay: Duration,
+}
+
+impl Default for Pacing {
+    fn default() -> Self {
+        let s = SyncOptions::default();
+        Pacing {
+            calls_per_hour: s.calls_per_hour,
+            budget_window: s.budget_window,
+            max_attempts: s.max_attempts,
+            retry_delay: s.retry_delay,
+        }
+    }
+}
+
+impl Pacing {
+    /// Sync options with this pacing, for the remote of a run that is not a sync.
+    pub fn sync_options(&self) -> SyncOptions {
+        SyncOptions {
+            calls_per_hour: self.calls_per_hour,
+            budget_window: self.budget_window,
+            max_attempts: self.max_attempts,
+            retry_delay: self.retry_delay,
+            ..SyncOptions::default()
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

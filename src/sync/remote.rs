@@ -110,6 +110,15 @@ impl Remote {
             .map_err(Stop::Flickr)
     }
 
+    /// Downloads an original (restore). Not an API call: not paced.
+    pub async fn download(
+        &self,
+        url: &str,
+        sink: &mut (dyn FnMut(&[u8]) -> std::io::Result<()> + Send),
+    ) -> Result<u64, FlickrError> {
+        self.client.download(url, sink).await
+    }
+
     /// Waits before try `attempt + 1`; Flickr's overload answers pause every caller.
     pub async fn wait_after(&self, attempt: u32, error: &FlickrError) -> Result<(), Stop> {
         let delay = backoff(self.retry_delay, attempt);
@@ -141,6 +150,22 @@ impl Remote {
     pub fn calls(&self) -> u64 {
         self.pacer.calls()
     }
+}
+
+/// A single-threaded runtime for one run (restore, verify, adopt) and its paced,
+/// retrying remote; the caller's thread runs it, so its events stay on that thread.
+pub fn connect(
+    client: &Client,
+    pacing: &super::options::Pacing,
+    cancel: &Cancel,
+) -> Result<(tokio::runtime::Runtime, Remote), super::SyncError> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(super::SyncError::Runtime)?;
+    let remote = Remote::new(client, &pacing.sync_options(), cancel)
+        .map_err(|e| super::SyncError::flickr("creating the HTTP client", e))?;
+    Ok((runtime, remote))
 }
 
 /// HTTP 429: the key's hourly budget is spent.

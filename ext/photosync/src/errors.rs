@@ -31,6 +31,25 @@ pub fn scan(ruby: &Ruby, e: ScanError) -> Error {
     }
 }
 
+pub fn account(ruby: &Ruby, e: photosync::account::AccountError) -> Error {
+    use photosync::account::AccountError;
+    match e {
+        AccountError::Catalog(c) => catalog(ruby, c),
+        AccountError::Cancelled => error(ruby, "Cancelled", e.to_string()),
+        other => error(ruby, "SyncError", other.to_string()),
+    }
+}
+
+pub fn restore(ruby: &Ruby, e: photosync::restore::RestoreError) -> Error {
+    use photosync::restore::RestoreError;
+    match e {
+        RestoreError::Catalog(c) => catalog(ruby, c),
+        RestoreError::Scan(s) => scan(ruby, s),
+        RestoreError::Cancelled(_) => error(ruby, "Cancelled", e.to_string()),
+        other => error(ruby, "RestoreError", other.to_string()),
+    }
+}
+
 pub fn catalog(ruby: &Ruby, e: CatalogError) -> Error {
     error(ruby, "CatalogError", e.to_string())
 }

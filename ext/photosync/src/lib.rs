@@ -2,6 +2,7 @@
 //! release only. Everything else lives in the core crate at the repository root;
 //! keyword arguments and Ruby idioms live in lib/.
 
+mod account;
 mod background;
 mod conv;
 mod emulator;
@@ -12,6 +13,7 @@ mod gphotos;
 mod gphotos_emulator;
 mod gvl;
 mod photo;
+mod restore;
 mod runtime;
 mod samples;
 mod scan;
@@ -31,5 +33,7 @@ fn init(ruby: &Ruby) -> Result<(), Error> {
     gphotos_emulator::init(ruby, m)?;
     gphotos::init(ruby, m)?;
     sync::init(ruby, m)?;
+    restore::init(ruby, m)?;
+    account::init(ruby, m)?;
     Ok(())
 }

@@ -1,0 +1,161 @@
+//! `Photosync._verify_flickr` and `Photosync._adopt_flickr`: the Flickr account against
+//! the catalog, on a worker thread. lib/photosync/account.rb adds keyword arguments
+//! and the report structs.
+
+use crate::flickr::NativeFlickr;
+use crate::{background, conv, errors};
+use magnus::{function, prelude::*, Error, RArray, RHash, RModule, RString, Ruby, Value};
+use photosync::account::adopt::{self, AdoptEvent};
+use photosync::account::verify::{self, VerifyOptions};
+use photosync::account::{AccountError, AccountOptions};
+use photosync::cancel::Cancel;
+use photosync::catalog::Catalog;
+use photosync::sync::Pacing;
+
+fn open(catalog: &Option<std::path::PathBuf>) -> Result<Catalog, AccountError> {
+    Ok(match catalog {
+        Some(p) => Catalog::open(p),
+        None => Catalog::in_memory(),
+    }?)
+}
+
+fn account_options(h: RHash) -> Result<AccountOptions, Error> {
+    Ok(AccountOptions {
+        concurrency: h.fetch::<_, usize>("concurrency")?.max(1),
+        pacing: Pacing {
+            calls_per_hour: h.fetch::<_, u32>("calls_per_hour")?.max(1),
+            ..Pacing::default()
+        },
+    })
+}
+
+fn pairs<A: magnus::IntoValue, B: magnus::IntoValue>(
+    ruby: &Ruby,
+    items: impl IntoIterator<Item = (A, B)>,
+) -> Result<RArray, Error> {
+    let out = ruby.ary_new();
+    for (a, b) in items {
+        out.push((a, b))?;
+    }
+    Ok(out)
+}
+
+fn verify_flickr(
+    ruby: &Ruby,
+    catalog: Option<RString>,
+    flickr: &NativeFlickr,
+    opts: RHash,
+) -> Result<RHash, Error> {
+    let catalog = catalog.map(conv::path_from);
+    let root: Option<RString> = opts.fetch("root")?;
+    let verify_opts = VerifyOptions {
+        read_data: opts.fetch("read_data")?,
+        sample_percent: opts.fetch("sample")?,
+        root: root.map(conv::path_from),
+    };
+    let account = account_options(opts)?;
+    let client = flickr.0.clone();
+    let cancel = Cancel::new();
+    let worker_cancel = cancel.clone();
+    let outcome = background::run(
+        ruby,
+        &cancel,
+        move |_: &(dyn Fn(()) + Send + Sync)| {
+            let cat = open(&catalog)?;
+            verify::verify_flickr(&cat, &client, &account, &verify_opts, &worker_cancel)
+        },
+        |_: ()| Ok(()),
+    )?;
+    let r = outcome.map_err(|e| errors::account(ruby, e))?;
+    let h = ruby.hash_new();
+    let sym = |s: &str| ruby.to_symbol(s);
+    h.aset(sym("ok"), r.ok())?;
+    h.aset(sym("photos_on_flickr"), r.photos_on_flickr)?;
+    h.aset(sym("local_photos"), r.local_photos)?;
+    let missing = ruby.ary_new();
+    for p in &r.missing_on_flickr {
+        missing.push(conv::path_to(ruby, p))?;
+    }
+    h.aset(sym("missing_on_flickr"), missing)?;
+    let dups = ruby.hash_new();
+    for (md5, ids) in r.duplicates {
+        dups.aset(md5, ruby.ary_from_vec(ids))?;
+    }
+    h.aset(sym("duplicates"), dups)?;
+    h.aset(sym("untagged"), ruby.ary_from_vec(r.untagged))?;
+    h.aset(sym("only_on_flickr"), pairs(ruby, r.only_on_flickr)?)?;
+    h.aset(sym("read"), r.read)?;
+    let corrupted = ruby.ary_new();
+    for (id, tag, actual) in r.corrupted {
+        corrupted.push((id, tag, actual))?;
+    }
+    h.aset(sym("corrupted"), corrupted)?;
+    h.aset(sym("api_calls"), r.api_calls)?;
+    h.aset(sym("notes"), ruby.ary_from_vec(r.notes))?;
+    Ok(h)
+}
+
+fn adopt_flickr(
+    ruby: &Ruby,
+    catalog: Option<RString>,
+    flickr: &NativeFlickr,
+    opts: RHash,
+    block: Option<magnus::block::Proc>,
+) -> Result<RHash, Error> {
+    let catalog = catalog.map(conv::path_from);
+    let account = account_options(opts)?;
+    let client = flickr.0.clone();
+    let cancel = Cancel::new();
+    let worker_cancel = cancel.clone();
+    let outcome = background::run(
+        ruby,
+        &cancel,
+        move |emit: &(dyn Fn(AdoptEvent) + Send + Sync)| {
+            let mut cat = open(&catalog)?;
+            adopt::adopt_flickr(&mut cat, &client, &account, &worker_cancel, emit)
+        },
+        |e: AdoptEvent| match &block {
+            Some(b) => b.call::<_, Value>((adopt_event(ruby, e)?,)).map(|_| ()),
+            None => Ok(()),
+        },
+    )?;
+    let r = outcome.map_err(|e| errors::account(ruby, e))?;
+    let h = ruby.hash_new();
+    let sym = |s: &str| ruby.to_symbol(s);
+    h.aset(sym("adopted"), r.adopted)?;
+    h.aset(sym("already_tagged"), r.already_tagged)?;
+    h.aset(sym("failed"), r.failed)?;
+    h.aset(sym("api_calls"), r.api_calls)?;
+    h.aset(sym("errors"), pairs(ruby, r.errors)?)?;
+    Ok(h)
+}
+
+fn adopt_event(ruby: &Ruby, e: AdoptEvent) -> Result<RHash, Error> {
+    let h = ruby.hash_new();
+    let sym = |s: &str| ruby.to_symbol(s);
+    let kind = match e {
+        AdoptEvent::Planned { untagged, tagged } => {
+            h.aset(sym("untagged"), untagged)?;
+            h.aset(sym("tagged"), tagged)?;
+            "planned"
+        }
+        AdoptEvent::Adopted { photo_id, md5 } => {
+            h.aset(sym("photo_id"), photo_id)?;
+            h.aset(sym("md5"), md5)?;
+            "adopted"
+        }
+        AdoptEvent::Failed { photo_id, error } => {
+            h.aset(sym("photo_id"), photo_id)?;
+            h.aset(sym("error"), error)?;
+            "failed"
+        }
+    };
+    h.aset(sym("kind"), sym(kind))?;
+    Ok(h)
+}
+
+pub fn init(_ruby: &Ruby, m: RModule) -> Result<(), Error> {
+    m.define_singleton_method("_verify_flickr", function!(verify_flickr, 3))?;
+    m.define_singleton_method("_adopt_flickr", function!(adopt_flickr, 4))?;
+    Ok(())
+}

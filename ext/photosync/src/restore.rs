@@ -1,0 +1,140 @@
+//! `Photosync._restore_flickr`: a Flickr account back into a folder, on a worker
+//! thread; events reach the Ruby block on the Ruby thread. lib/photosync/restore.rb
+//! adds keyword arguments and the event and report structs.
+
+use crate::flickr::NativeFlickr;
+use crate::{background, conv, errors};
+use magnus::{function, prelude::*, Error, RHash, RModule, RString, Ruby, Value};
+use photosync::cancel::Cancel;
+use photosync::catalog::Catalog;
+use photosync::restore::{self, RestoreError, RestoreEvent, RestoreOptions, RestoreReport};
+use photosync::sync::Pacing;
+use std::path::PathBuf;
+
+fn options(h: RHash) -> Result<RestoreOptions, Error> {
+    let only: Option<RString> = h.fetch("only_missing")?;
+    Ok(RestoreOptions {
+        concurrency: h.fetch::<_, usize>("concurrency")?.max(1),
+        albums: h.fetch("albums")?,
+        only_missing: only.map(conv::path_from),
+        pacing: Pacing {
+            calls_per_hour: h.fetch::<_, u32>("calls_per_hour")?.max(1),
+            ..Pacing::default()
+        },
+    })
+}
+
+fn restore_flickr(
+    ruby: &Ruby,
+    dest: RString,
+    catalog: Option<RString>,
+    flickr: &NativeFlickr,
+    opts: RHash,
+    block: Option<magnus::block::Proc>,
+) -> Result<RHash, Error> {
+    let dest = conv::path_from(dest);
+    let catalog: Option<PathBuf> = catalog.map(conv::path_from);
+    let opts = options(opts)?;
+    let client = flickr.0.clone();
+    let cancel = Cancel::new();
+    let worker_cancel = cancel.clone();
+    let outcome = background::run(
+        ruby,
+        &cancel,
+        move |emit: &(dyn Fn(RestoreEvent) + Send + Sync)| -> Result<RestoreReport, RestoreError> {
+            let mut cat = match &catalog {
+                Some(p) => Catalog::open(p),
+                None => Catalog::in_memory(),
+            }?;
+            restore::restore_flickr(&dest, &mut cat, &client, &opts, &worker_cancel, emit)
+        },
+        |e: RestoreEvent| match &block {
+            Some(b) => b.call::<_, Value>((event_hash(ruby, e)?,)).map(|_| ()),
+            None => Ok(()),
+        },
+    )?;
+    match outcome {
+        Ok(report) => report_hash(ruby, &report),
+        Err(e) => Err(errors::restore(ruby, e)),
+    }
+}
+
+fn event_hash(ruby: &Ruby, e: RestoreEvent) -> Result<RHash, Error> {
+    let h = ruby.hash_new();
+    let sym = |s: &str| ruby.to_symbol(s);
+    let kind = match e {
+        RestoreEvent::Planned {
+            to_download,
+            already_there,
+        } => {
+            h.aset(sym("to_download"), to_download)?;
+            h.aset(sym("already_there"), already_there)?;
+            "planned"
+        }
+        RestoreEvent::Downloaded {
+            path,
+            photo_id,
+            bytes,
+            verified,
+        } => {
+            h.aset(sym("path"), conv::path_to(ruby, &path))?;
+            h.aset(sym("photo_id"), photo_id)?;
+            h.aset(sym("bytes"), bytes)?;
+            h.aset(sym("verified"), verified)?;
+            "downloaded"
+        }
+        RestoreEvent::Mismatch {
+            path,
+            photo_id,
+            expected,
+            actual,
+        } => {
+            h.aset(sym("path"), conv::path_to(ruby, &path))?;
+            h.aset(sym("photo_id"), photo_id)?;
+            h.aset(sym("error"), format!("MD5 {actual}, tag says {expected}"))?;
+            "mismatch"
+        }
+        RestoreEvent::Retried {
+            photo_id,
+            attempt,
+            error,
+        } => {
+            h.aset(sym("photo_id"), photo_id)?;
+            h.aset(sym("attempt"), attempt)?;
+            h.aset(sym("error"), error)?;
+            "retried"
+        }
+        RestoreEvent::Failed { photo_id, error } => {
+            h.aset(sym("photo_id"), photo_id)?;
+            h.aset(sym("error"), error)?;
+            "failed"
+        }
+        RestoreEvent::Finished => "finished",
+    };
+    h.aset(sym("kind"), sym(kind))?;
+    Ok(h)
+}
+
+fn report_hash(ruby: &Ruby, r: &RestoreReport) -> Result<RHash, Error> {
+    let h = ruby.hash_new();
+    let sym = |s: &str| ruby.to_symbol(s);
+    h.aset(sym("downloaded"), r.downloaded)?;
+    h.aset(sym("skipped"), r.skipped)?;
+    h.aset(sym("failed"), r.failed)?;
+    h.aset(sym("mismatched"), r.mismatched)?;
+    h.aset(sym("unverified"), r.unverified)?;
+    h.aset(sym("bytes"), r.bytes)?;
+    h.aset(sym("elapsed"), r.elapsed.as_secs_f64())?;
+    h.aset(sym("api_calls"), r.api_calls)?;
+    let errors = ruby.ary_new_capa(r.errors.len());
+    for (id, msg) in &r.errors {
+        errors.push((id.as_str(), msg.as_str()))?;
+    }
+    h.aset(sym("errors"), errors)?;
+    Ok(h)
+}
+
+pub fn init(_ruby: &Ruby, m: RModule) -> Result<(), Error> {
+    m.define_singleton_method("_restore_flickr", function!(restore_flickr, 5))?;
+    Ok(())
+}

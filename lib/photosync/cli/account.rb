@@ -1,0 +1,79 @@
+# frozen_string_literal: true
+
+module Photosync
+  # `photosync verify flickr` and `photosync adopt flickr`.
+  class CLI
+    private
+
+    # `verify flickr`, and the other destinations' verify commands as they come.
+    def verify(argv)
+      case argv.first
+      when "flickr" then verify_flickr(argv.drop(1))
+      else fail_with("usage: photosync verify flickr [DIR] [options]", 64)
+      end
+    end
+
+    def verify_flickr(argv)
+      opts = { catalog: :default, read_data: false, sample: 100, json: false }
+      parser = OptionParser.new do |o|
+        o.banner = "usage: photosync verify flickr [DIR] [--read-data [--sample PERCENT]] [--catalog PATH] [--json]"
+        o.on("--read-data", "download the originals and re-hash them") { opts[:read_data] = true }
+        o.on("--sample PERCENT", "with --read-data: read this share of them (e.g. 5%)") do |v|
+          opts[:sample] = Float(v.delete_suffix("%"))
+        end
+        o.on("--catalog PATH", "catalog file (default #{Photosync.default_catalog_path})") { |v| opts[:catalog] = v }
+        o.on("--json", "print the report as JSON") { opts[:json] = true }
+      end
+      return help(parser) if argv.include?("-h") || argv.include?("--help")
+
+      parser.parse!(argv)
+      r = Photosync.verify(Flickr.new(**Credentials.current), root: argv.shift, read_data: opts[:read_data],
+                                                               sample: opts[:sample], catalog: opts[:catalog])
+      opts[:json] ? @out.puts(JSON.generate(r.to_h)) : print_verify(r)
+      r.ok? ? 0 : 1
+    end
+
+    def print_verify(r)
+      @out.puts("#{r.photos_on_flickr} photos on Flickr, #{r.local_photos} local; #{r.api_calls} API calls")
+      @out.puts("#{r.missing_on_flickr.size} local photos missing on Flickr (photosync sync uploads them)")
+      r.missing_on_flickr.first(20).each { |p| @out.puts("  #{p}") }
+      @out.puts("#{r.duplicates.size} MD5s on Flickr more than once")
+      r.duplicates.first(20).each { |md5, ids| @out.puts("  #{md5}: photos #{ids.join(', ')}") }
+      @out.puts("#{r.untagged.size} Flickr photos without a checksum tag (photosync adopt flickr tags them)")
+      @out.puts("#{r.only_on_flickr.size} Flickr photos not in the local library (photosync restore brings them back)")
+      @out.puts("#{r.read} originals read back, #{r.corrupted.size} differ from their tag") if r.read.positive?
+      r.corrupted.each { |id, tag, actual| @out.puts("  photo #{id}: tag #{tag}, bytes #{actual}") }
+      r.notes.each { |n| @out.puts("note: #{n}") }
+      @out.puts(r.ok? ? "OK" : "PROBLEMS FOUND")
+    end
+
+    def adopt(argv)
+      opts = { catalog: :default, concurrency: 4 }
+      parser = OptionParser.new do |o|
+        o.banner = "usage: photosync adopt flickr [-j N] [--catalog PATH]"
+        o.on("-j", "--jobs N", Integer, "originals read at once (default 4)") { |v| opts[:concurrency] = v }
+        o.on("--catalog PATH", "catalog file (default #{Photosync.default_catalog_path})") { |v| opts[:catalog] = v }
+      end
+      return help(parser) if argv.include?("-h") || argv.include?("--help")
+
+      parser.parse!(argv)
+      return fail_with(parser.banner, 64) unless argv.shift == "flickr"
+
+      bar = nil
+      done = 0
+      r = Photosync.adopt(Flickr.new(**Credentials.current), **opts) do |e|
+        case e.kind
+        when :planned
+          @out.puts("#{e.untagged} photos without a checksum tag, #{e.tagged} tagged already")
+          bar = [ProgressBar.new(@err, "adopt"), e.untagged]
+        else
+          bar&.first&.update(done += 1, bar[1], 0, nil)
+        end
+      end
+      bar&.first&.finish
+      @out.puts("#{r.adopted} adopted, #{r.failed} failed; #{r.api_calls} API calls")
+      r.errors.each { |id, msg| @out.puts("  error: photo #{id}: #{msg}") }
+      r.ok? ? 0 : 2
+    end
+  end
+end

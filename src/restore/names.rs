@@ -1,0 +1,124 @@
+//! Safe file names from other people's words. Titles and album names on Flickr are
+//! written by any software: `../../etc/x`, absolute paths, NUL, control characters,
+//! names Windows reserves, 1,000 characters. Every name made here is one plain path
+//! component that stays inside the restore folder, readable, and short enough for
+//! every file system.
+
+/// Bytes a name may take before its extension; ext4 allows 255 in all.
+const MAX_NAME_BYTES: usize = 180;
+
+/// Names Windows (and so exFAT drives shared with it) will not create, with any extension.
+const RESERVED: [&str; 22] = [
+    "CON", "PRN", "AUX", "NUL", "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8",
+    "COM9", "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9",
+];
+
+/// One safe path component from `text`, or `fallback` when nothing of it is left.
+pub fn component(text: &str, fallback: &str) -> String {
+    let mut out = String::with_capacity(text.len().min(MAX_NAME_BYTES));
+    let mut last_space = false;
+    for c in text.chars() {
+        let c = match c {
+            '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|' => '_',
+            c if c.is_control() || c == '\u{FEFF}' => ' ',
+            c if c.is_whitespace() => ' ',
+            c => c,
+        };
+        if c == ' ' && (last_space || out.is_empty()) {
+            continue;
+        }
+        last_space = c == ' ';
+        if out.len() + c.len_utf8() > MAX_NAME_BYTES {
+            break;
+        }
+        out.push(c);
+    }
+    // Leading dots would hide the file (or make `..`); trailing dots and spaces are
+    // dropped by Windows.
+    let trimmed = out
+        .trim_start_matches(['.', ' '])
+        .trim_end_matches(['.', ' '])
+        .to_string();
+    if trimmed.is_empty() {
+        return fallback.to_string();
+    }
+    let stem = trimmed.split('.').next().unwrap_or("").trim_end();
+    if RESERVED.iter().any(|r| r.eq_ignore_ascii_case(stem)) {
+        return format!("_{trimmed}");
+    }
+    trimmed
+}
+
+/// A file extension from Flickr's `originalformat` (`jpg`, `mov`), or `bin`.
+pub fn extension(format: &str) -> String {
+    let ext: String = format
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .take(8)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    if ext.is_empty() {
+        "bin".into()
+    } else {
+        ext
+    }
+}
+
+/// The `n`th candidate file name: `name.ext`, then `name (2).ext`, ...
+pub fn numbered(name: &str, ext: &str, n: u32) -> String {
+    if n <= 1 {
+        format!("{name}.{ext}")
+    } else {
+        format!("{name} ({n}).{ext}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::{Component, Path};
+
+    fn is_one_plain_component(name: &str) -> bool {
+        let mut parts = Path::new(name).components();
+        matches!(parts.next(), Some(Component::Normal(_))) && parts.next().is_none()
+    }
+
+    #[test]
+    fn hostile_titles_become_one_plain_readable_component() {
+        let long = "x".repeat(1000);
+        let cases = [
+            ("../../etc/x", "_.._etc_x"),
+            ("/etc/passwd", "_etc_passwd"),
+            ("a\0b\u{7}c\nd", "a b c d"),
+            ("..", "photo"),
+            ("...", "photo"),
+            ("   ", "photo"),
+            ("", "photo"),
+            ("CON", "_CON"),
+            ("con.txt", "_con.txt"),
+            ("Lpt9", "_Lpt9"),
+            ("trailing. ", "trailing"),
+            (".hidden", "hidden"),
+            ("Ferien am Meer: Tag 1?", "Ferien am Meer_ Tag 1_"),
+            ("日本の夏", "日本の夏"),
+        ];
+        for (title, want) in cases {
+            let got = component(title, "photo");
+            assert_eq!(got, want, "{title:?}");
+            assert!(is_one_plain_component(&got), "{got:?}");
+        }
+        let got = component(&long, "photo");
+        assert_eq!(got.len(), MAX_NAME_BYTES);
+        let wide = "é".repeat(500);
+        assert!(component(&wide, "photo").len() <= MAX_NAME_BYTES);
+    }
+
+    #[test]
+    fn extensions_and_numbered_names() {
+        assert_eq!(extension("JPG"), "jpg");
+        assert_eq!(extension("../x"), "x");
+        assert_eq!(extension(""), "bin");
+        assert_eq!(numbered("a", "jpg", 1), "a.jpg");
+        assert_eq!(numbered("a", "jpg", 3), "a (3).jpg");
+    }
+}
