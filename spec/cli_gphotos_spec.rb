@@ -42,6 +42,11 @@ RSpec.describe "the photosync command with Google Photos" do
       expect(status.exitstatus).to eq(0), err
       expect(out).to match(/2 uploaded .*\(1 batchCreate\)/)
       expect(emu.items.size).to eq(2)
+
+      out, err, status = Open3.capture3(env, RbConfig.ruby, exe, "verify", "gphotos", library,
+                                        "--catalog", File.join(tmpdir, "fresh.sqlite3"))
+      expect(status.exitstatus).to eq(0), err
+      expect(out).to include("2 items in Google Photos", "2 records rebuilt", "0 local photos missing")
     end
   end
 

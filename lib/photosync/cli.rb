@@ -8,7 +8,7 @@ require "photosync/progress_bar"
 require "photosync/credentials"
 require "photosync/cli/emulator_gphotos"
 require "photosync/cli/gphotos"
-require "photosync/cli/verify"
+require "photosync/cli/verify_gphotos"
 require "photosync/cli/restore"
 require "photosync/cli/account"
 
@@ -62,7 +62,6 @@ module Photosync
       when "emulator" then emulator(argv)
       when "login" then login(argv)
       when "whoami" then whoami(argv)
-      when "verify" then verify(argv)
       when "version", "--version" then @out.puts("photosync #{VERSION}") || 0
       when nil, "help", "-h", "--help" then @out.print(USAGE) || 0
       else fail_with("unknown command #{command.inspect}\n#{USAGE}", 64)

@@ -9,7 +9,8 @@ module Photosync
     def verify(argv)
       case argv.first
       when "flickr" then verify_flickr(argv.drop(1))
-      else fail_with("usage: photosync verify flickr [DIR] [options]", 64)
+      when "gphotos" then verify_gphotos(argv.drop(1))
+      else fail_with("usage: photosync verify flickr|gphotos [DIR] [options]", 64)
       end
     end
 

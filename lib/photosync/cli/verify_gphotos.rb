@@ -7,7 +7,7 @@ module Photosync
   class CLI
     private
 
-    def verify(argv)
+    def verify_gphotos(argv)
       opts = { catalog: :default }
       parser = OptionParser.new do |o|
         o.banner = "usage: photosync verify gphotos DIR [--catalog PATH]"
@@ -16,8 +16,6 @@ module Photosync
       return help(parser) if argv.include?("-h") || argv.include?("--help")
 
       parser.parse!(argv)
-      return fail_with(parser.banner, 64) unless argv.shift == "gphotos"
-
       dir = argv.shift or return fail_with(parser.banner, 64)
       creds = Credentials.gphotos
       return fail_with("not logged in to Google Photos; run `photosync login gphotos`", 1) if creds[:refresh_token].to_s.empty?
