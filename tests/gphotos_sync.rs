@@ -387,3 +387,36 @@ fn verify_rebuilds_a_lost_catalog_from_descriptions_and_reports_what_is_off() {
     assert_eq!((next.uploaded, next.skipped), (1, 6));
     assert_exactly_once(&emu, &photos);
 }
+
+#[test]
+fn a_cancelled_run_finishes_what_is_in_flight_records_it_and_the_next_run_completes() {
+    let emu = emulator(GooglePhotosConfig {
+        latency: Duration::from_millis(20),
+        ..GooglePhotosConfig::default()
+    });
+    let dir = tempfile::tempdir().unwrap();
+    write_photos(dir.path(), "c", 40);
+    let mut catalog = Catalog::in_memory().unwrap();
+    let photos = scan(dir.path(), &mut catalog);
+    let client = client(&emu);
+    let opts = GphotosSyncOptions::default();
+    let cancel = Cancel::new();
+    let trigger = cancel.clone();
+    let result = gphotos_sync::sync_gphotos(&photos, &mut catalog, &client, &opts, &cancel, &|e| {
+        if matches!(e, photosync::sync::SyncEvent::Started { .. }) {
+            trigger.cancel();
+        }
+    });
+    let Err(GphotosSyncError::Cancelled(partial)) = result else {
+        panic!("{result:?}")
+    };
+    // The uploads in flight finished and were created; nothing new started after.
+    assert!(
+        partial.uploaded >= 1 && partial.uploaded <= opts.concurrency as u64,
+        "{partial:?}"
+    );
+    assert_eq!(emu.items().len() as u64, partial.uploaded);
+    let rest = sync(&photos, &mut catalog, &client, &opts).unwrap();
+    assert_eq!(partial.uploaded + rest.uploaded, 40);
+    assert_exactly_once(&emu, &photos);
+}
