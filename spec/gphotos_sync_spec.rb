@@ -151,4 +151,16 @@ RSpec.describe "Photosync.sync to Google Photos" do
       expect_each_once(emu, md5s)
     end
   end
+
+  it "puts photos into one album per folder with albums: :folders, once" do
+    Photosync::GooglePhotosEmulator.start do |emu|
+      copy_fixtures(["jpg/Canon_40D.jpg", "jpg/Nikon_D70.jpg", "jpg/exif-org/sanyo-vpcsx550.jpg"], library)
+      dest = gphotos(emu)
+      first = sync(emu, dest, albums: :folders)
+      expect([first.uploaded, first.album_adds, first.albums_created]).to eq([3, 3, 2])
+      expect(emu.albums.to_h { |a| [a.title, a.items.size] }).to eq("jpg" => 2, "jpg/exif-org" => 1)
+      again = sync(emu, dest, albums: :folders)
+      expect([again.album_adds, again.albums_created]).to eq([0, 0])
+    end
+  end
 end

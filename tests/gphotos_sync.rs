@@ -420,3 +420,35 @@ fn a_cancelled_run_finishes_what_is_in_flight_records_it_and_the_next_run_comple
     assert_eq!(partial.uploaded + rest.uploaded, 40);
     assert_exactly_once(&emu, &photos);
 }
+
+#[test]
+fn albums_per_folder_are_created_once_and_filled_once() {
+    let emu = emulator(GooglePhotosConfig::default());
+    let dir = tempfile::tempdir().unwrap();
+    write_photos(&dir.path().join("2019/Rome"), "r", 60);
+    write_photos(&dir.path().join("Paris"), "p", 3);
+    let mut catalog = Catalog::in_memory().unwrap();
+    let photos = scan(dir.path(), &mut catalog);
+    let client = client(&emu);
+    let opts = GphotosSyncOptions {
+        albums_root: Some(dir.path().to_path_buf()),
+        ..GphotosSyncOptions::default()
+    };
+    let first = sync(&photos, &mut catalog, &client, &opts).unwrap();
+    assert_eq!((first.album_adds, first.albums_created), (63, 2));
+    let second = sync(&photos, &mut catalog, &client, &opts).unwrap();
+    assert_eq!(
+        (second.album_adds, second.albums_created, second.api_calls),
+        (0, 0, 0)
+    );
+    let mut albums: Vec<(String, usize)> = emu
+        .albums()
+        .into_iter()
+        .map(|a| (a.title, a.items.len()))
+        .collect();
+    albums.sort();
+    assert_eq!(
+        albums,
+        vec![("2019/Rome".to_string(), 60), ("Paris".to_string(), 3)]
+    );
+}

@@ -11,7 +11,8 @@ module Photosync
   #   resumed: resumable uploads continued from the server's offset; batch_create_calls;
   #   stopped: why the run ended early (the daily quota), with left photos not tried.
   GooglePhotosReport = Struct.new(:uploaded, :reused_tokens, :skipped, :failed, :bytes, :bytes_sent, :resumed,
-                                  :elapsed, :api_calls, :batch_create_calls, :left, :stopped, :errors, :scan,
+                                  :elapsed, :api_calls, :batch_create_calls, :left, :stopped, :album_adds,
+                                  :albums_created, :errors, :scan,
                                   keyword_init: true) do
     def ok?
       failed.zero?
@@ -79,11 +80,16 @@ module Photosync
     end
 
     # Photosync.sync(dir, to: self) lands here.
-    def sync(dir, concurrency: 4, dry_run: false, catalog: :default, &block)
+    # albums: :folders puts every photo into an album the app creates for its folder (its path
+    # under dir; 20,000 items an album, then "Title (2)").
+    def sync(dir, concurrency: 4, dry_run: false, catalog: :default, albums: :none, &block)
+      raise ArgumentError, "albums must be one of #{ALBUMS.join(', ')}" unless ALBUMS.include?(albums.to_sym)
+
       catalog_path = catalog == :default ? Photosync.default_catalog_path : catalog&.to_s
       opts = { "concurrency" => Integer(concurrency), "dry_run" => dry_run ? true : false,
                "daily_quota" => daily_quota, "description" => description,
-               "resumable_above" => resumable_above, "chunk_size" => chunk_size }
+               "resumable_above" => resumable_above, "chunk_size" => chunk_size,
+               "album_folders" => albums.to_sym == :folders }
       events = block && proc { |h| block.call(SyncEvent.new(**h)) }
       report = Photosync._sync_gphotos(dir.to_s, catalog_path, @native, opts, events)
       report[:scan] = report.delete(:scan_stats)

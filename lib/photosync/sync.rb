@@ -38,7 +38,7 @@ module Photosync
                 set_dates: true, albums: :none, title: "{stem}", async: false, catalog: :default, &block)
     raise ArgumentError, "privacy must be one of #{PRIVACY.join(', ')}" unless PRIVACY.include?(privacy.to_sym)
     raise ArgumentError, "albums must be one of #{ALBUMS.join(', ')}" unless ALBUMS.include?(albums.to_sym)
-    return to.sync(dir, concurrency: concurrency, dry_run: dry_run, catalog: catalog, &block) if to.is_a?(GooglePhotos)
+    return to.sync(dir, concurrency: concurrency, dry_run: dry_run, catalog: catalog, albums: albums, &block) if to.is_a?(GooglePhotos)
     raise ArgumentError, "to: must be a Photosync::Flickr" unless to.respond_to?(:native, true)
 
     catalog_path = catalog == :default ? default_catalog_path : catalog&.to_s

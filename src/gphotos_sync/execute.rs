@@ -22,6 +22,7 @@ use std::sync::Arc;
 use tokio::task::JoinSet;
 
 /// The day's request count, kept in the catalog across runs.
+#[derive(Clone)]
 pub struct Quota {
     pub backend: String,
     pub day: i64,

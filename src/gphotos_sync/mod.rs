@@ -8,6 +8,7 @@
 //! up to 50 items at a time ([`execute`]). The catalog records md5 -> media item id when
 //! batchCreate answers; a photo recorded there is never uploaded again.
 
+mod albums;
 mod error;
 mod execute;
 mod options;
@@ -155,9 +156,17 @@ async fn run(
             opts,
             cancel,
             events,
-            quota,
+            quota.clone(),
         );
         exec.execute(plan.jobs, tokens, report).await?;
+        if let Some(root) = &opts.albums_root {
+            if !cancel.is_cancelled() && report.stopped.is_none() {
+                let filed =
+                    albums::file(client, catalog, &backend, photos, root, cancel, report).await;
+                quota.save(catalog, client)?;
+                filed?;
+            }
+        }
     }
     events(SyncEvent::Finished);
     Ok(())

@@ -19,6 +19,8 @@ pub struct GphotosSyncOptions {
     pub chunk_size: u64,
     /// Upload tokens younger than this are reused after a crash (Google keeps them a day).
     pub token_max_age: Duration,
+    /// Put every photo into an album the app creates for its folder (path under this root).
+    pub albums_root: Option<std::path::PathBuf>,
     /// batchCreate tries of one item that failed on its own (code 13) in a run.
     pub item_attempts: u32,
 }
@@ -33,6 +35,7 @@ impl Default for GphotosSyncOptions {
             resumable_above: 8 * 1024 * 1024,
             chunk_size: 8 * 1024 * 1024,
             token_max_age: Duration::from_secs(20 * 3600),
+            albums_root: None,
             item_attempts: 3,
         }
     }

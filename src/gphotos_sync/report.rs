@@ -26,6 +26,9 @@ pub struct GphotosReport {
     pub errors: Vec<(PathBuf, String)>,
     /// Photos not tried because the daily quota ran out.
     pub left: u64,
+    /// Photos put into their folder's album, and albums created (`albums: folders`).
+    pub album_adds: u64,
+    pub albums_created: u64,
     /// Why the run stopped before the end, said plainly (the quota).
     pub stopped: Option<String>,
 }

@@ -71,8 +71,10 @@ enum Failure {
     Sync(GphotosSyncError),
 }
 
-fn options(h: RHash) -> Result<GphotosSyncOptions, Error> {
+fn options(h: RHash, dir: &std::path::Path) -> Result<GphotosSyncOptions, Error> {
+    let folders: bool = h.fetch("album_folders")?;
     Ok(GphotosSyncOptions {
+        albums_root: folders.then(|| dir.to_path_buf()),
         concurrency: h.fetch::<_, usize>("concurrency")?.max(1),
         dry_run: h.fetch("dry_run")?,
         daily_quota: h.fetch("daily_quota")?,
@@ -93,7 +95,7 @@ fn sync_gphotos(
 ) -> Result<RHash, Error> {
     let dir = conv::path_from(dir);
     let catalog: Option<PathBuf> = catalog.map(conv::path_from);
-    let opts = options(opts)?;
+    let opts = options(opts, &dir)?;
     let client = gphotos.0.clone();
     let cancel = Cancel::new();
     let worker_cancel = cancel.clone();
@@ -147,6 +149,8 @@ fn report_hash(ruby: &Ruby, r: &GphotosReport, s: &ScanStats) -> Result<RHash, E
     h.aset(sym("api_calls"), r.api_calls)?;
     h.aset(sym("batch_create_calls"), r.batch_create_calls)?;
     h.aset(sym("left"), r.left)?;
+    h.aset(sym("album_adds"), r.album_adds)?;
+    h.aset(sym("albums_created"), r.albums_created)?;
     h.aset(sym("stopped"), r.stopped.clone())?;
     let errors = ruby.ary_new_capa(r.errors.len());
     for (path, msg) in &r.errors {

@@ -63,7 +63,7 @@ module Photosync
       done = 0
       bar = nil
       report = Photosync.sync(dir, to: dest, catalog: opts[:catalog], dry_run: opts[:dry_run],
-                                   concurrency: opts[:concurrency]) do |e|
+                                   concurrency: opts[:concurrency], albums: opts[:albums] || :none) do |e|
         case e.kind
         when :planned
           @out.puts("plan: #{e.to_upload} to upload (#{Format.bytes(e.bytes)}), #{e.already_there} already in " \
@@ -80,6 +80,7 @@ module Photosync
                        up: report.uploaded, bytes: Format.bytes(report.bytes), sent: Format.bytes(report.bytes_sent),
                        skip: report.skipped, fail: report.failed, calls: report.api_calls,
                        batches: report.batch_create_calls, secs: report.elapsed))
+      @out.puts("#{report.album_adds} added to albums (#{report.albums_created} new)") if report.album_adds.positive?
       @out.puts("stopped: #{report.stopped}") if report.stopped
       report.errors.each { |path, msg| @out.puts("  error: #{path}: #{msg}") }
       @out.puts(JSON.generate(report.to_h)) if opts[:json]
