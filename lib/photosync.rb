@@ -23,8 +23,10 @@ require_relative "photosync/google_photos_emulator"
 require_relative "photosync/flickr"
 require_relative "photosync/sync"
 require_relative "photosync/google_photos"
+require_relative "photosync/dates"
 require_relative "photosync/restore"
 require_relative "photosync/account"
+require_relative "photosync/archive"
 
 # photosync: rsync for Flickr. See README.md for the API; the heavy work runs in the
 # native extension (lib/photosync/photosync.so, built from ext/ and src/).

@@ -54,7 +54,7 @@ RSpec.describe "Adopting and verifying the Flickr account" do
     File.binwrite(victim.original_path, "not the photo any more")
     out, err, status = Open3.capture3(env, RbConfig.ruby, exe, "verify", "flickr", library, "--read-data",
                                       "--catalog", catalog, "--json")
-    expect(status.exitstatus).to eq(1), err
+    expect(status.exitstatus).to eq(2), err
     report = JSON.parse(out)
     expect(report["corrupted"].map { |c| c["photo_id"] }).to eq([victim.id])
     expect(report["corrupted"].first["tag"]).to eq(victim.md5)

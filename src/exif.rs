@@ -73,6 +73,14 @@ pub struct Metadata {
     pub exposure_time: Option<(u32, u32)>,
     pub f_number: Option<f64>,
     pub iso_speed_ratings: Option<u32>,
+    /// As stored, e.g. "0230": each EXIF version has a publication date, so a photo cannot
+    /// be older than the version its camera wrote.
+    pub exif_version: Option<String>,
+    /// BodySerialNumber: tells two bodies of the same model apart in date rules.
+    pub serial: Option<String>,
+    /// Date fields that are there but are no date ("0000:00:00 00:00:00", blank, 30 February),
+    /// described for the user; such a field is `None` above.
+    pub unreadable_dates: Vec<String>,
 }
 
 /// Parses EXIF out of the first bytes of a file (the scanner hands over the head of the file it
@@ -176,6 +184,19 @@ impl Metadata {
         let field = |tag| exif.get_field(tag, In::PRIMARY).map(|f| &f.value);
         let date = |main, subsec, offset| date_time(field(main)?, field(subsec), field(offset));
         let uint = |tag| field(tag)?.get_uint(0).filter(|&n| n > 0);
+        let unreadable_dates = [
+            (Tag::DateTimeOriginal, "DateTimeOriginal"),
+            (Tag::DateTimeDigitized, "DateTimeDigitized"),
+            (Tag::DateTime, "DateTime"),
+        ]
+        .into_iter()
+        .filter_map(|(tag, name)| {
+            let value = field(tag)?;
+            date_time(value, None, None)
+                .is_none()
+                .then(|| unreadable(name, value))
+        })
+        .collect();
         Metadata {
             date_time_original: date(
                 Tag::DateTimeOriginal,
@@ -200,6 +221,12 @@ impl Metadata {
             exposure_time: rational(field(Tag::ExposureTime)),
             f_number: rational(field(Tag::FNumber)).map(|(n, d)| f64::from(n) / f64::from(d)),
             iso_speed_ratings: field(Tag::PhotographicSensitivity).and_then(|v| v.get_uint(0)),
+            exif_version: field(Tag::ExifVersion)
+                .and_then(bytes)
+                .map(|b| String::from_utf8_lossy(b).trim().to_owned())
+                .filter(|v| v.len() == 4 && v.bytes().all(|c| c.is_ascii_digit())),
+            serial: field(Tag::BodySerialNumber).and_then(text),
+            unreadable_dates,
         }
     }
 }
@@ -210,6 +237,23 @@ fn bytes(value: &Value) -> Option<&[u8]> {
         Value::Ascii(parts) => parts.iter().find(|p| !p.is_empty()).map(Vec::as_slice),
         Value::Byte(b) | Value::Undefined(b, _) => b.split(|&c| c == 0).find(|p| !p.is_empty()),
         _ => None,
+    }
+}
+
+/// Why a date field that is there gives no date, for the user.
+fn unreadable(name: &str, value: &Value) -> String {
+    let shown = bytes(value)
+        .map(|b| {
+            String::from_utf8_lossy(b)
+                .trim_matches(['\0', ' '])
+                .to_owned()
+        })
+        .unwrap_or_default();
+    let digits = || shown.bytes().filter(u8::is_ascii_digit);
+    match () {
+        _ if digits().next().is_none() => format!("{name} is blank"),
+        _ if digits().all(|c| c == b'0') => format!("{name} is all zeros ({shown})"),
+        _ => format!("{name} is not a date ({shown})"),
     }
 }
 
@@ -423,7 +467,21 @@ mod tests {
             field(Tag::GPSLatitude, rationals(&[(40, 1), (0, 0), (0, 1)])),
             field(Tag::GPSLongitude, rationals(&[(200, 1), (0, 1), (0, 1)])),
         ]);
-        assert_eq!(meta, Metadata::default());
+        assert_eq!(
+            meta.unreadable_dates,
+            [
+                "DateTimeOriginal is all zeros (0000:00:00 00:00:00)",
+                "DateTimeDigitized is blank",
+                "DateTime is not a date (2019:02:30 12:00:00)",
+            ]
+        );
+        assert_eq!(
+            Metadata {
+                unreadable_dates: Vec::new(),
+                ..meta
+            },
+            Metadata::default()
+        );
     }
 
     #[test]

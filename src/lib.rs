@@ -4,6 +4,7 @@
 //! Ruby binding in `ext/photosync` only converts types and maps errors.
 
 pub mod account;
+pub mod archive;
 pub mod cancel;
 pub mod catalog;
 pub mod dates;
@@ -19,5 +20,6 @@ pub mod photo;
 pub mod restore;
 pub mod samples;
 pub mod scan;
+pub mod status;
 pub mod sync;
 pub mod walk;

@@ -1,7 +1,7 @@
 //! One media file as photosync knows it: where it is, its identity (the MD5 of its
 //! bytes, as in the `checksum:md5=` machine tag) and the metadata that sync needs.
 
-use crate::dates::TakenAt;
+use crate::dates::{DateFacts, TakenAt};
 use crate::kind::MediaKind;
 use std::path::PathBuf;
 
@@ -15,6 +15,8 @@ pub struct Photo {
     /// Lowercase hex; None only when the file could not be read.
     pub md5: Option<String>,
     pub taken: TakenAt,
+    /// The file's other dates and clues, for the bogus-date checks.
+    pub date_facts: DateFacts,
     pub make: Option<String>,
     pub model: Option<String>,
     pub width: Option<u32>,

@@ -5,7 +5,7 @@
 
 use crate::cancel::Cancel;
 use crate::catalog::{Catalog, CatalogError};
-use crate::dates;
+use crate::dates::{self, resolve::Embedded, DateFacts};
 use crate::exif::{self, Metadata};
 use crate::hash::{self, HashError};
 use crate::kind::MediaKind;
@@ -240,6 +240,7 @@ fn read_one(c: &Found, cancel: &Cancel, bytes_read: &AtomicU64) -> Option<Photo>
             },
         )
     }));
+    let mut embedded = Embedded::default();
     let (md5, meta, error) = match result {
         Err(_) => (
             None,
@@ -257,12 +258,19 @@ fn read_one(c: &Found, cancel: &Cancel, bytes_read: &AtomicU64) -> Option<Photo>
         }
         Ok(Ok(d)) => {
             let (meta, error) = inspect(c.kind, &d.head, d.bytes);
+            embedded = embedded_dates(c.kind, &d.head);
             (Some(d.md5_hex()), meta, error)
         }
     };
     let name = c.path.file_name().unwrap_or_default();
-    let taken = dates::resolve(meta.as_ref(), name, system_time(c.mtime_ns));
+    let taken = dates::resolve(meta.as_ref(), &embedded, name, system_time(c.mtime_ns));
     let meta = meta.unwrap_or_default();
+    let date_facts = DateFacts {
+        modify_date: meta.date_time.map(|d| d.local),
+        exif_version: meta.exif_version,
+        serial: meta.serial,
+        problem: (!meta.unreadable_dates.is_empty()).then(|| meta.unreadable_dates.join("; ")),
+    };
     Some(Photo {
         path: c.path.clone(),
         size: c.size,
@@ -271,6 +279,7 @@ fn read_one(c: &Found, cancel: &Cancel, bytes_read: &AtomicU64) -> Option<Photo>
         kind: c.kind,
         md5,
         taken,
+        date_facts,
         make: meta.make,
         model: meta.model,
         width: meta.width,
@@ -297,6 +306,22 @@ fn inspect(kind: MediaKind, head: &[u8], len: u64) -> (Option<Metadata>, Option<
             Some("internal error while parsing EXIF (a photosync bug)".into()),
         ),
     }
+}
+
+/// The XMP and QuickTime dates in the head. Each is a bounded search of bytes already in
+/// memory, and a panic in one costs only that date.
+fn embedded_dates(kind: MediaKind, head: &[u8]) -> Embedded {
+    let found = catch_unwind(|| match kind {
+        MediaKind::Video => Embedded {
+            quicktime: dates::quicktime::creation_time(head),
+            xmp: None,
+        },
+        _ => Embedded {
+            xmp: dates::xmp::date_in(head),
+            quicktime: None,
+        },
+    });
+    found.unwrap_or_default()
 }
 
 fn system_time(mtime_ns: i64) -> SystemTime {

@@ -38,13 +38,13 @@ fn upload_untagged(client: &Client, path: &Path) -> String {
     }
 }
 
-fn verify(w: &World, read_data: bool) -> verify::VerifyReport {
+fn verify(w: &mut World, read_data: bool) -> verify::VerifyReport {
     let opts = VerifyOptions {
         read_data,
         root: Some(w.dir.path().to_path_buf()),
         ..VerifyOptions::default()
     };
-    verify::verify_flickr(&w.catalog, &w.client, &fast(), &opts, &Cancel::new()).unwrap()
+    verify::verify_flickr(&mut w.catalog, &w.client, &fast(), &opts, &Cancel::new()).unwrap()
 }
 
 #[test]
@@ -91,7 +91,7 @@ fn adopted_photos_are_not_uploaded_again() {
 fn verify_is_clean_after_a_sync_and_reports_what_goes_wrong() {
     let mut w = World::new(EmulatorConfig::default(), &[("", "v", 6)]);
     w.sync(&fast_options()).0.unwrap();
-    let clean = verify(&w, true);
+    let clean = verify(&mut w, true);
     assert!(clean.ok(), "{clean:?}");
     assert_eq!(
         (clean.photos_on_flickr, clean.local_photos, clean.read),
@@ -114,7 +114,7 @@ fn verify_is_clean_after_a_sync_and_reports_what_goes_wrong() {
         .unwrap();
     std::fs::write(&victim.original_path, b"changed").unwrap();
 
-    let report = verify(&w, true);
+    let report = verify(&mut w, true);
     assert!(!report.ok());
     assert_eq!(report.missing_on_flickr.len(), 1);
     assert!(report.missing_on_flickr[0]
@@ -137,7 +137,7 @@ fn verify_is_clean_after_a_sync_and_reports_what_goes_wrong() {
     assert_eq!(report.corrupted.len(), 1);
     assert_eq!(report.corrupted[0].0, victim.id);
     // Without read_data the changed bytes go unseen; the listing is all it costs.
-    let quick = verify(&w, false);
+    let quick = verify(&mut w, false);
     assert!(quick.corrupted.is_empty() && quick.read == 0);
     assert!(quick.api_calls <= 3, "{}", quick.api_calls);
 }

@@ -4,7 +4,7 @@ module Photosync
   # The outcome of Photosync.verify. ok? is false when a local photo is missing on
   # Flickr, an MD5 is there more than once, a photo has no checksum tag, or an original
   # read back differs from its tag; photos only on Flickr are listed, not wrong.
-  VerifyReport = Struct.new(:ok, :photos_on_flickr, :local_photos, :missing_on_flickr, :duplicates, :untagged,
+  FlickrVerifyReport = Struct.new(:ok, :photos_on_flickr, :local_photos, :missing_on_flickr, :duplicates, :untagged,
                             :only_on_flickr, :read, :corrupted, :api_calls, :notes, keyword_init: true) do
     def ok? = ok
 
@@ -28,7 +28,7 @@ module Photosync
     opts = { "root" => root && File.expand_path(root.to_s), "read_data" => read_data ? true : false,
              "sample" => Float(sample), "concurrency" => Integer(concurrency),
              "calls_per_hour" => Integer(calls_per_hour) }
-    VerifyReport.new(**_verify_flickr(catalog_arg(catalog), flickr.send(:native), opts))
+    FlickrVerifyReport.new(**_verify_flickr(catalog_arg(catalog), flickr.send(:native), opts))
   end
 
   # Tags every photo on Flickr that has no checksum tag (uploaded by the web page, the

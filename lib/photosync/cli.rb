@@ -6,6 +6,7 @@ require "json"
 require "photosync"
 require "photosync/progress_bar"
 require "photosync/credentials"
+require "photosync/cli/dates"
 require "photosync/cli/emulator_gphotos"
 require "photosync/cli/gphotos"
 require "photosync/cli/verify_gphotos"
@@ -23,8 +24,10 @@ module Photosync
         demo [DIR]       back DIR (default: a generated sample library) up to the built-in
                          Flickr emulator, twice: the second run uploads nothing
         sync DIR         back DIR up to Flickr: every photo exactly once
+        dates DIR        list bogus taken-dates by camera with the fix; --apply sets them on Flickr
         restore DIR      bring the Flickr account back into DIR, byte for byte
         verify flickr    check the Flickr copy: missing, duplicated, untagged, changed photos
+        verify archive:PATH  read an archive again; report missing, corrupted, unknown files
         adopt flickr     tag photos other tools uploaded, so sync never uploads them again
         scan [DIR]       scan a photo library (MD5 + EXIF, cached in the catalog);
                          without DIR, scans a generated sample library
@@ -54,6 +57,7 @@ module Photosync
       case command
       when "scan" then scan(argv)
       when "sync" then sync(argv)
+      when "dates" then dates(argv)
       when "restore" then restore(argv)
       when "verify" then verify(argv)
       when "adopt" then adopt(argv)
@@ -122,11 +126,14 @@ module Photosync
 
     def sync(argv)
       opts = { catalog: :default, dry_run: false, concurrency: 4, privacy: :family, json: false, tags: [] }
+      dests = []
+      layout = Archive::DEFAULT_LAYOUT
       parser = OptionParser.new do |o|
-        o.banner = "usage: photosync sync DIR [--to flickr] [--catalog PATH] [--dry-run] [-j N] " \
-                   "[--privacy private|family|friends|friends_and_family|public] [--tag T] " \
+        o.banner = "usage: photosync sync DIR [--to flickr|archive:PATH]... [--layout PATTERN] [--catalog PATH] " \
+                   "[--dry-run] [-j N] [--privacy private|family|friends|friends_and_family|public] [--tag T] " \
                    "[--albums none|folders] [--title TEMPLATE] [--async] [--json]"
-        o.on("--to DEST", %w[flickr gphotos], "destination (flickr, gphotos)") { |v| opts[:to] = v }
+        o.on("--to DEST", "flickr (default), gphotos (alone) or archive:PATH; repeat for several") { |v| dests << v }
+        o.on("--layout PATTERN", "where archive copies go (default #{layout}; see README)") { |v| layout = v }
         o.on("--catalog PATH", "catalog file (default #{Photosync.default_catalog_path})") { |v| opts[:catalog] = v }
         o.on("--dry-run", "show the plan, change nothing") { opts[:dry_run] = true }
         o.on("-j", "--jobs N", Integer, "uploads in flight (default 4)") { |v| opts[:concurrency] = v }
@@ -141,6 +148,14 @@ module Photosync
         o.on("--async", "upload asynchronously and poll Flickr's tickets") { opts[:async] = true }
         o.on("--json", "print the report as JSON") { opts[:json] = true }
       end
+      return help(parser) if argv.include?("-h") || argv.include?("--help")
+
+      parser.parse!(argv)
+      return sync_gphotos(argv.shift || (return fail_with(parser.banner, 64)), opts) if dests.uniq == ["gphotos"]
+      unless dests.uniq.difference(["flickr"]).empty?
+        dir = argv.shift or return fail_with(parser.banner, 64)
+        return sync_to(dir, dests, layout, opts)
+      end
       with_flickr_dir(argv, parser, opts) { |dir, flickr, settings| run_sync(dir, flickr, settings) }
     end
 
@@ -152,9 +167,7 @@ module Photosync
 
       parser.parse!(argv)
       dir = argv.shift or return fail_with(parser.banner, 64)
-      return sync_gphotos(dir, opts) if opts[:to] == "gphotos"
-
-      report = yield(dir, Flickr.new(**Credentials.current), opts.except(:json, :to))
+      report = yield(dir, Flickr.new(**Credentials.current), opts.except(:json))
       @out.puts(JSON.generate(report.to_h)) if opts[:json]
       report.ok? ? 0 : 2
     end
@@ -314,3 +327,6 @@ module Photosync
     end
   end
 end
+
+require "photosync/cli/verify"
+require "photosync/cli/sync_to"

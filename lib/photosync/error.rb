@@ -19,8 +19,13 @@ module Photosync
   # A sync run could not go on (Flickr refused the credentials, the index could not be read).
   class SyncError < Error; end
 
+  # The date rules file cannot be read or is wrong (a bad offset, an unknown key).
+  class DatesError < Error; end
   # A restore could not go on (listing the account, the destination folder).
   class RestoreError < Error; end
+  # An archive cannot be used: not there (drive not mounted), not a folder, in use by
+  # another photosync, or not writable.
+  class ArchiveError < Error; end
 
   # Work was cancelled before it finished; what finished is recorded.
   class Cancelled < Error; end

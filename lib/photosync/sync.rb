@@ -24,7 +24,7 @@ module Photosync
   # Backs dir up to Flickr: scans it (MD5 + EXIF, cached in the catalog), reads the
   # account's checksum index in bulk, and uploads every photo whose MD5 is not there
   # yet, exactly once, with `checksum:md5=<hex>` in the upload itself.
-  #   to: a Photosync::Flickr (FlickRaw::Flickr too)
+  #   to: a Photosync::Flickr (FlickRaw::Flickr too), a Photosync::Archive, or an Array of them
   #   concurrency: uploads in flight; privacy: one of PRIVACY (default :family);
   #   dry_run: plan only; tags: extra tags; calls_per_hour: the key's budget;
   #   set_dates: set the taken date (flickr.photos.setDates) when it did not come from EXIF;
@@ -32,20 +32,24 @@ module Photosync
   #     under dir; 20,000 items an album, then "Title (2)"), :none (default) leaves albums alone;
   #   title: the upload's title from {stem} {name} {ext} {folder} {date} (default "{stem}";
   #     "" for none); async: upload with async=1 and poll the tickets;
+  #   date_rules: the date rules new uploads get their dates from (as Dates.review's rules:);
   #   catalog: as for Photosync.scan.
   # Ctrl-C stops starting uploads, records what finished and raises Interrupt.
   def self.sync(dir, to:, concurrency: 4, dry_run: false, privacy: :family, tags: [], calls_per_hour: 3600,
-                set_dates: true, albums: :none, title: "{stem}", async: false, catalog: :default, &block)
+                set_dates: true, albums: :none, title: "{stem}", async: false, date_rules: :default,
+                catalog: :default, &block)
     raise ArgumentError, "privacy must be one of #{PRIVACY.join(', ')}" unless PRIVACY.include?(privacy.to_sym)
     raise ArgumentError, "albums must be one of #{ALBUMS.join(', ')}" unless ALBUMS.include?(albums.to_sym)
     return to.sync(dir, concurrency: concurrency, dry_run: dry_run, catalog: catalog, albums: albums, &block) if to.is_a?(GooglePhotos)
-    raise ArgumentError, "to: must be a Photosync::Flickr" unless to.respond_to?(:native, true)
 
     catalog_path = catalog == :default ? default_catalog_path : catalog&.to_s
     opts = { "concurrency" => Integer(concurrency), "dry_run" => dry_run ? true : false,
              "privacy" => privacy.to_s, "tags" => Array(tags).map(&:to_s),
              "calls_per_hour" => Integer(calls_per_hour), "set_dates" => set_dates ? true : false,
-             "albums" => albums.to_s, "title" => title.to_s, "async" => async ? true : false }
+             "albums" => albums.to_s, "title" => title.to_s, "async" => async ? true : false,
+             "date_rules" => Dates.rules_option(date_rules) }
+    return sync_destinations(dir, to, catalog_path, opts, &block) unless to.respond_to?(:native, true)
+
     events = block && proc { |h| block.call(SyncEvent.new(**h)) }
     report = _sync_flickr(dir.to_s, catalog_path, to.send(:native), opts, events)
     report[:scan] = report.delete(:scan_stats)

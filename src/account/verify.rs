@@ -58,7 +58,7 @@ impl VerifyReport {
 }
 
 pub fn verify_flickr(
-    catalog: &Catalog,
+    catalog: &mut Catalog,
     client: &Client,
     opts: &AccountOptions,
     verify: &VerifyOptions,
@@ -67,12 +67,12 @@ pub fn verify_flickr(
     let (runtime, remote) = connect(client, opts, cancel)?;
     let remote = Arc::new(remote);
     let mut report = runtime.block_on(async {
-        let (_, photos, notes) = list_account(&remote).await?;
+        let (backend, photos, notes) = list_account(&remote).await?;
         let root = verify.root.clone().unwrap_or_else(|| PathBuf::from("/"));
         let mut report = compare(catalog, &root, &photos)?;
         report.notes = notes;
         if verify.read_data {
-            read_back(
+            let confirmed = read_back(
                 &remote,
                 &photos,
                 verify.sample_percent,
@@ -80,6 +80,9 @@ pub fn verify_flickr(
                 &mut report,
             )
             .await;
+            for id in confirmed {
+                catalog.record_check(&backend, &id, "read-data")?;
+            }
         }
         Ok::<_, AccountError>(report)
     })?;
@@ -129,14 +132,16 @@ fn compare(
     Ok(report)
 }
 
-/// Downloads the originals of tagged photos (a sample of them) and re-hashes them.
+/// Downloads the originals of tagged photos (a sample of them) and re-hashes them;
+/// returns the ids of those whose bytes match their tag.
 async fn read_back(
     remote: &Arc<crate::sync::remote::Remote>,
     photos: &[Listed],
     sample_percent: f64,
     concurrency: usize,
     report: &mut VerifyReport,
-) {
+) -> Vec<String> {
+    let mut confirmed = Vec::new();
     let chosen: Vec<Listed> = photos
         .iter()
         .filter(|p| !p.md5s.is_empty() && sampled(&p.id, sample_percent))
@@ -159,13 +164,16 @@ async fn read_back(
         let Ok((photo, got)) = joined else { continue };
         report.read += 1;
         let actual = got.unwrap_or_else(|why| format!("unreadable: {why}"));
-        if !photo.md5s.contains(&actual) {
+        if photo.md5s.contains(&actual) {
+            confirmed.push(photo.id);
+        } else {
             report
                 .corrupted
                 .push((photo.id, photo.md5s[0].clone(), actual));
         }
     }
     report.corrupted.sort();
+    confirmed
 }
 
 /// Whether a photo is in a `percent` sample: a hash of its id, so a run reads the same

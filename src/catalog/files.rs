@@ -2,7 +2,7 @@
 //! a file whose size and mtime did not change is never read again.
 
 use super::{Catalog, CatalogError};
-use crate::dates::{DateSource, TakenAt};
+use crate::dates::{DateFacts, DateSource, TakenAt};
 use crate::kind::MediaKind;
 use crate::photo::Photo;
 use rusqlite::params;
@@ -17,7 +17,8 @@ impl Catalog {
         self.sql(|c| {
             let mut stmt = c.prepare(
                 "SELECT path, size, mtime_ns, inode, kind, md5, taken_secs, taken_nanos,
-                        taken_offset, taken_source, make, model, width, height, orientation, error
+                        taken_offset, taken_source, make, model, width, height, orientation, error,
+                        modify_secs, exif_version, serial, date_problem
                  FROM files WHERE path >= ?1 AND path < ?2",
             )?;
             let count: i64 = c.query_row(
@@ -41,8 +42,9 @@ impl Catalog {
             let mut stmt = tx.prepare_cached(
                 "INSERT OR REPLACE INTO files (path, size, mtime_ns, inode, kind, md5,
                    taken_secs, taken_nanos, taken_offset, taken_source, make, model, width,
-                   height, orientation, error)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+                   height, orientation, error, modify_secs, exif_version, serial, date_problem)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
+                         ?17, ?18, ?19, ?20)",
             )?;
             for p in photos {
                 let Some(md5) = &p.md5 else { continue };
@@ -63,6 +65,10 @@ impl Catalog {
                     p.height,
                     p.orientation,
                     p.error,
+                    p.date_facts.modify_date.map(|d| d.and_utc().timestamp()),
+                    p.date_facts.exif_version,
+                    p.date_facts.serial,
+                    p.date_facts.problem,
                 ])?;
             }
             Ok(())
@@ -88,7 +94,7 @@ impl Catalog {
 
 /// Byte range of paths strictly below `root`: `root/` up to (not including) `root0`,
 /// since '0' follows '/' in byte order.
-fn prefix_range(root: &Path) -> (Vec<u8>, Vec<u8>) {
+pub(super) fn prefix_range(root: &Path) -> (Vec<u8>, Vec<u8>) {
     let mut lo = root.as_os_str().as_bytes().to_vec();
     if lo.last() != Some(&b'/') {
         lo.push(b'/');
@@ -130,5 +136,14 @@ fn row_to_photo(r: &rusqlite::Row) -> rusqlite::Result<Option<Photo>> {
         height: r.get(13)?,
         orientation: r.get(14)?,
         error: r.get(15)?,
+        date_facts: DateFacts {
+            modify_date: r
+                .get::<_, Option<i64>>(16)?
+                .and_then(|s| chrono::DateTime::from_timestamp(s, 0))
+                .map(|d| d.naive_utc()),
+            exif_version: r.get(17)?,
+            serial: r.get(18)?,
+            problem: r.get(19)?,
+        },
     }))
 }

@@ -8,21 +8,26 @@
 //! live by concern in `files`, `remote` and `journal`.
 
 mod albums;
+mod date_fixes;
 mod files;
 mod gphotos;
 mod journal;
 mod remote;
 mod restores;
+mod status;
 
 pub use albums::AlbumPart;
 pub use gphotos::UploadTokenEntry;
+pub use date_fixes::AppliedDate;
 pub use journal::UnfinishedUpload;
 pub use remote::{IndexState, RemoteCopy};
+pub use status::CopyState;
 
 use rusqlite::{Connection, OptionalExtension};
 use std::path::{Path, PathBuf};
 
-const SCHEMA_VERSION: i64 = 1;
+/// 2: the files table gained the date facts (modify date, EXIF version, serial, problem).
+const SCHEMA_VERSION: i64 = 2;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CatalogError {
@@ -97,14 +102,17 @@ impl Catalog {
                    taken_secs INTEGER NOT NULL, taken_nanos INTEGER NOT NULL,
                    taken_offset INTEGER, taken_source TEXT NOT NULL,
                    make TEXT, model TEXT, width INTEGER, height INTEGER, orientation INTEGER,
-                   error TEXT);
+                   error TEXT, modify_secs INTEGER, exif_version TEXT, serial TEXT,
+                   date_problem TEXT);
                  CREATE INDEX IF NOT EXISTS files_md5 ON files (md5);",
             )
         })?;
         cat.sql(|c| c.execute_batch(SYNC_TABLES))?;
+        cat.sql(|c| c.execute_batch(date_fixes::TABLES))?;
         cat.sql(|c| c.execute_batch(albums::ALBUM_TABLES))?;
         cat.sql(|c| c.execute_batch(gphotos::GPHOTOS_TABLES))?;
         cat.sql(|c| c.execute_batch(restores::RESTORE_TABLES))?;
+        cat.sql(|c| c.execute_batch(status::CHECK_TABLES))?;
         let found: Option<i64> = cat.sql(|c| {
             c.query_row("SELECT value FROM meta WHERE key = 'schema'", [], |r| {
                 r.get(0)
@@ -118,6 +126,7 @@ impl Catalog {
                     found: v,
                 })
             }
+            Some(1) => cat.migrate_1_to_2()?,
             Some(_) => {}
             None => cat.sql(|c| {
                 c.execute(
@@ -128,6 +137,23 @@ impl Catalog {
             })?,
         }
         Ok(cat)
+    }
+
+    /// Schema 1 to 2: the date facts' columns. Rows written before stay NULL there (the
+    /// checks that need them skip such photos) until their file changes and is read again:
+    /// re-reading a whole library for them would cost a full re-hash.
+    fn migrate_1_to_2(&self) -> Result<(), CatalogError> {
+        self.sql(|c| {
+            c.execute_batch(
+                "BEGIN;
+                 ALTER TABLE files ADD COLUMN modify_secs INTEGER;
+                 ALTER TABLE files ADD COLUMN exif_version TEXT;
+                 ALTER TABLE files ADD COLUMN serial TEXT;
+                 ALTER TABLE files ADD COLUMN date_problem TEXT;
+                 UPDATE meta SET value = 2 WHERE key = 'schema';
+                 COMMIT;",
+            )
+        })
     }
 
     fn sql<T>(

@@ -128,6 +128,7 @@ mod tests {
                 offset_seconds: None,
                 source: DateSource::Mtime,
             },
+            date_facts: Default::default(),
             make: None,
             model: None,
             width: None,

@@ -2,7 +2,6 @@
 //! as the old script wrote it), and the other upload fields built from a photo.
 
 use super::options::SyncOptions;
-use crate::dates::DateSource;
 use crate::photo::Photo;
 
 /// `checksum:md5=<lowercase hex>`.
@@ -64,11 +63,11 @@ pub fn upload_params(photo: &Photo, md5: &str, opts: &SyncOptions) -> Vec<(Strin
     params
 }
 
-/// The taken date to set after upload (`YYYY-MM-DD HH:MM:SS`), when Flickr cannot read
-/// it from the file: it came from the file name or the file's mtime.
+/// The taken date to set after upload (`YYYY-MM-DD HH:MM:SS`), when Flickr would not read
+/// it from the file's EXIF: it came from XMP, a video's header, the file name, the mtime,
+/// or a date rule that corrects what the EXIF says.
 pub fn date_to_set(photo: &Photo) -> Option<String> {
-    matches!(photo.taken.source, DateSource::FileName | DateSource::Mtime)
-        .then(|| photo.taken.local.format("%Y-%m-%d %H:%M:%S").to_string())
+    (!photo.taken.source.is_exif()).then(|| crate::dates::flickr_format(&photo.taken.local))
 }
 
 #[cfg(test)]

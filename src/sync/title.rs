@@ -110,6 +110,7 @@ mod tests {
                 offset_seconds: None,
                 source: DateSource::ExifOriginal,
             },
+            date_facts: Default::default(),
             make: None,
             model: None,
             width: None,

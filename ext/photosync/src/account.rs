@@ -61,8 +61,8 @@ fn verify_flickr(
         ruby,
         &cancel,
         move |_: &(dyn Fn(()) + Send + Sync)| {
-            let cat = open(&catalog)?;
-            verify::verify_flickr(&cat, &client, &account, &verify_opts, &worker_cancel)
+            let mut cat = open(&catalog)?;
+            verify::verify_flickr(&mut cat, &client, &account, &verify_opts, &worker_cancel)
         },
         |_: ()| Ok(()),
     )?;

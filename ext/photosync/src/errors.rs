@@ -2,8 +2,11 @@
 //! lib/photosync/error.rb, all under `Photosync::Error`. This is the only place
 //! where that mapping is decided.
 
-use magnus::{prelude::*, Error, ExceptionClass, RModule, Ruby};
+use magnus::error::ErrorType;
+use magnus::{prelude::*, Error, ExceptionClass, RModule, Ruby, Value};
+use photosync::archive::ArchiveError;
 use photosync::catalog::CatalogError;
+use photosync::dates::DatesError;
 use photosync::exif::ExifError;
 use photosync::hash::HashError;
 use photosync::samples::SamplesError;
@@ -21,6 +24,19 @@ pub fn error(ruby: &Ruby, class: &str, message: String) -> Error {
         })
         .unwrap_or_else(|_| ruby.exception_runtime_error());
     Error::new(class, message)
+}
+
+/// The exception object an `Error` would raise, to hand to Ruby as a value (a
+/// destination's failure in a multi-destination report).
+pub fn exception(ruby: &Ruby, e: Error) -> Result<Value, Error> {
+    match e.error_type() {
+        ErrorType::Error(class, message) => class
+            .new_instance((message.as_ref(),))
+            .map(|x| x.as_value()),
+        ErrorType::Exception(exc) => Ok(exc.as_value()),
+        ErrorType::Jump(_) => Err(e),
+    }
+    .or_else(|_| Ok(ruby.str_new("unknown error").as_value()))
 }
 
 pub fn scan(ruby: &Ruby, e: ScanError) -> Error {
@@ -52,6 +68,24 @@ pub fn restore(ruby: &Ruby, e: photosync::restore::RestoreError) -> Error {
 
 pub fn catalog(ruby: &Ruby, e: CatalogError) -> Error {
     error(ruby, "CatalogError", e.to_string())
+}
+
+pub fn dates(ruby: &Ruby, e: DatesError) -> Error {
+    match e {
+        DatesError::Catalog(c) => catalog(ruby, c),
+        DatesError::Cancelled { .. } => error(ruby, "Cancelled", e.to_string()),
+        DatesError::Flickr { source, .. } => flickr(ruby, source),
+        other => error(ruby, "DatesError", other.to_string()),
+    }
+}
+
+pub fn archive(ruby: &Ruby, e: ArchiveError) -> Error {
+    match e {
+        ArchiveError::Catalog(c) => catalog(ruby, c),
+        ArchiveError::Cancelled(_) => error(ruby, "Cancelled", e.to_string()),
+        ArchiveError::Layout(_) => Error::new(ruby.exception_arg_error(), e.to_string()),
+        other => error(ruby, "ArchiveError", other.to_string()),
+    }
 }
 
 pub fn hash(ruby: &Ruby, e: HashError) -> Error {

@@ -3,8 +3,10 @@
 //! keyword arguments and Ruby idioms live in lib/.
 
 mod account;
+mod archive;
 mod background;
 mod conv;
+mod dates;
 mod emulator;
 mod errors;
 mod exif;
@@ -33,7 +35,9 @@ fn init(ruby: &Ruby) -> Result<(), Error> {
     gphotos_emulator::init(ruby, m)?;
     gphotos::init(ruby, m)?;
     sync::init(ruby, m)?;
+    dates::init(ruby, m)?;
     restore::init(ruby, m)?;
     account::init(ruby, m)?;
+    archive::init(ruby, m)?;
     Ok(())
 }

@@ -34,6 +34,10 @@ impl RbPhoto {
     fn taken_at_source(ruby: &Ruby, rb_self: &Self) -> Symbol {
         ruby.to_symbol(rb_self.0.taken.source.as_str())
     }
+    /// :high, :medium or :low, from where the date came (see `DateSource::confidence`).
+    fn taken_at_confidence(ruby: &Ruby, rb_self: &Self) -> Symbol {
+        ruby.to_symbol(rb_self.0.taken.source.confidence().as_str())
+    }
     fn make(&self) -> Option<String> {
         self.0.make.clone()
     }
@@ -65,6 +69,10 @@ pub fn init(ruby: &Ruby, m: RModule) -> Result<(), Error> {
     c.define_method("md5", method!(RbPhoto::md5, 0))?;
     c.define_method("_taken_parts", method!(RbPhoto::taken_parts, 0))?;
     c.define_method("taken_at_source", method!(RbPhoto::taken_at_source, 0))?;
+    c.define_method(
+        "taken_at_confidence",
+        method!(RbPhoto::taken_at_confidence, 0),
+    )?;
     c.define_method("make", method!(RbPhoto::make, 0))?;
     c.define_method("model", method!(RbPhoto::model, 0))?;
     c.define_method("width", method!(RbPhoto::width, 0))?;

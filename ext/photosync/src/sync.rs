@@ -7,6 +7,7 @@ use crate::{background, conv, errors};
 use magnus::{function, prelude::*, Error, RHash, RModule, RString, Ruby, Value};
 use photosync::cancel::Cancel;
 use photosync::catalog::Catalog;
+use photosync::dates::{review, rules::Rules, DatesError};
 use photosync::scan::{self, ScanOptions, ScanStats};
 use photosync::sync::{
     self, Albums, Privacy, SyncError, SyncEvent, SyncOptions, SyncReport, TitleTemplate,
@@ -16,9 +17,10 @@ use std::path::PathBuf;
 enum Failure {
     Scan(scan::ScanError),
     Sync(SyncError),
+    Dates(DatesError),
 }
 
-fn options(ruby: &Ruby, h: RHash, dir: &std::path::Path) -> Result<SyncOptions, Error> {
+pub(crate) fn options(ruby: &Ruby, h: RHash, dir: &std::path::Path) -> Result<SyncOptions, Error> {
     let privacy: String = h.fetch("privacy")?;
     let privacy = Privacy::parse(&privacy).ok_or_else(|| {
         errors::error(ruby, "Error", format!("unknown privacy {privacy:?}; use private, family, friends, friends_and_family or public"))
@@ -62,6 +64,10 @@ fn sync_flickr(
 ) -> Result<RHash, Error> {
     let dir = conv::path_from(dir);
     let catalog: Option<PathBuf> = catalog.map(conv::path_from);
+    // (path, required): the user's date rules give new uploads their corrected dates.
+    let date_rules: Option<(PathBuf, bool)> = opts
+        .lookup::<_, Option<(RString, bool)>>("date_rules")?
+        .map(|(p, required)| (conv::path_from(p), required));
     let opts = options(ruby, opts, &dir)?;
     let client = flickr.0.clone();
     let cancel = Cancel::new();
@@ -75,8 +81,13 @@ fn sync_flickr(
                 None => Catalog::in_memory(),
             }
             .map_err(|e| Failure::Scan(e.into()))?;
-            let scanned = scan::scan(&dir, &mut cat, &ScanOptions::default(), &worker_cancel, &mut |_| {})
+            let mut scanned = scan::scan(&dir, &mut cat, &ScanOptions::default(), &worker_cancel, &mut |_| {})
                 .map_err(Failure::Scan)?;
+            if let Some((path, required)) = &date_rules {
+                let rules = Rules::load(path, *required).map_err(Failure::Dates)?;
+                let root = std::fs::canonicalize(&dir).unwrap_or_else(|_| dir.clone());
+                review::correct(&mut scanned.photos, &root, &rules);
+            }
             let report = sync::sync_flickr(&scanned.photos, &mut cat, &client, &opts, &worker_cancel, emit)
                 .map_err(Failure::Sync)?;
             Ok((report, scanned.stats))
@@ -93,6 +104,7 @@ fn sync_flickr(
             Err(errors::error(ruby, "Cancelled", e.to_string()))
         }
         Err(Failure::Sync(e)) => Err(errors::error(ruby, "SyncError", e.to_string())),
+        Err(Failure::Dates(e)) => Err(errors::dates(ruby, e)),
     }
 }
 
@@ -157,7 +169,7 @@ pub(crate) fn event_hash(ruby: &Ruby, e: SyncEvent) -> Result<RHash, Error> {
     Ok(h)
 }
 
-fn report_hash(ruby: &Ruby, r: &SyncReport, s: &ScanStats) -> Result<RHash, Error> {
+pub(crate) fn report_hash(ruby: &Ruby, r: &SyncReport, s: &ScanStats) -> Result<RHash, Error> {
     let h = ruby.hash_new();
     let sym = |s: &str| ruby.to_symbol(s);
     h.aset(sym("uploaded"), r.uploaded)?;

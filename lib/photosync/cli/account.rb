@@ -10,7 +10,8 @@ module Photosync
       case argv.first
       when "flickr" then verify_flickr(argv.drop(1))
       when "gphotos" then verify_gphotos(argv.drop(1))
-      else fail_with("usage: photosync verify flickr|gphotos [DIR] [options]", 64)
+      when /\Aarchive:/, "-h", "--help" then verify_archive(argv)
+      else fail_with("usage: photosync verify flickr|gphotos [DIR] [options] | verify archive:PATH [options]", 64)
       end
     end
 
@@ -30,11 +31,11 @@ module Photosync
       parser.parse!(argv)
       r = Photosync.verify(Flickr.new(**Credentials.current), root: argv.shift, read_data: opts[:read_data],
                                                                sample: opts[:sample], catalog: opts[:catalog])
-      opts[:json] ? @out.puts(JSON.generate(r.to_h)) : print_verify(r)
-      r.ok? ? 0 : 1
+      opts[:json] ? @out.puts(JSON.generate(r.to_h)) : print_flickr_verify(r)
+      r.ok? ? 0 : 2
     end
 
-    def print_verify(r)
+    def print_flickr_verify(r)
       @out.puts("#{r.photos_on_flickr} photos on Flickr, #{r.local_photos} local; #{r.api_calls} API calls")
       @out.puts("#{r.missing_on_flickr.size} local photos missing on Flickr (photosync sync uploads them)")
       r.missing_on_flickr.first(20).each { |p| @out.puts("  #{p}") }

@@ -1,0 +1,166 @@
+//! `Photosync._dates`: scan a folder, review its taken-dates against the date rules and,
+//! given a Flickr client, push the corrected ones; on a worker thread, scan progress
+//! reaching the Ruby block on the Ruby thread. lib/photosync/dates.rb adds the Ruby API.
+
+use crate::flickr::NativeFlickr;
+use crate::{background, conv, errors};
+use magnus::{function, prelude::*, Error, RArray, RHash, RModule, RString, Ruby, Value};
+use photosync::cancel::Cancel;
+use photosync::catalog::Catalog;
+use photosync::dates::apply::{self, ApplyReport};
+use photosync::dates::review::{self, Finding};
+use photosync::dates::rules::Rules;
+use photosync::dates::{flickr_format, DatesError};
+use photosync::scan::{self, Progress, ScanError, ScanOptions, ScanStats};
+use std::path::PathBuf;
+
+enum Failure {
+    Scan(ScanError),
+    Dates(DatesError),
+}
+
+type Outcome = (Vec<Finding>, Option<ApplyReport>, ScanStats);
+
+fn dates(
+    ruby: &Ruby,
+    dir: RString,
+    catalog: Option<RString>,
+    rules: Option<RString>,
+    rules_required: bool,
+    flickr: Option<&NativeFlickr>,
+    progress: Option<magnus::block::Proc>,
+) -> Result<RHash, Error> {
+    let dir = conv::path_from(dir);
+    let catalog: Option<PathBuf> = catalog.map(conv::path_from);
+    let rules_path: Option<PathBuf> = rules.map(conv::path_from);
+    let client = flickr.map(|f| f.0.clone());
+    let cancel = Cancel::new();
+    let worker_cancel = cancel.clone();
+    let outcome = background::run(
+        ruby,
+        &cancel,
+        move |emit: &(dyn Fn(Progress) + Send + Sync)| -> Result<Outcome, Failure> {
+            let rules = match &rules_path {
+                Some(p) => Rules::load(p, rules_required).map_err(Failure::Dates)?,
+                None => Rules::default(),
+            };
+            let mut cat = match &catalog {
+                Some(p) => Catalog::open(p),
+                None => Catalog::in_memory(),
+            }
+            .map_err(|e| Failure::Scan(e.into()))?;
+            let scanned = scan::scan(
+                &dir,
+                &mut cat,
+                &ScanOptions::default(),
+                &worker_cancel,
+                &mut |p| emit(*p),
+            )
+            .map_err(Failure::Scan)?;
+            // Photo paths are canonical; rule folders are relative to the same root.
+            let root = std::fs::canonicalize(&dir).unwrap_or(dir);
+            let now = chrono::Local::now().naive_local();
+            let findings = review::review(&scanned.photos, &root, &rules, now);
+            let applied = match &client {
+                Some(c) => Some(
+                    apply::apply(&findings, &mut cat, c, &worker_cancel).map_err(Failure::Dates)?,
+                ),
+                None => None,
+            };
+            Ok((findings, applied, scanned.stats))
+        },
+        |p: Progress| match &progress {
+            Some(b) => b
+                .call::<_, Value>((p.files_done, p.files_total, p.bytes_done, p.bytes_total))
+                .map(|_| ()),
+            None => Ok(()),
+        },
+    )?;
+    let (findings, applied, stats) = match outcome {
+        Ok(o) => o,
+        Err(Failure::Scan(e)) => return Err(errors::scan(ruby, e)),
+        Err(Failure::Dates(e)) => return Err(errors::dates(ruby, e)),
+    };
+    let h = ruby.hash_new();
+    let list = ruby.ary_new_capa(findings.len());
+    for f in &findings {
+        list.push(finding_hash(ruby, f)?)?;
+    }
+    h.aset(ruby.to_symbol("findings"), list)?;
+    let applied = applied.map(|a| apply_hash(ruby, &a)).transpose()?;
+    h.aset(ruby.to_symbol("applied"), applied)?;
+    h.aset(
+        ruby.to_symbol("scan"),
+        crate::scan::stats_hash(ruby, &stats)?,
+    )?;
+    Ok(h)
+}
+
+fn finding_hash(ruby: &Ruby, f: &Finding) -> Result<RHash, Error> {
+    let h = ruby.hash_new();
+    let sym = |s: &str| ruby.to_symbol(s);
+    h.aset(sym("path"), conv::path_to(ruby, &f.path))?;
+    h.aset(sym("md5"), f.md5.clone())?;
+    h.aset(sym("camera"), f.camera.clone())?;
+    h.aset(sym("date"), flickr_format(&f.taken.local))?;
+    h.aset(sym("source"), sym(f.taken.source.as_str()))?;
+    h.aset(sym("confidence"), sym(f.confidence.as_str()))?;
+    let reasons: RArray = ruby.ary_new_capa(f.reasons.len());
+    for r in &f.reasons {
+        let rh = ruby.hash_new();
+        rh.aset(sym("code"), sym(r.code))?;
+        rh.aset(sym("message"), r.message.as_str())?;
+        reasons.push(rh)?;
+    }
+    h.aset(sym("reasons"), reasons)?;
+    let fix = match &f.fix {
+        Some(fix) => {
+            let fh = ruby.hash_new();
+            fh.aset(sym("date"), flickr_format(&fix.date))?;
+            fh.aset(sym("granularity"), fix.granularity.flickr_value())?;
+            fh.aset(sym("by"), fix.by.as_str())?;
+            Some(fh)
+        }
+        None => None,
+    };
+    h.aset(sym("fix"), fix)?;
+    let suggestion = match &f.suggestion {
+        Some(s) => {
+            let sh = ruby.hash_new();
+            sh.aset(sym("date"), flickr_format(&s.date))?;
+            sh.aset(sym("from"), s.from.as_str())?;
+            Some(sh)
+        }
+        None => None,
+    };
+    h.aset(sym("suggestion"), suggestion)?;
+    Ok(h)
+}
+
+fn apply_hash(ruby: &Ruby, a: &ApplyReport) -> Result<RHash, Error> {
+    let h = ruby.hash_new();
+    let sym = |s: &str| ruby.to_symbol(s);
+    h.aset(sym("set"), a.set)?;
+    h.aset(sym("unchanged"), a.unchanged)?;
+    let not_uploaded = ruby.ary_new_capa(a.not_uploaded.len());
+    for p in &a.not_uploaded {
+        not_uploaded.push(conv::path_to(ruby, p))?;
+    }
+    h.aset(sym("not_uploaded"), not_uploaded)?;
+    let failed = ruby.ary_new_capa(a.failed.len());
+    for (path, msg) in &a.failed {
+        failed.push((conv::path_to(ruby, path), msg.as_str()))?;
+    }
+    h.aset(sym("failed"), failed)?;
+    Ok(h)
+}
+
+fn default_rules_path(ruby: &Ruby) -> RString {
+    conv::path_to(ruby, &Rules::default_path())
+}
+
+pub fn init(_ruby: &Ruby, m: RModule) -> Result<(), Error> {
+    m.define_singleton_method("_dates", function!(dates, 6))?;
+    m.define_singleton_method("_default_rules_path", function!(default_rules_path, 0))?;
+    Ok(())
+}

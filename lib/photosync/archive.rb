@@ -1,0 +1,164 @@
+# frozen_string_literal: true
+
+module Photosync
+  # What Photosync.sync hands its block for an archive destination, on the calling
+  # thread: kind is one of :planned, :started, :progress, :copied, :skipped, :failed,
+  # :finished; destination is "archive:<path>".
+  ArchiveEvent = Struct.new(:kind, :destination, :path, :dest, :bytes, :error, :reason, :to_copy,
+                            :already_there, :duplicates, :bytes_done, :bytes_total, keyword_init: true)
+
+  # The outcome of copying into one archive.
+  ArchiveReport = Struct.new(:destination, :copied, :skipped, :failed, :bytes, :elapsed, :already_there,
+                             :adopted, :cleaned, :errors, :scan, keyword_init: true) do
+    def ok?
+      failed.zero?
+    end
+
+    def to_h
+      super.merge(errors: errors.map { |path, msg| { path: path.dup.force_encoding(Encoding::UTF_8).scrub, error: msg } })
+    end
+  end
+
+  # The outcome of Photosync::Archive#verify: missing (recorded, gone), corrupted
+  # ([path, expected md5, found md5]), unknown (not from photosync), unreadable
+  # ([path, message]) and leftover temporaries (harmless; the next sync removes them).
+  VerifyReport = Struct.new(:destination, :checked, :bytes, :elapsed, :missing, :corrupted, :unknown,
+                            :unreadable, :temporaries, keyword_init: true) do
+    def ok?
+      missing.empty? && corrupted.empty? && unknown.empty? && unreadable.empty?
+    end
+
+    def to_h
+      utf8 = ->(p) { p.dup.force_encoding(Encoding::UTF_8).scrub }
+      super.merge(ok: ok?, missing: missing.map(&utf8), unknown: unknown.map(&utf8), temporaries: temporaries.map(&utf8),
+                  corrupted: corrupted.map { |p, want, got| { path: utf8[p], expected: want, found: got } },
+                  unreadable: unreadable.map { |p, msg| { path: utf8[p], error: msg } })
+    end
+  end
+
+  # The outcome of Photosync.sync to several destinations (or an Array of one): one
+  # report per destination, by name ("flickr", "archive:/media/backup"). A destination
+  # whose run could not go on has no report, and its exception in #failures.
+  class SyncReports
+    include Enumerable
+    attr_reader :scan, :failures
+
+    def initialize(reports, failures, scan)
+      @reports = reports
+      @failures = failures
+      @scan = scan
+    end
+
+    # The report of a destination: its name, or the Archive / Flickr object given.
+    def [](destination)
+      name = destination.is_a?(String) ? destination : Photosync.destination_name(destination)
+      @reports[name] || @reports[@reports.keys.find { |k| k.start_with?(name) }]
+    end
+
+    def each(&)
+      @reports.each(&)
+    end
+
+    def ok?
+      @failures.empty? && @reports.values.all?(&:ok?)
+    end
+
+    def to_h
+      { destinations: @reports.transform_values(&:to_h), failures: @failures.transform_values(&:message) }
+    end
+  end
+
+  # An archive folder (an external drive) as a sync destination: every photo copied
+  # once, checked, in a date layout. The folder must exist; nothing in it is ever
+  # overwritten or deleted.
+  #   layout: where a photo goes (default "%Y/%m/%d/%n"); tokens %Y %m %d %H %M %S
+  #           (taken date), %n name, %f name without extension, %e extension,
+  #           %h first 8 hex digits of the MD5, %c camera model, %% a percent sign.
+  #   threads: copies at once.
+  class Archive
+    DEFAULT_LAYOUT = "%Y/%m/%d/%n"
+
+    attr_reader :path, :layout, :threads
+
+    # "archive:/media/backup" => Archive.new("/media/backup"), else nil.
+    def self.parse(spec, **opts)
+      spec = spec.to_s
+      return nil unless spec.start_with?("archive:") && spec.size > "archive:".size
+
+      new(spec.delete_prefix("archive:"), **opts)
+    end
+
+    def initialize(path, layout: DEFAULT_LAYOUT, threads: 4)
+      @path = File.expand_path(path.to_s)
+      @layout = Photosync._archive_check_layout(layout.to_s)
+      @threads = Integer(threads)
+      raise ArgumentError, "threads must be at least 1" if @threads < 1
+    end
+
+    def to_s
+      "archive:#{path}"
+    end
+
+    def inspect
+      "#<Photosync::Archive #{path} layout=#{layout.inspect}>"
+    end
+
+    # Reads every file in the archive again and compares it with the MD5 the catalog
+    # recorded when photosync copied it. The block gets a ScanProgress.
+    def verify(catalog: :default, threads: 4, &block)
+      catalog_path = catalog == :default ? Photosync.default_catalog_path : catalog&.to_s
+      progress = block && proc { |*counts| block.call(ScanProgress.new(*counts)) }
+      VerifyReport.new(destination: to_s, **Photosync._archive_verify(path, catalog_path, Integer(threads), progress))
+    end
+  end
+
+  # The name a destination's report goes under.
+  def self.destination_name(destination)
+    destination.is_a?(Archive) ? destination.to_s : "flickr"
+  end
+
+  # Photosync.sync with an Archive, or an Array of destinations: scans once, then
+  # copies into each archive, then uploads to Flickr. Returns an ArchiveReport for a
+  # lone Archive, else a SyncReports.
+  def self.sync_destinations(dir, to, catalog_path, flickr_opts, &block)
+    list = Array(to)
+    archives, others = list.partition { |d| d.is_a?(Archive) }
+    flickrs = others.select { |d| d.respond_to?(:native, true) }
+    unless flickrs.size == others.size && flickrs.size <= 1 && !list.empty?
+      raise ArgumentError, "to: must be a Photosync::Flickr, a Photosync::Archive, or an Array of them (one Flickr at most)"
+    end
+
+    threads = archives.map(&:threads).max || 4
+    events = block && proc { |h| block.call(h.key?(:destination) ? ArchiveEvent.new(**h) : SyncEvent.new(**h)) }
+    stats, outcomes = _sync_to(dir.to_s, catalog_path, archives.map { |a| [a.path, a.layout] },
+                               { "threads" => threads, "dry_run" => flickr_opts.fetch("dry_run", false) },
+                               flickrs.first&.send(:native), flickrs.empty? ? nil : flickr_opts, events)
+    reports = {}
+    failures = {}
+    outcomes.each do |name, report, failure|
+      reports[name] = destination_report(name, report, stats) if report
+      failures[name] = failure if failure
+    end
+    cancelled = failures.values.find { |e| e.is_a?(Cancelled) }
+    raise cancelled if cancelled
+    return single_archive(reports, failures) if to.is_a?(Archive)
+
+    SyncReports.new(reports, failures, stats)
+  end
+
+  def self.destination_report(name, report, stats)
+    if name.start_with?("archive:")
+      ArchiveReport.new(destination: name, scan: stats, **report)
+    else
+      report.delete(:scan_stats)
+      SyncReport.new(scan: stats, **report)
+    end
+  end
+
+  def self.single_archive(reports, failures)
+    raise failures.values.first unless failures.empty?
+
+    reports.values.first
+  end
+  private_class_method :destination_report, :single_archive
+end

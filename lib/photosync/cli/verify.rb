@@ -1,0 +1,44 @@
+# frozen_string_literal: true
+
+module Photosync
+  # `photosync verify archive:PATH`: reads every file of an archive again and compares
+  # it with the catalog. Exit status 0 when all is well, 2 when anything is missing,
+  # corrupted, unknown or unreadable.
+  class CLI
+    private
+
+    def verify_archive(argv)
+      opts = { catalog: :default, json: false, threads: 4 }
+      parser = OptionParser.new do |o|
+        o.banner = "usage: photosync verify archive:PATH [--catalog PATH] [-j N] [--json]"
+        o.on("--catalog PATH", "catalog file (default #{Photosync.default_catalog_path})") { |v| opts[:catalog] = v }
+        o.on("-j", "--threads N", Integer, "files read at once (default 4)") { |v| opts[:threads] = v }
+        o.on("--json", "print the report as JSON") { opts[:json] = true }
+      end
+      return help(parser) if argv.include?("-h") || argv.include?("--help")
+
+      parser.parse!(argv)
+      archive = Archive.parse(argv.shift.to_s) or return fail_with(parser.banner, 64)
+      bar = ProgressBar.new(@err, "verify")
+      report = archive.verify(catalog: opts[:catalog], threads: opts[:threads]) do |p|
+        bar.update(p.files_done, p.files_total, p.bytes_done, p.bytes_total)
+      end
+      bar.finish
+      opts[:json] ? @out.puts(JSON.generate(report.to_h)) : print_verify(report)
+      report.ok? ? 0 : 2
+    end
+
+    def print_verify(r)
+      @out.puts(format("%<dest>s: %<n>d files read (%<bytes>s) in %<secs>.1f s: %<verdict>s",
+                       dest: r.destination, n: r.checked, bytes: Format.bytes(r.bytes), secs: r.elapsed,
+                       verdict: r.ok? ? "all intact" : "PROBLEMS FOUND"))
+      r.missing.each { |p| @out.puts("  missing: #{p}") }
+      r.corrupted.each { |p, want, got| @out.puts("  corrupted: #{p} (MD5 #{got}, copied as #{want})") }
+      r.unknown.each { |p| @out.puts("  unknown: #{p}") }
+      r.unreadable.each { |p, msg| @out.puts("  unreadable: #{p}: #{msg}") }
+      r.temporaries.each { |p| @out.puts("  leftover temporary (removed by the next sync): #{p}") }
+      @out.puts(format("%<m>d missing, %<c>d corrupted, %<u>d unknown, %<r>d unreadable",
+                       m: r.missing.size, c: r.corrupted.size, u: r.unknown.size, r: r.unreadable.size))
+    end
+  end
+end

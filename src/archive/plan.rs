@@ -1,0 +1,118 @@
+//! Which photos to copy and under which name: a photo whose MD5 the archive holds
+//! anywhere is not copied; a name taken by other bytes gets a short hash suffix; a
+//! file found at its planned name with the right MD5 (a killed run renamed it into
+//! place but could not record it) is recorded, not copied again.
+
+use super::copy::Job;
+use super::layout::{with_hash_suffix, Layout};
+use crate::cancel::Cancel;
+use crate::hash;
+use crate::photo::Photo;
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Default)]
+pub struct Plan {
+    pub jobs: Vec<Job>,
+    pub bytes: u64,
+    pub already_there: u64,
+    pub duplicates: u64,
+    /// (source, relative path, md5) of copies found in place.
+    pub found_in_place: Vec<(PathBuf, PathBuf, String)>,
+    /// (source, reason, is an error).
+    pub skipped: Vec<(PathBuf, String, bool)>,
+    pub failed: Vec<(PathBuf, String)>,
+}
+
+/// `index`: MD5 -> relative paths the catalog records in this archive.
+pub fn plan(
+    photos: &[Photo],
+    root: &Path,
+    layout: &Layout,
+    index: &HashMap<String, Vec<String>>,
+    cancel: &Cancel,
+) -> Plan {
+    let by_path: HashMap<&str, &str> = index
+        .iter()
+        .flat_map(|(md5, paths)| paths.iter().map(move |p| (p.as_str(), md5.as_str())))
+        .collect();
+    let mut order: Vec<&Photo> = photos.iter().collect();
+    order.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut plan = Plan::default();
+    let mut seen: HashSet<&str> = HashSet::new();
+    let mut claimed: HashSet<PathBuf> = HashSet::new();
+    for photo in order {
+        let Some(md5) = photo.md5.as_deref() else {
+            let why = photo.error.as_deref().unwrap_or("could not be read");
+            plan.skipped
+                .push((photo.path.clone(), format!("unreadable: {why}"), true));
+            continue;
+        };
+        if index.contains_key(md5) {
+            plan.already_there += 1;
+            continue;
+        }
+        if !seen.insert(md5) {
+            plan.duplicates += 1;
+            continue;
+        }
+        let first = layout.render(photo, md5);
+        let second = with_hash_suffix(&first, md5);
+        let mut placed = false;
+        for rel in [first, second] {
+            if claimed.contains(&rel) {
+                continue;
+            }
+            match holder(root, &rel, &by_path, cancel) {
+                None => {
+                    claimed.insert(rel.clone());
+                    plan.bytes += photo.size;
+                    plan.jobs.push(Job {
+                        source: photo.path.clone(),
+                        md5: md5.to_string(),
+                        size: photo.size,
+                        dest: rel,
+                    });
+                }
+                Some(held) if held == md5 => {
+                    plan.found_in_place
+                        .push((photo.path.clone(), rel, md5.to_string()));
+                }
+                Some(_) => continue,
+            }
+            placed = true;
+            break;
+        }
+        if !placed {
+            let name = layout.render(photo, md5);
+            plan.failed.push((
+                photo.path.clone(),
+                format!(
+                    "{} and its hash-suffixed name are both taken by other files in the archive",
+                    name.display()
+                ),
+            ));
+        }
+    }
+    plan
+}
+
+/// The MD5 of what is at `rel` (the catalog's word, else read from disk); None when
+/// nothing is there. A file that cannot be read counts as other bytes.
+fn holder(
+    root: &Path,
+    rel: &Path,
+    by_path: &HashMap<&str, &str>,
+    cancel: &Cancel,
+) -> Option<String> {
+    if let Some(md5) = by_path.get(super::rel_key(rel).as_str()) {
+        return Some(md5.to_string());
+    }
+    let path = root.join(rel);
+    std::fs::symlink_metadata(&path).ok()?;
+    Some(
+        hash::digest_file(&path, 0, cancel, &mut |_| {})
+            .map(|d| d.md5_hex())
+            .unwrap_or_default(),
+    )
+}

@@ -1,0 +1,90 @@
+//! What an archive run and a verify tell their caller: live events and the reports.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ArchiveEvent {
+    /// What will be copied, once the archive's index is known.
+    Planned {
+        to_copy: u64,
+        already_there: u64,
+        duplicates: u64,
+        bytes: u64,
+    },
+    Started {
+        path: PathBuf,
+    },
+    /// Bytes copied so far in this run, about ten times a second.
+    Progress {
+        bytes_done: u64,
+        bytes_total: u64,
+    },
+    /// `path` is now in the archive at `dest`, checked.
+    Copied {
+        path: PathBuf,
+        dest: PathBuf,
+        bytes: u64,
+    },
+    /// Not copied, on purpose: unreadable, or found in place (a killed run's copy).
+    Skipped {
+        path: PathBuf,
+        reason: String,
+    },
+    Failed {
+        path: PathBuf,
+        error: String,
+    },
+    Finished,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ArchiveReport {
+    pub copied: u64,
+    /// Not copied on purpose: already in the archive, local duplicates, unreadable.
+    pub skipped: u64,
+    pub failed: u64,
+    /// Bytes copied.
+    pub bytes: u64,
+    pub elapsed: Duration,
+    /// Photos whose MD5 the archive already held.
+    pub already_there: u64,
+    /// Files in an archive new to this catalog, read and recorded before planning.
+    pub adopted: u64,
+    /// Temporaries of an earlier, interrupted run that were removed.
+    pub cleaned: u64,
+    pub errors: Vec<(PathBuf, String)>,
+}
+
+/// A file whose bytes differ from what the catalog recorded when it was copied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Corrupted {
+    pub path: PathBuf,
+    pub expected: String,
+    pub found: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct VerifyReport {
+    /// Files read and hashed.
+    pub checked: u64,
+    pub bytes: u64,
+    pub elapsed: Duration,
+    /// Recorded in the catalog, gone from the archive.
+    pub missing: Vec<PathBuf>,
+    pub corrupted: Vec<Corrupted>,
+    /// In the archive, unknown to the catalog.
+    pub unknown: Vec<PathBuf>,
+    pub unreadable: Vec<(PathBuf, String)>,
+    /// Temporaries left by an interrupted run (harmless; the next run removes them).
+    pub temporaries: Vec<PathBuf>,
+}
+
+impl VerifyReport {
+    pub fn is_ok(&self) -> bool {
+        self.missing.is_empty()
+            && self.corrupted.is_empty()
+            && self.unknown.is_empty()
+            && self.unreadable.is_empty()
+    }
+}

@@ -1,0 +1,91 @@
+//! What `photosync status` reads: every photo the catalog knows with every copy of it,
+//! and the checks that last confirmed a remote copy's bytes.
+
+use super::{now_secs, Catalog, CatalogError};
+use rusqlite::params;
+use std::collections::HashMap;
+use std::os::unix::ffi::OsStringExt;
+use std::path::{Path, PathBuf};
+
+pub(super) const CHECK_TABLES: &str = "
+    CREATE TABLE IF NOT EXISTS checks (
+      backend TEXT NOT NULL, remote_id TEXT NOT NULL, checked_at INTEGER NOT NULL,
+      how TEXT NOT NULL, PRIMARY KEY (backend, remote_id)) WITHOUT ROWID;";
+
+/// One remote copy, as the catalog knows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CopyState {
+    pub backend: String,
+    pub remote_id: String,
+    pub uploaded_at: i64,
+    /// When its bytes were last confirmed, and by which check (`read-data`, ...).
+    pub checked: Option<(i64, String)>,
+}
+
+impl Catalog {
+    /// Records that the bytes of a remote copy were confirmed by `how`, now.
+    pub fn record_check(
+        &mut self,
+        backend: &str,
+        remote_id: &str,
+        how: &str,
+    ) -> Result<(), CatalogError> {
+        self.sql(|c| {
+            c.execute(
+                "INSERT OR REPLACE INTO checks (backend, remote_id, checked_at, how) VALUES (?1, ?2, ?3, ?4)",
+                params![backend, remote_id, now_secs(), how],
+            )
+            .map(|_| ())
+        })
+    }
+
+    /// MD5 -> every remote copy of it, on every backend.
+    pub fn all_copies(&self) -> Result<HashMap<String, Vec<CopyState>>, CatalogError> {
+        self.sql(|c| {
+            let mut stmt = c.prepare(
+                "SELECT r.md5, r.backend, r.remote_id, r.uploaded_at, k.checked_at, k.how
+                 FROM remote_copies r LEFT JOIN checks k
+                   ON k.backend = r.backend AND k.remote_id = r.remote_id",
+            )?;
+            let rows = stmt.query_map([], |r| {
+                let checked = match (r.get::<_, Option<i64>>(4)?, r.get::<_, Option<String>>(5)?) {
+                    (Some(at), Some(how)) => Some((at, how)),
+                    _ => None,
+                };
+                Ok((
+                    r.get::<_, String>(0)?,
+                    CopyState {
+                        backend: r.get(1)?,
+                        remote_id: r.get(2)?,
+                        uploaded_at: r.get(3)?,
+                        checked,
+                    },
+                ))
+            })?;
+            let mut out: HashMap<String, Vec<CopyState>> = HashMap::new();
+            for row in rows {
+                let (md5, copy) = row?;
+                out.entry(md5).or_default().push(copy);
+            }
+            Ok(out)
+        })
+    }
+
+    /// Path and MD5 of every readable file recorded under `root`, without building
+    /// whole photos: the status of 100k photos stays well under a second.
+    pub fn file_md5s_under(&self, root: &Path) -> Result<Vec<(PathBuf, String)>, CatalogError> {
+        let (lo, hi) = super::files::prefix_range(root);
+        self.sql(|c| {
+            let mut stmt =
+                c.prepare("SELECT path, md5 FROM files WHERE path >= ?1 AND path < ?2")?;
+            let rows = stmt.query_map(params![lo, hi], |r| {
+                let path: Vec<u8> = r.get(0)?;
+                Ok((
+                    PathBuf::from(std::ffi::OsString::from_vec(path)),
+                    r.get::<_, String>(1)?,
+                ))
+            })?;
+            rows.collect()
+        })
+    }
+}

@@ -1,0 +1,114 @@
+//! Where every photo lives: for each photo of the catalog (by MD5), its local paths
+//! and its copies on every backend (Flickr, the archive, Google Photos), with when a
+//! copy's bytes were last confirmed. Local paths count as one copy however many there
+//! are: two files on one disk fail together.
+
+use crate::catalog::{Catalog, CatalogError, CopyState};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PhotoStatus {
+    pub md5: String,
+    pub local: Vec<PathBuf>,
+    pub remote: Vec<CopyState>,
+}
+
+impl PhotoStatus {
+    /// Independent copies: the local disk (if any path) and each backend holding it.
+    pub fn copies(&self) -> usize {
+        let mut backends: Vec<&str> = self.remote.iter().map(|c| c.backend.as_str()).collect();
+        backends.sort_unstable();
+        backends.dedup();
+        usize::from(!self.local.is_empty()) + backends.len()
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Status {
+    /// Sorted by first local path (photos only on a backend last).
+    pub photos: Vec<PhotoStatus>,
+    /// Copy count -> photos with that many copies.
+    pub by_copies: BTreeMap<usize, u64>,
+}
+
+impl Status {
+    /// The photos with fewer than `min` copies.
+    pub fn below(&self, min: usize) -> impl Iterator<Item = &PhotoStatus> {
+        self.photos.iter().filter(move |p| p.copies() < min)
+    }
+}
+
+/// The status of every photo under `root` (its local files), and of every photo only
+/// on a backend when `root` is `None`.
+pub fn status(catalog: &Catalog, root: Option<&Path>) -> Result<Status, CatalogError> {
+    let mut copies = catalog.all_copies()?;
+    let mut local: BTreeMap<String, Vec<PathBuf>> = BTreeMap::new();
+    for (path, md5) in catalog.file_md5s_under(root.unwrap_or(Path::new("/")))? {
+        local.entry(md5).or_default().push(path);
+    }
+    let mut photos: Vec<PhotoStatus> = local
+        .into_iter()
+        .map(|(md5, mut paths)| {
+            paths.sort();
+            let remote = copies.remove(&md5).unwrap_or_default();
+            PhotoStatus {
+                md5,
+                local: paths,
+                remote,
+            }
+        })
+        .collect();
+    photos.sort_by(|a, b| a.local.cmp(&b.local));
+    if root.is_none() {
+        let mut rest: Vec<PhotoStatus> = copies
+            .into_iter()
+            .map(|(md5, remote)| PhotoStatus {
+                md5,
+                local: Vec::new(),
+                remote,
+            })
+            .collect();
+        rest.sort_by(|a, b| a.md5.cmp(&b.md5));
+        photos.extend(rest);
+    }
+    let mut by_copies = BTreeMap::new();
+    for p in &photos {
+        *by_copies.entry(p.copies()).or_insert(0) += 1;
+    }
+    Ok(Status { photos, by_copies })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::RemoteCopy;
+
+    #[test]
+    fn counts_the_local_disk_once_and_each_backend_once() {
+        let mut cat = Catalog::in_memory().unwrap();
+        let copy = |id: &str, md5: &str| RemoteCopy {
+            remote_id: id.into(),
+            md5: md5.into(),
+            uploaded_at: 1,
+        };
+        cat.record_remote(
+            "flickr:me",
+            &[copy("1", "aa"), copy("2", "aa"), copy("3", "cc")],
+            None,
+        )
+        .unwrap();
+        cat.record_remote("archive:/media/backup", &[copy("x/a.jpg", "aa")], None)
+            .unwrap();
+        cat.record_check("flickr:me", "1", "read-data").unwrap();
+        let s = status(&cat, None).unwrap();
+        let aa = s.photos.iter().find(|p| p.md5 == "aa").unwrap();
+        assert_eq!(aa.copies(), 2);
+        assert!(aa.remote.iter().any(|c| c
+            .checked
+            .as_ref()
+            .is_some_and(|(_, how)| how == "read-data")));
+        assert_eq!(s.by_copies, BTreeMap::from([(1, 1), (2, 1)]));
+        assert_eq!(s.below(2).count(), 1);
+    }
+}
