@@ -151,7 +151,10 @@ module Photosync
       return help(parser) if argv.include?("-h") || argv.include?("--help")
 
       parser.parse!(argv)
-      return sync_gphotos(argv.shift || (return fail_with(parser.banner, 64)), opts) if dests.uniq == ["gphotos"]
+      if dests.uniq == ["gphotos"]
+        dir = argv.shift or return fail_with(parser.banner, 64)
+        return sync_gphotos(dir, opts)
+      end
       unless dests.uniq.difference(["flickr"]).empty?
         dir = argv.shift or return fail_with(parser.banner, 64)
         return sync_to(dir, dests, layout, opts)

@@ -17,8 +17,8 @@ mod restores;
 mod status;
 
 pub use albums::AlbumPart;
-pub use gphotos::UploadTokenEntry;
 pub use date_fixes::AppliedDate;
+pub use gphotos::UploadTokenEntry;
 pub use journal::UnfinishedUpload;
 pub use remote::{IndexState, RemoteCopy};
 pub use status::CopyState;
