@@ -8,6 +8,8 @@ require "photosync/progress_bar"
 require "photosync/credentials"
 require "photosync/cli/dates"
 require "photosync/cli/emulator_gphotos"
+require "photosync/cli/gphotos"
+require "photosync/cli/verify_gphotos"
 require "photosync/cli/restore"
 require "photosync/cli/account"
 require "photosync/cli/status"
@@ -35,7 +37,9 @@ module Photosync
         emulator         run the built-in Flickr emulator until stopped
         emulator gphotos run the built-in Google Photos emulator until stopped
         login            authorize photosync on Flickr (OAuth) and store the tokens
+        login gphotos    authorize photosync on Google Photos (loopback OAuth) and store the token
         whoami           show which Flickr account the stored credentials reach
+        verify gphotos DIR  check Google Photos against the catalog (rebuilds lost records)
         version          print the version
 
       Run `photosync COMMAND --help` for a command's options.
@@ -131,7 +135,7 @@ module Photosync
         o.banner = "usage: photosync sync DIR [--to flickr|archive:PATH]... [--layout PATTERN] [--catalog PATH] " \
                    "[--dry-run] [-j N] [--privacy private|family|friends|friends_and_family|public] [--tag T] " \
                    "[--albums none|folders] [--title TEMPLATE] [--async] [--json]"
-        o.on("--to DEST", "flickr (default) or archive:PATH; repeat for several destinations") { |v| dests << v }
+        o.on("--to DEST", "flickr (default), gphotos (alone) or archive:PATH; repeat for several") { |v| dests << v }
         o.on("--layout PATTERN", "where archive copies go (default #{layout}; see README)") { |v| layout = v }
         o.on("--catalog PATH", "catalog file (default #{Photosync.default_catalog_path})") { |v| opts[:catalog] = v }
         o.on("--dry-run", "show the plan, change nothing") { opts[:dry_run] = true }
@@ -150,6 +154,10 @@ module Photosync
       return help(parser) if argv.include?("-h") || argv.include?("--help")
 
       parser.parse!(argv)
+      if dests.uniq == ["gphotos"]
+        dir = argv.shift or return fail_with(parser.banner, 64)
+        return sync_gphotos(dir, opts)
+      end
       unless dests.uniq.difference(["flickr"]).empty?
         dir = argv.shift or return fail_with(parser.banner, 64)
         return sync_to(dir, dests, layout, opts)
@@ -284,6 +292,8 @@ module Photosync
     end
 
     def login(argv)
+      return login_gphotos(argv.drop(1)) if argv.first == "gphotos"
+
       perms = "write"
       parser = OptionParser.new do |o|
         o.banner = "usage: photosync login [--perms read|write|delete]\n" \

@@ -42,8 +42,15 @@ module Photosync
     # Writes the file atomically with mode 0600 (its folder 0700): a crash never
     # leaves it half-written, and no other user can read the tokens.
     def save(values)
+      write_section("flickr", values.slice(*KEYS))
+    end
+
+    # Writes one section (flickr, gphotos), keeping the others.
+    def write_section(name, values)
       FileUtils.mkdir_p(File.dirname(path), mode: 0o700)
-      data = { "flickr" => values.slice(*KEYS).compact.transform_keys(&:to_s) }
+      data = File.exist?(path) ? (YAML.safe_load(File.read(path)) || {}) : {}
+      data = {} unless data.is_a?(Hash)
+      data[name] = values.compact.transform_keys(&:to_s)
       tmp = "#{path}.#{Process.pid}.tmp"
       File.open(tmp, File::WRONLY | File::CREAT | File::TRUNC, 0o600) { |f| f.write(YAML.dump(data)) }
       File.chmod(0o600, tmp)

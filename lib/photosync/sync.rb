@@ -40,6 +40,7 @@ module Photosync
                 catalog: :default, &block)
     raise ArgumentError, "privacy must be one of #{PRIVACY.join(', ')}" unless PRIVACY.include?(privacy.to_sym)
     raise ArgumentError, "albums must be one of #{ALBUMS.join(', ')}" unless ALBUMS.include?(albums.to_sym)
+    return to.sync(dir, concurrency: concurrency, dry_run: dry_run, catalog: catalog, albums: albums, &block) if to.is_a?(GooglePhotos)
 
     catalog_path = catalog == :default ? default_catalog_path : catalog&.to_s
     opts = { "concurrency" => Integer(concurrency), "dry_run" => dry_run ? true : false,

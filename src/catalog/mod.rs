@@ -10,6 +10,7 @@
 mod albums;
 mod date_fixes;
 mod files;
+mod gphotos;
 mod journal;
 mod remote;
 mod restores;
@@ -17,6 +18,7 @@ mod status;
 
 pub use albums::AlbumPart;
 pub use date_fixes::AppliedDate;
+pub use gphotos::UploadTokenEntry;
 pub use journal::UnfinishedUpload;
 pub use remote::{IndexState, RemoteCopy};
 pub use status::CopyState;
@@ -108,6 +110,7 @@ impl Catalog {
         cat.sql(|c| c.execute_batch(SYNC_TABLES))?;
         cat.sql(|c| c.execute_batch(date_fixes::TABLES))?;
         cat.sql(|c| c.execute_batch(albums::ALBUM_TABLES))?;
+        cat.sql(|c| c.execute_batch(gphotos::GPHOTOS_TABLES))?;
         cat.sql(|c| c.execute_batch(restores::RESTORE_TABLES))?;
         cat.sql(|c| c.execute_batch(status::CHECK_TABLES))?;
         let found: Option<i64> = cat.sql(|c| {

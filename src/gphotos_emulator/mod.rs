@@ -167,7 +167,25 @@ fn router(shared: Arc<Shared>) -> Router {
         .route("/v1/sharedAlbums", get(albums::shared_albums))
         .route("/lh/{id}/{rest}", get(download::download))
         .layer(DefaultBodyLimit::disable())
+        .layer(axum::middleware::map_response_with_state(
+            shared.clone(),
+            stamp_date,
+        ))
         .with_state(shared)
+}
+
+/// Every answer carries the emulator's own clock in `Date`, as Google's carry theirs: a
+/// client tells the quota day from it, and `advance_clock` moves it.
+async fn stamp_date(
+    axum::extract::State(shared): axum::extract::State<Arc<Shared>>,
+    mut response: axum::response::Response,
+) -> axum::response::Response {
+    let date = chrono::DateTime::from_timestamp(shared.now(), 0)
+        .map(|d| d.format("%a, %d %b %Y %H:%M:%S GMT").to_string());
+    if let Some(v) = date.and_then(|d| axum::http::HeaderValue::from_str(&d).ok()) {
+        response.headers_mut().insert(axum::http::header::DATE, v);
+    }
+    response
 }
 
 impl GooglePhotosEmulator {

@@ -11,6 +11,7 @@ mod emulator;
 mod errors;
 mod exif;
 mod flickr;
+mod gphotos;
 mod gphotos_emulator;
 mod gvl;
 mod photo;
@@ -33,6 +34,7 @@ fn init(ruby: &Ruby) -> Result<(), Error> {
     flickr::init(ruby, m)?;
     emulator::init(ruby, m)?;
     gphotos_emulator::init(ruby, m)?;
+    gphotos::init(ruby, m)?;
     sync::init(ruby, m)?;
     dates::init(ruby, m)?;
     restore::init(ruby, m)?;

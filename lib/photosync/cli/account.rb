@@ -9,8 +9,9 @@ module Photosync
     def verify(argv)
       case argv.first
       when "flickr" then verify_flickr(argv.drop(1))
+      when "gphotos" then verify_gphotos(argv.drop(1))
       when /\Aarchive:/, "-h", "--help" then verify_archive(argv)
-      else fail_with("usage: photosync verify flickr [DIR] [options] | verify archive:PATH [options]", 64)
+      else fail_with("usage: photosync verify flickr|gphotos [DIR] [options] | verify archive:PATH [options]", 64)
       end
     end
 

@@ -1,0 +1,90 @@
+# frozen_string_literal: true
+
+require "photosync/credentials_gphotos"
+
+module Photosync
+  # `photosync login gphotos` and `photosync sync DIR --to gphotos`.
+  class CLI
+    private
+
+    def login_gphotos(argv)
+      creds = Credentials.gphotos
+      browser = true
+      parser = OptionParser.new do |o|
+        o.banner = "usage: photosync login gphotos [--client-id ID] [--client-secret S] [--endpoint URL] [--no-browser]\n" \
+                   "your own OAuth client (Desktop app) from console.cloud.google.com; see the README"
+        o.on("--client-id ID", "OAuth client id") { |v| creds[:client_id] = v }
+        o.on("--client-secret S", "OAuth client secret") { |v| creds[:client_secret] = v }
+        o.on("--endpoint URL", "an emulator's base URL instead of Google") { |v| creds[:endpoint] = v }
+        o.on("--no-browser", "only print the URL") { browser = false }
+      end
+      return help(parser) if argv.include?("-h") || argv.include?("--help")
+
+      parser.parse!(argv)
+      %i[client_id client_secret].each do |k|
+        return fail_with("no #{k.to_s.tr('_', ' ')}: pass --#{k.to_s.tr('_', '-')} or set PHOTOSYNC_GPHOTOS_#{k.upcase}", 64) if creds[k].to_s.empty?
+      end
+      token = GooglePhotos.login(client_id: creds[:client_id], client_secret: creds[:client_secret],
+                                 endpoint: creds[:endpoint]) do |url|
+        @out.puts("Open this page, sign in and allow photosync (it waits for the browser to come back):")
+        @out.puts("  #{url}")
+        @out.flush
+        open_browser(url) if browser
+      end
+      path = Credentials.save_gphotos(creds.merge(refresh_token: token))
+      @out.puts("logged in to Google Photos with client #{Credentials.mask(creds[:client_id])}; " \
+                "refresh token stored in #{path} (mode 0600)")
+      0
+    end
+
+    # $BROWSER, else the desktop's opener; without one the printed URL is the way.
+    def open_browser(url)
+      command = ENV.fetch("BROWSER", "").split(":").first
+      command = %w[xdg-open open].find { |c| which(c) } if command.nil? || command.empty?
+      return unless command
+
+      pid = Process.spawn(command, url, out: File::NULL, err: File::NULL)
+      Process.detach(pid)
+    rescue SystemCallError
+      nil
+    end
+
+    def which(name)
+      ENV.fetch("PATH", "").split(File::PATH_SEPARATOR).any? { |d| File.executable?(File.join(d, name)) }
+    end
+
+    def sync_gphotos(dir, opts)
+      creds = Credentials.gphotos
+      if creds[:refresh_token].to_s.empty?
+        return fail_with("not logged in to Google Photos; run `photosync login gphotos`", 1)
+      end
+
+      dest = GooglePhotos.new(**creds)
+      done = 0
+      bar = nil
+      report = Photosync.sync(dir, to: dest, catalog: opts[:catalog], dry_run: opts[:dry_run],
+                                   concurrency: opts[:concurrency], albums: opts[:albums] || :none) do |e|
+        case e.kind
+        when :planned
+          @out.puts("plan: #{e.to_upload} to upload (#{Format.bytes(e.bytes)}), #{e.already_there} already in " \
+                    "Google Photos, #{e.duplicates} local duplicates")
+          bar = [ProgressBar.new(@err, "gphotos"), e.to_upload, e.bytes]
+        when :uploaded, :failed
+          done += 1
+          bar&.first&.update(done, bar[1], 0, bar[2])
+        end
+      end
+      bar&.first&.finish
+      @out.puts(format("%<up>d uploaded (%<bytes>s, %<sent>s sent), %<skip>d skipped, %<fail>d failed; " \
+                       "%<calls>d API calls (%<batches>d batchCreate); %<secs>.1f s",
+                       up: report.uploaded, bytes: Format.bytes(report.bytes), sent: Format.bytes(report.bytes_sent),
+                       skip: report.skipped, fail: report.failed, calls: report.api_calls,
+                       batches: report.batch_create_calls, secs: report.elapsed))
+      @out.puts("#{report.album_adds} added to albums (#{report.albums_created} new)") if report.album_adds.positive?
+      @out.puts("stopped: #{report.stopped}") if report.stopped
+      report.errors.each { |path, msg| @out.puts("  error: #{path}: #{msg}") }
+      @out.puts(JSON.generate(report.to_h)) if opts[:json]
+      report.ok? ? 0 : 2
+    end
+  end
+end

@@ -1,0 +1,50 @@
+# frozen_string_literal: true
+
+require "spec_helper"
+require "rbconfig"
+
+# Runs of Photosync.sync to Google Photos killed with SIGKILL at random moments (mid-upload,
+# mid-batchCreate, mid-catalog write), then a clean run: every photo exactly once.
+RSpec.describe "Google Photos sync killed with SIGKILL" do
+  let(:canon) { File.binread(File.join(FIXTURES, "jpg/Canon_40D.jpg")) }
+  let(:library) { File.join(tmpdir, "library") }
+  let(:catalog) { File.join(tmpdir, "catalog.sqlite3") }
+  let(:lib) { File.expand_path("../lib", __dir__) }
+
+  def child_sync(creds)
+    code = <<~RUBY
+      require "photosync"
+      creds = Marshal.load([ARGV[2]].pack("H*"))
+      Photosync.sync(ARGV[0], to: Photosync::GooglePhotos.new(**creds, rate_limit_wait: 0.01, backoff: 0.005),
+                              catalog: ARGV[1], concurrency: 4)
+    RUBY
+    Process.spawn(RbConfig.ruby, "-I#{lib}", "-e", code, library, catalog, Marshal.dump(creds).unpack1("H*"),
+                  out: File::NULL, err: File::NULL)
+  end
+
+  it "20 runs killed at random, a day passing, then a clean run: exactly once" do
+    FileUtils.mkdir_p(library)
+    60.times { |i| File.binwrite(File.join(library, format("k%02d.jpg", i)), canon + "kill #{i}") }
+    md5s = Dir[File.join(library, "*.jpg")].map { |f| Digest::MD5.file(f).hexdigest }.sort
+    Photosync::GooglePhotosEmulator.start(latency: 0.01, seed: 5) do |emu|
+      creds = emu.credentials
+      rng = Random.new(9)
+      20.times do
+        pid = child_sync(creds)
+        sleep(rng.rand(0.3..1.2))
+        Process.kill(:KILL, pid)
+        Process.wait(pid)
+      end
+      expect(emu.items.map(&:md5).tally.values.uniq - [1]).to be_empty
+      before = emu.items.size
+      expect(emu.call_counts["mediaItems.batchCreate"]).to be > 0 # the killed runs got that far
+      # Tokens left behind are now too old to reuse: the listing settles the ones that went out.
+      emu.advance_clock(21 * 3600)
+      clean = Photosync.sync(library, to: Photosync::GooglePhotos.new(**creds), catalog: catalog)
+      expect(clean.failed).to eq(0), clean.errors.inspect
+      expect(clean.reused_tokens).to eq(0)
+      expect(emu.items.map(&:md5).sort).to eq(md5s)
+      expect(clean.uploaded).to eq(60 - before)
+    end
+  end
+end

@@ -1,0 +1,57 @@
+//! Why a Google Photos call failed, and whether Google's advice is to try it again.
+
+#[derive(Debug, thiserror::Error)]
+pub enum GphotosError {
+    /// The refresh token was revoked, or expired (7 days on a project in Testing).
+    #[error("Google refused the stored refresh token ({0}); run `photosync login gphotos` again")]
+    Revoked(String),
+    #[error("{what}: HTTP {status}: {message}")]
+    Http {
+        what: &'static str,
+        status: u16,
+        message: String,
+    },
+    /// No answer: the connection failed or closed before the answer came.
+    #[error("{what}: {message}")]
+    Transport { what: &'static str, message: String },
+    #[error("{what}: unexpected answer: {message}")]
+    Malformed { what: &'static str, message: String },
+    #[error("cannot read {path}: {source}")]
+    File {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
+    /// The day's request budget is spent (counted by photosync, or said by Google).
+    #[error("the daily request quota is used up")]
+    QuotaSpent,
+    #[error("login: {0}")]
+    Login(String),
+    #[error("cancelled")]
+    Cancelled,
+}
+
+/// What Google's best practices say to do after a failure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Retry {
+    /// 429: wait at least 30 s.
+    RateLimited,
+    /// 5xx or no answer: exponential backoff with jitter from 1 s.
+    Backoff,
+    No,
+}
+
+impl GphotosError {
+    pub fn retry(&self) -> Retry {
+        match self {
+            GphotosError::Http { status: 429, .. } => Retry::RateLimited,
+            GphotosError::Http { status, .. } if *status >= 500 => Retry::Backoff,
+            GphotosError::Transport { .. } => Retry::Backoff,
+            _ => Retry::No,
+        }
+    }
+
+    /// A 429 naming the per-day limit: waiting minutes will not help, the next day will.
+    pub(crate) fn is_daily_quota(status: u16, message: &str) -> bool {
+        status == 429 && message.contains("per day")
+    }
+}

@@ -1,0 +1,42 @@
+//! What the caller chooses for a Google Photos run. How calls are retried (the 429 wait, the
+//! backoff) belongs to the client's `RetryPolicy`.
+
+use std::time::Duration;
+
+#[derive(Debug, Clone)]
+pub struct GphotosSyncOptions {
+    /// Uploads in flight at once (batchCreate is always one at a time).
+    pub concurrency: usize,
+    /// Plan only: report what would be uploaded, send nothing.
+    pub dry_run: bool,
+    /// The project's requests per (Pacific) day; Google's default is 10,000.
+    pub daily_quota: u64,
+    /// The user's own text, put before the checksum in every description.
+    pub description: Option<String>,
+    /// Files up to this size go in one raw request; bigger ones resumable.
+    pub resumable_above: u64,
+    /// About this many bytes per resumable chunk (rounded to the server's granularity).
+    pub chunk_size: u64,
+    /// Upload tokens younger than this are reused after a crash (Google keeps them a day).
+    pub token_max_age: Duration,
+    /// Put every photo into an album the app creates for its folder (path under this root).
+    pub albums_root: Option<std::path::PathBuf>,
+    /// batchCreate tries of one item that failed on its own (code 13) in a run.
+    pub item_attempts: u32,
+}
+
+impl Default for GphotosSyncOptions {
+    fn default() -> Self {
+        GphotosSyncOptions {
+            concurrency: 4,
+            dry_run: false,
+            daily_quota: 10_000,
+            description: None,
+            resumable_above: 8 * 1024 * 1024,
+            chunk_size: 8 * 1024 * 1024,
+            token_max_age: Duration::from_secs(20 * 3600),
+            albums_root: None,
+            item_attempts: 3,
+        }
+    }
+}

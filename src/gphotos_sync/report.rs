@@ -1,0 +1,34 @@
+//! What a Google Photos run reports at the end (its live events are the Flickr engine's
+//! `SyncEvent`s).
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GphotosReport {
+    /// Media items created (or found already there) for local photos.
+    pub uploaded: u64,
+    /// Of those, made from upload tokens a previous run left (no bytes sent again).
+    pub reused_tokens: u64,
+    /// Not uploaded on purpose: already there, local duplicates, unsupported or too big.
+    pub skipped: u64,
+    pub failed: u64,
+    /// Bytes of the photos uploaded.
+    pub bytes: u64,
+    /// Upload bytes put on the wire, resent ones included.
+    pub bytes_sent: u64,
+    /// Resumable uploads that went on from the server's offset after a failure.
+    pub resumed: u64,
+    /// API requests (each counts against the daily quota).
+    pub api_calls: u64,
+    pub batch_create_calls: u64,
+    pub elapsed: Duration,
+    pub errors: Vec<(PathBuf, String)>,
+    /// Photos not tried because the daily quota ran out.
+    pub left: u64,
+    /// Photos put into their folder's album, and albums created (`albums: folders`).
+    pub album_adds: u64,
+    pub albums_created: u64,
+    /// Why the run stopped before the end, said plainly (the quota).
+    pub stopped: Option<String>,
+}
