@@ -433,37 +433,12 @@ impl Run<'_> {
         &self,
         quiet: &(dyn Fn(u32, &FlickrError) + Send + Sync),
     ) -> Result<HashMap<String, String>, RestoreError> {
-        let mut sets = Vec::new();
-        let mut page = 1;
-        loop {
-            let p = page.to_string();
-            let answer = self
-                .rest(
-                    "flickr.photosets.getList",
-                    &[("per_page", "500"), ("page", &p)],
-                    quiet,
-                )
-                .await?;
-            for set in answer["photosets"]["photoset"]
-                .as_array()
-                .into_iter()
-                .flatten()
-            {
-                let id = listing::number(&set["id"]).map(|n| n.to_string());
-                let id = id.or_else(|| set["id"].as_str().map(String::from));
-                if let Some(id) = id {
-                    let title = set["title"]["_content"].as_str().unwrap_or("").to_string();
-                    sets.push((id, title));
-                }
-            }
-            let pages = listing::number(&answer["photosets"]["pages"]).unwrap_or(1);
-            if page >= pages {
-                break;
-            }
-            page += 1;
-        }
+        let sets = crate::sync::albums::photosets(&self.remote).await?;
         let mut album_of = HashMap::new();
-        for (set_id, title) in sets {
+        for crate::sync::albums::Photoset {
+            id: set_id, title, ..
+        } in sets
+        {
             let mut page = 1;
             loop {
                 let p = page.to_string();

@@ -225,49 +225,15 @@ impl<'a> Albums<'a> {
 
     /// Every photoset of the account, by title (the first one of a title wins).
     async fn list(&self) -> Result<HashMap<String, AlbumPart>, SyncError> {
-        let quiet = |_: u32, _: &FlickrError| {};
         let mut all = HashMap::new();
-        let mut page = 1u64;
-        loop {
-            let p = page.to_string();
-            let answer = match self
-                .remote
-                .rest(
-                    "flickr.photosets.getList",
-                    &[("per_page", "500"), ("page", &p)],
-                    &quiet,
-                )
-                .await
-            {
-                Ok(a) => a,
-                Err(Stop::Cancelled) => return Err(SyncError::Cancelled(Box::default())),
-                Err(Stop::Flickr(e)) => return Err(SyncError::flickr("listing the albums", e)),
-            };
-            let sets = &answer["photosets"];
-            for set in sets["photoset"].as_array().into_iter().flatten() {
-                let (Some(id), Some(title)) =
-                    (number(&set["id"]), set["title"]["_content"].as_str())
-                else {
-                    continue;
-                };
-                let size = ["photos", "videos"]
-                    .iter()
-                    .filter_map(|k| number(&set[*k]).and_then(|n| n.parse::<u64>().ok()))
-                    .sum();
-                all.entry(title.to_string()).or_insert(AlbumPart {
-                    part: 1,
-                    photoset_id: id,
-                    size,
-                });
-            }
-            let pages = number(&sets["pages"])
-                .and_then(|n| n.parse().ok())
-                .unwrap_or(1);
-            if page >= pages {
-                return Ok(all);
-            }
-            page += 1;
+        for set in photosets(self.remote).await? {
+            all.entry(set.title).or_insert(AlbumPart {
+                part: 1,
+                photoset_id: set.id,
+                size: set.size,
+            });
         }
+        Ok(all)
     }
 
     /// Creates part `part` of `title` with `item` as its first photo.
@@ -382,6 +348,56 @@ fn retried<'e>(
             attempt,
             error: error.to_string(),
         })
+    }
+}
+
+/// A photoset as flickr.photosets.getList lists it.
+pub(crate) struct Photoset {
+    pub id: String,
+    pub title: String,
+    /// Photos and videos in it.
+    pub size: u64,
+}
+
+/// Every photoset of the account, in Flickr's order, 500 a call.
+pub(crate) async fn photosets(remote: &Remote) -> Result<Vec<Photoset>, SyncError> {
+    let quiet = |_: u32, _: &FlickrError| {};
+    let mut all = Vec::new();
+    let mut page = 1u64;
+    loop {
+        let p = page.to_string();
+        let params = [("per_page", "500"), ("page", p.as_str())];
+        let answer = match remote
+            .rest("flickr.photosets.getList", &params, &quiet)
+            .await
+        {
+            Ok(a) => a,
+            Err(Stop::Cancelled) => return Err(SyncError::Cancelled(Box::default())),
+            Err(Stop::Flickr(e)) => return Err(SyncError::flickr("listing the albums", e)),
+        };
+        let sets = &answer["photosets"];
+        for set in sets["photoset"].as_array().into_iter().flatten() {
+            let (Some(id), Some(title)) = (number(&set["id"]), set["title"]["_content"].as_str())
+            else {
+                continue;
+            };
+            let size = ["photos", "videos"]
+                .iter()
+                .filter_map(|k| number(&set[*k]).and_then(|n| n.parse::<u64>().ok()))
+                .sum();
+            all.push(Photoset {
+                id,
+                title: title.to_string(),
+                size,
+            });
+        }
+        let pages = number(&sets["pages"])
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(1);
+        if page >= pages {
+            return Ok(all);
+        }
+        page += 1;
     }
 }
 

@@ -7,7 +7,7 @@
 //! sets taken dates Flickr cannot read from the files ([`dates`]); every call is paced
 //! by one token bucket ([`pacer`]) and retried on transient failures ([`remote`]).
 
-mod albums;
+pub(crate) mod albums;
 mod dates;
 mod error;
 mod execute;
