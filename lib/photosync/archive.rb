@@ -37,8 +37,9 @@ module Photosync
   end
 
   # The outcome of Photosync.sync to several destinations (or an Array of one): one
-  # report per destination, by name ("flickr", "archive:/media/backup"). A destination
-  # whose run could not go on has no report, and its exception in #failures.
+  # report per destination, by name ("flickr", "gphotos", "archive:/media/backup"). A
+  # destination whose run could not go on (a revoked login, a missing drive) has no report,
+  # and its exception in #failures; what the others did is reported and recorded.
   class SyncReports
     include Enumerable
     attr_reader :scan, :failures
@@ -59,8 +60,10 @@ module Photosync
       @reports.each(&)
     end
 
+    # Every destination finished without failures (a Google Photos run stopped by the daily
+    # quota has photos left, so it is not ok).
     def ok?
-      @failures.empty? && @reports.values.all?(&:ok?)
+      @failures.empty? && @reports.values.all? { |r| r.ok? && !(r.respond_to?(:stopped) && r.stopped) }
     end
 
     def to_h
@@ -114,25 +117,33 @@ module Photosync
 
   # The name a destination's report goes under.
   def self.destination_name(destination)
-    destination.is_a?(Archive) ? destination.to_s : "flickr"
+    case destination
+    when Archive then destination.to_s
+    when GooglePhotos then "gphotos"
+    else "flickr"
+    end
   end
 
   # Photosync.sync with an Archive, or an Array of destinations: scans once, then
-  # copies into each archive, then uploads to Flickr. Returns an ArchiveReport for a
-  # lone Archive, else a SyncReports.
+  # copies into each archive, then uploads to Flickr, then to Google Photos. Returns an
+  # ArchiveReport for a lone Archive, else a SyncReports.
   def self.sync_destinations(dir, to, catalog_path, flickr_opts, &block)
     list = Array(to)
     archives, others = list.partition { |d| d.is_a?(Archive) }
+    gphotos, others = others.partition { |d| d.is_a?(GooglePhotos) }
     flickrs = others.select { |d| d.respond_to?(:native, true) }
-    unless flickrs.size == others.size && flickrs.size <= 1 && !list.empty?
-      raise ArgumentError, "to: must be a Photosync::Flickr, a Photosync::Archive, or an Array of them (one Flickr at most)"
+    unless flickrs.size == others.size && flickrs.size <= 1 && gphotos.size <= 1 && !list.empty?
+      raise ArgumentError, "to: must be a Photosync::Flickr, a Photosync::GooglePhotos, a Photosync::Archive, " \
+                           "or an Array of them (one Flickr and one Google Photos at most)"
     end
 
     threads = archives.map(&:threads).max || 4
-    events = block && proc { |h| block.call(h.key?(:destination) ? ArchiveEvent.new(**h) : SyncEvent.new(**h)) }
+    dry_run = flickr_opts.fetch("dry_run", false)
+    gphotos_target = gphotos.first&.send(:sync_target, flickr_opts["concurrency"], dry_run, flickr_opts["albums"])
     stats, outcomes = _sync_to(dir.to_s, catalog_path, archives.map { |a| [a.path, a.layout] },
-                               { "threads" => threads, "dry_run" => flickr_opts.fetch("dry_run", false) },
-                               flickrs.first&.send(:native), flickrs.empty? ? nil : flickr_opts, events)
+                               { "threads" => threads, "dry_run" => dry_run },
+                               flickrs.empty? ? nil : [flickrs.first.send(:native), flickr_opts],
+                               gphotos_target, block && proc { |h| block.call(destination_event(h)) })
     reports = {}
     failures = {}
     outcomes.each do |name, report, failure|
@@ -146,13 +157,15 @@ module Photosync
     SyncReports.new(reports, failures, stats)
   end
 
+  def self.destination_event(h)
+    h[:destination].to_s.start_with?("archive:") ? ArchiveEvent.new(**h) : SyncEvent.new(**h)
+  end
+
   def self.destination_report(name, report, stats)
-    if name.start_with?("archive:")
-      ArchiveReport.new(destination: name, scan: stats, **report)
-    else
-      report.delete(:scan_stats)
-      SyncReport.new(scan: stats, **report)
-    end
+    return ArchiveReport.new(destination: name, scan: stats, **report) if name.start_with?("archive:")
+
+    report.delete(:scan_stats)
+    (name == "gphotos" ? GooglePhotosReport : SyncReport).new(scan: stats, **report)
   end
 
   def self.single_archive(reports, failures)
@@ -160,5 +173,5 @@ module Photosync
 
     reports.values.first
   end
-  private_class_method :destination_report, :single_archive
+  private_class_method :destination_event, :destination_report, :single_archive
 end

@@ -132,10 +132,10 @@ module Photosync
       dests = []
       layout = Archive::DEFAULT_LAYOUT
       parser = OptionParser.new do |o|
-        o.banner = "usage: photosync sync DIR [--to flickr|archive:PATH]... [--layout PATTERN] [--catalog PATH] " \
+        o.banner = "usage: photosync sync DIR [--to flickr|gphotos|archive:PATH]... [--layout PATTERN] [--catalog PATH] " \
                    "[--dry-run] [-j N] [--privacy private|family|friends|friends_and_family|public] [--tag T] " \
                    "[--albums none|folders] [--title TEMPLATE] [--async] [--json]"
-        o.on("--to DEST", "flickr (default), gphotos (alone) or archive:PATH; repeat for several") { |v| dests << v }
+        o.on("--to DEST", "flickr (default), gphotos or archive:PATH; repeat for several") { |v| dests << v }
         o.on("--layout PATTERN", "where archive copies go (default #{layout}; see README)") { |v| layout = v }
         o.on("--catalog PATH", "catalog file (default #{Photosync.default_catalog_path})") { |v| opts[:catalog] = v }
         o.on("--dry-run", "show the plan, change nothing") { opts[:dry_run] = true }
@@ -224,9 +224,10 @@ module Photosync
       report
     end
 
-    def print_sync_summary(r)
+    # prefix: "flickr: " when other destinations' lines are printed too.
+    def print_sync_summary(r, prefix = "")
       rate = r.elapsed.positive? ? r.bytes / r.elapsed : 0
-      @out.puts(format("%<up>d uploaded (%<bytes>s), %<skip>d skipped, %<fail>d failed, %<remote>d only on Flickr; " \
+      @out.puts(format("#{prefix}%<up>d uploaded (%<bytes>s), %<skip>d skipped, %<fail>d failed, %<remote>d only on Flickr; " \
                        "%<calls>d API calls (%<index>d to decide); %<secs>.1f s, %<rate>s/s%<albums>s",
                        up: r.uploaded, bytes: Format.bytes(r.bytes), skip: r.skipped, fail: r.failed,
                        remote: r.remote_only, calls: r.api_calls, index: r.index_calls, secs: r.elapsed,

@@ -5,7 +5,8 @@ module Photosync
   # Testing. Run `photosync login gphotos` again.
   class LoginError < Error; end
 
-  # The outcome of Photosync.sync(dir, to: a Photosync::GooglePhotos).
+  # The outcome of Photosync.sync(dir, to: a Photosync::GooglePhotos) (or its entry "gphotos"
+  # in a SyncReports).
   #   uploaded: media items created for local photos (reused_tokens of them from upload tokens
   #   a run that died left behind); bytes_sent: upload bytes on the wire, resends included;
   #   resumed: resumable uploads continued from the server's offset; batch_create_calls;
@@ -86,12 +87,8 @@ module Photosync
       raise ArgumentError, "albums must be one of #{ALBUMS.join(', ')}" unless ALBUMS.include?(albums.to_sym)
 
       catalog_path = catalog == :default ? Photosync.default_catalog_path : catalog&.to_s
-      opts = { "concurrency" => Integer(concurrency), "dry_run" => dry_run ? true : false,
-               "daily_quota" => daily_quota, "description" => description,
-               "resumable_above" => resumable_above, "chunk_size" => chunk_size,
-               "album_folders" => albums.to_sym == :folders }
       events = block && proc { |h| block.call(SyncEvent.new(**h)) }
-      report = Photosync._sync_gphotos(dir.to_s, catalog_path, @native, opts, events)
+      report = Photosync._sync_gphotos(dir.to_s, catalog_path, *sync_target(concurrency, dry_run, albums), events)
       report[:scan] = report.delete(:scan_stats)
       GooglePhotosReport.new(**report)
     end
@@ -107,6 +104,16 @@ module Photosync
 
     def inspect
       "#<Photosync::GooglePhotos #{client_id} at #{endpoint}>"
+    end
+
+    private
+
+    # The native client and its run's options, for _sync_gphotos and _sync_to.
+    def sync_target(concurrency, dry_run, albums)
+      [@native, { "concurrency" => Integer(concurrency), "dry_run" => dry_run ? true : false,
+                  "daily_quota" => daily_quota, "description" => description,
+                  "resumable_above" => resumable_above, "chunk_size" => chunk_size,
+                  "album_folders" => albums.to_sym == :folders }]
     end
   end
 end

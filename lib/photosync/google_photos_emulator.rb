@@ -91,6 +91,12 @@ module Photosync
       { client_id: client_id, client_secret: client_secret, refresh_token: refresh_token, endpoint: endpoint }
     end
 
+    # The environment that points the photosync command here (PHOTOSYNC_GPHOTOS_*), with a
+    # fresh refresh token.
+    def env
+      credentials.to_h { |k, v| ["PHOTOSYNC_GPHOTOS_#{k.upcase}", v] }
+    end
+
     def inspect
       "#<Photosync::GooglePhotosEmulator #{running? ? endpoint : 'stopped'}>"
     end

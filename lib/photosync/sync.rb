@@ -3,8 +3,10 @@
 module Photosync
   # What Photosync.sync hands its block, on the calling thread: kind is one of
   # :scanned, :planned, :started, :uploaded, :skipped, :retried, :failed, :album (a photo put into its folder's album), :finished.
+  # With several destinations, destination says whose event it is ("flickr", "gphotos"), and
+  # one :scanned event (scan: the scan's counts) comes before any destination's.
   SyncEvent = Struct.new(:kind, :path, :photo_id, :bytes, :attempt, :error, :reason, :to_upload,
-                         :already_there, :duplicates, :album, keyword_init: true)
+                         :already_there, :duplicates, :album, :destination, :scan, keyword_init: true)
 
   # The outcome of Photosync.sync.
   SyncReport = Struct.new(:uploaded, :skipped, :failed, :bytes, :elapsed, :api_calls, :index_calls,
@@ -24,7 +26,9 @@ module Photosync
   # Backs dir up to Flickr: scans it (MD5 + EXIF, cached in the catalog), reads the
   # account's checksum index in bulk, and uploads every photo whose MD5 is not there
   # yet, exactly once, with `checksum:md5=<hex>` in the upload itself.
-  #   to: a Photosync::Flickr (FlickRaw::Flickr too), a Photosync::Archive, or an Array of them
+  #   to: a Photosync::Flickr (FlickRaw::Flickr too), a Photosync::GooglePhotos, a Photosync::Archive,
+  #     or an Array of them (one scan feeds all; archives first, then Flickr, then Google
+  #     Photos; a SyncReports comes back, one report per destination)
   #   concurrency: uploads in flight; privacy: one of PRIVACY (default :family);
   #   dry_run: plan only; tags: extra tags; calls_per_hour: the key's budget;
   #   set_dates: set the taken date (flickr.photos.setDates) when it did not come from EXIF;
@@ -40,7 +44,9 @@ module Photosync
                 catalog: :default, &block)
     raise ArgumentError, "privacy must be one of #{PRIVACY.join(', ')}" unless PRIVACY.include?(privacy.to_sym)
     raise ArgumentError, "albums must be one of #{ALBUMS.join(', ')}" unless ALBUMS.include?(albums.to_sym)
-    return to.sync(dir, concurrency: concurrency, dry_run: dry_run, catalog: catalog, albums: albums, &block) if to.is_a?(GooglePhotos)
+    if to.is_a?(GooglePhotos)
+      return to.sync(dir, concurrency: concurrency, dry_run: dry_run, catalog: catalog, albums: albums, &block)
+    end
 
     catalog_path = catalog == :default ? default_catalog_path : catalog&.to_s
     opts = { "concurrency" => Integer(concurrency), "dry_run" => dry_run ? true : false,

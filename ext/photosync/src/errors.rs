@@ -8,9 +8,11 @@ use photosync::archive::ArchiveError;
 use photosync::catalog::CatalogError;
 use photosync::dates::DatesError;
 use photosync::exif::ExifError;
+use photosync::gphotos_sync::GphotosSyncError;
 use photosync::hash::HashError;
 use photosync::samples::SamplesError;
 use photosync::scan::ScanError;
+use photosync::sync::SyncError;
 
 /// An exception of class `Photosync::<class>` (falls back to Photosync::Error, then
 /// RuntimeError, so a missing Ruby file never hides the message).
@@ -85,6 +87,24 @@ pub fn archive(ruby: &Ruby, e: ArchiveError) -> Error {
         ArchiveError::Cancelled(_) => error(ruby, "Cancelled", e.to_string()),
         ArchiveError::Layout(_) => Error::new(ruby.exception_arg_error(), e.to_string()),
         other => error(ruby, "ArchiveError", other.to_string()),
+    }
+}
+
+/// A Flickr sync that could not go on.
+pub fn sync(ruby: &Ruby, e: SyncError) -> Error {
+    match e {
+        SyncError::Cancelled(_) => error(ruby, "Cancelled", e.to_string()),
+        other => error(ruby, "SyncError", other.to_string()),
+    }
+}
+
+/// A Google Photos sync that could not go on; a refused login says to log in again.
+pub fn gphotos_sync(ruby: &Ruby, e: GphotosSyncError) -> Error {
+    match e {
+        GphotosSyncError::Catalog(c) => catalog(ruby, c),
+        GphotosSyncError::Cancelled(_) => error(ruby, "Cancelled", e.to_string()),
+        GphotosSyncError::Login(_) => error(ruby, "LoginError", e.to_string()),
+        other => error(ruby, "SyncError", other.to_string()),
     }
 }
 

@@ -15,7 +15,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 #[magnus::wrap(class = "Photosync::NativeGooglePhotos", free_immediately, size)]
-pub struct NativeGooglePhotos(Arc<Client>);
+pub struct NativeGooglePhotos(pub Arc<Client>);
 
 fn seconds(ruby: &Ruby, s: f64) -> Result<Duration, Error> {
     Duration::try_from_secs_f64(s)
@@ -71,7 +71,7 @@ enum Failure {
     Sync(GphotosSyncError),
 }
 
-fn options(h: RHash, dir: &std::path::Path) -> Result<GphotosSyncOptions, Error> {
+pub(crate) fn options(h: RHash, dir: &std::path::Path) -> Result<GphotosSyncOptions, Error> {
     let folders: bool = h.fetch("album_folders")?;
     Ok(GphotosSyncOptions {
         albums_root: folders.then(|| dir.to_path_buf()),
@@ -124,18 +124,11 @@ fn sync_gphotos(
     match outcome {
         Ok((report, stats)) => report_hash(ruby, &report, &stats),
         Err(Failure::Scan(e)) => Err(errors::scan(ruby, e)),
-        Err(Failure::Sync(GphotosSyncError::Catalog(e))) => Err(errors::catalog(ruby, e)),
-        Err(Failure::Sync(e @ GphotosSyncError::Cancelled(_))) => {
-            Err(errors::error(ruby, "Cancelled", e.to_string()))
-        }
-        Err(Failure::Sync(e @ GphotosSyncError::Login(_))) => {
-            Err(errors::error(ruby, "LoginError", e.to_string()))
-        }
-        Err(Failure::Sync(e)) => Err(errors::error(ruby, "SyncError", e.to_string())),
+        Err(Failure::Sync(e)) => Err(errors::gphotos_sync(ruby, e)),
     }
 }
 
-fn report_hash(ruby: &Ruby, r: &GphotosReport, s: &ScanStats) -> Result<RHash, Error> {
+pub(crate) fn report_hash(ruby: &Ruby, r: &GphotosReport, s: &ScanStats) -> Result<RHash, Error> {
     let h = ruby.hash_new();
     let sym = |s: &str| ruby.to_symbol(s);
     h.aset(sym("uploaded"), r.uploaded)?;
@@ -199,11 +192,7 @@ fn verify_gphotos(
     let r = match outcome {
         Ok(r) => r,
         Err(Failure::Scan(e)) => return Err(errors::scan(ruby, e)),
-        Err(Failure::Sync(GphotosSyncError::Catalog(e))) => return Err(errors::catalog(ruby, e)),
-        Err(Failure::Sync(e @ GphotosSyncError::Login(_))) => {
-            return Err(errors::error(ruby, "LoginError", e.to_string()))
-        }
-        Err(Failure::Sync(e)) => return Err(errors::error(ruby, "SyncError", e.to_string())),
+        Err(Failure::Sync(e)) => return Err(errors::gphotos_sync(ruby, e)),
     };
     let h = ruby.hash_new();
     let sym = |s: &str| ruby.to_symbol(s);

@@ -7,6 +7,7 @@ mod archive;
 mod background;
 mod conv;
 mod dates;
+mod destinations;
 mod emulator;
 mod errors;
 mod exif;
@@ -41,5 +42,6 @@ fn init(ruby: &Ruby) -> Result<(), Error> {
     account::init(ruby, m)?;
     status::init(ruby, m)?;
     archive::init(ruby, m)?;
+    destinations::init(ruby, m)?;
     Ok(())
 }

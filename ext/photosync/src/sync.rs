@@ -100,10 +100,7 @@ fn sync_flickr(
     match outcome {
         Ok((report, stats)) => report_hash(ruby, &report, &stats),
         Err(Failure::Scan(e)) => Err(errors::scan(ruby, e)),
-        Err(Failure::Sync(e @ SyncError::Cancelled(_))) => {
-            Err(errors::error(ruby, "Cancelled", e.to_string()))
-        }
-        Err(Failure::Sync(e)) => Err(errors::error(ruby, "SyncError", e.to_string())),
+        Err(Failure::Sync(e)) => Err(errors::sync(ruby, e)),
         Err(Failure::Dates(e)) => Err(errors::dates(ruby, e)),
     }
 }

@@ -54,12 +54,7 @@ module Photosync
     end
 
     def sync_gphotos(dir, opts)
-      creds = Credentials.gphotos
-      if creds[:refresh_token].to_s.empty?
-        return fail_with("not logged in to Google Photos; run `photosync login gphotos`", 1)
-      end
-
-      dest = GooglePhotos.new(**creds)
+      dest = gphotos_destination
       done = 0
       bar = nil
       report = Photosync.sync(dir, to: dest, catalog: opts[:catalog], dry_run: opts[:dry_run],
@@ -75,16 +70,28 @@ module Photosync
         end
       end
       bar&.first&.finish
-      @out.puts(format("%<up>d uploaded (%<bytes>s, %<sent>s sent), %<skip>d skipped, %<fail>d failed; " \
-                       "%<calls>d API calls (%<batches>d batchCreate); %<secs>.1f s",
-                       up: report.uploaded, bytes: Format.bytes(report.bytes), sent: Format.bytes(report.bytes_sent),
-                       skip: report.skipped, fail: report.failed, calls: report.api_calls,
-                       batches: report.batch_create_calls, secs: report.elapsed))
-      @out.puts("#{report.album_adds} added to albums (#{report.albums_created} new)") if report.album_adds.positive?
-      @out.puts("stopped: #{report.stopped}") if report.stopped
-      report.errors.each { |path, msg| @out.puts("  error: #{path}: #{msg}") }
+      print_gphotos_summary(report)
       @out.puts(JSON.generate(report.to_h)) if opts[:json]
       report.ok? ? 0 : 2
+    end
+
+    def gphotos_destination
+      creds = Credentials.gphotos
+      raise Error, "not logged in to Google Photos; run `photosync login gphotos`" if creds[:refresh_token].to_s.empty?
+
+      GooglePhotos.new(**creds)
+    end
+
+    # prefix: "gphotos: " when other destinations' lines are printed too.
+    def print_gphotos_summary(report, prefix = "")
+      @out.puts(format("%<pre>s%<up>d uploaded (%<bytes>s, %<sent>s sent), %<skip>d skipped, %<fail>d failed; " \
+                       "%<calls>d API calls (%<batches>d batchCreate); %<secs>.1f s",
+                       pre: prefix, up: report.uploaded, bytes: Format.bytes(report.bytes),
+                       sent: Format.bytes(report.bytes_sent), skip: report.skipped, fail: report.failed,
+                       calls: report.api_calls, batches: report.batch_create_calls, secs: report.elapsed))
+      @out.puts("#{prefix}#{report.album_adds} added to albums (#{report.albums_created} new)") if report.album_adds.positive?
+      @out.puts("#{prefix}stopped: #{report.stopped}") if report.stopped
+      report.errors.each { |path, msg| @out.puts("  error: #{path}: #{msg}") }
     end
   end
 end

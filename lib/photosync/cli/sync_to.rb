@@ -1,17 +1,20 @@
 # frozen_string_literal: true
 
 module Photosync
-  # `photosync sync DIR --to archive:PATH [--to flickr]`: one scan, then every
-  # destination, with a summary line per destination.
+  # `photosync sync DIR --to flickr --to gphotos --to archive:PATH`: one scan, then every
+  # destination, with a plan and a summary line per destination, each line starting with
+  # the destination's name. A destination that could not go on gets a "failed" line; the
+  # others' work is recorded, and the exit status is 2.
   class CLI
     private
 
     def sync_to(dir, specs, layout, opts)
       destinations = specs.uniq.map do |spec|
         next Flickr.new(**Credentials.current) if spec == "flickr"
+        next gphotos_destination if spec == "gphotos"
 
         Archive.parse(spec, layout: layout) or
-          raise OptionParser::InvalidArgument, "--to #{spec} (use flickr or archive:PATH)"
+          raise OptionParser::InvalidArgument, "--to #{spec} (use flickr, gphotos or archive:PATH)"
       end
       reports = run_sync_to(dir, destinations, opts.except(:json))
       @out.puts(JSON.generate(reports.to_h)) if opts[:json]
@@ -21,26 +24,55 @@ module Photosync
     def run_sync_to(dir, destinations, settings)
       bars = {}
       reports = Photosync.sync(dir, to: destinations, **settings) do |e|
-        next unless e.is_a?(ArchiveEvent)
-
-        case e.kind
-        when :planned
-          @out.puts("#{e.destination}: #{e.to_copy} to copy (#{Format.bytes(e.bytes)}), " \
-                    "#{e.already_there} already there, #{e.duplicates} local duplicates")
-          bars[e.destination] = [ProgressBar.new(@err, "archive"), e.to_copy, 0]
-        when :copied, :failed
-          bar = bars[e.destination] or next
-          bar[2] += 1
-        when :progress
-          bar = bars[e.destination] or next
-          bar[0].update(bar[2], bar[1], e.bytes_done, e.bytes_total)
-        when :finished
-          bars[e.destination]&.first&.finish
-        end
+        e.is_a?(ArchiveEvent) ? archive_progress(e, bars) : upload_progress(e, bars)
       end
-      reports.each { |_name, report| report.is_a?(ArchiveReport) ? print_archive_summary(report) : print_sync_summary(report) }
+      reports.each { |name, report| print_destination_summary(name, report) }
       reports.failures.each { |name, error| @out.puts("#{name}: failed: #{error.message}") }
       reports
+    end
+
+    def print_destination_summary(name, report)
+      case report
+      when ArchiveReport then print_archive_summary(report)
+      when GooglePhotosReport then print_gphotos_summary(report, "#{name}: ")
+      else print_sync_summary(report, "#{name}: ")
+      end
+    end
+
+    # bars: destination => [ProgressBar, total, done]
+    def archive_progress(e, bars)
+      case e.kind
+      when :planned
+        @out.puts("#{e.destination}: #{e.to_copy} to copy (#{Format.bytes(e.bytes)}), " \
+                  "#{e.already_there} already there, #{e.duplicates} local duplicates")
+        bars[e.destination] = [ProgressBar.new(@err, "archive"), e.to_copy, 0]
+      when :copied, :failed
+        bar = bars[e.destination] or return
+        bar[2] += 1
+      when :progress
+        bar = bars[e.destination] or return
+        bar[0].update(bar[2], bar[1], e.bytes_done, e.bytes_total)
+      when :finished
+        bars[e.destination]&.first&.finish
+      end
+    end
+
+    def upload_progress(e, bars)
+      case e.kind
+      when :scanned
+        @out.puts("scan: #{e.scan[:media]} photos and videos (#{Format.bytes(e.scan[:bytes])}), #{e.scan[:hashed]} read")
+      when :planned
+        @out.puts("#{e.destination}: #{e.to_upload} to upload (#{Format.bytes(e.bytes)}), " \
+                  "#{e.already_there} already there, #{e.duplicates} local duplicates")
+        bars[e.destination] = [ProgressBar.new(@err, e.destination), e.to_upload, 0, 0, e.bytes]
+      when :uploaded, :failed
+        bar = bars[e.destination] or return
+        bar[2] += 1
+        bar[3] += e.bytes.to_i
+        bar[0].update(bar[2], bar[1], bar[3], bar[4])
+      when :finished
+        bars[e.destination]&.first&.finish
+      end
     end
 
     def print_archive_summary(r)
