@@ -4,7 +4,8 @@ require "spec_helper"
 require "rbconfig"
 
 # Runs of Photosync.sync to Google Photos killed with SIGKILL at random moments (mid-upload,
-# mid-batchCreate, mid-catalog write), then a clean run: every photo exactly once.
+# mid-batchCreate, mid-catalog write) while hours pass between them, then a clean run: every
+# photo exactly once, and no upload token older than a day given to batchCreate.
 RSpec.describe "Google Photos sync killed with SIGKILL" do
   let(:canon) { File.binread(File.join(FIXTURES, "jpg/Canon_40D.jpg")) }
   let(:library) { File.join(tmpdir, "library") }
@@ -22,29 +23,36 @@ RSpec.describe "Google Photos sync killed with SIGKILL" do
                   out: File::NULL, err: File::NULL)
   end
 
-  it "20 runs killed at random, a day passing, then a clean run: exactly once" do
+  it "20 runs killed at random while the days pass, then a clean run: exactly once, no token older than a day used" do
     FileUtils.mkdir_p(library)
-    60.times { |i| File.binwrite(File.join(library, format("k%02d.jpg", i)), canon + "kill #{i}") }
+    150.times { |i| File.binwrite(File.join(library, format("k%03d.jpg", i)), canon + "kill #{i}") }
     md5s = Dir[File.join(library, "*.jpg")].map { |f| Digest::MD5.file(f).hexdigest }.sort
-    Photosync::GooglePhotosEmulator.start(latency: 0.01, seed: 5) do |emu|
+    Photosync::GooglePhotosEmulator.start(latency: 0.02, seed: 5) do |emu|
       creds = emu.credentials
       rng = Random.new(9)
-      20.times do
+      20.times do |run|
         pid = child_sync(creds)
         sleep(rng.rand(0.3..1.2))
         Process.kill(:KILL, pid)
         Process.wait(pid)
+        # Hours pass after every run, so the journal holds tokens of every age: reusing one past
+        # its day shows in the emulator's record (a client reusing tokens up to 200 h old fails
+        # the last expectations).
+        emu.advance_clock(rng.rand(1..26) * 3600)
       end
       expect(emu.items.map(&:md5).tally.values.uniq - [1]).to be_empty
       before = emu.items.size
       expect(emu.call_counts["mediaItems.batchCreate"]).to be > 0 # the killed runs got that far
       # Tokens left behind are now too old to reuse: the listing settles the ones that went out.
-      emu.advance_clock(21 * 3600)
+      emu.advance_clock(25 * 3600)
       clean = Photosync.sync(library, to: Photosync::GooglePhotos.new(**creds), catalog: catalog)
       expect(clean.failed).to eq(0), clean.errors.inspect
       expect(clean.reused_tokens).to eq(0)
       expect(emu.items.map(&:md5).sort).to eq(md5s)
-      expect(clean.uploaded).to eq(60 - before)
+      expect(clean.uploaded).to eq(150 - before)
+      used = emu.upload_tokens_used
+      expect(used[:oldest]).to be_between(0, 86_399)
+      expect(used[:expired]).to eq(0)
     end
   end
 end

@@ -78,6 +78,13 @@ module Photosync
       @native.fault_kinds = Array(kinds).map(&:to_s)
     end
 
+    # The upload tokens batchCreate was given: oldest (the oldest one's age in seconds, nil
+    # before any) and expired (how many were past their day, refused as Google does).
+    def upload_tokens_used
+      oldest, expired = @native._upload_tokens_used
+      { oldest: oldest, expired: expired }
+    end
+
     def items
       @native._items.map { |h| Item.new(**h) }
     end

@@ -153,7 +153,7 @@ pub async fn batch_create(
     let now = shared.now();
     // First, under the lock: the album, and which tokens are good.
     let tokens: Vec<Option<UploadToken>> = {
-        let state = lock(&shared.state);
+        let mut state = lock(&shared.state);
         if let Some(album) = &album {
             let own = state
                 .album_index(album)
@@ -166,14 +166,21 @@ pub async fn batch_create(
                 return reply::invalid("The album is full.");
             }
         }
-        wanted
+        let own: Vec<Option<UploadToken>> = wanted
             .iter()
             .map(|w| {
                 state
                     .upload_tokens
                     .get(&w.token)
-                    .filter(|t| t.client == pass.client && t.created + UPLOAD_TOKEN_TTL > now)
+                    .filter(|t| t.client == pass.client)
                     .cloned()
+            })
+            .collect();
+        own.into_iter()
+            .map(|t| {
+                let t = t?;
+                state.token_used(&t, now);
+                (t.created + UPLOAD_TOKEN_TTL > now).then_some(t)
             })
             .collect()
     };

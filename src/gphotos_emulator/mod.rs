@@ -392,6 +392,13 @@ impl GooglePhotosEmulator {
         state.quota.used(&state.clients[0].id, now)
     }
 
+    /// The age in seconds of the oldest upload token batchCreate was given (None before any),
+    /// and how many it was given past their day (refused, as Google does).
+    pub fn upload_tokens_used(&self) -> (Option<i64>, u64) {
+        let state = lock(&self.shared.state);
+        (state.oldest_token_used, state.expired_tokens_used)
+    }
+
     /// Empties the library, uploads, counters and quota; clients and their tokens stay.
     pub fn reset(&self) {
         lock(&self.shared.state).clear_library();

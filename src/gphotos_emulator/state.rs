@@ -134,6 +134,10 @@ pub struct State {
     pub quota: Quota,
     /// Chance that a page token restarts at the previous page's last item.
     pub page_repeat_rate: f64,
+    /// Upload tokens batchCreate was given: the oldest one's age in seconds, and how many
+    /// were past their day (refused, as Google does), so tests can tell a client reused them.
+    pub oldest_token_used: Option<i64>,
+    pub expired_tokens_used: u64,
 }
 
 impl State {
@@ -162,6 +166,8 @@ impl State {
             albums: Vec::new(),
             quota: Quota::new(daily_quota),
             page_repeat_rate,
+            oldest_token_used: None,
+            expired_tokens_used: 0,
         }
     }
 
@@ -231,6 +237,17 @@ impl State {
         self.by_md5.clear();
         self.albums.clear();
         self.quota.clear();
+        self.oldest_token_used = None;
+        self.expired_tokens_used = 0;
+    }
+
+    /// Notes the age of an upload token presented to batchCreate.
+    pub fn token_used(&mut self, token: &UploadToken, now: i64) {
+        let age = now - token.created;
+        self.oldest_token_used = Some(self.oldest_token_used.map_or(age, |o| o.max(age)));
+        if age >= UPLOAD_TOKEN_TTL {
+            self.expired_tokens_used += 1;
+        }
     }
 }
 

@@ -182,6 +182,10 @@ impl NativeGooglePhotosEmulator {
         Self::with(ruby, rb_self, |e| e.quota_used())
     }
 
+    fn upload_tokens_used(ruby: &Ruby, rb_self: &Self) -> Result<(Option<i64>, u64), Error> {
+        Self::with(ruby, rb_self, |e| e.upload_tokens_used())
+    }
+
     fn reset(ruby: &Ruby, rb_self: &Self) -> Result<(), Error> {
         Self::with(ruby, rb_self, |e| e.reset())
     }
@@ -219,6 +223,7 @@ pub fn init(ruby: &Ruby, m: RModule) -> Result<(), Error> {
     c.define_method("_albums", method!(E::albums, 0))?;
     c.define_method("call_counts", method!(E::call_counts, 0))?;
     c.define_method("quota_used", method!(E::quota_used, 0))?;
+    c.define_method("_upload_tokens_used", method!(E::upload_tokens_used, 0))?;
     c.define_method("reset", method!(E::reset, 0))?;
     c.define_method("stop", method!(E::stop, 0))?;
     c.define_method("running?", method!(E::is_running, 0))?;
