@@ -163,13 +163,17 @@ RSpec.describe "Photosync.sync to Flickr" do
     expect(emu.photos.size).to eq(4)
   end
 
-  it "`photosync demo` syncs a generated library to the built-in emulator twice, uploading nothing the second time" do
+  it "`photosync demo` syncs a generated library to both built-in emulators twice, uploading nothing the second time" do
     exe = File.expand_path("../exe/photosync", __dir__)
     out, err, status = Open3.capture3({ "XDG_CACHE_HOME" => File.join(tmpdir, "cache") }, RbConfig.ruby, exe, "demo")
     expect(status.exitstatus).to eq(0), err
     first, second = out.split("== second run")
-    expect(first).to match(/(\d+) uploaded/)
-    expect(second).to match(/\b0 uploaded/)
-    expect(out).to match(/holds (\d+) photos, each once \(\1 distinct MD5s\)/)
+    uploaded = %w[flickr gphotos].to_h { |d| [d, first[/^#{d}: (\d+) uploaded/, 1].to_i] }
+    expect(uploaded.values).to all(be_positive)
+    expect(second).to match(/^flickr: 0 uploaded/)
+    expect(second).to match(/^gphotos: 0 uploaded/)
+    expect(second.scan(/^scan: /).size).to eq(1)
+    expect(out).to match(/Flickr emulator now holds #{uploaded["flickr"]} photos, each once \(#{uploaded["flickr"]} distinct MD5s\)/)
+    expect(out).to match(/Google Photos emulator now holds #{uploaded["gphotos"]} photos, each once \(#{uploaded["gphotos"]} distinct MD5s\)/)
   end
 end

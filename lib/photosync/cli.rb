@@ -23,7 +23,7 @@ module Photosync
 
       commands:
         demo [DIR]       back DIR (default: a generated sample library) up to the built-in
-                         Flickr emulator, twice: the second run uploads nothing
+                         Flickr and Google Photos emulators, twice: the second run uploads nothing
         sync DIR         back DIR up to Flickr: every photo exactly once
         dates DIR        list bogus taken-dates by camera with the fix; --apply sets them on Flickr
         restore DIR      bring the Flickr account back into DIR, byte for byte
@@ -178,7 +178,8 @@ module Photosync
       report.ok? ? 0 : 2
     end
 
-    # The README's first command: a sync against the built-in emulator, twice.
+    # The README's first command: one sync to the built-in Flickr and Google Photos
+    # emulators, twice; the second run uploads nothing anywhere.
     def demo(argv)
       return help(OptionParser.new("usage: photosync demo [DIR]")) if argv.include?("-h") || argv.include?("--help")
 
@@ -187,19 +188,26 @@ module Photosync
       Dir.mktmpdir("photosync-demo") do |tmp|
         # The emulator's budget is raised so the demo takes seconds, not the minutes
         # Flickr's 3,600 calls an hour would (a real sync keeps to Flickr's budget).
-        Emulator.start(calls_per_hour: 1_000_000) do |emu|
-          @err.puts("photosync demo: built-in Flickr emulator at #{emu.endpoint}")
-          flickr = Flickr.new(**emu.credentials)
-          settings = { catalog: File.join(tmp, "catalog.sqlite3"), calls_per_hour: 1_000_000 }
-          @out.puts("== first run")
-          run_sync(dir, flickr, settings)
-          @out.puts("== second run (nothing new)")
-          run_sync(dir, flickr, settings)
-          @out.puts("emulator now holds #{emu.photos.size} photos, each once " \
-                    "(#{emu.photos.map(&:md5).uniq.size} distinct MD5s)")
+        Emulator.start(calls_per_hour: 1_000_000) do |flickr_emu|
+          GooglePhotosEmulator.start do |gphotos_emu|
+            @err.puts("photosync demo: built-in Flickr emulator at #{flickr_emu.endpoint}, " \
+                      "Google Photos emulator at #{gphotos_emu.endpoint}")
+            destinations = [Flickr.new(**flickr_emu.credentials), GooglePhotos.new(**gphotos_emu.credentials)]
+            settings = { catalog: File.join(tmp, "catalog.sqlite3"), calls_per_hour: 1_000_000 }
+            @out.puts("== first run")
+            run_sync_to(dir, destinations, settings)
+            @out.puts("== second run (nothing new)")
+            run_sync_to(dir, destinations, settings)
+            demo_holdings("Flickr emulator", flickr_emu.photos.map(&:md5))
+            demo_holdings("Google Photos emulator", gphotos_emu.items.map(&:md5))
+          end
         end
       end
       0
+    end
+
+    def demo_holdings(name, md5s)
+      @out.puts("#{name} now holds #{md5s.size} photos, each once (#{md5s.uniq.size} distinct MD5s)")
     end
 
     def run_sync(dir, flickr, settings)
