@@ -2,36 +2,22 @@
 //! resumable uploads resumed, the daily quota across runs, a revoked login, and tokens left
 //! by a run that died.
 
+mod gphotos_common;
 mod sync_common;
 
+use gphotos_common::client;
 use photosync::cancel::Cancel;
 use photosync::catalog::Catalog;
-use photosync::gphotos::{self, checksum_of, Client, Config, Endpoints, NewItem, RetryPolicy};
-use photosync::gphotos_emulator::{scopes, FaultKind, GooglePhotosConfig, GooglePhotosEmulator};
+use photosync::gphotos::{self, checksum_of, Client, NewItem};
+use photosync::gphotos_emulator::{FaultKind, GooglePhotosConfig, GooglePhotosEmulator};
 use photosync::gphotos_sync::{self, GphotosReport, GphotosSyncError, GphotosSyncOptions};
 use photosync::photo::Photo;
 use std::collections::BTreeMap;
-use std::sync::Arc;
 use std::time::Duration;
 use sync_common::{md5_hex, scan, write_photos};
 
 fn emulator(config: GooglePhotosConfig) -> GooglePhotosEmulator {
     GooglePhotosEmulator::start(config).expect("emulator starts")
-}
-
-fn client(emu: &GooglePhotosEmulator) -> Arc<Client> {
-    let config = Config {
-        client_id: emu.client_id(),
-        client_secret: emu.client_secret(),
-        refresh_token: emu.refresh_token(&scopes::ALL),
-        endpoints: Endpoints::under(&emu.endpoint()),
-    };
-    let policy = RetryPolicy {
-        max_attempts: 6,
-        rate_limit_wait: Duration::from_millis(10),
-        backoff: Duration::from_millis(5),
-    };
-    Arc::new(Client::new(config, policy).expect("client"))
 }
 
 fn sync(

@@ -2,11 +2,30 @@
 //! redirects, tokens through the emulator's own token endpoint, raw uploads and batchCreate.
 #![allow(dead_code)]
 
+use photosync::gphotos::{Client, Config, Endpoints, RetryPolicy};
 use photosync::gphotos_emulator::{scopes, GooglePhotosConfig, GooglePhotosEmulator};
 use serde_json::{json, Value};
+use std::sync::Arc;
+use std::time::Duration;
 
 pub fn start(config: GooglePhotosConfig) -> GooglePhotosEmulator {
     GooglePhotosEmulator::start(config).expect("emulator starts")
+}
+
+/// photosync's own client for the emulator's app, retrying without long waits.
+pub fn client(emu: &GooglePhotosEmulator) -> Arc<Client> {
+    let config = Config {
+        client_id: emu.client_id(),
+        client_secret: emu.client_secret(),
+        refresh_token: emu.refresh_token(&scopes::ALL),
+        endpoints: Endpoints::under(&emu.endpoint()),
+    };
+    let policy = RetryPolicy {
+        max_attempts: 6,
+        rate_limit_wait: Duration::from_millis(10),
+        backoff: Duration::from_millis(5),
+    };
+    Arc::new(Client::new(config, policy).expect("client"))
 }
 
 pub fn http() -> reqwest::Client {
