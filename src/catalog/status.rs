@@ -1,5 +1,6 @@
-//! What `photosync status` reads: every photo the catalog knows with every copy of it,
-//! and the checks that last confirmed a remote copy's bytes.
+//! What `photosync status` and `photosync report` read: every photo the catalog knows with
+//! every copy of it, the checks that last confirmed a remote copy's bytes, and the files a
+//! backend refused.
 
 use super::{now_secs, Catalog, CatalogError};
 use rusqlite::params;
@@ -68,6 +69,16 @@ impl Catalog {
                 out.entry(md5).or_default().push(copy);
             }
             Ok(out)
+        })
+    }
+
+    /// Every file a backend refused: (backend, MD5, its message).
+    pub fn all_refusals(&self) -> Result<Vec<(String, String, String)>, CatalogError> {
+        self.sql(|c| {
+            let mut stmt =
+                c.prepare("SELECT backend, md5, message FROM refusals ORDER BY backend, md5")?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+            rows.collect()
         })
     }
 
