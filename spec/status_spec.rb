@@ -27,6 +27,8 @@ RSpec.describe "Where every photo lives" do
       expect(s.by_copies).to eq(3 => 5, 1 => 1)
       backed = s.photos.find { |p| p.local.first.end_with?("IMG_0.jpg") }
       expect(backed.remote.map { |c| c[:backend].split(":").first }.sort).to eq(%w[archive flickr])
+      short = Photosync.status(root: library, catalog: catalog, below: 3)
+      expect([short.total, short.by_copies, short.photos.map(&:copies)]).to eq([6, { 3 => 5, 1 => 1 }, [1]])
 
       out, err, status = Open3.capture3(RbConfig.ruby, exe, "status", library, "--catalog", catalog)
       expect(status.exitstatus).to eq(0), err
