@@ -9,6 +9,7 @@ use magnus::{function, prelude::*, Error, RArray, RHash, RModule, RString, Ruby,
 use photosync::archive::{self, ArchiveError, ArchiveEvent, ArchiveOptions, Layout};
 use photosync::cancel::Cancel;
 use photosync::catalog::Catalog;
+use photosync::dates::{review, rules::Rules};
 use photosync::scan::{self, Progress, ScanOptions, ScanStats};
 use photosync::sync::{SyncError, SyncEvent};
 use std::path::PathBuf;
@@ -32,7 +33,9 @@ fn check_layout(ruby: &Ruby, pattern: String) -> Result<String, Error> {
     layout(ruby, &pattern).map(|l| l.pattern().to_string())
 }
 
-/// `archives`: `[[root, layout], ...]`; `flickr_opts` as for `_sync_flickr`. Returns
+/// `archives`: `[[root, layout, write_dates], ...]`; `archive_opts`: threads, dry_run and
+/// date_rules (`[path, required]` or nil: the rules every destination gets corrected
+/// dates from); `flickr_opts` as for `_sync_flickr`. Returns
 /// `[scan_stats, [[name, report_or_nil, error_class_or_nil, message_or_nil], ...]]`.
 #[allow(clippy::too_many_arguments)]
 fn sync_to(
@@ -49,9 +52,18 @@ fn sync_to(
     let catalog: Option<PathBuf> = catalog.map(conv::path_from);
     let mut targets = Vec::new();
     for pair in archives.into_iter() {
-        let (root, pattern): (RString, String) = magnus::TryConvert::try_convert(pair)?;
-        targets.push((conv::path_from(root), layout(ruby, &pattern)?));
+        let (root, pattern, write_dates): (RString, String, bool) =
+            magnus::TryConvert::try_convert(pair)?;
+        targets.push((conv::path_from(root), layout(ruby, &pattern)?, write_dates));
     }
+    // Read here, on the Ruby thread: a small file, and a mistake in it stops the run
+    // before anything is scanned.
+    let rules = match archive_opts.lookup::<_, Option<(RString, bool)>>("date_rules")? {
+        Some((path, required)) => {
+            Rules::load(&conv::path_from(path), required).map_err(|e| errors::dates(ruby, e))?
+        }
+        None => Rules::default(),
+    };
     let base = ArchiveOptions {
         threads: archive_opts.fetch::<_, usize>("threads")?.max(1),
         dry_run: archive_opts.fetch("dry_run")?,
@@ -71,13 +83,15 @@ fn sync_to(
                 Some(p) => Catalog::open(p)?,
                 None => Catalog::in_memory()?,
             };
-            let scanned = scan::scan(&dir, &mut cat, &ScanOptions::default(), &worker_cancel, &mut |_| {})?;
+            let mut scanned = scan::scan(&dir, &mut cat, &ScanOptions::default(), &worker_cancel, &mut |_| {})?;
+            let library = std::fs::canonicalize(&dir).unwrap_or_else(|_| dir.clone());
+            review::correct(&mut scanned.photos, &library, &rules);
             let mut outcomes = Vec::new();
-            for (root, layout) in targets {
+            for (root, layout, write_dates) in targets {
                 let name = archive::open_root(&root)
                     .map(|r| archive::backend_name(&r))
                     .unwrap_or_else(|_| format!("archive:{}", root.display()));
-                let opts = ArchiveOptions { layout, ..base.clone() };
+                let opts = ArchiveOptions { layout, write_dates, ..base.clone() };
                 let tag = name.clone();
                 let emit_archive = move |e| emit(Event::Archive(tag.clone(), e));
                 let r = archive::archive_photos(&scanned.photos, &root, &mut cat, &opts, &worker_cancel, &emit_archive);
@@ -199,6 +213,7 @@ fn archive_report(ruby: &Ruby, r: &archive::ArchiveReport) -> Result<RHash, Erro
     h.aset(sym("already_there"), r.already_there)?;
     h.aset(sym("adopted"), r.adopted)?;
     h.aset(sym("cleaned"), r.cleaned)?;
+    h.aset(sym("redated"), r.redated)?;
     h.aset(sym("errors"), path_pairs(ruby, &r.errors)?)?;
     Ok(h)
 }
