@@ -1,5 +1,6 @@
 //! One photo into the archive, so that its real name only ever holds the whole,
-//! checked file: copy into a temporary in the final folder, fsync, read it back and
+//! checked file: copy into a temporary in the final folder, fsync, drop it from the page
+//! cache and read it back (from the disk, so the check is of what the drive holds),
 //! compare its MD5 with the catalog's, rename it into place without replacing
 //! anything, fsync the folder. Any failure removes the temporary. A copy that gets a
 //! corrected date ([`super::redate`]) is checked against the MD5 of the redated bytes,
@@ -173,6 +174,7 @@ fn write_checked(
     sink.flush().map_err(write_err)?;
     sink.sync().map_err(write_err)?;
     drop(sink);
+    files::uncache(temp).map_err(write_err)?;
     // Not cancellable: the read back is the short end of a copy that must finish.
     let back = hash::digest_file(temp, 0, &Cancel::new(), &mut |_| {}).map_err(|e| match e {
         hash::HashError::Cancelled => CopyError::Cancelled,
