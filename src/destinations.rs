@@ -1,12 +1,13 @@
-//! One run to several destinations: the library is scanned once, then each destination
-//! (archive folders, Flickr, Google Photos) gets the same photos in turn, sharing the
-//! catalog. A destination that cannot go on (a full disk, a revoked login, Flickr down)
+//! One run to several destinations: the library is scanned once, the date rules correct
+//! the taken-dates once, then each destination (archive folders, Flickr, Google Photos) gets
+//! the same photos in turn, sharing the catalog. A destination that cannot go on (a full disk, a revoked login, Flickr down)
 //! ends with its error in its own outcome; the others still run and keep what they
 //! recorded. Ctrl-C stops after the destination in progress has recorded its work.
 
 use crate::archive::{self, ArchiveError, ArchiveEvent, ArchiveOptions, ArchiveReport};
 use crate::cancel::Cancel;
 use crate::catalog::Catalog;
+use crate::dates::{review, rules::Rules};
 use crate::flickr;
 use crate::gphotos;
 use crate::gphotos_sync::{self, GphotosReport, GphotosSyncError, GphotosSyncOptions};
@@ -92,14 +93,18 @@ pub struct MultiReport {
 /// Scans `dir` once and feeds the photos to every destination.
 ///
 /// Only the scan failing fails the run; each destination's own failure is its outcome.
+/// `rules` decide every destination's taken-dates (the archive's folders included).
 pub fn sync_all(
     dir: &Path,
     catalog: &mut Catalog,
     mut destinations: Vec<Destination>,
+    rules: &Rules,
     cancel: &Cancel,
     events: &(dyn Fn(Event) + Send + Sync),
 ) -> Result<MultiReport, ScanError> {
-    let scanned = scan::scan(dir, catalog, &ScanOptions::default(), cancel, &mut |_| {})?;
+    let mut scanned = scan::scan(dir, catalog, &ScanOptions::default(), cancel, &mut |_| {})?;
+    let library = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    review::correct(&mut scanned.photos, &library, rules);
     events(Event::Scanned(scanned.stats.clone()));
     destinations.sort_by_key(Destination::rank);
     let mut outcomes = Vec::with_capacity(destinations.len());

@@ -8,6 +8,7 @@ mod sync_common;
 use photosync::archive::ArchiveOptions;
 use photosync::cancel::Cancel;
 use photosync::catalog::Catalog;
+use photosync::dates::rules::Rules;
 use photosync::destinations::{sync_all, Destination, Event, MultiReport, Outcome};
 use photosync::emulator::EmulatorConfig;
 use photosync::gphotos::Client;
@@ -45,7 +46,15 @@ fn run(
             *scans.lock().unwrap() += 1;
         }
     };
-    let report = sync_all(library, catalog, destinations, &Cancel::new(), &events).expect("scan");
+    let report = sync_all(
+        library,
+        catalog,
+        destinations,
+        &Rules::default(),
+        &Cancel::new(),
+        &events,
+    )
+    .expect("scan");
     let scans = *scans.lock().unwrap();
     (report, scans)
 }

@@ -8,8 +8,9 @@ module Photosync
                             :already_there, :duplicates, :bytes_done, :bytes_total, keyword_init: true)
 
   # The outcome of copying into one archive.
+  # redated: copies that got a rule-corrected date written into them (write_dates:).
   ArchiveReport = Struct.new(:destination, :copied, :skipped, :failed, :bytes, :elapsed, :already_there,
-                             :adopted, :cleaned, :errors, :scan, keyword_init: true) do
+                             :adopted, :cleaned, :redated, :errors, :scan, keyword_init: true) do
     def ok?
       failed.zero?
     end
@@ -78,10 +79,14 @@ module Photosync
   #           (taken date), %n name, %f name without extension, %e extension,
   #           %h first 8 hex digits of the MD5, %c camera model, %% a percent sign.
   #   threads: copies at once.
+  #   write_dates: a photo whose taken-date a date rule corrected (see Photosync.sync's
+  #           date_rules:) gets that date written into its copy's EXIF (DateTimeOriginal,
+  #           CreateDate, ModifyDate); the original is never touched. Off by default:
+  #           then every copy is byte for byte the original.
   class Archive
     DEFAULT_LAYOUT = "%Y/%m/%d/%n"
 
-    attr_reader :path, :layout, :threads
+    attr_reader :path, :layout, :threads, :write_dates
 
     # "archive:/media/backup" => Archive.new("/media/backup"), else nil.
     def self.parse(spec, **opts)
@@ -91,8 +96,9 @@ module Photosync
       new(spec.delete_prefix("archive:"), **opts)
     end
 
-    def initialize(path, layout: DEFAULT_LAYOUT, threads: 4)
+    def initialize(path, layout: DEFAULT_LAYOUT, threads: 4, write_dates: false)
       @path = File.expand_path(path.to_s)
+      @write_dates = write_dates ? true : false
       @layout = Photosync._archive_check_layout(layout.to_s)
       @threads = Integer(threads)
       raise ArgumentError, "threads must be at least 1" if @threads < 1
@@ -103,7 +109,7 @@ module Photosync
     end
 
     def inspect
-      "#<Photosync::Archive #{path} layout=#{layout.inspect}>"
+      "#<Photosync::Archive #{path} layout=#{layout.inspect}#{' write_dates' if write_dates}>"
     end
 
     # Reads every file in the archive again and compares it with the MD5 the catalog
@@ -140,9 +146,9 @@ module Photosync
     threads = archives.map(&:threads).max || 4
     dry_run = flickr_opts.fetch("dry_run", false)
     gphotos_target = gphotos.first&.send(:sync_target, flickr_opts["concurrency"], dry_run, flickr_opts["albums"])
-    stats, outcomes = _sync_to(dir.to_s, catalog_path, archives.map { |a| [a.path, a.layout] },
-                               { "threads" => threads, "dry_run" => dry_run },
-                               flickrs.empty? ? nil : [flickrs.first.send(:native), flickr_opts],
+    archive_opts = { "threads" => threads, "dry_run" => dry_run, "date_rules" => flickr_opts["date_rules"] }
+    stats, outcomes = _sync_to(dir.to_s, catalog_path, archives.map { |a| [a.path, a.layout, a.write_dates] },
+                               archive_opts, flickrs.empty? ? nil : [flickrs.first.send(:native), flickr_opts],
                                gphotos_target, block && proc { |h| block.call(destination_event(h)) })
     reports = {}
     failures = {}

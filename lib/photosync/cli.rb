@@ -134,12 +134,18 @@ module Photosync
       opts = { catalog: :default, dry_run: false, concurrency: 4, privacy: :family, json: false, tags: [] }
       dests = []
       layout = Archive::DEFAULT_LAYOUT
+      write_dates = false
       parser = OptionParser.new do |o|
-        o.banner = "usage: photosync sync DIR [--to flickr|gphotos|archive:PATH]... [--layout PATTERN] [--catalog PATH] " \
+        o.banner = "usage: photosync sync DIR [--to flickr|gphotos|archive:PATH]... [--layout PATTERN] [--archive-write-dates] " \
+                   "[--rules FILE] [--catalog PATH] " \
                    "[--dry-run] [-j N] [--privacy private|family|friends|friends_and_family|public] [--tag T] " \
                    "[--albums none|folders] [--title TEMPLATE] [--async] [--json]"
         o.on("--to DEST", "flickr (default), gphotos or archive:PATH; repeat for several") { |v| dests << v }
         o.on("--layout PATTERN", "where archive copies go (default #{layout}; see README)") { |v| layout = v }
+        o.on("--archive-write-dates", "write rule-corrected dates into the archive copies (never the originals)") do
+          write_dates = true
+        end
+        o.on("--rules FILE", "date rules (default #{Dates.default_rules_path}, if there)") { |v| opts[:date_rules] = v }
         o.on("--catalog PATH", "catalog file (default #{Photosync.default_catalog_path})") { |v| opts[:catalog] = v }
         o.on("--dry-run", "show the plan, change nothing") { opts[:dry_run] = true }
         o.on("-j", "--jobs N", Integer, "uploads in flight (default 4)") { |v| opts[:concurrency] = v }
@@ -163,7 +169,7 @@ module Photosync
       end
       unless dests.uniq.difference(["flickr"]).empty?
         dir = argv.shift or return fail_with(parser.banner, 64)
-        return sync_to(dir, dests, layout, opts)
+        return sync_to(dir, dests, { layout: layout, write_dates: write_dates }, opts)
       end
       with_flickr_dir(argv, parser, opts) { |dir, flickr, settings| run_sync(dir, flickr, settings) }
     end

@@ -6,7 +6,7 @@ use super::copy::{self, CopyError};
 use super::plan::Plan;
 use super::{rel_key, ArchiveError, ArchiveEvent, ArchiveOptions, ArchiveReport};
 use crate::cancel::Cancel;
-use crate::catalog::{Catalog, RemoteCopy};
+use crate::catalog::{Catalog, RemoteCopy, StoredCopy};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -15,7 +15,8 @@ use std::time::Duration;
 
 enum Done {
     Started(PathBuf),
-    Copied(usize),
+    /// The job, and the copy's own MD5 when a date was written into it.
+    Copied(usize, Option<String>),
     Failed(usize, CopyError),
 }
 
@@ -57,7 +58,7 @@ pub fn execute(
                             bytes_done.fetch_add(n, Ordering::Relaxed);
                         };
                         let done = match copy::copy(root, job, &*opts.storage, cancel, &on_bytes) {
-                            Ok(()) => Done::Copied(i),
+                            Ok(stored) => Done::Copied(i, stored),
                             Err(e) => Done::Failed(i, e),
                         };
                         let _ = tx.send(done);
@@ -88,14 +89,18 @@ pub fn execute(
                     attempted += 1;
                     events(ArchiveEvent::Started { path })
                 }
-                Done::Copied(i) => {
+                Done::Copied(i, stored_md5) => {
                     let job = &jobs[i];
-                    let copy = RemoteCopy {
-                        remote_id: rel_key(&job.dest),
-                        md5: job.md5.clone(),
-                        uploaded_at: chrono::Utc::now().timestamp(),
+                    report.redated += u64::from(stored_md5.is_some());
+                    let copy = StoredCopy {
+                        copy: RemoteCopy {
+                            remote_id: rel_key(&job.dest),
+                            md5: job.md5.clone(),
+                            uploaded_at: chrono::Utc::now().timestamp(),
+                        },
+                        stored_md5,
                     };
-                    if let Err(e) = catalog.record_remote(backend, &[copy], None) {
+                    if let Err(e) = catalog.record_stored(backend, &[copy]) {
                         halt.cancel();
                         return Err(e.into());
                     }

@@ -63,6 +63,24 @@ pub fn sync_dir(dir: &Path) -> io::Result<()> {
     File::open(dir)?.sync_all()
 }
 
+/// Drops the cached pages of `path` (written and fsynced, so clean): reading it again
+/// then reads what the disk holds, not what the page cache kept of the writes. Only
+/// advice: a file system that ignores it (or refuses it) makes the check weaker, not wrong.
+pub fn uncache(path: &Path) -> io::Result<()> {
+    let file = File::open(path)?;
+    let _ = advise(&file, libc::POSIX_FADV_DONTNEED);
+    Ok(())
+}
+
+fn advise(file: &File, advice: libc::c_int) -> io::Result<()> {
+    use std::os::fd::AsRawFd;
+    // SAFETY: a plain syscall on a descriptor `file` owns; no memory is passed.
+    match unsafe { libc::posix_fadvise(file.as_raw_fd(), 0, 0, advice) } {
+        0 => Ok(()),
+        errno => Err(io::Error::from_raw_os_error(errno)),
+    }
+}
+
 /// Renames `from` to `to` unless `to` exists, atomically where the file system can
 /// (renameat2 RENAME_NOREPLACE), else with a hard link, else (FAT and exFAT drives,
 /// which have neither) by checking first, which is safe while this run holds the lock.

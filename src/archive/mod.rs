@@ -6,13 +6,15 @@
 //! ([`plan`]), removes the temporaries an interrupted run left in the folders it will
 //! write to, and copies on several threads ([`execute`], [`copy`], through [`storage`]); each copy
 //! is recorded in the catalog as `archive:<root>` with its relative path. [`verify`]
-//! reads everything back and compares it with the catalog.
+//! reads everything back and compares it with the catalog. With `write_dates`, a copy of a
+//! photo whose date a rule corrected gets that date in its EXIF ([`redate`]).
 
 mod copy;
 mod execute;
 mod files;
 mod layout;
 mod plan;
+mod redate;
 mod report;
 mod storage;
 mod survey;
@@ -25,7 +27,7 @@ pub use storage::{Disk, Sink, Storage};
 pub use verify::verify;
 
 use crate::cancel::Cancel;
-use crate::catalog::{Catalog, CatalogError, RemoteCopy};
+use crate::catalog::{Catalog, CatalogError, RemoteCopy, StoredCopy};
 use crate::photo::Photo;
 use files::{Lock, LockMode};
 use std::collections::{BTreeSet, HashSet};
@@ -75,6 +77,9 @@ pub struct ArchiveOptions {
     pub threads: usize,
     /// Plan and report, copy nothing.
     pub dry_run: bool,
+    /// Write a rule-corrected taken-date (a photo whose `taken.source` is
+    /// [`crate::dates::DateSource::Rule`]) into its copy's EXIF; the original is never touched.
+    pub write_dates: bool,
     /// Where file contents are written: the disk, or a test's failing one.
     pub storage: Arc<dyn Storage>,
 }
@@ -85,6 +90,7 @@ impl Default for ArchiveOptions {
             layout: Layout::default(),
             threads: 4,
             dry_run: false,
+            write_dates: false,
             storage: Arc::new(Disk),
         }
     }
@@ -138,31 +144,41 @@ pub fn archive_photos(
         adopt(&root, &backend, catalog, opts, cancel, &mut report)?;
     }
     let index = catalog.remote_index(&backend)?;
-    let plan = plan::plan(photos, &root, &opts.layout, &index, cancel);
+    let plan = plan::plan(
+        photos,
+        &root,
+        &opts.layout,
+        &index,
+        opts.write_dates,
+        cancel,
+    );
     report.already_there = plan.already_there;
     report.skipped = plan.already_there + plan.duplicates + plan.skipped.len() as u64;
     let now = chrono::Utc::now().timestamp();
-    let in_place: Vec<RemoteCopy> = plan
+    let in_place: Vec<StoredCopy> = plan
         .found_in_place
         .iter()
-        .map(|(_, rel, md5)| RemoteCopy {
-            remote_id: rel_key(rel),
-            md5: md5.clone(),
-            uploaded_at: now,
+        .map(|found| StoredCopy {
+            copy: RemoteCopy {
+                remote_id: rel_key(&found.rel),
+                md5: found.md5.clone(),
+                uploaded_at: now,
+            },
+            stored_md5: found.stored_md5.clone(),
         })
         .collect();
-    catalog.record_remote(&backend, &in_place, None)?;
+    catalog.record_stored(&backend, &in_place)?;
     events(ArchiveEvent::Planned {
         to_copy: plan.jobs.len() as u64,
         already_there: plan.already_there + in_place.len() as u64,
         duplicates: plan.duplicates,
         bytes: plan.bytes,
     });
-    for (path, rel, _) in &plan.found_in_place {
+    for found in &plan.found_in_place {
         report.skipped += 1;
         events(ArchiveEvent::Skipped {
-            path: path.clone(),
-            reason: format!("already in the archive at {}", rel.display()),
+            path: found.source.clone(),
+            reason: format!("already in the archive at {}", found.rel.display()),
         });
     }
     for (path, reason, is_error) in &plan.skipped {

@@ -1,11 +1,15 @@
 //! Which photos to copy and under which name: a photo whose MD5 the archive holds
 //! anywhere is not copied; a name taken by other bytes gets a short hash suffix; a
 //! file found at its planned name with the right MD5 (a killed run renamed it into
-//! place but could not record it) is recorded, not copied again.
+//! place but could not record it) is recorded, not copied again; with `write_dates`, a
+//! photo whose date a rule corrected is planned with that date, and a copy found in
+//! place holding the redated bytes counts as its copy.
 
 use super::copy::Job;
 use super::layout::{with_hash_suffix, Layout};
+use super::redate;
 use crate::cancel::Cancel;
+use crate::dates::DateSource;
 use crate::hash;
 use crate::photo::Photo;
 use std::collections::{HashMap, HashSet};
@@ -17,11 +21,21 @@ pub struct Plan {
     pub bytes: u64,
     pub already_there: u64,
     pub duplicates: u64,
-    /// (source, relative path, md5) of copies found in place.
-    pub found_in_place: Vec<(PathBuf, PathBuf, String)>,
+    /// Copies found in place.
+    pub found_in_place: Vec<InPlace>,
     /// (source, reason, is an error).
     pub skipped: Vec<(PathBuf, String, bool)>,
     pub failed: Vec<(PathBuf, String)>,
+}
+
+/// A copy a killed run renamed into place without recording it.
+#[derive(Debug)]
+pub struct InPlace {
+    pub source: PathBuf,
+    pub rel: PathBuf,
+    pub md5: String,
+    /// The copy's own MD5 when a date was written into it.
+    pub stored_md5: Option<String>,
 }
 
 /// `index`: MD5 -> relative paths the catalog records in this archive.
@@ -30,6 +44,7 @@ pub fn plan(
     root: &Path,
     layout: &Layout,
     index: &HashMap<String, Vec<String>>,
+    write_dates: bool,
     cancel: &Cancel,
 ) -> Plan {
     let by_path: HashMap<&str, &str> = index
@@ -56,6 +71,8 @@ pub fn plan(
             plan.duplicates += 1;
             continue;
         }
+        let redate =
+            (write_dates && photo.taken.source == DateSource::Rule).then_some(photo.taken.local);
         let first = layout.render(photo, md5);
         let second = with_hash_suffix(&first, md5);
         let mut placed = false;
@@ -72,11 +89,22 @@ pub fn plan(
                         md5: md5.to_string(),
                         size: photo.size,
                         dest: rel,
+                        redate,
                     });
                 }
-                Some(held) if held == md5 => {
-                    plan.found_in_place
-                        .push((photo.path.clone(), rel, md5.to_string()));
+                Some(held) if held == md5 => plan.found_in_place.push(InPlace {
+                    source: photo.path.clone(),
+                    rel,
+                    md5: md5.to_string(),
+                    stored_md5: None,
+                }),
+                Some(held) if redated_md5(photo, redate).as_ref() == Some(&held) => {
+                    plan.found_in_place.push(InPlace {
+                        source: photo.path.clone(),
+                        rel,
+                        md5: md5.to_string(),
+                        stored_md5: Some(held),
+                    })
                 }
                 Some(_) => continue,
             }
@@ -95,6 +123,11 @@ pub fn plan(
         }
     }
     plan
+}
+
+/// What a copy of `photo` with `redate` written into it holds, if it differs.
+fn redated_md5(photo: &Photo, redate: Option<chrono::NaiveDateTime>) -> Option<String> {
+    redate::redated_md5(&photo.path, redate?).ok().flatten()
 }
 
 /// The MD5 of what is at `rel` (the catalog's word, else read from disk); None when

@@ -53,6 +53,8 @@ pub struct ArchiveReport {
     pub adopted: u64,
     /// Temporaries of an earlier, interrupted run that were removed.
     pub cleaned: u64,
+    /// Copies that got a rule-corrected date written into them (`write_dates`).
+    pub redated: u64,
     pub errors: Vec<(PathBuf, String)>,
 }
 

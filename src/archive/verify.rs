@@ -1,5 +1,6 @@
 //! `verify archive:PATH`: every file in the archive read again and compared with the
-//! MD5 the catalog recorded when it was copied. Reads only; changes nothing.
+//! MD5 the catalog recorded when it was copied (the copy's own MD5 where a date was
+//! written into it). Reads only; changes nothing.
 
 use super::files::{Lock, LockMode};
 use super::report::{Corrupted, VerifyReport};
@@ -24,10 +25,16 @@ pub fn verify(
     let _lock = Lock::try_take(&root, LockMode::Read)
         .map_err(|source| ArchiveError::io(&root, source))?
         .ok_or_else(|| ArchiveError::Busy { path: root.clone() })?;
-    let index = catalog.remote_index(&backend_name(&root))?;
+    let backend = backend_name(&root);
+    let index = catalog.remote_index(&backend)?;
+    let altered = catalog.altered_copies(&backend)?;
     let mut expected: HashMap<String, &str> = index
         .iter()
         .flat_map(|(md5, paths)| paths.iter().map(move |p| (p.clone(), md5.as_str())))
+        .map(|(p, md5)| match altered.get(&p) {
+            Some(own) => (p, own.as_str()),
+            None => (p, md5),
+        })
         .collect();
     let found = survey(&root, threads, cancel, progress)
         .ok_or_else(|| ArchiveError::Cancelled(Box::default()))?;

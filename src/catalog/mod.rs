@@ -8,6 +8,7 @@
 //! live by concern in `files`, `remote` and `journal`.
 
 mod albums;
+mod altered;
 mod date_fixes;
 mod files;
 mod gphotos;
@@ -17,6 +18,7 @@ mod restores;
 mod status;
 
 pub use albums::AlbumPart;
+pub use altered::StoredCopy;
 pub use date_fixes::AppliedDate;
 pub use gphotos::UploadTokenEntry;
 pub use journal::UnfinishedUpload;
@@ -109,6 +111,7 @@ impl Catalog {
         })?;
         cat.sql(|c| c.execute_batch(SYNC_TABLES))?;
         cat.sql(|c| c.execute_batch(date_fixes::TABLES))?;
+        cat.sql(|c| c.execute_batch(altered::TABLES))?;
         cat.sql(|c| c.execute_batch(albums::ALBUM_TABLES))?;
         cat.sql(|c| c.execute_batch(gphotos::GPHOTOS_TABLES))?;
         cat.sql(|c| c.execute_batch(restores::RESTORE_TABLES))?;

@@ -26,6 +26,11 @@ pub struct IndexState {
     pub refreshed_at: i64,
 }
 
+/// Records (backend, remote_id, md5, uploaded_at), replacing what the id held.
+pub(super) const INSERT_COPY: &str =
+    "INSERT OR REPLACE INTO remote_copies (backend, remote_id, md5, uploaded_at)
+     VALUES (?1, ?2, ?3, ?4)";
+
 impl Catalog {
     /// Every known remote copy on `backend`: MD5 -> remote ids.
     pub fn remote_index(
@@ -54,10 +59,7 @@ impl Catalog {
         newest_upload: Option<i64>,
     ) -> Result<(), CatalogError> {
         self.write(|tx| {
-            let mut stmt = tx.prepare_cached(
-                "INSERT OR REPLACE INTO remote_copies (backend, remote_id, md5, uploaded_at)
-                 VALUES (?1, ?2, ?3, ?4)",
-            )?;
+            let mut stmt = tx.prepare_cached(INSERT_COPY)?;
             for copy in copies {
                 stmt.execute(params![backend, copy.remote_id, copy.md5, copy.uploaded_at])?;
             }

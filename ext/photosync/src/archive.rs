@@ -78,6 +78,7 @@ pub(crate) fn archive_report(ruby: &Ruby, r: &archive::ArchiveReport) -> Result<
     h.aset(sym("already_there"), r.already_there)?;
     h.aset(sym("adopted"), r.adopted)?;
     h.aset(sym("cleaned"), r.cleaned)?;
+    h.aset(sym("redated"), r.redated)?;
     h.aset(sym("errors"), path_pairs(ruby, &r.errors)?)?;
     Ok(h)
 }

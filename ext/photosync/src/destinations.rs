@@ -11,13 +11,16 @@ use magnus::{
 use photosync::archive::{ArchiveError, ArchiveOptions};
 use photosync::cancel::Cancel;
 use photosync::catalog::Catalog;
+use photosync::dates::rules::Rules;
 use photosync::destinations::{self, Destination, Event, MultiReport, Outcome};
 use photosync::gphotos_sync::GphotosSyncError;
 use photosync::sync::SyncError;
 use std::path::PathBuf;
 
-/// `archives`: `[[root, layout], ...]`; `flickr` and `gphotos`: `[native, opts]` or nil, the
-/// options as for `_sync_flickr` and `_sync_gphotos`. Returns
+/// `archives`: `[[root, layout, write_dates], ...]`; `archive_opts`: threads, dry_run and
+/// date_rules (`[path, required]` or nil: the rules every destination gets corrected dates
+/// from); `flickr` and `gphotos`: `[native, opts]` or nil, the options as for `_sync_flickr`
+/// and `_sync_gphotos`. Returns
 /// `[scan_stats, [[name, report_or_nil, exception_or_nil], ...]]`.
 #[allow(clippy::too_many_arguments)]
 fn sync_to(
@@ -37,11 +40,21 @@ fn sync_to(
         dry_run: archive_opts.fetch("dry_run")?,
         ..ArchiveOptions::default()
     };
+    // Read here, on the Ruby thread: a small file, and a mistake in it stops the run
+    // before anything is scanned.
+    let rules = match archive_opts.lookup::<_, Option<(RString, bool)>>("date_rules")? {
+        Some((path, required)) => {
+            Rules::load(&conv::path_from(path), required).map_err(|e| errors::dates(ruby, e))?
+        }
+        None => Rules::default(),
+    };
     let mut targets = Vec::new();
-    for pair in archives.into_iter() {
-        let (root, pattern): (RString, String) = TryConvert::try_convert(pair)?;
+    for triple in archives.into_iter() {
+        let (root, pattern, write_dates): (RString, String, bool) =
+            TryConvert::try_convert(triple)?;
         let opts = ArchiveOptions {
             layout: archive::layout(ruby, &pattern)?,
+            write_dates,
             ..base.clone()
         };
         targets.push(Destination::Archive {
@@ -73,7 +86,7 @@ fn sync_to(
                 Some(p) => Catalog::open(p)?,
                 None => Catalog::in_memory()?,
             };
-            destinations::sync_all(&dir, &mut cat, targets, &worker_cancel, emit)
+            destinations::sync_all(&dir, &mut cat, targets, &rules, &worker_cancel, emit)
         },
         |e: Event| match &block {
             Some(b) => b.call::<_, Value>((event_hash(ruby, e)?,)).map(|_| ()),

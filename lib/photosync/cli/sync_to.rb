@@ -8,12 +8,13 @@ module Photosync
   class CLI
     private
 
-    def sync_to(dir, specs, layout, opts)
+    # archive_opts: Archive.new's layout: and write_dates:.
+    def sync_to(dir, specs, archive_opts, opts)
       destinations = specs.uniq.map do |spec|
         next Flickr.new(**Credentials.current) if spec == "flickr"
         next gphotos_destination if spec == "gphotos"
 
-        Archive.parse(spec, layout: layout) or
+        Archive.parse(spec, **archive_opts) or
           raise OptionParser::InvalidArgument, "--to #{spec} (use flickr, gphotos or archive:PATH)"
       end
       reports = run_sync_to(dir, destinations, opts.except(:json))
@@ -80,7 +81,8 @@ module Photosync
                        dest: r.destination, n: r.copied, bytes: Format.bytes(r.bytes), skip: r.skipped,
                        fail: r.failed, secs: r.elapsed,
                        extra: (r.adopted.positive? ? ", #{r.adopted} found already there" : "") +
-                              (r.cleaned.positive? ? ", #{r.cleaned} leftover temporaries removed" : "")))
+                              (r.cleaned.positive? ? ", #{r.cleaned} leftover temporaries removed" : "") +
+                              (r.redated.positive? ? ", #{r.redated} with corrected dates written" : "")))
       r.errors.each { |path, msg| @out.puts("  error: #{path}: #{msg}") }
     end
   end
