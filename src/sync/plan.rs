@@ -123,6 +123,7 @@ mod tests {
             inode: 0,
             kind: MediaKind::Jpeg,
             md5: md5.map(String::from),
+            imgmd5: None,
             taken: TakenAt {
                 local: chrono::NaiveDateTime::default(),
                 offset_seconds: None,
