@@ -37,10 +37,12 @@ RSpec.describe "Adopting and verifying the Flickr account" do
     out, err, status = Open3.capture3(env, RbConfig.ruby, exe, "adopt", "flickr", "--catalog", catalog)
     expect(status.exitstatus).to eq(0), err
     expect(out).to include("6 photos without a checksum tag", "6 adopted, 0 failed")
-    emu.photos.each { |p| expect(p.machine_tags).to eq(["checksum:md5=#{p.md5}"]) }
+    # The image-data tag too: the six share Canon_40D's image data (they differ after its end).
+    canon_img = Photosync.scan(library, catalog: catalog).first.imgmd5
+    emu.photos.each { |p| expect(p.machine_tags).to eq(["checksum:md5=#{p.md5}", "checksum:imgmd5=#{canon_img}"]) }
 
     report = Photosync.sync(library, to: flickr, catalog: catalog, calls_per_hour: 1_000_000)
-    expect([report.uploaded, report.skipped]).to eq([0, 6])
+    expect([report.uploaded, report.skipped, report.imgmd5_tagged]).to eq([0, 6, 0])
     expect(Photosync.adopt(flickr, catalog: catalog).adopted).to eq(0)
   end
 

@@ -94,6 +94,7 @@ pub fn execute(
                         remote_id: rel_key(&job.dest),
                         md5: job.md5.clone(),
                         uploaded_at: chrono::Utc::now().timestamp(),
+                        imgmd5: None,
                     };
                     if let Err(e) = catalog.record_remote(backend, &[copy], None) {
                         halt.cancel();

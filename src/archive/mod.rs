@@ -149,6 +149,7 @@ pub fn archive_photos(
             remote_id: rel_key(rel),
             md5: md5.clone(),
             uploaded_at: now,
+            imgmd5: None,
         })
         .collect();
     catalog.record_remote(&backend, &in_place, None)?;
@@ -237,6 +238,7 @@ fn adopt(
                 remote_id: rel_key(rel),
                 md5: md5.clone(),
                 uploaded_at: now,
+                imgmd5: None,
             })
         })
         .collect();

@@ -246,6 +246,7 @@ mod sync_table_tests {
             remote_id: id.into(),
             md5: md5.into(),
             uploaded_at: at,
+            imgmd5: None,
         }
     }
 
