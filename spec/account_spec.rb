@@ -3,23 +3,13 @@
 require "spec_helper"
 require "open3"
 require "json"
-require "photosync/flickraw"
+require_relative "support/flickr_context"
 
 # `adopt` and `verify` through the native extension and the CLI, against the emulator.
 RSpec.describe "Adopting and verifying the Flickr account" do
+  include_context "a library synced to the emulator"
+
   let(:exe) { File.expand_path("../exe/photosync", __dir__) }
-  let(:library) { File.join(tmpdir, "library") }
-  let(:catalog) { File.join(tmpdir, "catalog.sqlite3") }
-
-  around do |example|
-    Photosync::Emulator.start(calls_per_hour: 1_000_000) do |emu|
-      @emu = emu
-      example.run
-    end
-  end
-
-  let(:emu) { @emu }
-  let(:flickr) { Photosync::Flickr.new(**emu.credentials) }
   let(:env) { emu.env.merge("XDG_CONFIG_HOME" => File.join(tmpdir, "cfg")) }
 
   before do
@@ -29,8 +19,7 @@ RSpec.describe "Adopting and verifying the Flickr account" do
   end
 
   it "adopts photos another tool uploaded without tags; the next sync uploads nothing" do
-    old = FlickRaw::Flickr.new(emu.api_key, emu.shared_secret, access_token: emu.access_token,
-                                                              access_secret: emu.access_secret, endpoint: emu.endpoint)
+    old = old_script
     Dir[File.join(library, "*.jpg")].each { |f| old.upload_photo(f, title: "from the web page") }
     expect(emu.photos.flat_map(&:machine_tags)).to be_empty
 

@@ -3,24 +3,15 @@
 require "spec_helper"
 require "digest"
 require "open3"
-require "photosync/flickraw"
+require_relative "support/flickr_context"
 
 # Metadata edits must not cause duplicates: a photo whose date was fixed with exiftool
 # after its upload is recognised by its image-data MD5 (checksum:imgmd5=) and its
 # Flickr copy is updated instead of a second upload; the old script's uploads gain
 # that tag the first time sync finds them by MD5.
 RSpec.describe "Photosync.sync of photos edited after upload" do
-  around do |example|
-    Photosync::Emulator.start(calls_per_hour: 1_000_000) do |emu|
-      @emu = emu
-      example.run
-    end
-  end
+  include_context "a library synced to the emulator"
 
-  let(:emu) { @emu }
-  let(:flickr) { Photosync::Flickr.new(**emu.credentials) }
-  let(:library) { File.join(tmpdir, "library") }
-  let(:catalog) { File.join(tmpdir, "catalog.sqlite3") }
   let(:names) { ["jpg/Canon_40D.jpg", "jpg/Nikon_D70.jpg", "jpg/Fujifilm_FinePix6900ZOOM.jpg"] }
   let(:edited) { File.join(library, names.first) }
 
@@ -101,11 +92,9 @@ RSpec.describe "Photosync.sync of photos edited after upload" do
   end
 
   it "gives the old script's uploads their checksum:imgmd5 tag, once, without uploading" do
-    old = FlickRaw::Flickr.new(emu.api_key, emu.shared_secret, access_token: emu.access_token,
-                                                              access_secret: emu.access_secret, endpoint: emu.endpoint)
     names.each do |n|
       path = File.join(library, n)
-      old.upload_photo(path, title: "old", tags: "checksum:md5=#{Digest::MD5.file(path).hexdigest}")
+      old_script.upload_photo(path, title: "old", tags: "checksum:md5=#{Digest::MD5.file(path).hexdigest}")
     end
     expect(emu.photos.map(&:machine_tags).join(" ")).not_to include("imgmd5")
 
