@@ -57,6 +57,7 @@ fn build(path: &std::path::Path, n: u64) -> Result<(), photosync::catalog::Catal
                     remote_id: format!("{prefix}{i}"),
                     md5: md5(i),
                     uploaded_at: 1_300_000_000 + i as i64,
+                    imgmd5: None,
                 })
                 .collect()
         };
@@ -94,6 +95,7 @@ fn photo(i: u64, start: chrono::NaiveDateTime, reset: chrono::NaiveDateTime) -> 
         inode: i,
         kind: MediaKind::Jpeg,
         md5: Some(md5(i)),
+        imgmd5: None,
         taken: TakenAt {
             local: taken,
             offset_seconds: None,

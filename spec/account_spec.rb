@@ -3,23 +3,13 @@
 require "spec_helper"
 require "open3"
 require "json"
-require "photosync/flickraw"
+require_relative "support/flickr_context"
 
 # `adopt` and `verify` through the native extension and the CLI, against the emulator.
 RSpec.describe "Adopting and verifying the Flickr account" do
+  include_context "a library synced to the emulator"
+
   let(:exe) { File.expand_path("../exe/photosync", __dir__) }
-  let(:library) { File.join(tmpdir, "library") }
-  let(:catalog) { File.join(tmpdir, "catalog.sqlite3") }
-
-  around do |example|
-    Photosync::Emulator.start(calls_per_hour: 1_000_000) do |emu|
-      @emu = emu
-      example.run
-    end
-  end
-
-  let(:emu) { @emu }
-  let(:flickr) { Photosync::Flickr.new(**emu.credentials) }
   let(:env) { emu.env.merge("XDG_CONFIG_HOME" => File.join(tmpdir, "cfg")) }
 
   before do
@@ -29,18 +19,19 @@ RSpec.describe "Adopting and verifying the Flickr account" do
   end
 
   it "adopts photos another tool uploaded without tags; the next sync uploads nothing" do
-    old = FlickRaw::Flickr.new(emu.api_key, emu.shared_secret, access_token: emu.access_token,
-                                                              access_secret: emu.access_secret, endpoint: emu.endpoint)
+    old = old_script
     Dir[File.join(library, "*.jpg")].each { |f| old.upload_photo(f, title: "from the web page") }
     expect(emu.photos.flat_map(&:machine_tags)).to be_empty
 
     out, err, status = Open3.capture3(env, RbConfig.ruby, exe, "adopt", "flickr", "--catalog", catalog)
     expect(status.exitstatus).to eq(0), err
     expect(out).to include("6 photos without a checksum tag", "6 adopted, 0 failed")
-    emu.photos.each { |p| expect(p.machine_tags).to eq(["checksum:md5=#{p.md5}"]) }
+    # The image-data tag too: the six share Canon_40D's image data (they differ after its end).
+    canon_img = Photosync.scan(library, catalog: catalog).first.imgmd5
+    emu.photos.each { |p| expect(p.machine_tags).to eq(["checksum:md5=#{p.md5}", "checksum:imgmd5=#{canon_img}"]) }
 
     report = Photosync.sync(library, to: flickr, catalog: catalog, calls_per_hour: 1_000_000)
-    expect([report.uploaded, report.skipped]).to eq([0, 6])
+    expect([report.uploaded, report.skipped, report.imgmd5_tagged]).to eq([0, 6, 0])
     expect(Photosync.adopt(flickr, catalog: catalog).adopted).to eq(0)
   end
 

@@ -3,22 +3,13 @@
 require "spec_helper"
 require "open3"
 require "json"
-require "photosync/flickraw"
+require_relative "support/flickr_context"
 
 # Photosync.sync end to end: scan, index, plan and uploads through the native engine,
 # against the emulator.
 RSpec.describe "Photosync.sync to Flickr" do
-  around do |example|
-    Photosync::Emulator.start(calls_per_hour: 1_000_000) do |emu|
-      @emu = emu
-      example.run
-    end
-  end
+  include_context "a library synced to the emulator"
 
-  let(:emu) { @emu }
-  let(:flickr) { Photosync::Flickr.new(**emu.credentials) }
-  let(:library) { File.join(tmpdir, "library") }
-  let(:catalog) { File.join(tmpdir, "catalog.sqlite3") }
   let(:names) { ["jpg/Canon_40D.jpg", "jpg/Nikon_D70.jpg", "jpg/exif-org/sanyo-vpcsx550.jpg", "jpg/Fujifilm_FinePix6900ZOOM.jpg"] }
   let(:local_md5s) { Dir[File.join(library, "**/*.jpg")].map { |f| Digest::MD5.file(f).hexdigest }.uniq.sort }
 
@@ -50,8 +41,7 @@ RSpec.describe "Photosync.sync to Flickr" do
   end
 
   it "uploads only what an old flickraw script did not, and a local duplicate once" do
-    old = FlickRaw::Flickr.new(emu.api_key, emu.shared_secret, access_token: emu.access_token,
-                                                              access_secret: emu.access_secret, endpoint: emu.endpoint)
+    old = old_script
     first = File.join(library, names.first)
     old.upload_photo(first, title: "old", tags: "checksum:md5=#{Digest::MD5.file(first).hexdigest}")
     FileUtils.cp(File.join(library, names.last), File.join(library, "copy of it.jpg"))

@@ -1,8 +1,10 @@
 //! Streaming MD5 of a whole file in one read, keeping its first bytes for the EXIF
 //! parser, so a file is read from disk exactly once. Memory per file is the head plus
-//! one fixed buffer, whatever the file's size.
+//! one fixed buffer, whatever the file's size. The scanner also has the image-data
+//! MD5 ([`crate::imghash`]) computed in the same pass.
 
 use crate::cancel::Cancel;
+use crate::imghash::ImageHasher;
 use md5::{Digest as _, Md5};
 use std::fs::File;
 use std::io::{self, Read};
@@ -22,6 +24,8 @@ pub enum HashError {
 #[derive(Debug)]
 pub struct FileDigest {
     pub md5: [u8; 16],
+    /// The image-data MD5 ([`crate::imghash`]), when asked for and the file has one.
+    pub imgmd5: Option<[u8; 16]>,
     /// Bytes actually read (compare with the size seen before, to notice a growing file).
     pub bytes: u64,
     /// The first `head_len` bytes of the file (fewer when the file is shorter).
@@ -34,6 +38,10 @@ pub struct FileDigest {
 impl FileDigest {
     pub fn md5_hex(&self) -> String {
         hex(&self.md5)
+    }
+
+    pub fn imgmd5_hex(&self) -> Option<String> {
+        self.imgmd5.as_ref().map(|d| hex(d))
     }
 }
 
@@ -53,6 +61,26 @@ pub fn digest_file(
     cancel: &Cancel,
     on_bytes: &mut dyn FnMut(u64),
 ) -> Result<FileDigest, HashError> {
+    digest(path, head_len, None, cancel, on_bytes)
+}
+
+/// [`digest_file`] plus the image-data MD5, in the same read: the scanner's call.
+pub fn digest_photo(
+    path: &Path,
+    head_len: usize,
+    cancel: &Cancel,
+    on_bytes: &mut dyn FnMut(u64),
+) -> Result<FileDigest, HashError> {
+    digest(path, head_len, Some(ImageHasher::new()), cancel, on_bytes)
+}
+
+fn digest(
+    path: &Path,
+    head_len: usize,
+    mut image: Option<ImageHasher>,
+    cancel: &Cancel,
+    on_bytes: &mut dyn FnMut(u64),
+) -> Result<FileDigest, HashError> {
     let io_err = |source| HashError::Io {
         path: path.to_path_buf(),
         source,
@@ -67,6 +95,9 @@ pub fn digest_file(
             break;
         }
         hasher.update(&head[filled..filled + n]);
+        if let Some(h) = image.as_mut() {
+            h.update(&head[filled..filled + n]);
+        }
         filled += n;
         on_bytes(n as u64);
     }
@@ -83,6 +114,9 @@ pub fn digest_file(
                 break;
             }
             hasher.update(&buf[..n]);
+            if let Some(h) = image.as_mut() {
+                h.update(&buf[..n]);
+            }
             total += n as u64;
             on_bytes(n as u64);
         }
@@ -90,6 +124,7 @@ pub fn digest_file(
     let meta = file.metadata().map_err(io_err)?;
     Ok(FileDigest {
         md5: hasher.finalize().into(),
+        imgmd5: image.and_then(ImageHasher::finish),
         bytes: total,
         head,
         end_len: meta.len(),

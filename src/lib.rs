@@ -16,6 +16,7 @@ pub mod gphotos;
 pub mod gphotos_emulator;
 pub mod gphotos_sync;
 pub mod hash;
+pub mod imghash;
 pub mod kind;
 pub mod markup;
 pub mod photo;

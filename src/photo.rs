@@ -14,6 +14,10 @@ pub struct Photo {
     pub kind: MediaKind,
     /// Lowercase hex; None only when the file could not be read.
     pub md5: Option<String>,
+    /// The image-data MD5 ([`crate::imghash`]), lowercase hex: unchanged by metadata
+    /// edits. None for files other than JPEG, malformed JPEGs, and rows a catalog
+    /// older than schema 3 recorded (until the file changes and is read again).
+    pub imgmd5: Option<String>,
     pub taken: TakenAt,
     /// The file's other dates and clues, for the bogus-date checks.
     pub date_facts: DateFacts,

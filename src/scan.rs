@@ -231,7 +231,7 @@ fn read_one(c: &Found, cancel: &Cancel, bytes_read: &AtomicU64) -> Option<Photo>
         return None;
     }
     let result = catch_unwind(AssertUnwindSafe(|| {
-        hash::digest_file(
+        hash::digest_photo(
             &c.path,
             exif::HEAD_LEN.min(c.size as usize + 1),
             cancel,
@@ -241,6 +241,7 @@ fn read_one(c: &Found, cancel: &Cancel, bytes_read: &AtomicU64) -> Option<Photo>
         )
     }));
     let mut embedded = Embedded::default();
+    let mut imgmd5 = None;
     let (md5, meta, error) = match result {
         Err(_) => (
             None,
@@ -259,6 +260,7 @@ fn read_one(c: &Found, cancel: &Cancel, bytes_read: &AtomicU64) -> Option<Photo>
         Ok(Ok(d)) => {
             let (meta, error) = inspect(c.kind, &d.head, d.bytes);
             embedded = embedded_dates(c.kind, &d.head);
+            imgmd5 = d.imgmd5_hex();
             (Some(d.md5_hex()), meta, error)
         }
     };
@@ -278,6 +280,7 @@ fn read_one(c: &Found, cancel: &Cancel, bytes_read: &AtomicU64) -> Option<Photo>
         inode: c.inode,
         kind: c.kind,
         md5,
+        imgmd5,
         taken,
         date_facts,
         make: meta.make,

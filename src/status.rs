@@ -95,6 +95,7 @@ mod tests {
             remote_id: id.into(),
             md5: md5.into(),
             uploaded_at: 1,
+            imgmd5: None,
         };
         cat.record_remote(
             "flickr:me",

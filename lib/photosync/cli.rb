@@ -139,7 +139,7 @@ module Photosync
         o.banner = "usage: photosync sync DIR [--to flickr|gphotos|archive:PATH]... [--layout PATTERN] [--archive-write-dates] " \
                    "[--rules FILE] [--catalog PATH] " \
                    "[--dry-run] [-j N] [--privacy private|family|friends|friends_and_family|public] [--tag T] " \
-                   "[--albums none|folders] [--title TEMPLATE] [--async] [--json]"
+                   "[--albums none|folders] [--title TEMPLATE] [--async] [--replace-edited] [--json]"
         o.on("--to DEST", "flickr (default), gphotos or archive:PATH; repeat for several") { |v| dests << v }
         o.on("--layout PATTERN", "where archive copies go (default #{layout}; see README)") { |v| layout = v }
         o.on("--archive-write-dates", "write rule-corrected dates into the archive copies (never the originals)") do
@@ -158,6 +158,7 @@ module Photosync
           opts[:title] = v
         end
         o.on("--async", "upload asynchronously and poll Flickr's tickets") { opts[:async] = true }
+        o.on("--replace-edited", "replace the Flickr file of photos edited since upload") { opts[:replace_edited] = true }
         o.on("--json", "print the report as JSON") { opts[:json] = true }
       end
       return help(parser) if argv.include?("-h") || argv.include?("--help")
@@ -250,7 +251,17 @@ module Photosync
                        remote: r.remote_only, calls: r.api_calls, index: r.index_calls, secs: r.elapsed,
                        rate: Format.bytes(rate),
                        albums: r.album_adds.positive? ? "; #{r.album_adds} added to albums (#{r.albums_created} new)" : ""))
+      print_edited_summary(r)
       r.errors.each { |path, msg| @out.puts("  error: #{path}: #{msg}") }
+    end
+
+    # Photos edited since upload, and the old script's uploads given their image-data tag.
+    def print_edited_summary(r)
+      parts = []
+      parts << "#{r.edited_updated} edited since upload: Flickr copy updated, not uploaded again" if r.edited_updated.to_i.positive?
+      parts << "#{r.edited_replaced} of them replaced" if r.edited_replaced.to_i.positive?
+      parts << "#{r.imgmd5_tagged} given their checksum:imgmd5 tag" if r.imgmd5_tagged.to_i.positive?
+      @out.puts(parts.join("; ")) unless parts.empty?
     end
 
     def print_scan_summary(r, io)

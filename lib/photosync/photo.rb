@@ -6,7 +6,7 @@ module Photosync
   # A media file found by Photosync.scan. The class itself is native (a thin wrapper
   # around the core's record); these are its Ruby conveniences.
   class Photo
-    ATTRIBUTES = %i[path size mtime md5 taken_at taken_at_source taken_at_confidence make model width
+    ATTRIBUTES = %i[path size mtime md5 imgmd5 taken_at taken_at_source taken_at_confidence make model width
                     height orientation kind error].freeze
 
     def taken_at

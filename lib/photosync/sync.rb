@@ -2,15 +2,17 @@
 
 module Photosync
   # What Photosync.sync hands its block, on the calling thread: kind is one of
-  # :scanned, :planned, :started, :uploaded, :skipped, :retried, :failed, :album (a photo put into its folder's album), :finished.
+  # :scanned, :planned, :started, :uploaded, :skipped, :retried, :failed, :album (a photo put into its folder's album),
+  # :edited (a photo edited after upload updated its Flickr copy; replaced: the file too), :finished.
   # With several destinations, destination says whose event it is ("flickr", "gphotos"), and
   # one :scanned event (scan: the scan's counts) comes before any destination's.
   SyncEvent = Struct.new(:kind, :path, :photo_id, :bytes, :attempt, :error, :reason, :to_upload,
-                         :already_there, :duplicates, :album, :destination, :scan, keyword_init: true)
+                         :already_there, :duplicates, :album, :replaced, :destination, :scan, keyword_init: true)
 
   # The outcome of Photosync.sync.
   SyncReport = Struct.new(:uploaded, :skipped, :failed, :bytes, :elapsed, :api_calls, :index_calls,
-                          :remote_only, :album_adds, :albums_created, :errors, :scan, keyword_init: true) do
+                          :remote_only, :album_adds, :albums_created, :edited_updated, :edited_replaced,
+                          :imgmd5_tagged, :errors, :scan, keyword_init: true) do
     def ok?
       failed.zero?
     end
@@ -37,11 +39,13 @@ module Photosync
   #   title: the upload's title from {stem} {name} {ext} {folder} {date} (default "{stem}";
   #     "" for none); async: upload with async=1 and poll the tickets;
   #   date_rules: the date rules new uploads get their dates from (as Dates.review's rules:);
+  #   replace_edited: a photo edited after upload (same image data, checksum:imgmd5=) replaces
+  #     its Flickr file; by default only the copy's taken date and checksum tag are updated;
   #   catalog: as for Photosync.scan.
   # Ctrl-C stops starting uploads, records what finished and raises Interrupt.
   def self.sync(dir, to:, concurrency: 4, dry_run: false, privacy: :family, tags: [], calls_per_hour: 3600,
                 set_dates: true, albums: :none, title: "{stem}", async: false, date_rules: :default,
-                catalog: :default, &block)
+                replace_edited: false, catalog: :default, &block)
     raise ArgumentError, "privacy must be one of #{PRIVACY.join(', ')}" unless PRIVACY.include?(privacy.to_sym)
     raise ArgumentError, "albums must be one of #{ALBUMS.join(', ')}" unless ALBUMS.include?(albums.to_sym)
     if to.is_a?(GooglePhotos)
@@ -53,7 +57,7 @@ module Photosync
              "privacy" => privacy.to_s, "tags" => Array(tags).map(&:to_s),
              "calls_per_hour" => Integer(calls_per_hour), "set_dates" => set_dates ? true : false,
              "albums" => albums.to_s, "title" => title.to_s, "async" => async ? true : false,
-             "date_rules" => Dates.rules_option(date_rules) }
+             "date_rules" => Dates.rules_option(date_rules), "replace_edited" => replace_edited ? true : false }
     return sync_destinations(dir, to, catalog_path, opts, &block) unless to.respond_to?(:native, true)
 
     events = block && proc { |h| block.call(SyncEvent.new(**h)) }

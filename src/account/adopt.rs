@@ -3,7 +3,7 @@
 //! copy recorded in the catalog at once, so that sync, whose index only reads recent
 //! uploads, never uploads it again. Resumable: a tagged photo is done.
 
-use super::{connect, list_account, original_md5, AccountError, AccountOptions};
+use super::{connect, list_account, original_hashes, AccountError, AccountOptions};
 use crate::cancel::Cancel;
 use crate::catalog::{Catalog, RemoteCopy};
 use crate::flickr::{Client, FlickrError};
@@ -83,11 +83,12 @@ async fn run(
             continue;
         };
         match outcome {
-            Ok(md5) => {
+            Ok((md5, imgmd5)) => {
                 let copy = RemoteCopy {
                     remote_id: photo.id.clone(),
                     md5: md5.clone(),
                     uploaded_at: photo.uploaded_at,
+                    imgmd5,
                 };
                 catalog.record_remote(&backend, &[copy], None)?;
                 report.adopted += 1;
@@ -109,14 +110,19 @@ async fn run(
     Ok(())
 }
 
-/// Hashes the photo's original and adds its checksum tag; returns the MD5.
-async fn tag(remote: &Remote, photo: &Listed) -> Result<String, String> {
-    let md5 = original_md5(remote, photo).await?;
-    let tags = crate::sync::checksum_tag(&md5);
+/// Hashes the photo's original and adds its checksum tags (the image-data one too,
+/// when it has one); returns the MD5 and the image-data MD5.
+async fn tag(remote: &Remote, photo: &Listed) -> Result<(String, Option<String>), String> {
+    let (md5, imgmd5) = original_hashes(remote, photo, true).await?;
+    let mut tags = crate::sync::checksum_tag(&md5);
+    if let Some(img) = &imgmd5 {
+        tags.push(' ');
+        tags.push_str(&crate::sync::imgmd5_tag(img));
+    }
     let quiet = |_: u32, _: &FlickrError| {};
     let params = [("photo_id", photo.id.as_str()), ("tags", tags.as_str())];
     match remote.rest("flickr.photos.addTags", &params, &quiet).await {
-        Ok(_) => Ok(md5),
+        Ok(_) => Ok((md5, imgmd5)),
         Err(Stop::Cancelled) => Err("stopped before it was tagged".into()),
         Err(Stop::Flickr(e)) => Err(format!("tagging it: {e}")),
     }

@@ -81,20 +81,41 @@ async fn list_account(remote: &Remote) -> Result<(String, Vec<Listed>, Vec<Strin
 /// The MD5 of a photo's original as Flickr serves it, read without keeping the bytes;
 /// transient failures are retried.
 async fn original_md5(remote: &Remote, photo: &Listed) -> Result<String, String> {
+    original_hashes(remote, photo, false)
+        .await
+        .map(|(md5, _)| md5)
+}
+
+/// The MD5 of the photo's original and, with `image`, its image-data MD5
+/// ([`crate::imghash`]), from one download.
+async fn original_hashes(
+    remote: &Remote,
+    photo: &Listed,
+    image: bool,
+) -> Result<(String, Option<String>), String> {
     let Some(url) = photo.raw["url_o"].as_str().filter(|u| !u.is_empty()) else {
         return Err("Flickr gives no original for it (url_o)".into());
     };
     let mut attempt = 1;
     loop {
         let mut hasher = Md5::new();
+        let mut pixels = image.then(crate::imghash::ImageHasher::new);
         let result = remote
             .download(url, &mut |chunk: &[u8]| {
                 hasher.update(chunk);
+                if let Some(p) = pixels.as_mut() {
+                    p.update(chunk);
+                }
                 Ok(())
             })
             .await;
         match result {
-            Ok(_) => return Ok(crate::hash::hex(&hasher.finalize())),
+            Ok(_) => {
+                let img = pixels
+                    .and_then(|p| p.finish())
+                    .map(|d| crate::hash::hex(&d));
+                return Ok((crate::hash::hex(&hasher.finalize()), img));
+            }
             Err(e) if e.is_retryable() && attempt < remote.max_attempts() => {
                 if remote.wait_after(attempt, &e).await.is_err() {
                     return Err("stopped".into());

@@ -97,6 +97,7 @@ pub fn execute(
                             remote_id: rel_key(&job.dest),
                             md5: job.md5.clone(),
                             uploaded_at: chrono::Utc::now().timestamp(),
+                            imgmd5: None,
                         },
                         stored_md5,
                     };

@@ -209,6 +209,7 @@ mod tests {
             inode: 0,
             kind: MediaKind::Jpeg,
             md5: None,
+            imgmd5: None,
             taken: TakenAt {
                 local: chrono::NaiveDateTime::parse_from_str(taken, "%Y-%m-%d %H:%M:%S").unwrap(),
                 offset_seconds: None,

@@ -163,6 +163,7 @@ pub fn archive_photos(
                 remote_id: rel_key(&found.rel),
                 md5: found.md5.clone(),
                 uploaded_at: now,
+                imgmd5: None,
             },
             stored_md5: found.stored_md5.clone(),
         })
@@ -253,6 +254,7 @@ fn adopt(
                 remote_id: rel_key(rel),
                 md5: md5.clone(),
                 uploaded_at: now,
+                imgmd5: None,
             })
         })
         .collect();

@@ -37,7 +37,13 @@ impl Catalog {
                 "DELETE FROM altered_copies WHERE backend = ?1 AND remote_id = ?2",
             )?;
             for StoredCopy { copy, stored_md5 } in copies {
-                remote.execute(params![backend, copy.remote_id, copy.md5, copy.uploaded_at])?;
+                remote.execute(params![
+                    backend,
+                    copy.remote_id,
+                    copy.md5,
+                    copy.uploaded_at,
+                    copy.imgmd5
+                ])?;
                 match stored_md5 {
                     Some(md5) => altered.execute(params![backend, copy.remote_id, md5])?,
                     None => plain.execute(params![backend, copy.remote_id])?,

@@ -105,7 +105,7 @@ mod tests {
     }
 
     #[test]
-    fn a_schema_1_catalog_gains_the_date_columns_and_keeps_its_rows() {
+    fn a_schema_1_catalog_gains_the_date_and_imgmd5_columns_and_keeps_its_rows() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("old.sqlite3");
         schema_1_catalog(&path);
@@ -114,6 +114,7 @@ mod tests {
         let old = &files[Path::new("/lib/a.jpg")];
         assert_eq!(old.model.as_deref(), Some("SR6"));
         assert_eq!(old.date_facts, DateFacts::default());
+        assert_eq!(old.imgmd5, None);
 
         let facts = DateFacts {
             modify_date: chrono::DateTime::from_timestamp(915_000_000, 0).map(|d| d.naive_utc()),
@@ -124,6 +125,7 @@ mod tests {
         cat.record(&[Photo {
             path: PathBuf::from("/lib/b.jpg"),
             date_facts: facts.clone(),
+            imgmd5: Some("bb".into()),
             ..old.clone()
         }])
         .unwrap();
@@ -131,6 +133,7 @@ mod tests {
         let again = Catalog::open(&path).unwrap();
         let files = again.files_under(Path::new("/lib")).unwrap();
         assert_eq!(files[Path::new("/lib/b.jpg")].date_facts, facts);
+        assert_eq!(files[Path::new("/lib/b.jpg")].imgmd5.as_deref(), Some("bb"));
         let version: i64 = again
             .sql(|c| {
                 c.query_row("SELECT value FROM meta WHERE key = 'schema'", [], |r| {
@@ -138,6 +141,6 @@ mod tests {
                 })
             })
             .unwrap();
-        assert_eq!(version, 2);
+        assert_eq!(version, 3);
     }
 }

@@ -18,7 +18,7 @@ impl Catalog {
             let mut stmt = c.prepare(
                 "SELECT path, size, mtime_ns, inode, kind, md5, taken_secs, taken_nanos,
                         taken_offset, taken_source, make, model, width, height, orientation, error,
-                        modify_secs, exif_version, serial, date_problem
+                        modify_secs, exif_version, serial, date_problem, imgmd5
                  FROM files WHERE path >= ?1 AND path < ?2",
             )?;
             let count: i64 = c.query_row(
@@ -42,9 +42,10 @@ impl Catalog {
             let mut stmt = tx.prepare_cached(
                 "INSERT OR REPLACE INTO files (path, size, mtime_ns, inode, kind, md5,
                    taken_secs, taken_nanos, taken_offset, taken_source, make, model, width,
-                   height, orientation, error, modify_secs, exif_version, serial, date_problem)
+                   height, orientation, error, modify_secs, exif_version, serial, date_problem,
+                   imgmd5)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
-                         ?17, ?18, ?19, ?20)",
+                         ?17, ?18, ?19, ?20, ?21)",
             )?;
             for p in photos {
                 let Some(md5) = &p.md5 else { continue };
@@ -69,6 +70,7 @@ impl Catalog {
                     p.date_facts.exif_version,
                     p.date_facts.serial,
                     p.date_facts.problem,
+                    p.imgmd5,
                 ])?;
             }
             Ok(())
@@ -125,6 +127,7 @@ fn row_to_photo(r: &rusqlite::Row) -> rusqlite::Result<Option<Photo>> {
         inode: r.get::<_, i64>(3)? as u64,
         kind,
         md5: Some(r.get(5)?),
+        imgmd5: r.get(20)?,
         taken: TakenAt {
             local,
             offset_seconds: r.get(8)?,

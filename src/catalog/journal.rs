@@ -51,9 +51,9 @@ impl Catalog {
     pub fn journal_finish(&mut self, backend: &str, copy: &RemoteCopy) -> Result<(), CatalogError> {
         self.write(|tx| {
             tx.execute(
-                "INSERT OR REPLACE INTO remote_copies (backend, remote_id, md5, uploaded_at)
-                 VALUES (?1, ?2, ?3, ?4)",
-                params![backend, copy.remote_id, copy.md5, copy.uploaded_at],
+                "INSERT OR REPLACE INTO remote_copies (backend, remote_id, md5, uploaded_at, imgmd5)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![backend, copy.remote_id, copy.md5, copy.uploaded_at, copy.imgmd5],
             )?;
             tx.execute(
                 "UPDATE upload_journal SET finished_at = ?3, remote_id = ?4
@@ -73,9 +73,9 @@ impl Catalog {
     ) -> Result<(), CatalogError> {
         self.write(|tx| {
             tx.execute(
-                "INSERT OR REPLACE INTO remote_copies (backend, remote_id, md5, uploaded_at)
-                 VALUES (?1, ?2, ?3, ?4)",
-                params![backend, copy.remote_id, copy.md5, copy.uploaded_at],
+                "INSERT OR REPLACE INTO remote_copies (backend, remote_id, md5, uploaded_at, imgmd5)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![backend, copy.remote_id, copy.md5, copy.uploaded_at, copy.imgmd5],
             )?;
             tx.execute(
                 "UPDATE upload_journal SET remote_id = ?3 WHERE backend = ?1 AND md5 = ?2",

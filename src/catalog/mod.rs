@@ -29,7 +29,8 @@ use rusqlite::{Connection, OptionalExtension};
 use std::path::{Path, PathBuf};
 
 /// 2: the files table gained the date facts (modify date, EXIF version, serial, problem).
-const SCHEMA_VERSION: i64 = 2;
+/// 3: files and remote_copies gained the image-data MD5 (`imgmd5`).
+const SCHEMA_VERSION: i64 = 3;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CatalogError {
@@ -89,7 +90,7 @@ impl Catalog {
     }
 
     fn init(conn: Connection, name: String) -> Result<Self, CatalogError> {
-        let cat = Catalog { conn, name };
+        let mut cat = Catalog { conn, name };
         cat.sql(|c| {
             // WAL: readers (a status command) never block a running scan, and a crash
             // mid-transaction leaves the last committed state.
@@ -105,7 +106,7 @@ impl Catalog {
                    taken_offset INTEGER, taken_source TEXT NOT NULL,
                    make TEXT, model TEXT, width INTEGER, height INTEGER, orientation INTEGER,
                    error TEXT, modify_secs INTEGER, exif_version TEXT, serial TEXT,
-                   date_problem TEXT);
+                   date_problem TEXT, imgmd5 TEXT);
                  CREATE INDEX IF NOT EXISTS files_md5 ON files (md5);",
             )
         })?;
@@ -129,7 +130,11 @@ impl Catalog {
                     found: v,
                 })
             }
-            Some(1) => cat.migrate_1_to_2()?,
+            Some(1) => {
+                cat.migrate_1_to_2()?;
+                cat.migrate_2_to_3()?;
+            }
+            Some(2) => cat.migrate_2_to_3()?,
             Some(_) => {}
             None => cat.sql(|c| {
                 c.execute(
@@ -156,6 +161,28 @@ impl Catalog {
                  UPDATE meta SET value = 2 WHERE key = 'schema';
                  COMMIT;",
             )
+        })
+    }
+
+    /// Schema 2 to 3: the image-data MD5 of files and of remote copies. Files recorded
+    /// before stay NULL until they change and are read again, for the same reason as
+    /// in 1 to 2; remote copies gain theirs on the next full index read (a month) or
+    /// when sync tags them.
+    fn migrate_2_to_3(&mut self) -> Result<(), CatalogError> {
+        self.write(|tx| {
+            // A table this open created (a catalog older than sync) has the column already.
+            for table in ["files", "remote_copies"] {
+                let has: bool = tx.query_row(
+                    "SELECT count(*) FROM pragma_table_info(?1) WHERE name = 'imgmd5'",
+                    [table],
+                    |r| r.get::<_, i64>(0).map(|n| n > 0),
+                )?;
+                if !has {
+                    tx.execute_batch(&format!("ALTER TABLE {table} ADD COLUMN imgmd5 TEXT"))?;
+                }
+            }
+            tx.execute("UPDATE meta SET value = 3 WHERE key = 'schema'", [])
+                .map(|_| ())
         })
     }
 
@@ -194,7 +221,8 @@ impl Catalog {
 const SYNC_TABLES: &str = "
     CREATE TABLE IF NOT EXISTS remote_copies (
       backend TEXT NOT NULL, remote_id TEXT NOT NULL, md5 TEXT NOT NULL,
-      uploaded_at INTEGER NOT NULL, PRIMARY KEY (backend, remote_id)) WITHOUT ROWID;
+      uploaded_at INTEGER NOT NULL, imgmd5 TEXT,
+      PRIMARY KEY (backend, remote_id)) WITHOUT ROWID;
     CREATE INDEX IF NOT EXISTS remote_copies_md5 ON remote_copies (backend, md5);
     CREATE TABLE IF NOT EXISTS remote_index (
       backend TEXT PRIMARY KEY, newest_upload INTEGER NOT NULL,
@@ -221,6 +249,7 @@ mod sync_table_tests {
             remote_id: id.into(),
             md5: md5.into(),
             uploaded_at: at,
+            imgmd5: None,
         }
     }
 

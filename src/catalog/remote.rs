@@ -13,6 +13,8 @@ pub struct RemoteCopy {
     pub md5: String,
     /// Unix seconds: the backend's upload date when known, else when we uploaded it.
     pub uploaded_at: i64,
+    /// Its `checksum:imgmd5=` tag, when it has one (Flickr only).
+    pub imgmd5: Option<String>,
 }
 
 /// How far a backend's index has been read (unix seconds).
@@ -28,8 +30,8 @@ pub struct IndexState {
 
 /// Records (backend, remote_id, md5, uploaded_at), replacing what the id held.
 pub(super) const INSERT_COPY: &str =
-    "INSERT OR REPLACE INTO remote_copies (backend, remote_id, md5, uploaded_at)
-     VALUES (?1, ?2, ?3, ?4)";
+    "INSERT OR REPLACE INTO remote_copies (backend, remote_id, md5, uploaded_at, imgmd5)
+     VALUES (?1, ?2, ?3, ?4, ?5)";
 
 impl Catalog {
     /// Every known remote copy on `backend`: MD5 -> remote ids.
@@ -50,6 +52,24 @@ impl Catalog {
         })
     }
 
+    /// Every known remote copy on `backend`, with its image-data MD5 when known.
+    pub fn remote_copies(&self, backend: &str) -> Result<Vec<RemoteCopy>, CatalogError> {
+        self.sql(|c| {
+            let mut stmt = c.prepare(
+                "SELECT remote_id, md5, uploaded_at, imgmd5 FROM remote_copies WHERE backend = ?1",
+            )?;
+            let rows = stmt.query_map([backend], |r| {
+                Ok(RemoteCopy {
+                    remote_id: r.get(0)?,
+                    md5: r.get(1)?,
+                    uploaded_at: r.get(2)?,
+                    imgmd5: r.get(3)?,
+                })
+            })?;
+            rows.collect()
+        })
+    }
+
     /// Records remote copies seen on `backend` and, when given, the newest upload date
     /// the index has read, in one transaction.
     pub fn record_remote(
@@ -61,7 +81,13 @@ impl Catalog {
         self.write(|tx| {
             let mut stmt = tx.prepare_cached(INSERT_COPY)?;
             for copy in copies {
-                stmt.execute(params![backend, copy.remote_id, copy.md5, copy.uploaded_at])?;
+                stmt.execute(params![
+                    backend,
+                    copy.remote_id,
+                    copy.md5,
+                    copy.uploaded_at,
+                    copy.imgmd5
+                ])?;
             }
             if let Some(newest) = newest_upload {
                 tx.execute(

@@ -17,6 +17,7 @@ pub(crate) fn photo(
         inode: 0,
         kind: crate::kind::MediaKind::Jpeg,
         md5: Some(format!("{:032x}", path.len())),
+        imgmd5: None,
         taken: TakenAt {
             local,
             offset_seconds: None,

@@ -35,6 +35,7 @@ fn catalog(photos: &[Photo]) -> Catalog {
         remote_id: format!("id-{md5}"),
         md5: md5.into(),
         uploaded_at: 1,
+        imgmd5: None,
     };
     cat.record_remote("flickr:me", &[copy("bb")], None).unwrap();
     cat.record_remote("archive:/mnt", &[copy("bb")], None)

@@ -196,6 +196,7 @@ impl Run<'_> {
             remote_id: photo_id.to_string(),
             md5: job.md5.clone(),
             uploaded_at: chrono::Utc::now().timestamp(),
+            imgmd5: job.imgmd5.clone(),
         }
     }
 }

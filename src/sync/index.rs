@@ -64,6 +64,7 @@ pub async fn refresh(
                     remote_id: photo.id.clone(),
                     md5,
                     uploaded_at: photo.uploaded_at,
+                    imgmd5: photo.imgmd5.clone(),
                 });
             }
             seen.insert(photo.id);

@@ -67,6 +67,7 @@ pub async fn recover(
                         remote_id,
                         md5: entry.md5,
                         uploaded_at: entry.started_at,
+                        imgmd5: None,
                     },
                 )?;
                 recovery.found += 1;

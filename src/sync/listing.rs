@@ -7,7 +7,7 @@
 
 use super::error::SyncError;
 use super::remote::{Remote, Stop};
-use super::tags::checksums_in;
+use super::tags::{checksums_in, imgmd5s_in};
 use crate::flickr::FlickrError;
 use serde_json::Value;
 use std::collections::HashSet;
@@ -23,6 +23,8 @@ pub struct Listed {
     pub uploaded_at: i64,
     /// The MD5s of its `checksum:md5=` machine tags.
     pub md5s: Vec<String>,
+    /// Its image-data MD5, from a `checksum:imgmd5=` machine tag.
+    pub imgmd5: Option<String>,
     /// The photo as Flickr listed it, for the other extras asked for.
     pub raw: Value,
 }
@@ -159,10 +161,12 @@ fn parse_page(mut answer: Value) -> Result<(u64, Vec<Listed>), String> {
             Value::Number(n) => n.to_string(),
             _ => return Err("a photo without an id in the search answer".into()),
         };
+        let machine_tags = p["machine_tags"].as_str().unwrap_or("");
         out.push(Listed {
             id,
             uploaded_at: number(&p["dateupload"]).unwrap_or(0),
-            md5s: checksums_in(p["machine_tags"].as_str().unwrap_or("")),
+            md5s: checksums_in(machine_tags),
+            imgmd5: imgmd5s_in(machine_tags).into_iter().next(),
             raw: p,
         });
     }

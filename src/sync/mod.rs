@@ -4,11 +4,13 @@
 //! A run reads the account's checksum tags into the catalog ([`index`]), resolves
 //! uploads a previous run left unfinished ([`journal`]), joins the local photos with
 //! the index ([`plan`]), and uploads what is missing ([`execute`], [`upload`]), then
-//! sets taken dates Flickr cannot read from the files ([`dates`]); every call is paced
+//! sets taken dates Flickr cannot read from the files ([`dates`]), and updates the
+//! copies of photos edited since their upload ([`edited`]); every call is paced
 //! by one token bucket ([`pacer`]) and retried on transient failures ([`remote`]).
 
 pub(crate) mod albums;
 mod dates;
+mod edited;
 mod error;
 mod execute;
 mod index;
@@ -28,7 +30,7 @@ pub use albums::album_title;
 pub use error::SyncError;
 pub use options::{Albums, Pacing, Privacy, SyncOptions};
 pub use report::{SyncEvent, SyncReport};
-pub use tags::checksum_tag;
+pub use tags::{checksum_tag, imgmd5_tag};
 pub use title::{TitleError, TitleTemplate};
 
 use crate::cancel::Cancel;
@@ -99,9 +101,9 @@ async fn run(
     }
     report.index_calls = remote.calls();
 
-    let remote_index = catalog.remote_index(&backend)?;
+    let copies = catalog.remote_copies(&backend)?;
     let refusals = catalog.refusals(&backend)?;
-    let plan = plan::plan(photos, &remote_index, &refusals);
+    let plan = plan::plan(photos, &plan::RemoteIndex::new(&copies), &refusals);
     report.remote_only = plan.remote_only;
     report.skipped = plan.already_there + plan.skipped.len() as u64;
     events(SyncEvent::Planned {
@@ -134,6 +136,7 @@ async fn run(
             .map(|(photo, md5)| upload::Job {
                 path: photo.path.clone(),
                 md5: md5.clone(),
+                imgmd5: photo.imgmd5.clone(),
                 size: photo.size,
                 mtime_ns: photo.mtime_ns,
                 params: tags::upload_params(photo, md5, opts),
@@ -149,6 +152,8 @@ async fn run(
             events,
         };
         exec.execute(jobs, report).await?;
+        let replace = opts.replace_edited;
+        edited::run(remote, catalog, &backend, &plan, replace, events, report).await?;
         if let Albums::Folders { root } = &opts.albums {
             if !remote.cancel.is_cancelled() {
                 let mut albums =

@@ -79,6 +79,10 @@ pub struct SyncOptions {
     /// An upload whose answer was lost and whose checksum search found nothing is
     /// looked up once more after this delay before it is sent again.
     pub lookup_delay: Duration,
+    /// A photo edited after its upload (same image data, other metadata) replaces the
+    /// file on Flickr (its replace API); without it only the copy's taken date and
+    /// checksum tag are updated.
+    pub replace_edited: bool,
 }
 
 /// Which albums (photosets) uploads go into.
@@ -109,6 +113,7 @@ impl Default for SyncOptions {
             async_uploads: false,
             ticket_poll: Duration::from_secs(1),
             lookup_delay: Duration::from_secs(2),
+            replace_edited: false,
         }
     }
 }

@@ -1,7 +1,14 @@
 //! The plan: local photos joined with the remote index. A photo whose MD5 is not on
 //! Flickr is uploaded, once however many local paths hold those bytes; photos on
 //! Flickr that are not local are only counted, never deleted.
+//!
+//! The image-data MD5 (`checksum:imgmd5=`) keeps metadata edits from making
+//! duplicates: a photo whose MD5 is not on Flickr but whose image data is, on a copy
+//! whose MD5 no local file has any more, was edited after its upload; that copy is
+//! updated instead ([`super::edited`]). A photo found by MD5 on a copy that lacks the
+//! image-data tag (the old script's uploads) gets the tag.
 
+use crate::catalog::RemoteCopy;
 use crate::kind::MediaKind;
 use crate::photo::Photo;
 use std::collections::{HashMap, HashSet};
@@ -25,6 +32,10 @@ pub struct Plan<'a> {
     pub bytes: u64,
     /// MD5s on Flickr with no local file.
     pub remote_only: u64,
+    /// Photos whose metadata changed after upload, with the copy to update.
+    pub edited: Vec<(&'a Photo, RemoteCopy)>,
+    /// Copies found by MD5 that lack their `checksum:imgmd5=` tag, with it.
+    pub to_tag: Vec<(&'a Photo, RemoteCopy)>,
 }
 
 #[derive(Debug)]
@@ -35,15 +46,36 @@ pub struct Skip {
     pub is_error: bool,
 }
 
+/// The remote copies by MD5 and by image-data MD5.
+#[derive(Debug, Default)]
+pub struct RemoteIndex<'r> {
+    by_md5: HashMap<&'r str, Vec<&'r RemoteCopy>>,
+    by_imgmd5: HashMap<&'r str, Vec<&'r RemoteCopy>>,
+}
+
+impl<'r> RemoteIndex<'r> {
+    pub fn new(copies: &'r [RemoteCopy]) -> Self {
+        let mut index = RemoteIndex::default();
+        for copy in copies {
+            index.by_md5.entry(&copy.md5).or_default().push(copy);
+            if let Some(img) = &copy.imgmd5 {
+                index.by_imgmd5.entry(img).or_default().push(copy);
+            }
+        }
+        index
+    }
+}
+
 /// `refusals`: MD5s the backend refused before (type, size), with its message.
 pub fn plan<'a>(
     photos: &'a [Photo],
-    remote: &HashMap<String, Vec<String>>,
+    remote: &RemoteIndex<'_>,
     refusals: &HashMap<String, String>,
 ) -> Plan<'a> {
     let mut plan = Plan::default();
     let mut first_path: HashMap<&str, &PathBuf> = HashMap::new();
-    let mut local: HashSet<&str> = HashSet::new();
+    let mut local: HashSet<&str> = photos.iter().filter_map(|p| p.md5.as_deref()).collect();
+    let mut claimed: HashSet<&str> = HashSet::new();
     for photo in photos {
         let Some(md5) = photo.md5.as_deref() else {
             let why = photo.error.as_deref().unwrap_or("could not be read");
@@ -54,9 +86,19 @@ pub fn plan<'a>(
             });
             continue;
         };
-        local.insert(md5);
-        if remote.contains_key(md5) {
+        if let Some(copies) = remote.by_md5.get(md5) {
             plan.already_there += 1;
+            if let Some(img) = &photo.imgmd5 {
+                for copy in copies.iter().filter(|c| c.imgmd5.is_none()) {
+                    if claimed.insert(&copy.remote_id) {
+                        let tagged = RemoteCopy {
+                            imgmd5: Some(img.clone()),
+                            ..(*copy).clone()
+                        };
+                        plan.to_tag.push((photo, tagged));
+                    }
+                }
+            }
             continue;
         }
         if let Some(first) = first_path.get(md5) {
@@ -69,6 +111,24 @@ pub fn plan<'a>(
             continue;
         }
         first_path.insert(md5, &photo.path);
+        // Edited after upload: a copy with the same image data whose bytes no local
+        // file has any more. When the original file is still here too, the two are
+        // different files of the library, and this one is uploaded like any other.
+        let edited_copy = photo
+            .imgmd5
+            .as_deref()
+            .and_then(|img| remote.by_imgmd5.get(img))
+            .and_then(|same| {
+                same.iter().find(|c| {
+                    !local.contains(c.md5.as_str()) && !claimed.contains(c.remote_id.as_str())
+                })
+            });
+        if let Some(copy) = edited_copy {
+            claimed.insert(&copy.remote_id);
+            local.insert(&copy.md5);
+            plan.edited.push((photo, (*copy).clone()));
+            continue;
+        }
         if let Some(message) = refusals.get(md5) {
             plan.refused.push((
                 photo.path.clone(),
@@ -83,10 +143,7 @@ pub fn plan<'a>(
         plan.bytes += photo.size;
         plan.uploads.push((photo, md5.to_string()));
     }
-    plan.remote_only = remote
-        .keys()
-        .filter(|m| !local.contains(m.as_str()))
-        .count() as u64;
+    plan.remote_only = remote.by_md5.keys().filter(|m| !local.contains(*m)).count() as u64;
     plan
 }
 
@@ -123,6 +180,7 @@ mod tests {
             inode: 0,
             kind: MediaKind::Jpeg,
             md5: md5.map(String::from),
+            imgmd5: None,
             taken: TakenAt {
                 local: chrono::NaiveDateTime::default(),
                 offset_seconds: None,
@@ -138,6 +196,56 @@ mod tests {
         }
     }
 
+    fn copy(id: &str, md5: &str, imgmd5: Option<&str>) -> RemoteCopy {
+        RemoteCopy {
+            remote_id: id.into(),
+            md5: md5.into(),
+            uploaded_at: 1,
+            imgmd5: imgmd5.map(String::from),
+        }
+    }
+
+    fn with_image(path: &str, md5: &str, imgmd5: &str) -> Photo {
+        Photo {
+            imgmd5: Some(imgmd5.into()),
+            ..photo(path, Some(md5))
+        }
+    }
+
+    #[test]
+    fn an_edited_photo_updates_its_copy_and_old_uploads_get_the_image_tag() {
+        let photos = [
+            // Edited after upload: its old bytes (aa) are nowhere local.
+            with_image("/edited.jpg", "a2", "ia"),
+            // On Flickr by MD5, uploaded by the old script: no image tag yet.
+            with_image("/old.jpg", "bb", "ib"),
+            // Both the original and an edited copy are here: two files, both kept.
+            with_image("/c.jpg", "cc", "ic"),
+            with_image("/c-edited.jpg", "c2", "ic"),
+            // A new photo.
+            with_image("/new.jpg", "dd", "id"),
+        ];
+        let copies = [
+            copy("1", "aa", Some("ia")),
+            copy("2", "bb", None),
+            copy("3", "cc", Some("ic")),
+        ];
+        let plan = plan(&photos, &RemoteIndex::new(&copies), &HashMap::new());
+        let edited: Vec<_> = plan
+            .edited
+            .iter()
+            .map(|(p, c)| (p.path.to_str().unwrap(), c.remote_id.as_str()))
+            .collect();
+        assert_eq!(edited, vec![("/edited.jpg", "1")]);
+        assert_eq!(plan.to_tag.len(), 1);
+        assert_eq!(plan.to_tag[0].1, copy("2", "bb", Some("ib")));
+        assert!(plan.skipped.is_empty());
+        let uploads: Vec<_> = plan.uploads.iter().map(|(_, m)| m.as_str()).collect();
+        assert_eq!(uploads, vec!["c2", "dd"]);
+        assert_eq!(plan.already_there, 2);
+        assert_eq!(plan.remote_only, 0);
+    }
+
     #[test]
     fn uploads_what_is_missing_once_and_counts_the_rest() {
         let photos = vec![
@@ -146,11 +254,8 @@ mod tests {
             photo("/copy/b.jpg", Some("bb")),
             photo("/c.jpg", None),
         ];
-        let remote = HashMap::from([
-            ("aa".to_string(), vec!["1".to_string()]),
-            ("zz".to_string(), vec!["2".to_string()]),
-        ]);
-        let plan = plan(&photos, &remote, &HashMap::new());
+        let copies = [copy("1", "aa", None), copy("2", "zz", None)];
+        let plan = plan(&photos, &RemoteIndex::new(&copies), &HashMap::new());
         let uploads: Vec<_> = plan
             .uploads
             .iter()
@@ -173,7 +278,7 @@ mod tests {
         let photos = [raw, photo("/refused.jpg", Some("dd"))];
         let refusals =
             HashMap::from([("dd".to_string(), "Filetype was not recognised".to_string())]);
-        let plan = plan(&photos, &HashMap::new(), &refusals);
+        let plan = plan(&photos, &RemoteIndex::default(), &refusals);
         assert!(plan.uploads.is_empty());
         assert!(plan.refused[0].1.contains("RAW"));
         assert!(plan.refused[1].1.contains("earlier run"));

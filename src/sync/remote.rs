@@ -110,6 +110,25 @@ impl Remote {
             .map_err(Stop::Flickr)
     }
 
+    /// Replaces the file of `photo_id` with `path`, retried on transient failures:
+    /// sending the same bytes again is harmless.
+    pub async fn replace(&self, path: &Path, photo_id: &str) -> Result<UploadAnswer, Stop> {
+        let params = [("photo_id".to_string(), photo_id.to_string())];
+        let mut attempt = 1;
+        loop {
+            self.pacer.acquire(&self.cancel).await?;
+            let error = match self.client.upload(path, &params, true).await {
+                Ok(answer) => return Ok(answer),
+                Err(e) => e,
+            };
+            if !error.is_retryable() || attempt >= self.max_attempts {
+                return Err(Stop::Flickr(error));
+            }
+            self.wait_after(attempt, &error).await?;
+            attempt += 1;
+        }
+    }
+
     /// Downloads an original (restore). Not an API call: not paced.
     pub async fn download(
         &self,

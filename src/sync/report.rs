@@ -37,6 +37,13 @@ pub enum SyncEvent {
         path: PathBuf,
         error: String,
     },
+    /// A photo edited after its upload updated its copy on Flickr instead of being
+    /// uploaded again: the taken date and checksum tag, and with `replaced` the file.
+    Edited {
+        path: PathBuf,
+        photo_id: String,
+        replaced: bool,
+    },
     /// A photo on Flickr was put into its folder's album (`--albums folders`).
     Album {
         path: PathBuf,
@@ -67,4 +74,11 @@ pub struct SyncReport {
     /// Photos put into albums, and albums created (`--albums folders`).
     pub album_adds: u64,
     pub albums_created: u64,
+    /// Photos edited after upload (same image data, new metadata) whose Flickr copy had
+    /// its taken date and checksum tag updated instead of a second upload, and those
+    /// of them whose file was replaced too (`replace_edited`).
+    pub edited_updated: u64,
+    pub edited_replaced: u64,
+    /// Copies (the old script's) that gained their `checksum:imgmd5=` tag.
+    pub imgmd5_tagged: u64,
 }

@@ -1,5 +1,6 @@
-//! The checksum machine tag that identifies a file on Flickr (`checksum:md5=<hex>`,
-//! as the old script wrote it), and the other upload fields built from a photo.
+//! The checksum machine tags that identify a file on Flickr (`checksum:md5=<hex>`, as
+//! the old script wrote it, and `checksum:imgmd5=<hex>`, the image-data MD5 that a
+//! metadata edit leaves unchanged), and the other upload fields built from a photo.
 
 use super::options::SyncOptions;
 use crate::photo::Photo;
@@ -9,14 +10,28 @@ pub fn checksum_tag(md5: &str) -> String {
     format!("checksum:md5={}", md5.to_ascii_lowercase())
 }
 
+/// `checksum:imgmd5=<lowercase hex>`.
+pub fn imgmd5_tag(imgmd5: &str) -> String {
+    format!("checksum:imgmd5={}", imgmd5.to_ascii_lowercase())
+}
+
 /// The MD5s in a `machine_tags` extra (space-separated raw machine tags). Namespace
 /// and predicate are matched without regard to case, as Flickr does.
 pub fn checksums_in(machine_tags: &str) -> Vec<String> {
+    hashes_in(machine_tags, "checksum:md5")
+}
+
+/// The image-data MD5s (`checksum:imgmd5=`) in a `machine_tags` extra.
+pub fn imgmd5s_in(machine_tags: &str) -> Vec<String> {
+    hashes_in(machine_tags, "checksum:imgmd5")
+}
+
+fn hashes_in(machine_tags: &str, wanted: &str) -> Vec<String> {
     machine_tags
         .split_whitespace()
         .filter_map(|tag| {
             let (key, value) = tag.split_once('=')?;
-            if !key.eq_ignore_ascii_case("checksum:md5") {
+            if !key.eq_ignore_ascii_case(wanted) {
                 return None;
             }
             let value = value.trim_matches('"').to_ascii_lowercase();
@@ -26,8 +41,12 @@ pub fn checksums_in(machine_tags: &str) -> Vec<String> {
 }
 
 /// Flickr's `tags` field: space-separated, a tag with spaces in double quotes.
-pub fn tags_field(md5: &str, extra: &[String]) -> String {
+pub fn tags_field(md5: &str, imgmd5: Option<&str>, extra: &[String]) -> String {
     let mut field = checksum_tag(md5);
+    if let Some(img) = imgmd5 {
+        field.push(' ');
+        field.push_str(&imgmd5_tag(img));
+    }
     for tag in extra {
         let tag = tag.replace('"', "");
         let tag = tag.trim();
@@ -49,7 +68,8 @@ pub fn tags_field(md5: &str, extra: &[String]) -> String {
 /// Upload parameters: title (from the template; none when it renders empty), tags
 /// with the checksum, privacy, and `async=1` when uploads are asynchronous.
 pub fn upload_params(photo: &Photo, md5: &str, opts: &SyncOptions) -> Vec<(String, String)> {
-    let mut params = vec![("tags".to_string(), tags_field(md5, &opts.extra_tags))];
+    let tags = tags_field(md5, photo.imgmd5.as_deref(), &opts.extra_tags);
+    let mut params = vec![("tags".to_string(), tags)];
     let title = opts.title.render(photo);
     if !title.is_empty() {
         params.push(("title".to_string(), title));
@@ -84,14 +104,26 @@ mod tests {
         );
         assert_eq!(checksums_in(&tags), vec![md5.to_string(), md5.to_string()]);
         assert!(checksums_in("checksum:md5=nothex").is_empty());
+        let img = "0123456789abcdef0123456789abcdef";
+        let both = format!("checksum:md5={md5} checksum:imgmd5={img}");
+        assert_eq!(checksums_in(&both), vec![md5.to_string()]);
+        assert_eq!(imgmd5s_in(&both), vec![img.to_string()]);
     }
 
     #[test]
     fn quotes_extra_tags_with_spaces() {
         let md5 = "5b2fa91c0123456789abcdef01234567";
         assert_eq!(
-            tags_field(md5, &["family trip".into(), "2019".into(), " ".into()]),
+            tags_field(
+                md5,
+                None,
+                &["family trip".into(), "2019".into(), " ".into()]
+            ),
             format!("checksum:md5={md5} \"family trip\" 2019")
+        );
+        assert_eq!(
+            tags_field(md5, Some("ABC"), &[]),
+            format!("checksum:md5={md5} checksum:imgmd5=abc")
         );
     }
 }

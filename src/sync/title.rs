@@ -103,6 +103,7 @@ mod tests {
             inode: 0,
             kind: MediaKind::Jpeg,
             md5: None,
+            imgmd5: None,
             taken: TakenAt {
                 local: chrono::NaiveDate::from_ymd_opt(2019, 7, 14)
                     .and_then(|d| d.and_hms_opt(10, 0, 0))

@@ -15,6 +15,8 @@ use tokio::sync::mpsc::UnboundedSender;
 pub struct Job {
     pub path: PathBuf,
     pub md5: String,
+    /// Recorded with the remote copy: the upload carries its tag.
+    pub imgmd5: Option<String>,
     pub size: u64,
     /// As scanned: a file changed since then no longer has the MD5 its tag would claim.
     pub mtime_ns: i64,
@@ -84,7 +86,7 @@ async fn upload(remote: &Remote, job: &Job, events: &UnboundedSender<SyncEvent>)
             error: error.to_string(),
         });
     };
-    if let Some(error) = changed_since_scan(job).await {
+    if let Some(error) = changed_since_scan(&job.path, job.size, job.mtime_ns).await {
         return Outcome::Failed {
             error,
             maybe_stored: false,
@@ -158,13 +160,17 @@ async fn upload(remote: &Remote, job: &Job, events: &UnboundedSender<SyncEvent>)
 }
 
 /// Why the file is not the one scanned any more (changed, gone), if it is not.
-async fn changed_since_scan(job: &Job) -> Option<String> {
-    match tokio::fs::metadata(&job.path).await {
-        Err(e) => Some(format!("cannot read {}: {e}", job.path.display())),
-        Ok(meta) if meta.len() != job.size || crate::hash::mtime_ns(&meta) != job.mtime_ns => {
+pub(super) async fn changed_since_scan(
+    path: &std::path::Path,
+    size: u64,
+    mtime_ns: i64,
+) -> Option<String> {
+    match tokio::fs::metadata(path).await {
+        Err(e) => Some(format!("cannot read {}: {e}", path.display())),
+        Ok(meta) if meta.len() != size || crate::hash::mtime_ns(&meta) != mtime_ns => {
             Some(format!(
                 "{} changed since it was scanned; the next sync scans and uploads it again",
-                job.path.display()
+                path.display()
             ))
         }
         Ok(_) => None,

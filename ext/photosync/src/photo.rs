@@ -28,6 +28,9 @@ impl RbPhoto {
     fn md5(&self) -> Option<String> {
         self.0.md5.clone()
     }
+    fn imgmd5(&self) -> Option<String> {
+        self.0.imgmd5.clone()
+    }
     fn taken_parts(ruby: &Ruby, rb_self: &Self) -> RArray {
         conv::taken_parts(ruby, &rb_self.0.taken)
     }
@@ -67,6 +70,7 @@ pub fn init(ruby: &Ruby, m: RModule) -> Result<(), Error> {
     c.define_method("inode", method!(RbPhoto::inode, 0))?;
     c.define_method("kind", method!(RbPhoto::kind, 0))?;
     c.define_method("md5", method!(RbPhoto::md5, 0))?;
+    c.define_method("imgmd5", method!(RbPhoto::imgmd5, 0))?;
     c.define_method("_taken_parts", method!(RbPhoto::taken_parts, 0))?;
     c.define_method("taken_at_source", method!(RbPhoto::taken_at_source, 0))?;
     c.define_method(

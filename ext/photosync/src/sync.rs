@@ -50,6 +50,7 @@ pub(crate) fn options(ruby: &Ruby, h: RHash, dir: &std::path::Path) -> Result<Sy
         extra_tags: h.fetch("tags")?,
         calls_per_hour: h.fetch::<_, u32>("calls_per_hour")?.max(1),
         set_dates: h.fetch("set_dates")?,
+        replace_edited: h.fetch("replace_edited")?,
         ..SyncOptions::default()
     })
 }
@@ -157,6 +158,15 @@ pub(crate) fn event_hash(ruby: &Ruby, e: SyncEvent) -> Result<RHash, Error> {
             h.aset(sym("photo_id"), photo_id)?;
             ("album", Some(path))
         }
+        SyncEvent::Edited {
+            path,
+            photo_id,
+            replaced,
+        } => {
+            h.aset(sym("photo_id"), photo_id)?;
+            h.aset(sym("replaced"), replaced)?;
+            ("edited", Some(path))
+        }
         SyncEvent::Finished => ("finished", None),
     };
     h.aset(sym("kind"), sym(kind))?;
@@ -179,6 +189,9 @@ pub(crate) fn report_hash(ruby: &Ruby, r: &SyncReport, s: &ScanStats) -> Result<
     h.aset(sym("remote_only"), r.remote_only)?;
     h.aset(sym("album_adds"), r.album_adds)?;
     h.aset(sym("albums_created"), r.albums_created)?;
+    h.aset(sym("edited_updated"), r.edited_updated)?;
+    h.aset(sym("edited_replaced"), r.edited_replaced)?;
+    h.aset(sym("imgmd5_tagged"), r.imgmd5_tagged)?;
     let errors = ruby.ary_new_capa(r.errors.len());
     for (path, msg) in &r.errors {
         errors.push((conv::path_to(ruby, path), msg.as_str()))?;

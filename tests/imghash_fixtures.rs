@@ -1,0 +1,106 @@
+//! The image-data hash on the real camera fixtures: every JPEG has one, a date edited
+//! with exiftool leaves it as it was while the file's MD5 changes, and a changed pixel
+//! byte changes it. Non-JPEG fixtures have none.
+
+use photosync::cancel::Cancel;
+use photosync::hash::{digest_photo, FileDigest};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn fixtures() -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/exif-samples");
+    assert!(dir.is_dir(), "fixtures missing: expected {}", dir.display());
+    dir
+}
+
+fn files_in(dir: &Path, ext: &[&str]) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            p.extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| ext.contains(&e.to_ascii_lowercase().as_str()))
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+fn digest(path: &Path) -> FileDigest {
+    digest_photo(path, 4096, &Cancel::new(), &mut |_| {}).unwrap()
+}
+
+/// Where the first scan's entropy-coded data starts: after the segments up to SOS.
+fn entropy_start(bytes: &[u8]) -> usize {
+    let mut at = 2;
+    loop {
+        assert_eq!(bytes[at], 0xFF);
+        let marker = bytes[at + 1];
+        let len = usize::from(u16::from_be_bytes([bytes[at + 2], bytes[at + 3]]));
+        at += 2 + len;
+        if marker == 0xDA {
+            return at;
+        }
+    }
+}
+
+#[test]
+fn exiftool_date_edits_keep_the_image_hash_and_pixel_edits_change_it() {
+    let originals = files_in(&fixtures().join("jpg"), &["jpg", "jpeg"]);
+    assert!(originals.len() > 10);
+    let out = tempfile::tempdir().unwrap();
+    let status = Command::new("exiftool")
+        .arg("-q")
+        .arg("-m")
+        .arg("-DateTimeOriginal=2001:02:03 04:05:06")
+        .arg("-o")
+        .arg(format!("{}/", out.path().display()))
+        .args(&originals)
+        .status()
+        .expect("exiftool must be installed for this test");
+    assert!(status.success());
+    let mut compared = 0;
+    for original in &originals {
+        let before = digest(original);
+        let img = before
+            .imgmd5
+            .unwrap_or_else(|| panic!("{} has no image hash", original.display()));
+        let edited = out.path().join(original.file_name().unwrap());
+        if !edited.exists() {
+            continue; // exiftool could not write this one
+        }
+        let after = digest(&edited);
+        assert_ne!(after.md5, before.md5, "{}", original.display());
+        assert_eq!(after.imgmd5, Some(img), "{}", original.display());
+        compared += 1;
+
+        // One byte of entropy-coded data changed.
+        let mut bytes = std::fs::read(original).unwrap();
+        let at = entropy_start(&bytes) + 100;
+        assert!(bytes[at] != 0xFF && bytes[at - 1] != 0xFF);
+        bytes[at] = if bytes[at] == 0x12 { 0x34 } else { 0x12 };
+        let changed = out.path().join("pixel-changed.jpg");
+        std::fs::write(&changed, &bytes).unwrap();
+        assert_ne!(digest(&changed).imgmd5, Some(img), "{}", original.display());
+    }
+    assert!(compared > 10, "only {compared} fixtures edited");
+}
+
+#[test]
+fn tiff_and_heic_have_none_and_a_truncated_jpeg_has_none() {
+    for sub in ["tiff", "heic"] {
+        for f in files_in(&fixtures().join(sub), &["tif", "tiff", "heic"]) {
+            assert_eq!(digest(&f).imgmd5, None, "{}", f.display());
+        }
+    }
+    let original = fixtures().join("jpg/Canon_40D.jpg");
+    let bytes = std::fs::read(&original).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let cut = dir.path().join("cut.jpg");
+    std::fs::write(&cut, &bytes[..bytes.len() / 2]).unwrap();
+    let d = digest(&cut);
+    assert_eq!(d.imgmd5, None);
+    assert_eq!(d.bytes, (bytes.len() / 2) as u64);
+}
