@@ -6,7 +6,8 @@
 //! ([`plan`]), removes the temporaries an interrupted run left in the folders it will
 //! write to, and copies on several threads ([`execute`], [`copy`], through [`storage`]); each copy
 //! is recorded in the catalog as `archive:<root>` with its relative path. [`verify`]
-//! reads everything back and compares it with the catalog.
+//! reads everything back and compares it with the catalog; [`source`] opens it for a
+//! restore.
 
 mod copy;
 mod execute;
@@ -14,6 +15,7 @@ mod files;
 mod layout;
 mod plan;
 mod report;
+mod source;
 mod storage;
 mod survey;
 mod verify;
@@ -21,6 +23,7 @@ mod verify;
 pub use copy::CopyError;
 pub use layout::{Layout, LayoutError, DEFAULT_LAYOUT};
 pub use report::{ArchiveEvent, ArchiveReport, Corrupted, VerifyReport};
+pub use source::{open_source, ArchiveSource};
 pub use storage::{Disk, Sink, Storage};
 pub use verify::verify;
 
