@@ -284,3 +284,37 @@ fn record(
     catalog.replace_remote(backend, &merge.delete, &merge.keeper)?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn listed(id: &str, uploaded_at: i64, md5: Option<&str>) -> Listed {
+        Listed {
+            id: id.into(),
+            uploaded_at,
+            md5s: md5.into_iter().map(String::from).collect(),
+            raw: serde_json::Value::Null,
+        }
+    }
+
+    #[test]
+    fn the_oldest_upload_comes_first_and_ids_break_ties_by_number() {
+        let photos = [
+            listed("100", 50, Some("a")),
+            listed("99", 50, Some("a")),
+            listed("7", 60, Some("a")),
+            listed("5", 10, Some("b")),
+            listed("6", 10, None),
+            listed("8", 10, None),
+        ];
+        let groups = duplicates(&photos);
+        assert_eq!(
+            groups.len(),
+            1,
+            "a lone MD5 and untagged photos are no duplicates"
+        );
+        let order: Vec<&str> = groups["a"].iter().map(|p| p.id.as_str()).collect();
+        assert_eq!(order, ["99", "100", "7"]);
+    }
+}

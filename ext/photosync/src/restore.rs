@@ -90,6 +90,12 @@ fn restore_gphotos(
     )
 }
 
+/// Why Google Photos is refused as a source without accept_lossy, for the CLI to say
+/// before it asks for a login.
+fn gphotos_refusal() -> String {
+    RestoreError::Lossy.to_string()
+}
+
 type Emit<'a> = &'a (dyn Fn(RestoreEvent) + Send + Sync);
 
 /// Runs one restore on a worker thread with the catalog opened there; events reach
@@ -216,5 +222,6 @@ pub fn init(_ruby: &Ruby, m: RModule) -> Result<(), Error> {
     m.define_singleton_method("_restore_flickr", function!(restore_flickr, 5))?;
     m.define_singleton_method("_restore_archive", function!(restore_archive, 5))?;
     m.define_singleton_method("_restore_gphotos", function!(restore_gphotos, 5))?;
+    m.define_singleton_method("_gphotos_restore_refusal", function!(gphotos_refusal, 0))?;
     Ok(())
 }

@@ -35,6 +35,10 @@ module Photosync
     # Like with_flickr_dir, with the archive or Google Photos instead of Flickr.
     def restore_from(argv, parser, opts, from)
       dir = argv.shift or return fail_with(parser.banner, 64)
+      if from == "gphotos" && !opts[:accept_lossy]
+        return fail_with(Photosync._gphotos_restore_refusal, 1)
+      end
+
       source = from == "gphotos" ? gphotos_source : Archive.parse(from)
       return source if source.is_a?(Integer)
       return fail_with(parser.banner, 64) unless source
@@ -47,7 +51,9 @@ module Photosync
 
     def gphotos_source
       creds = Credentials.gphotos
-      return fail_with("not logged in to Google Photos; run `photosync login gphotos`", 1) if creds[:refresh_token].to_s.empty?
+      if creds[:refresh_token].to_s.empty?
+        return fail_with("not logged in to Google Photos; run `photosync login gphotos`", 1)
+      end
 
       GooglePhotos.new(**creds)
     end
