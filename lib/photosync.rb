@@ -27,6 +27,7 @@ require_relative "photosync/dates"
 require_relative "photosync/restore"
 require_relative "photosync/account"
 require_relative "photosync/status"
+require_relative "photosync/report"
 require_relative "photosync/archive"
 
 # photosync: rsync for Flickr. See README.md for the API; the heavy work runs in the

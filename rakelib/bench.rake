@@ -16,5 +16,13 @@ namespace :bench do
   end
 end
 
+namespace :bench do
+  desc "Benchmark `photosync status` and the HTML report over a synthetic 100k-photo catalog vs the sqlite3 CLI " \
+       "reading the same rows (issue 7: status under a second; BENCH_STATUS_PHOTOS to resize; writes .bench/status.json)"
+  task status: :compile do
+    ruby File.expand_path("../bench/status_bench.rb", __dir__)
+  end
+end
+
 desc "Every benchmark: ratios against baselines measured in the same run"
-task bench: %w[bench:scan bench:flickr bench:sync bench:archive bench:restore bench:gphotos]
+task bench: %w[bench:scan bench:flickr bench:sync bench:archive bench:restore bench:gphotos bench:status]

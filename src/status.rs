@@ -4,7 +4,7 @@
 //! are: two files on one disk fail together.
 
 use crate::catalog::{Catalog, CatalogError, CopyState};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,16 +17,20 @@ pub struct PhotoStatus {
 impl PhotoStatus {
     /// Independent copies: the local disk (if any path) and each backend holding it.
     pub fn copies(&self) -> usize {
-        let mut backends: Vec<&str> = self.remote.iter().map(|c| c.backend.as_str()).collect();
-        backends.sort_unstable();
-        backends.dedup();
-        usize::from(!self.local.is_empty()) + backends.len()
+        // A photo has a handful of copies: comparing with the earlier ones beats a set.
+        let backends = (0..self.remote.len())
+            .filter(|&i| {
+                let b = &self.remote[i].backend;
+                !self.remote[..i].iter().any(|c| &c.backend == b)
+            })
+            .count();
+        usize::from(!self.local.is_empty()) + backends
     }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Status {
-    /// Sorted by first local path (photos only on a backend last).
+    /// In order of first local path, by bytes (photos only on a backend last, by MD5).
     pub photos: Vec<PhotoStatus>,
     /// Copy count -> photos with that many copies.
     pub by_copies: BTreeMap<usize, u64>,
@@ -43,23 +47,23 @@ impl Status {
 /// on a backend when `root` is `None`.
 pub fn status(catalog: &Catalog, root: Option<&Path>) -> Result<Status, CatalogError> {
     let mut copies = catalog.all_copies()?;
-    let mut local: BTreeMap<String, Vec<PathBuf>> = BTreeMap::new();
+    // Files come in path order, so photos end up ordered by their first path.
+    let mut photos: Vec<PhotoStatus> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
     for (path, md5) in catalog.file_md5s_under(root.unwrap_or(Path::new("/")))? {
-        local.entry(md5).or_default().push(path);
-    }
-    let mut photos: Vec<PhotoStatus> = local
-        .into_iter()
-        .map(|(md5, mut paths)| {
-            paths.sort();
-            let remote = copies.remove(&md5).unwrap_or_default();
-            PhotoStatus {
-                md5,
-                local: paths,
-                remote,
+        match index.get(&md5) {
+            Some(&i) => photos[i].local.push(path),
+            None => {
+                index.insert(md5.clone(), photos.len());
+                let remote = copies.remove(&md5).unwrap_or_default();
+                photos.push(PhotoStatus {
+                    md5,
+                    local: vec![path],
+                    remote,
+                });
             }
-        })
-        .collect();
-    photos.sort_by(|a, b| a.local.cmp(&b.local));
+        }
+    }
     if root.is_none() {
         let mut rest: Vec<PhotoStatus> = copies
             .into_iter()

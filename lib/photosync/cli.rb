@@ -13,6 +13,7 @@ require "photosync/cli/verify_gphotos"
 require "photosync/cli/restore"
 require "photosync/cli/account"
 require "photosync/cli/status"
+require "photosync/cli/report"
 
 module Photosync
   # The `photosync` command. Each subcommand is a method; errors become one line on
@@ -31,6 +32,7 @@ module Photosync
         verify archive:PATH  read an archive again; report missing, corrupted, unknown files
         adopt flickr     tag photos other tools uploaded, so sync never uploads them again
         status [DIR]     how many copies each photo has (local, archive, Flickr, ...)
+        report --html FILE [DIR]  one page: copies per photo, single copies, errors, date review
         scan [DIR]       scan a photo library (MD5 + EXIF, cached in the catalog);
                          without DIR, scans a generated sample library
         samples DIR      write a small generated sample library into DIR
@@ -64,6 +66,7 @@ module Photosync
       when "verify" then verify(argv)
       when "adopt" then adopt(argv)
       when "status" then status(argv)
+      when "report" then report(argv)
       when "demo" then demo(argv)
       when "samples" then samples(argv)
       when "emulator" then emulator(argv)

@@ -27,6 +27,9 @@ module Photosync
   # another photosync, or not writable.
   class ArchiveError < Error; end
 
+  # The HTML report cannot be written (its folder is missing or not writable).
+  class ReportError < Error; end
+
   # Work was cancelled before it finished; what finished is recorded.
   class Cancelled < Error; end
 end

@@ -6,8 +6,9 @@ module Photosync
   # checked_at/checked_by when its bytes were last confirmed).
   PhotoCopies = Struct.new(:md5, :copies, :local, :remote, keyword_init: true)
 
-  # Every photo of the catalog with its copies; by_copies: copy count => photos.
-  Status = Struct.new(:photos, :by_copies, keyword_init: true) do
+  # Every photo of the catalog with its copies (only those below a count when asked so);
+  # by_copies: copy count => photos; total: photos counted.
+  Status = Struct.new(:photos, :by_copies, :total, keyword_init: true) do
     def below(min_copies) = photos.select { |p| p.copies < min_copies }
 
     def to_h
@@ -20,9 +21,11 @@ module Photosync
 
   # Where every photo lives, from the catalog: the photos under root (and, without
   # root, those only on a backend too). Reads the catalog only; no network.
-  def self.status(root: nil, catalog: :default)
+  #   below: N lists only the photos with fewer than N copies (by_copies and total still
+  #     count all): a summary of a big library without a Ruby object per photo.
+  def self.status(root: nil, catalog: :default, below: nil)
     catalog_path = catalog == :default ? default_catalog_path : catalog&.to_s
-    h = _status(catalog_path, root && File.expand_path(root.to_s))
-    Status.new(photos: h[:photos].map { |p| PhotoCopies.new(**p) }, by_copies: h[:by_copies])
+    h = _status(catalog_path, root && File.expand_path(root.to_s), below && Integer(below))
+    Status.new(photos: h[:photos].map { |p| PhotoCopies.new(**p) }, by_copies: h[:by_copies], total: h[:total])
   end
 end

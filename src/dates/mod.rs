@@ -19,7 +19,7 @@ pub mod review;
 pub mod rules;
 pub mod suspect;
 #[cfg(test)]
-mod testing;
+pub(crate) mod testing;
 pub mod xmp;
 
 pub use error::DatesError;

@@ -5,6 +5,8 @@
 
 use serde_json::{Map, Value};
 
+pub use crate::markup::escape;
+
 /// The response format a caller asked for with `format=` (XML when absent, `rest` means XML).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Format {
@@ -146,22 +148,6 @@ fn scalar(value: &Value) -> String {
         Value::Null => String::new(),
         other => other.to_string(),
     }
-}
-
-/// Escapes text for XML content and double-quoted attributes.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#039;"),
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ use photosync::dates::review::{self, Finding};
 use photosync::dates::rules::Rules;
 use photosync::dates::{flickr_format, DatesError};
 use photosync::scan::{self, Progress, ScanError, ScanOptions, ScanStats};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 enum Failure {
     Scan(ScanError),
@@ -40,15 +40,8 @@ fn dates(
         ruby,
         &cancel,
         move |emit: &(dyn Fn(Progress) + Send + Sync)| -> Result<Outcome, Failure> {
-            let rules = match &rules_path {
-                Some(p) => Rules::load(p, rules_required).map_err(Failure::Dates)?,
-                None => Rules::default(),
-            };
-            let mut cat = match &catalog {
-                Some(p) => Catalog::open(p),
-                None => Catalog::in_memory(),
-            }
-            .map_err(|e| Failure::Scan(e.into()))?;
+            let (rules, mut cat) = open(rules_path.as_deref(), rules_required, catalog.as_deref())
+                .map_err(Failure::Dates)?;
             let scanned = scan::scan(
                 &dir,
                 &mut cat,
@@ -94,6 +87,24 @@ fn dates(
         crate::scan::stats_hash(ruby, &stats)?,
     )?;
     Ok(h)
+}
+
+/// The date rules (none without a path) and the catalog (in memory without a path), as
+/// the dates and report calls open them.
+pub(crate) fn open(
+    rules: Option<&Path>,
+    required: bool,
+    catalog: Option<&Path>,
+) -> Result<(Rules, Catalog), DatesError> {
+    let rules = match rules {
+        Some(p) => Rules::load(p, required)?,
+        None => Rules::default(),
+    };
+    let cat = match catalog {
+        Some(p) => Catalog::open(p),
+        None => Catalog::in_memory(),
+    }?;
+    Ok((rules, cat))
 }
 
 fn finding_hash(ruby: &Ruby, f: &Finding) -> Result<RHash, Error> {

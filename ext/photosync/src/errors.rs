@@ -67,6 +67,16 @@ pub fn restore(ruby: &Ruby, e: photosync::restore::RestoreError) -> Error {
     }
 }
 
+pub fn report(ruby: &Ruby, e: photosync::report::ReportError) -> Error {
+    use photosync::report::ReportError;
+    match e {
+        ReportError::Catalog(c) => catalog(ruby, c),
+        ReportError::Scan(s) => scan(ruby, s),
+        ReportError::Cancelled => error(ruby, "Cancelled", e.to_string()),
+        ReportError::Write { .. } => error(ruby, "ReportError", e.to_string()),
+    }
+}
+
 pub fn catalog(ruby: &Ruby, e: CatalogError) -> Error {
     error(ruby, "CatalogError", e.to_string())
 }

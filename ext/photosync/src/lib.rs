@@ -15,6 +15,7 @@ mod gphotos;
 mod gphotos_emulator;
 mod gvl;
 mod photo;
+mod report;
 mod restore;
 mod runtime;
 mod samples;
@@ -38,6 +39,7 @@ fn init(ruby: &Ruby) -> Result<(), Error> {
     sync::init(ruby, m)?;
     dates::init(ruby, m)?;
     restore::init(ruby, m)?;
+    report::init(ruby, m)?;
     account::init(ruby, m)?;
     status::init(ruby, m)?;
     archive::init(ruby, m)?;

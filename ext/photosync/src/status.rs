@@ -5,7 +5,14 @@ use crate::{conv, errors};
 use magnus::{function, prelude::*, Error, RHash, RModule, RString, Ruby};
 use photosync::catalog::Catalog;
 
-fn status(ruby: &Ruby, catalog: Option<RString>, root: Option<RString>) -> Result<RHash, Error> {
+/// `below`: only the photos with fewer copies are converted (the CLI's summary of 100k
+/// photos needs the counts, not 100k hashes).
+fn status(
+    ruby: &Ruby,
+    catalog: Option<RString>,
+    root: Option<RString>,
+    below: Option<usize>,
+) -> Result<RHash, Error> {
     let cat = match catalog.map(conv::path_from) {
         Some(p) => Catalog::open(&p),
         None => Catalog::in_memory(),
@@ -15,8 +22,12 @@ fn status(ruby: &Ruby, catalog: Option<RString>, root: Option<RString>) -> Resul
     let s =
         photosync::status::status(&cat, root.as_deref()).map_err(|e| errors::catalog(ruby, e))?;
     let sym = |s: &str| ruby.to_symbol(s);
-    let photos = ruby.ary_new_capa(s.photos.len());
-    for p in &s.photos {
+    let photos = ruby.ary_new();
+    for p in s
+        .photos
+        .iter()
+        .filter(|p| below.is_none_or(|min| p.copies() < min))
+    {
         let h = ruby.hash_new();
         h.aset(sym("md5"), p.md5.as_str())?;
         h.aset(sym("copies"), p.copies())?;
@@ -47,10 +58,11 @@ fn status(ruby: &Ruby, catalog: Option<RString>, root: Option<RString>) -> Resul
     let out = ruby.hash_new();
     out.aset(sym("photos"), photos)?;
     out.aset(sym("by_copies"), by)?;
+    out.aset(sym("total"), s.photos.len())?;
     Ok(out)
 }
 
 pub fn init(_ruby: &Ruby, m: RModule) -> Result<(), Error> {
-    m.define_singleton_method("_status", function!(status, 2))?;
+    m.define_singleton_method("_status", function!(status, 3))?;
     Ok(())
 }

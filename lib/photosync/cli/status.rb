@@ -18,7 +18,9 @@ module Photosync
       return help(parser) if argv.include?("-h") || argv.include?("--help")
 
       parser.parse!(argv)
-      s = Photosync.status(root: argv.shift, catalog: opts[:catalog])
+      # The summary needs the counts and the short photos only, not a Ruby object per photo.
+      below = opts[:json] ? nil : opts[:min_copies].to_i
+      s = Photosync.status(root: argv.shift, catalog: opts[:catalog], below: below)
       short = opts[:min_copies] ? s.below(opts[:min_copies]) : []
       opts[:json] ? @out.puts(JSON.generate(s.to_h)) : print_status(s, short, opts[:min_copies])
       short.empty? ? 0 : 2
@@ -26,7 +28,7 @@ module Photosync
 
     def print_status(s, short, min)
       three = s.by_copies.select { |k, _| k >= 3 }.values.sum
-      @out.puts("#{s.photos.size} photos: #{three} with 3+ copies, #{s.by_copies[2] || 0} with 2, " \
+      @out.puts("#{s.total} photos: #{three} with 3+ copies, #{s.by_copies[2] || 0} with 2, " \
                 "#{s.by_copies[1] || 0} with 1#{s.by_copies[0] ? ", #{s.by_copies[0]} with none" : ''}")
       return unless min
 

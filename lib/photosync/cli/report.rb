@@ -1,0 +1,36 @@
+# frozen_string_literal: true
+
+module Photosync
+  # `photosync report --html FILE [DIR]`: one self-contained page showing where every photo lives.
+  class CLI
+    private
+
+    def report(argv)
+      opts = { catalog: :default, rules: :default, html: nil }
+      parser = OptionParser.new do |o|
+        o.banner = "usage: photosync report --html FILE [DIR] [--rules FILE] [--catalog PATH]"
+        o.on("--html FILE", "write the report to FILE (one page, no external files)") { |v| opts[:html] = v }
+        o.on("--rules FILE", "date rules for the date review (default #{Dates.default_rules_path})") do |v|
+          opts[:rules] = v
+        end
+        o.on("--catalog PATH", "catalog file (default #{Photosync.default_catalog_path})") { |v| opts[:catalog] = v }
+      end
+      return help(parser) if argv.include?("-h") || argv.include?("--help")
+
+      parser.parse!(argv)
+      return fail_with(parser.banner, 64) unless opts[:html]
+
+      dir = argv.shift
+      bar = ProgressBar.new(@err, "scan")
+      r = Photosync.report(dir, html: opts[:html], catalog: opts[:catalog], rules: opts[:rules]) do |*p|
+        bar.update(*p)
+      end
+      bar.finish if dir
+      three = r.by_copies.select { |k, _| k >= 3 }.values.sum
+      @out.puts("#{r.html}: #{r.photos} photos (#{three} with 3+ copies, #{r.by_copies[2] || 0} with 2, " \
+                "#{r.single_copy} with 1 or none), #{r.errors} file errors, #{r.suspicious} suspicious dates " \
+                "(#{r.thumbnails} thumbnails)")
+      0
+    end
+  end
+end
