@@ -108,5 +108,10 @@ module Photosync
     def inspect
       "#<Photosync::GooglePhotos #{client_id} at #{endpoint}>"
     end
+
+    private
+
+    # The native client, for Photosync.restore.
+    attr_reader :native
   end
 end
