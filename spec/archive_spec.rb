@@ -16,15 +16,6 @@ module ArchiveHelpers
     @archive_root ||= File.join(tmpdir, "archive").tap { |d| FileUtils.mkdir_p(d) }
   end
 
-  def md5s_under(dir)
-    Dir.glob("**/*", File::FNM_DOTMATCH, base: dir).filter_map do |rel|
-      path = File.join(dir, rel)
-      next unless File.file?(path) && File.basename(rel) != ".photosync.lock"
-
-      [rel, Digest::MD5.file(path).hexdigest]
-    end.to_h
-  end
-
   # n photos of about `size` bytes, each with bytes (an MD5) of its own.
   def distinct_photos(n, size: 2000)
     FileUtils.mkdir_p(library)

@@ -21,6 +21,16 @@ module SpecHelpers
     @tmpdir ||= Dir.mktmpdir("photosync-spec")
   end
 
+  # Relative path -> MD5 of every file under dir (an archive's lock file aside).
+  def md5s_under(dir)
+    Dir.glob("**/*", File::FNM_DOTMATCH, base: dir).filter_map do |rel|
+      path = File.join(dir, rel)
+      next unless File.file?(path) && File.basename(rel) != ".photosync.lock"
+
+      [rel, Digest::MD5.file(path).hexdigest]
+    end.to_h
+  end
+
   # Copies fixture files (relative names) into dir, keeping their relative paths.
   def copy_fixtures(names, dir)
     names.each do |n|

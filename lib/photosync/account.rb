@@ -40,6 +40,34 @@ module Photosync
     AdoptReport.new(**_adopt_flickr(catalog_arg(catalog), flickr.send(:native), opts, events))
   end
 
+  # One copy of each MD5 on Flickr more than once (the same bytes uploaded again by
+  # another tool), planned: plan is an Array of DuplicateMerge, one per such MD5.
+  # applied is true when the plan was carried out (yes: true); deleted counts the
+  # copies removed; errors: [md5, message] pairs (that MD5's copies were all kept).
+  DedupeReport = Struct.new(:plan, :applied, :deleted, :errors, :api_calls, keyword_init: true) do
+    def ok? = errors.empty?
+
+    def to_h
+      super.merge(plan: plan.map(&:to_h), errors: errors.map { |md5, msg| { md5: md5, error: msg } })
+    end
+  end
+
+  # keeper: the oldest upload, kept; delete: the other photo ids; add_tags,
+  # add_to_albums ([photoset id, title]), and title / description (nil unless the
+  # keeper's is empty): what the keeper receives from them before they go.
+  DuplicateMerge = Struct.new(:md5, :keeper, :delete, :add_tags, :add_to_albums, :title, :description,
+                              keyword_init: true)
+
+  # For every MD5 on Flickr more than once: keeps the oldest copy, merges the tags,
+  # albums and (where the keeper has none) title and description of the others into it,
+  # then deletes the others, and points the catalog at the keeper. Without yes: true it
+  # only returns the plan; nothing on Flickr changes.
+  def self.delete_duplicates(flickr, yes: false, calls_per_hour: 3600, catalog: :default)
+    opts = { "concurrency" => 1, "calls_per_hour" => Integer(calls_per_hour) }
+    h = _dedupe_flickr(catalog_arg(catalog), flickr.send(:native), opts, yes ? true : false)
+    DedupeReport.new(**h, plan: h[:plan].map { |m| DuplicateMerge.new(**m) })
+  end
+
   def self.catalog_arg(catalog)
     catalog == :default ? default_catalog_path : catalog&.to_s
   end

@@ -27,7 +27,7 @@ module Photosync
                          Flickr and Google Photos emulators, twice: the second run uploads nothing
         sync DIR         back DIR up to Flickr: every photo exactly once
         dates DIR        list bogus taken-dates by camera with the fix; --apply sets them on Flickr
-        restore DIR      bring the Flickr account back into DIR, byte for byte
+        restore DIR      bring the Flickr account (or an archive) back into DIR, byte for byte
         verify flickr    check the Flickr copy: missing, duplicated, untagged, changed photos
         verify archive:PATH  read an archive again; report missing, corrupted, unknown files
         adopt flickr     tag photos other tools uploaded, so sync never uploads them again

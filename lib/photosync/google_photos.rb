@@ -108,6 +108,9 @@ module Photosync
 
     private
 
+    # The native client, for Photosync.restore.
+    attr_reader :native
+
     # The native client and its run's options, for _sync_gphotos and _sync_to.
     def sync_target(concurrency, dry_run, albums)
       [@native, { "concurrency" => Integer(concurrency), "dry_run" => dry_run ? true : false,

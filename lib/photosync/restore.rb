@@ -11,7 +11,8 @@ module Photosync
                             :already_there, keyword_init: true)
 
   # The outcome of Photosync.restore. errors: [photo id, message] pairs.
-  RestoreReport = Struct.new(:downloaded, :skipped, :failed, :mismatched, :unverified, :bytes, :elapsed,
+  # lossy: copies restored from Google Photos (not originals; named *.lossy.*).
+  RestoreReport = Struct.new(:downloaded, :skipped, :failed, :mismatched, :unverified, :lossy, :bytes, :elapsed,
                              :api_calls, :errors, keyword_init: true) do
     def ok?
       failed.zero? && mismatched.zero?
@@ -22,24 +23,39 @@ module Photosync
     end
   end
 
-  # Brings the Flickr account back into dir: every original, checked against its
-  # `checksum:md5=` tag, in a YYYY/MM/DD layout (one folder per album with albums: true).
-  # Photos dir already holds (by MD5) are not downloaded; nothing in dir is overwritten;
-  # names are made safe whatever the titles hold. Bytes that differ from their tag are
-  # kept under a name with MISMATCH in it and reported.
-  #   from: a Photosync::Flickr (FlickRaw::Flickr too)
+  # Brings the Flickr account or an archive back into dir: every original, checked
+  # against the MD5 its source records (Flickr's `checksum:md5=` tag; for an archive,
+  # the catalog's record of the copy). From Flickr: a YYYY/MM/DD layout (one folder per
+  # album with albums: true); from an archive: the archive's own layout (YYYY/MM/DD/name
+  # by default; albums: true is refused, an archive has none). Photos dir already holds
+  # (by MD5) are not fetched; nothing in dir is overwritten; names are made safe
+  # whatever the titles hold. Bytes that differ from their record are kept under a
+  # name with MISMATCH in it and reported.
+  #   from: a Photosync::Flickr (FlickRaw::Flickr too), a Photosync::Archive, or a
+  #         Photosync::GooglePhotos: refused (Google returns recompressed copies without
+  #         GPS, not the originals) unless accept_lossy: true; then every item comes back
+  #         as YYYY/MM/DD/<name>.lossy.<ext>, unchecked, counted in report.lossy
   #   only_missing: a folder; restore only the photos it held once and holds no longer
-  #   concurrency: downloads at once; calls_per_hour: the key's budget; catalog: as for sync.
+  #   concurrency: downloads (copies) at once; calls_per_hour: the key's budget;
+  #   catalog: as for sync.
   # Ctrl-C stops starting downloads, keeps what finished, and raises Interrupt.
   def self.restore(dir, from:, albums: false, only_missing: nil, concurrency: 4, calls_per_hour: 3600,
-                   catalog: :default, &block)
-    raise ArgumentError, "from: must be a Photosync::Flickr" unless from.respond_to?(:native, true)
+                   accept_lossy: false, catalog: :default, &block)
+    unless from.is_a?(Archive) || from.is_a?(GooglePhotos) || from.respond_to?(:native, true)
+      raise ArgumentError, "from: must be a Photosync::Flickr, a Photosync::Archive or a Photosync::GooglePhotos"
+    end
 
     catalog_path = catalog == :default ? default_catalog_path : catalog&.to_s
     opts = { "concurrency" => Integer(concurrency), "albums" => albums ? true : false,
              "only_missing" => only_missing && File.expand_path(only_missing.to_s),
-             "calls_per_hour" => Integer(calls_per_hour) }
+             "calls_per_hour" => Integer(calls_per_hour), "accept_lossy" => accept_lossy ? true : false }
     events = block && proc { |h| block.call(RestoreEvent.new(**h)) }
-    RestoreReport.new(**_restore_flickr(File.expand_path(dir.to_s), catalog_path, from.send(:native), opts, events))
+    dest = File.expand_path(dir.to_s)
+    report = case from
+             when Archive then _restore_archive(dest, catalog_path, from.path, opts, events)
+             when GooglePhotos then _restore_gphotos(dest, catalog_path, from.send(:native), opts, events)
+             else _restore_flickr(dest, catalog_path, from.send(:native), opts, events)
+             end
+    RestoreReport.new(**report)
   end
 end

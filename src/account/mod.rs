@@ -1,9 +1,11 @@
 //! The Flickr account as a whole, against the catalog: `verify` (what is missing,
 //! duplicated, untagged or only on Flickr; optionally re-hashing the originals) and
 //! `adopt` (tagging photos uploaded by other tools with their checksum, so sync never
-//! uploads them again). Both start from one bulk listing of the account.
+//! uploads them again), and `dedupe` (one copy of bytes other tools uploaded twice,
+//! with the others' tags and albums). All start from one bulk listing of the account.
 
 pub mod adopt;
+pub mod dedupe;
 pub mod verify;
 
 use crate::cancel::Cancel;

@@ -6,8 +6,9 @@
 //! ([`plan`]), removes the temporaries an interrupted run left in the folders it will
 //! write to, and copies on several threads ([`execute`], [`copy`], through [`storage`]); each copy
 //! is recorded in the catalog as `archive:<root>` with its relative path. [`verify`]
-//! reads everything back and compares it with the catalog. With `write_dates`, a copy of a
-//! photo whose date a rule corrected gets that date in its EXIF ([`redate`]).
+//! reads everything back and compares it with the catalog; [`source`] opens it for a
+//! restore. With `write_dates`, a copy of a photo whose date a rule corrected gets that
+//! date in its EXIF ([`redate`]).
 
 mod copy;
 mod execute;
@@ -16,6 +17,7 @@ mod layout;
 mod plan;
 mod redate;
 mod report;
+mod source;
 mod storage;
 mod survey;
 mod verify;
@@ -23,6 +25,7 @@ mod verify;
 pub use copy::CopyError;
 pub use layout::{Layout, LayoutError, DEFAULT_LAYOUT};
 pub use report::{ArchiveEvent, ArchiveReport, Corrupted, VerifyReport};
+pub use source::{open_source, ArchiveSource};
 pub use storage::{Disk, Sink, Storage};
 pub use verify::verify;
 

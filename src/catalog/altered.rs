@@ -78,6 +78,7 @@ mod tests {
                 remote_id: id.into(),
                 md5: md5.into(),
                 uploaded_at: 1,
+                imgmd5: None,
             },
             stored_md5: own.map(Into::into),
         }

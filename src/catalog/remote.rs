@@ -170,6 +170,39 @@ impl Catalog {
         })
     }
 
+    /// Copies deleted on `backend` in favour of `keeper`, which holds the same bytes:
+    /// forgotten, and the upload journal and album memberships that named them name
+    /// the keeper, in one transaction.
+    pub fn replace_remote(
+        &mut self,
+        backend: &str,
+        gone: &[String],
+        keeper: &str,
+    ) -> Result<(), CatalogError> {
+        self.write(|tx| {
+            for id in gone {
+                tx.execute(
+                    "DELETE FROM remote_copies WHERE backend = ?1 AND remote_id = ?2",
+                    params![backend, id],
+                )?;
+                tx.execute(
+                    "UPDATE upload_journal SET remote_id = ?3 WHERE backend = ?1 AND remote_id = ?2",
+                    params![backend, id, keeper],
+                )?;
+                tx.execute(
+                    "UPDATE OR IGNORE album_members SET remote_id = ?3
+                     WHERE backend = ?1 AND remote_id = ?2",
+                    params![backend, id, keeper],
+                )?;
+                tx.execute(
+                    "DELETE FROM album_members WHERE backend = ?1 AND remote_id = ?2",
+                    params![backend, id],
+                )?;
+            }
+            Ok(())
+        })
+    }
+
     /// Remembers that `backend` refused these bytes (file type, size), with its message.
     pub fn record_refusal(
         &mut self,

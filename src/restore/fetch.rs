@@ -1,8 +1,10 @@
-//! One photo back from Flickr, safely: the original is streamed into a temporary file
-//! in its destination folder while its MD5 is computed, fsynced, checked against the
-//! photo's `checksum:md5=` tag, and only then linked under its real name, which is
-//! never one that exists already. A crash leaves at most a `.photosync-part` file,
-//! which the next restore removes; a real name always holds a whole, checked file.
+//! One photo back, safely: its bytes are streamed into a temporary file in its
+//! destination folder while their MD5 is computed, fsynced, checked against the MD5
+//! the source records for it (Flickr's `checksum:md5=` tag, the archive's catalog
+//! record), and only then linked under the real name, which is never one that exists
+//! already. A crash leaves at most a `.photosync-part` file, which the next restore
+//! removes; a real name always holds a whole, checked file. Every source ends in
+//! [`settle`].
 
 use super::names;
 use crate::flickr::FlickrError;
@@ -19,8 +21,12 @@ pub const PART_SUFFIX: &str = ".photosync-part";
 #[derive(Debug, Clone)]
 pub struct Fetch {
     pub photo_id: String,
-    /// From its checksum tag; `None` for a photo without one (nothing to check against).
+    /// From its checksum tag (or the catalog); `None` for a photo without one
+    /// (nothing to check against).
     pub md5: Option<String>,
+    /// A short file-name-safe token for the temporary and a mismatch's marked name
+    /// (the Flickr photo id).
+    pub key: String,
     pub folder: PathBuf,
     /// Safe file name without extension.
     pub name: String,
@@ -64,7 +70,7 @@ pub async fn fetch(
     if let Err(e) = std::fs::create_dir_all(&job.folder) {
         return Fetched::Failed(format!("cannot create {}: {e}", job.folder.display()));
     }
-    let part = job.folder.join(format!(".{}{PART_SUFFIX}", job.photo_id));
+    let part = part_path(job);
     let mut attempt = 1;
     let (md5, bytes) = loop {
         match download(remote, &url, &part).await {
@@ -82,16 +88,28 @@ pub async fn fetch(
             }
         }
     };
+    settle(job, &part, md5, bytes)
+}
+
+/// The temporary `job`'s bytes are written into, in its folder.
+pub fn part_path(job: &Fetch) -> PathBuf {
+    job.folder.join(format!(".{}{PART_SUFFIX}", job.key))
+}
+
+/// Puts a whole, fsynced `part` whose bytes have `md5` under its real name when that
+/// is what `job` expects (or nothing is expected), else under a name marked
+/// `MISMATCH-<key>`; `part` is gone afterwards.
+pub fn settle(job: &Fetch, part: &Path, md5: String, bytes: u64) -> Fetched {
     let placed = match &job.md5 {
         Some(expected) if *expected != md5 => {
-            let marked = format!("{}.MISMATCH-{}", job.name, job.photo_id);
-            place(&part, &job.folder, &marked, &job.ext).map(|path| Fetched::Mismatch {
+            let marked = format!("{}.MISMATCH-{}", job.name, job.key);
+            place(part, &job.folder, &marked, &job.ext).map(|path| Fetched::Mismatch {
                 path,
                 expected: expected.clone(),
                 actual: md5.clone(),
             })
         }
-        tagged => place(&part, &job.folder, &job.name, &job.ext).map(|path| Fetched::Done {
+        tagged => place(part, &job.folder, &job.name, &job.ext).map(|path| Fetched::Done {
             path,
             md5: md5.clone(),
             bytes,
@@ -99,7 +117,7 @@ pub async fn fetch(
         }),
     };
     placed.unwrap_or_else(|e| {
-        let _ = std::fs::remove_file(&part);
+        let _ = std::fs::remove_file(part);
         Fetched::Failed(e)
     })
 }
@@ -110,16 +128,37 @@ async fn download(remote: &Remote, url: &str, part: &Path) -> Result<(String, u6
         path: part.display().to_string(),
         message: e.to_string(),
     };
-    let mut file = File::create(part).map_err(file_error)?;
-    let mut hasher = Md5::new();
+    let mut file = Part::create(part).map_err(file_error)?;
     let bytes = remote
-        .download(url, &mut |chunk: &[u8]| {
-            hasher.update(chunk);
-            file.write_all(chunk)
-        })
+        .download(url, &mut |chunk: &[u8]| file.write(chunk))
         .await?;
-    file.sync_all().map_err(file_error)?;
-    Ok((crate::hash::hex(&hasher.finalize()), bytes))
+    Ok((file.finish().map_err(file_error)?, bytes))
+}
+
+/// A temporary being written, its bytes hashed as they come.
+pub struct Part {
+    file: File,
+    hasher: Md5,
+}
+
+impl Part {
+    pub fn create(path: &Path) -> std::io::Result<Part> {
+        Ok(Part {
+            file: File::create(path)?,
+            hasher: Md5::new(),
+        })
+    }
+
+    pub fn write(&mut self, chunk: &[u8]) -> std::io::Result<()> {
+        self.hasher.update(chunk);
+        self.file.write_all(chunk)
+    }
+
+    /// Makes the bytes durable; returns their MD5.
+    pub fn finish(self) -> std::io::Result<String> {
+        self.file.sync_all()?;
+        Ok(crate::hash::hex(&self.hasher.finalize()))
+    }
 }
 
 /// Links `part` under the first free name of `name (n).ext` in `folder` (a link never

@@ -5,25 +5,32 @@
 //! ([`fetch`]), into a date layout or one folder per album, under names made safe
 //! ([`names`]). Nothing in the destination is ever overwritten; an interrupted restore
 //! goes on where it stopped, since what it wrote is found by MD5 on the next run.
+//! An archive folder is restored the same way ([`archive`]): the same decisions
+//! ([`Target::decide`]), the same checked placement ([`fetch::settle`]), the same
+//! records ([`record`]).
 
+mod archive;
 mod fetch;
+mod gphotos;
 pub mod names;
+mod pool;
 
+pub use archive::restore_archive;
 pub use fetch::PART_SUFFIX;
+pub use gphotos::restore_gphotos;
 
 use crate::cancel::Cancel;
 use crate::catalog::{Catalog, CatalogError};
 use crate::flickr::{Client, FlickrError};
 use crate::scan::{self, ScanError, ScanOptions};
 use crate::sync::listing::{self, Listed, Query};
-use crate::sync::remote::{Remote, Stop};
+use crate::sync::remote::Remote;
 use crate::sync::{Pacing, SyncError};
 use fetch::{Fetch, Fetched};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tokio::task::JoinSet;
 
 #[derive(Debug, Clone)]
 pub struct RestoreOptions {
@@ -88,6 +95,8 @@ pub struct RestoreReport {
     pub mismatched: u64,
     /// Restored photos without a checksum tag: nothing to check them against.
     pub unverified: u64,
+    /// Google Photos' copies restored (not originals; named `*.lossy.*`).
+    pub lossy: u64,
     pub bytes: u64,
     pub elapsed: Duration,
     pub api_calls: u64,
@@ -108,6 +117,14 @@ pub enum RestoreError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error(transparent)]
+    Archive(#[from] crate::archive::ArchiveError),
+    #[error("not supported: {0}")]
+    Unsupported(String),
+    #[error("Google Photos gives back recompressed copies without GPS data, not the originals; restore from flickr or archive:PATH, or pass --accept-lossy (accept_lossy: true) to take those copies, named *{lossy}.*", lossy = gphotos::LOSSY_INFIX)]
+    Lossy,
+    #[error("Google Photos: {0}")]
+    Gphotos(String),
     #[error("restore interrupted; what was downloaded is kept, run it again to go on")]
     Cancelled(Box<RestoreReport>),
 }
@@ -122,6 +139,46 @@ pub fn restore_flickr(
     events: &(dyn Fn(RestoreEvent) + Send + Sync),
 ) -> Result<RestoreReport, RestoreError> {
     let started = Instant::now();
+    let target = prepare(dest, catalog, opts, cancel)?;
+    let (runtime, remote) = crate::sync::remote::connect(client, &opts.pacing, cancel)?;
+    let remote = Arc::new(remote);
+    let mut report = RestoreReport::default();
+    let mut run = Run {
+        remote: remote.clone(),
+        catalog,
+        dest,
+        opts,
+        events,
+        target,
+    };
+    let result = runtime.block_on(run.run(&mut report));
+    report.api_calls = remote.calls();
+    report.elapsed = started.elapsed();
+    match result {
+        Err(RestoreError::Cancelled(_)) => Err(RestoreError::Cancelled(Box::new(report))),
+        Err(RestoreError::Flickr(SyncError::Cancelled(_))) => {
+            Err(RestoreError::Cancelled(Box::new(report)))
+        }
+        Err(e) => Err(e),
+        Ok(()) if cancel.is_cancelled() => Err(RestoreError::Cancelled(Box::new(report))),
+        Ok(()) => Ok(report),
+    }
+}
+
+/// What every source starts from: the destination, and which MD5s it already holds
+/// and which are asked for (`None`: all).
+struct Target {
+    held: HashSet<String>,
+    wanted: Option<HashSet<String>>,
+}
+
+/// Creates `dest`, removes what a stopped restore left in it, and reads what it holds.
+fn prepare(
+    dest: &Path,
+    catalog: &mut Catalog,
+    opts: &RestoreOptions,
+    cancel: &Cancel,
+) -> Result<Target, RestoreError> {
     std::fs::create_dir_all(dest).map_err(|source| RestoreError::Folder {
         path: dest.to_path_buf(),
         source,
@@ -137,30 +194,120 @@ pub fn restore_flickr(
             .into_iter()
             .filter_map(|p| p.md5)
             .collect();
-    let (runtime, remote) = crate::sync::remote::connect(client, &opts.pacing, cancel)?;
-    let remote = Arc::new(remote);
-    let mut report = RestoreReport::default();
-    let mut run = Run {
-        remote: remote.clone(),
-        catalog,
-        dest,
-        opts,
-        events,
-        held,
-        wanted,
-    };
-    let result = runtime.block_on(run.run(&mut report));
-    report.api_calls = remote.calls();
-    report.elapsed = started.elapsed();
-    match result {
-        Err(RestoreError::Cancelled(_)) => Err(RestoreError::Cancelled(Box::new(report))),
-        Err(RestoreError::Flickr(SyncError::Cancelled(_))) => {
-            Err(RestoreError::Cancelled(Box::new(report)))
+    Ok(Target { held, wanted })
+}
+
+/// What to do with one photo of a source.
+enum Decision {
+    Fetch,
+    Skip,
+    /// Its bytes differed from their record last time and are kept: reported again.
+    KeptMismatch(String),
+}
+
+impl Target {
+    /// `id` is the photo's id at the source, `md5` what the source records for it
+    /// (checked against the bytes when `checked`), `restored` what earlier restores
+    /// from this source wrote; `planned` collects the MD5s already chosen, so that each
+    /// is fetched once.
+    fn decide(
+        &self,
+        id: &str,
+        md5: Option<&String>,
+        checked: bool,
+        restored: &HashMap<String, (String, PathBuf)>,
+        planned: &mut HashSet<String>,
+    ) -> Decision {
+        let before = restored.get(id);
+        if let (true, Some(tag), Some((got, path))) = (checked, md5, before) {
+            if got != tag && self.held.contains(got) {
+                return Decision::KeptMismatch(format!(
+                    "its bytes have MD5 {got}, not {tag} as recorded; kept as {}",
+                    path.display()
+                ));
+            }
         }
-        Err(e) => Err(e),
-        Ok(()) if cancel.is_cancelled() => Err(RestoreError::Cancelled(Box::new(report))),
-        Ok(()) => Ok(report),
+        let held = md5.is_some_and(|m| self.held.contains(m))
+            || before.is_some_and(|(m, _)| self.held.contains(m));
+        let not_wanted = match (&self.wanted, md5) {
+            (Some(wanted), Some(m)) => !wanted.contains(m),
+            (Some(_), None) => true,
+            (None, _) => false,
+        };
+        let twice = md5.is_some_and(|m| !planned.insert(m.clone()));
+        if held || not_wanted || twice {
+            Decision::Skip
+        } else {
+            Decision::Fetch
+        }
     }
+}
+
+fn mismatch_message(source: &str, actual: &str, expected: &str, kept: &Path) -> String {
+    format!(
+        "{source}'s bytes have MD5 {actual}, not {expected} as recorded; kept as {}",
+        kept.display()
+    )
+}
+
+/// Records one finished fetch in the catalog (under the source's `backend` name) and
+/// the report, and tells `events`.
+fn record(
+    catalog: &mut Catalog,
+    backend: &str,
+    source: &str,
+    job: Fetch,
+    fetched: Fetched,
+    report: &mut RestoreReport,
+    events: &(dyn Fn(RestoreEvent) + Send + Sync),
+) -> Result<(), RestoreError> {
+    match fetched {
+        Fetched::Done {
+            path,
+            md5,
+            bytes,
+            verified,
+        } => {
+            catalog.record_restore(backend, &job.photo_id, &md5, &path)?;
+            report.downloaded += 1;
+            report.bytes += bytes;
+            report.unverified += u64::from(!verified);
+            events(RestoreEvent::Downloaded {
+                path,
+                photo_id: job.photo_id,
+                bytes,
+                verified,
+            });
+        }
+        Fetched::Mismatch {
+            path,
+            expected,
+            actual,
+        } => {
+            catalog.record_restore(backend, &job.photo_id, &actual, &path)?;
+            report.mismatched += 1;
+            report.errors.push((
+                job.photo_id.clone(),
+                mismatch_message(source, &actual, &expected, &path),
+            ));
+            events(RestoreEvent::Mismatch {
+                path,
+                photo_id: job.photo_id,
+                expected,
+                actual,
+            });
+        }
+        Fetched::Failed(error) => {
+            report.failed += 1;
+            report.errors.push((job.photo_id.clone(), error.clone()));
+            events(RestoreEvent::Failed {
+                photo_id: job.photo_id,
+                error,
+            });
+        }
+        Fetched::Cancelled => {}
+    }
+    Ok(())
 }
 
 /// MD5s the folder held once and holds no longer, as the catalog knows them.
@@ -206,9 +353,7 @@ struct Run<'a> {
     dest: &'a Path,
     opts: &'a RestoreOptions,
     events: &'a (dyn Fn(RestoreEvent) + Send + Sync),
-    /// MD5s the destination holds.
-    held: HashSet<String>,
-    wanted: Option<HashSet<String>>,
+    target: Target,
 }
 
 impl Run<'_> {
@@ -236,7 +381,7 @@ impl Run<'_> {
             report.errors.push((String::new(), note));
         }
         let albums = if self.opts.albums {
-            self.album_of_each(&quiet).await?
+            self.album_of_each().await?
         } else {
             HashMap::new()
         };
@@ -259,33 +404,17 @@ impl Run<'_> {
         let mut planned: HashSet<String> = HashSet::new();
         for photo in listed {
             let md5 = photo.md5s.first().cloned();
-            let known = md5
-                .clone()
-                .or_else(|| restored.get(&photo.id).map(|(m, _)| m.clone()));
-            let held = known.as_ref().is_some_and(|m| self.held.contains(m));
-            let not_wanted = match (&self.wanted, &md5) {
-                (Some(wanted), Some(m)) => !wanted.contains(m),
-                (Some(_), None) => true,
-                (None, _) => false,
-            };
-            let twice = md5.as_ref().is_some_and(|m| !planned.insert(m.clone()));
-            // Bytes that differed from the tag last time, and are kept: reported again,
-            // not downloaded again.
-            if let (Some(tag), Some((got, path))) = (&md5, restored.get(&photo.id)) {
-                if got != tag && self.held.contains(got) {
+            let decision =
+                self.target
+                    .decide(&photo.id, md5.as_ref(), true, restored, &mut planned);
+            match decision {
+                Decision::KeptMismatch(message) => {
                     report.mismatched += 1;
-                    report.errors.push((
-                        photo.id.clone(),
-                        format!("Flickr's bytes have MD5 {got}, not {tag} as the checksum tag says; kept as {}", path.display()),
-                    ));
-                    continue;
+                    report.errors.push((photo.id.clone(), message));
                 }
+                Decision::Skip => report.skipped += 1,
+                Decision::Fetch => jobs.push(self.job(photo, md5, albums)),
             }
-            if held || not_wanted || twice {
-                report.skipped += 1;
-                continue;
-            }
-            jobs.push(self.job(photo, md5, albums));
         }
         (self.events)(RestoreEvent::Planned {
             to_download: jobs.len() as u64,
@@ -313,6 +442,7 @@ impl Run<'_> {
                 .map(String::from),
             folder,
             md5,
+            key: photo.id.clone(),
             photo_id: photo.id,
         }
     }
@@ -323,161 +453,44 @@ impl Run<'_> {
         backend: &str,
         report: &mut RestoreReport,
     ) -> Result<(), RestoreError> {
-        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<RestoreEvent>();
-        let mut tasks = JoinSet::new();
-        let mut queue = jobs.into_iter();
-        let cancel = self.remote.cancel.clone();
-        loop {
-            while tasks.len() < self.opts.concurrency.max(1) && !cancel.is_cancelled() {
-                let Some(job) = queue.next() else { break };
-                let remote = self.remote.clone();
-                let tx = tx.clone();
-                tasks.spawn(async move {
-                    let id = job.photo_id.clone();
-                    let retried = move |attempt: u32, e: &FlickrError| {
-                        let _ = tx.send(RestoreEvent::Retried {
-                            photo_id: id.clone(),
-                            attempt,
-                            error: e.to_string(),
-                        });
-                    };
-                    let fetched = fetch::fetch(&remote, &job, &retried).await;
-                    (job, fetched)
-                });
+        let remote = self.remote.clone();
+        let cancel = remote.cancel.clone();
+        let fetch = |job: Fetch, tx: tokio::sync::mpsc::UnboundedSender<RestoreEvent>| {
+            let remote = remote.clone();
+            async move {
+                let id = job.photo_id.clone();
+                let retried = move |attempt: u32, e: &FlickrError| {
+                    let _ = tx.send(RestoreEvent::Retried {
+                        photo_id: id.clone(),
+                        attempt,
+                        error: e.to_string(),
+                    });
+                };
+                let fetched = fetch::fetch(&remote, &job, &retried).await;
+                (job, fetched)
             }
-            if tasks.is_empty() {
-                break;
-            }
-            if cancel.is_aborted() {
-                tasks.abort_all();
-            }
-            tokio::select! {
-                Some(event) = rx.recv() => (self.events)(event),
-                Some(joined) = tasks.join_next() => {
-                    if let Ok((job, fetched)) = joined {
-                        self.done(job, fetched, backend, report)?;
-                    }
-                }
-                _ = tokio::time::sleep(Duration::from_millis(50)) => {}
-            }
-        }
-        while let Ok(event) = rx.try_recv() {
-            (self.events)(event);
-        }
-        Ok(())
-    }
-
-    fn done(
-        &mut self,
-        job: Fetch,
-        fetched: Fetched,
-        backend: &str,
-        report: &mut RestoreReport,
-    ) -> Result<(), RestoreError> {
-        match fetched {
-            Fetched::Done {
-                path,
-                md5,
-                bytes,
-                verified,
-            } => {
-                self.catalog
-                    .record_restore(backend, &job.photo_id, &md5, &path)?;
-                report.downloaded += 1;
-                report.bytes += bytes;
-                report.unverified += u64::from(!verified);
-                (self.events)(RestoreEvent::Downloaded {
-                    path,
-                    photo_id: job.photo_id,
-                    bytes,
-                    verified,
-                });
-            }
-            Fetched::Mismatch {
-                path,
-                expected,
-                actual,
-            } => {
-                self.catalog
-                    .record_restore(backend, &job.photo_id, &actual, &path)?;
-                report.mismatched += 1;
-                report.errors.push((
-                    job.photo_id.clone(),
-                    format!(
-                        "Flickr's bytes have MD5 {actual}, not {expected} as the photo's checksum tag says; kept as {}",
-                        path.display()
-                    ),
-                ));
-                (self.events)(RestoreEvent::Mismatch {
-                    path,
-                    photo_id: job.photo_id,
-                    expected,
-                    actual,
-                });
-            }
-            Fetched::Failed(error) => {
-                report.failed += 1;
-                report.errors.push((job.photo_id.clone(), error.clone()));
-                (self.events)(RestoreEvent::Failed {
-                    photo_id: job.photo_id,
-                    error,
-                });
-            }
-            Fetched::Cancelled => {}
-        }
-        Ok(())
+        };
+        let (catalog, events) = (&mut *self.catalog, self.events);
+        pool::fetch_all(
+            jobs,
+            self.opts.concurrency,
+            &cancel,
+            fetch,
+            events,
+            &mut |job, fetched| record(catalog, backend, "Flickr", job, fetched, report, events),
+        )
+        .await
     }
 
     /// Photo id -> the title of the first album (photoset) that holds it.
-    async fn album_of_each(
-        &self,
-        quiet: &(dyn Fn(u32, &FlickrError) + Send + Sync),
-    ) -> Result<HashMap<String, String>, RestoreError> {
-        let sets = crate::sync::albums::photosets(&self.remote).await?;
+    async fn album_of_each(&self) -> Result<HashMap<String, String>, RestoreError> {
         let mut album_of = HashMap::new();
-        for crate::sync::albums::Photoset {
-            id: set_id, title, ..
-        } in sets
-        {
-            let mut page = 1;
-            loop {
-                let p = page.to_string();
-                let params = [
-                    ("photoset_id", set_id.as_str()),
-                    ("per_page", "500"),
-                    ("page", &p),
-                ];
-                let answer = self
-                    .rest("flickr.photosets.getPhotos", &params, quiet)
-                    .await?;
-                for photo in answer["photoset"]["photo"].as_array().into_iter().flatten() {
-                    let id = match &photo["id"] {
-                        serde_json::Value::String(s) => s.clone(),
-                        other => other.to_string(),
-                    };
-                    album_of.entry(id).or_insert_with(|| title.clone());
-                }
-                let pages = listing::number(&answer["photoset"]["pages"]).unwrap_or(1);
-                if page >= pages {
-                    break;
-                }
-                page += 1;
+        for set in crate::sync::albums::photosets(&self.remote).await? {
+            for id in crate::sync::albums::photoset_members(&self.remote, &set.id).await? {
+                album_of.entry(id).or_insert_with(|| set.title.clone());
             }
         }
         Ok(album_of)
-    }
-
-    async fn rest(
-        &self,
-        method: &'static str,
-        params: &[(&str, &str)],
-        quiet: &(dyn Fn(u32, &FlickrError) + Send + Sync),
-    ) -> Result<serde_json::Value, RestoreError> {
-        match self.remote.rest(method, params, quiet).await {
-            Ok(v) => Ok(v),
-            Err(Stop::Cancelled) => Err(RestoreError::Cancelled(Box::default())),
-            Err(Stop::Flickr(e)) => Err(SyncError::flickr("reading the albums", e).into()),
-        }
     }
 }
 

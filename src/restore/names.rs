@@ -64,13 +64,30 @@ pub fn extension(format: &str) -> String {
     }
 }
 
-/// The `n`th candidate file name: `name.ext`, then `name (2).ext`, ...
+/// The `n`th candidate file name: `name.ext`, then `name (2).ext`, ... (no dot when
+/// `ext` is empty).
 pub fn numbered(name: &str, ext: &str, n: u32) -> String {
+    let dot = if ext.is_empty() { "" } else { "." };
     if n <= 1 {
-        format!("{name}.{ext}")
+        format!("{name}{dot}{ext}")
     } else {
-        format!("{name} ({n}).{ext}")
+        format!("{name} ({n}){dot}{ext}")
     }
+}
+
+/// A file name from elsewhere (an archive's `IMG_0001.JPG`) as a safe stem and its
+/// extension, case kept; `fallback` when nothing of the stem is left.
+pub fn split_file_name(file_name: &str, fallback: &str) -> (String, String) {
+    let (stem, ext) = match file_name.rsplit_once('.') {
+        Some((stem, ext)) if !stem.is_empty() => (stem, ext),
+        _ => (file_name, ""),
+    };
+    let ext: String = ext
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .take(8)
+        .collect();
+    (component(stem, fallback), ext)
 }
 
 #[cfg(test)]
@@ -120,5 +137,18 @@ mod tests {
         assert_eq!(extension(""), "bin");
         assert_eq!(numbered("a", "jpg", 1), "a.jpg");
         assert_eq!(numbered("a", "jpg", 3), "a (3).jpg");
+        assert_eq!(numbered("a", "", 2), "a (2)");
+        assert_eq!(
+            split_file_name("IMG_1.JPG", "p"),
+            ("IMG_1".into(), "JPG".into())
+        );
+        assert_eq!(
+            split_file_name("../x.j/pg", "p"),
+            ("_x".into(), "jpg".into())
+        );
+        assert_eq!(
+            split_file_name(".hidden", "p"),
+            ("hidden".into(), String::new())
+        );
     }
 }

@@ -401,6 +401,43 @@ pub(crate) async fn photosets(remote: &Remote) -> Result<Vec<Photoset>, SyncErro
     }
 }
 
+/// The ids of the photos in one photoset, every page of it.
+pub(crate) async fn photoset_members(
+    remote: &Remote,
+    set_id: &str,
+) -> Result<Vec<String>, SyncError> {
+    let quiet = |_: u32, _: &FlickrError| {};
+    let mut ids = Vec::new();
+    let mut page = 1u64;
+    loop {
+        let p = page.to_string();
+        let params = [("photoset_id", set_id), ("per_page", "500"), ("page", &p)];
+        let answer = match remote
+            .rest("flickr.photosets.getPhotos", &params, &quiet)
+            .await
+        {
+            Ok(a) => a,
+            Err(Stop::Cancelled) => return Err(SyncError::Cancelled(Box::default())),
+            Err(Stop::Flickr(e)) => return Err(SyncError::flickr("reading the albums", e)),
+        };
+        let set = &answer["photoset"];
+        ids.extend(
+            set["photo"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|photo| number(&photo["id"])),
+        );
+        let pages = number(&set["pages"])
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(1);
+        if page >= pages {
+            return Ok(ids);
+        }
+        page += 1;
+    }
+}
+
 /// An id or count Flickr wrote as a string or a number.
 fn number(v: &Value) -> Option<String> {
     match v {

@@ -21,7 +21,7 @@ mod pacer;
 mod plan;
 pub(crate) mod remote;
 mod report;
-mod tags;
+pub(crate) mod tags;
 mod tickets;
 mod title;
 mod upload;

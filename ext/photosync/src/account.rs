@@ -1,4 +1,4 @@
-//! `Photosync._verify_flickr` and `Photosync._adopt_flickr`: the Flickr account against
+//! `Photosync._verify_flickr`, `_adopt_flickr` and `_dedupe_flickr`: the Flickr account against
 //! the catalog, on a worker thread. lib/photosync/account.rb adds keyword arguments
 //! and the report structs.
 
@@ -6,10 +6,12 @@ use crate::flickr::NativeFlickr;
 use crate::{background, conv, errors};
 use magnus::{function, prelude::*, Error, RArray, RHash, RModule, RString, Ruby, Value};
 use photosync::account::adopt::{self, AdoptEvent};
+use photosync::account::dedupe;
 use photosync::account::verify::{self, VerifyOptions};
 use photosync::account::{AccountError, AccountOptions};
 use photosync::cancel::Cancel;
 use photosync::catalog::Catalog;
+use photosync::flickr::Client;
 use photosync::sync::Pacing;
 
 fn open(catalog: &Option<std::path::PathBuf>) -> Result<Catalog, AccountError> {
@@ -40,19 +42,17 @@ fn pairs<A: magnus::IntoValue, B: magnus::IntoValue>(
     Ok(out)
 }
 
-fn verify_flickr(
+/// Runs `work` on a worker thread with the catalog opened there; it sends no events.
+fn quietly<T: Send + 'static>(
     ruby: &Ruby,
     catalog: Option<RString>,
     flickr: &NativeFlickr,
     opts: RHash,
-) -> Result<RHash, Error> {
+    work: impl FnOnce(&mut Catalog, &Client, &AccountOptions, &Cancel) -> Result<T, AccountError>
+        + Send
+        + 'static,
+) -> Result<T, Error> {
     let catalog = catalog.map(conv::path_from);
-    let root: Option<RString> = opts.fetch("root")?;
-    let verify_opts = VerifyOptions {
-        read_data: opts.fetch("read_data")?,
-        sample_percent: opts.fetch("sample")?,
-        root: root.map(conv::path_from),
-    };
     let account = account_options(opts)?;
     let client = flickr.0.clone();
     let cancel = Cancel::new();
@@ -62,11 +62,34 @@ fn verify_flickr(
         &cancel,
         move |_: &(dyn Fn(()) + Send + Sync)| {
             let mut cat = open(&catalog)?;
-            verify::verify_flickr(&mut cat, &client, &account, &verify_opts, &worker_cancel)
+            work(&mut cat, &client, &account, &worker_cancel)
         },
         |_: ()| Ok(()),
     )?;
-    let r = outcome.map_err(|e| errors::account(ruby, e))?;
+    outcome.map_err(|e| errors::account(ruby, e))
+}
+
+fn verify_flickr(
+    ruby: &Ruby,
+    catalog: Option<RString>,
+    flickr: &NativeFlickr,
+    opts: RHash,
+) -> Result<RHash, Error> {
+    let root: Option<RString> = opts.fetch("root")?;
+    let verify_opts = VerifyOptions {
+        read_data: opts.fetch("read_data")?,
+        sample_percent: opts.fetch("sample")?,
+        root: root.map(conv::path_from),
+    };
+    let r = quietly(
+        ruby,
+        catalog,
+        flickr,
+        opts,
+        move |cat, client, account, cancel| {
+            verify::verify_flickr(cat, client, account, &verify_opts, cancel)
+        },
+    )?;
     let h = ruby.hash_new();
     let sym = |s: &str| ruby.to_symbol(s);
     h.aset(sym("ok"), r.ok())?;
@@ -154,7 +177,46 @@ fn adopt_event(ruby: &Ruby, e: AdoptEvent) -> Result<RHash, Error> {
     Ok(h)
 }
 
+fn dedupe_flickr(
+    ruby: &Ruby,
+    catalog: Option<RString>,
+    flickr: &NativeFlickr,
+    opts: RHash,
+    yes: bool,
+) -> Result<RHash, Error> {
+    let r = quietly(
+        ruby,
+        catalog,
+        flickr,
+        opts,
+        move |cat, client, account, cancel| {
+            dedupe::dedupe_flickr(cat, client, account, yes, cancel)
+        },
+    )?;
+    let h = ruby.hash_new();
+    let sym = |s: &str| ruby.to_symbol(s);
+    let plan = ruby.ary_new();
+    for m in r.plan {
+        let mh = ruby.hash_new();
+        mh.aset(sym("md5"), m.md5)?;
+        mh.aset(sym("keeper"), m.keeper)?;
+        mh.aset(sym("delete"), ruby.ary_from_vec(m.delete))?;
+        mh.aset(sym("add_tags"), ruby.ary_from_vec(m.add_tags))?;
+        mh.aset(sym("add_to_albums"), pairs(ruby, m.add_to_albums)?)?;
+        mh.aset(sym("title"), m.title)?;
+        mh.aset(sym("description"), m.description)?;
+        plan.push(mh)?;
+    }
+    h.aset(sym("plan"), plan)?;
+    h.aset(sym("applied"), r.applied)?;
+    h.aset(sym("deleted"), r.deleted)?;
+    h.aset(sym("errors"), pairs(ruby, r.errors)?)?;
+    h.aset(sym("api_calls"), r.api_calls)?;
+    Ok(h)
+}
+
 pub fn init(_ruby: &Ruby, m: RModule) -> Result<(), Error> {
+    m.define_singleton_method("_dedupe_flickr", function!(dedupe_flickr, 4))?;
     m.define_singleton_method("_verify_flickr", function!(verify_flickr, 3))?;
     m.define_singleton_method("_adopt_flickr", function!(adopt_flickr, 4))?;
     Ok(())

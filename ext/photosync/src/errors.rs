@@ -63,6 +63,7 @@ pub fn restore(ruby: &Ruby, e: photosync::restore::RestoreError) -> Error {
     match e {
         RestoreError::Catalog(c) => catalog(ruby, c),
         RestoreError::Scan(s) => scan(ruby, s),
+        RestoreError::Archive(a) => archive(ruby, a),
         RestoreError::Cancelled(_) => error(ruby, "Cancelled", e.to_string()),
         other => error(ruby, "RestoreError", other.to_string()),
     }

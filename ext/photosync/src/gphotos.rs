@@ -15,7 +15,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 #[magnus::wrap(class = "Photosync::NativeGooglePhotos", free_immediately, size)]
-pub struct NativeGooglePhotos(pub Arc<Client>);
+pub struct NativeGooglePhotos(pub(crate) Arc<Client>);
 
 fn seconds(ruby: &Ruby, s: f64) -> Result<Duration, Error> {
     Duration::try_from_secs_f64(s)

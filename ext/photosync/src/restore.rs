@@ -1,8 +1,10 @@
-//! `Photosync._restore_flickr`: a Flickr account back into a folder, on a worker
-//! thread; events reach the Ruby block on the Ruby thread. lib/photosync/restore.rb
-//! adds keyword arguments and the event and report structs.
+//! `Photosync._restore_flickr`, `_restore_archive` and `_restore_gphotos`: a Flickr
+//! account, an archive or (lossy) Google Photos back into a folder, on a worker thread; events reach the Ruby block on the Ruby
+//! thread. lib/photosync/restore.rb adds keyword arguments and the event and report
+//! structs.
 
 use crate::flickr::NativeFlickr;
+use crate::gphotos::NativeGooglePhotos;
 use crate::{background, conv, errors};
 use magnus::{function, prelude::*, Error, RHash, RModule, RString, Ruby, Value};
 use photosync::cancel::Cancel;
@@ -32,21 +34,102 @@ fn restore_flickr(
     opts: RHash,
     block: Option<magnus::block::Proc>,
 ) -> Result<RHash, Error> {
+    let client = flickr.0.clone();
+    run(
+        ruby,
+        dest,
+        catalog,
+        opts,
+        block,
+        move |dest, cat, opts, cancel, emit| {
+            restore::restore_flickr(dest, cat, &client, opts, cancel, emit)
+        },
+    )
+}
+
+fn restore_archive(
+    ruby: &Ruby,
+    dest: RString,
+    catalog: Option<RString>,
+    archive: RString,
+    opts: RHash,
+    block: Option<magnus::block::Proc>,
+) -> Result<RHash, Error> {
+    let root = conv::path_from(archive);
+    run(
+        ruby,
+        dest,
+        catalog,
+        opts,
+        block,
+        move |dest, cat, opts, cancel, emit| {
+            restore::restore_archive(&root, dest, cat, opts, cancel, emit)
+        },
+    )
+}
+
+fn restore_gphotos(
+    ruby: &Ruby,
+    dest: RString,
+    catalog: Option<RString>,
+    gphotos: &NativeGooglePhotos,
+    opts: RHash,
+    block: Option<magnus::block::Proc>,
+) -> Result<RHash, Error> {
+    let client = gphotos.0.clone();
+    let accept_lossy: bool = opts.fetch("accept_lossy")?;
+    run(
+        ruby,
+        dest,
+        catalog,
+        opts,
+        block,
+        move |dest, cat, opts, cancel, emit| {
+            restore::restore_gphotos(dest, cat, &client, opts, accept_lossy, cancel, emit)
+        },
+    )
+}
+
+/// Why Google Photos is refused as a source without accept_lossy, for the CLI to say
+/// before it asks for a login.
+fn gphotos_refusal() -> String {
+    RestoreError::Lossy.to_string()
+}
+
+type Emit<'a> = &'a (dyn Fn(RestoreEvent) + Send + Sync);
+
+/// Runs one restore on a worker thread with the catalog opened there; events reach
+/// the block on the Ruby thread.
+fn run(
+    ruby: &Ruby,
+    dest: RString,
+    catalog: Option<RString>,
+    opts: RHash,
+    block: Option<magnus::block::Proc>,
+    restore: impl FnOnce(
+            &std::path::Path,
+            &mut Catalog,
+            &RestoreOptions,
+            &Cancel,
+            Emit,
+        ) -> Result<RestoreReport, RestoreError>
+        + Send
+        + 'static,
+) -> Result<RHash, Error> {
     let dest = conv::path_from(dest);
     let catalog: Option<PathBuf> = catalog.map(conv::path_from);
     let opts = options(opts)?;
-    let client = flickr.0.clone();
     let cancel = Cancel::new();
     let worker_cancel = cancel.clone();
     let outcome = background::run(
         ruby,
         &cancel,
-        move |emit: &(dyn Fn(RestoreEvent) + Send + Sync)| -> Result<RestoreReport, RestoreError> {
+        move |emit: Emit| -> Result<RestoreReport, RestoreError> {
             let mut cat = match &catalog {
                 Some(p) => Catalog::open(p),
                 None => Catalog::in_memory(),
             }?;
-            restore::restore_flickr(&dest, &mut cat, &client, &opts, &worker_cancel, emit)
+            restore(&dest, &mut cat, &opts, &worker_cancel, emit)
         },
         |e: RestoreEvent| match &block {
             Some(b) => b.call::<_, Value>((event_hash(ruby, e)?,)).map(|_| ()),
@@ -123,6 +206,7 @@ fn report_hash(ruby: &Ruby, r: &RestoreReport) -> Result<RHash, Error> {
     h.aset(sym("failed"), r.failed)?;
     h.aset(sym("mismatched"), r.mismatched)?;
     h.aset(sym("unverified"), r.unverified)?;
+    h.aset(sym("lossy"), r.lossy)?;
     h.aset(sym("bytes"), r.bytes)?;
     h.aset(sym("elapsed"), r.elapsed.as_secs_f64())?;
     h.aset(sym("api_calls"), r.api_calls)?;
@@ -136,5 +220,8 @@ fn report_hash(ruby: &Ruby, r: &RestoreReport) -> Result<RHash, Error> {
 
 pub fn init(_ruby: &Ruby, m: RModule) -> Result<(), Error> {
     m.define_singleton_method("_restore_flickr", function!(restore_flickr, 5))?;
+    m.define_singleton_method("_restore_archive", function!(restore_archive, 5))?;
+    m.define_singleton_method("_restore_gphotos", function!(restore_gphotos, 5))?;
+    m.define_singleton_method("_gphotos_restore_refusal", function!(gphotos_refusal, 0))?;
     Ok(())
 }

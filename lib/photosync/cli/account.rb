@@ -1,7 +1,7 @@
 # frozen_string_literal: true
 
 module Photosync
-  # `photosync verify flickr` and `photosync adopt flickr`.
+  # `photosync verify flickr` (and its --delete-duplicates) and `photosync adopt flickr`.
   class CLI
     private
 
@@ -16,23 +16,47 @@ module Photosync
     end
 
     def verify_flickr(argv)
-      opts = { catalog: :default, read_data: false, sample: 100, json: false }
+      opts = { catalog: :default, read_data: false, sample: 100, json: false, dedupe: false, yes: false }
       parser = OptionParser.new do |o|
-        o.banner = "usage: photosync verify flickr [DIR] [--read-data [--sample PERCENT]] [--catalog PATH] [--json]"
+        o.banner = "usage: photosync verify flickr [DIR] [--read-data [--sample PERCENT]] " \
+                   "[--delete-duplicates [--yes]] [--catalog PATH] [--json]"
         o.on("--read-data", "download the originals and re-hash them") { opts[:read_data] = true }
         o.on("--sample PERCENT", "with --read-data: read this share of them (e.g. 5%)") do |v|
           opts[:sample] = Float(v.delete_suffix("%"))
         end
+        o.on("--delete-duplicates", "keep the oldest copy of each MD5, merge the others into it; " \
+                                    "shows the plan, acts only with --yes") { opts[:dedupe] = true }
+        o.on("--yes", "with --delete-duplicates: carry the plan out") { opts[:yes] = true }
         o.on("--catalog PATH", "catalog file (default #{Photosync.default_catalog_path})") { |v| opts[:catalog] = v }
         o.on("--json", "print the report as JSON") { opts[:json] = true }
       end
       return help(parser) if argv.include?("-h") || argv.include?("--help")
 
       parser.parse!(argv)
-      r = Photosync.verify(Flickr.new(**Credentials.current), root: argv.shift, read_data: opts[:read_data],
-                                                               sample: opts[:sample], catalog: opts[:catalog])
-      opts[:json] ? @out.puts(JSON.generate(r.to_h)) : print_flickr_verify(r)
-      r.ok? ? 0 : 2
+      flickr = Flickr.new(**Credentials.current)
+      dedupe = opts[:dedupe] && Photosync.delete_duplicates(flickr, yes: opts[:yes], catalog: opts[:catalog])
+      print_dedupe(dedupe) if dedupe && !opts[:json]
+      r = Photosync.verify(flickr, root: argv.shift, read_data: opts[:read_data], sample: opts[:sample],
+                                   catalog: opts[:catalog])
+      if opts[:json]
+        @out.puts(JSON.generate(dedupe ? r.to_h.merge(delete_duplicates: dedupe.to_h) : r.to_h))
+      else
+        print_flickr_verify(r)
+      end
+      r.ok? && (!dedupe || dedupe.ok?) ? 0 : 2
+    end
+
+    def print_dedupe(d)
+      @out.puts("#{d.plan.sum { |m| m.delete.size }} duplicate copies to delete (#{d.plan.size} MD5s):")
+      d.plan.each do |m|
+        @out.puts("  #{m.md5}: keep photo #{m.keeper}, delete #{m.delete.join(', ')}")
+        @out.puts("    add tags: #{m.add_tags.join(' ')}") unless m.add_tags.empty?
+        @out.puts("    add to albums: #{m.add_to_albums.map(&:last).join(', ')}") unless m.add_to_albums.empty?
+        @out.puts("    set title: #{m.title}") if m.title
+        @out.puts("    set description: #{m.description}") if m.description
+      end
+      @out.puts(d.applied ? "#{d.deleted} deleted" : "nothing changed; run again with --yes to do this")
+      d.errors.each { |md5, msg| @out.puts("  error: #{md5}: #{msg} (its copies are all kept)") }
     end
 
     def print_flickr_verify(r)

@@ -1,30 +1,68 @@
 # frozen_string_literal: true
 
 module Photosync
-  # `photosync restore`: the Flickr account back into a folder.
+  # `photosync restore`: the Flickr account or an archive back into a folder.
   class CLI
     private
 
     def restore(argv)
       opts = { catalog: :default, concurrency: 4, albums: false, only_missing: nil, json: false }
+      from = "flickr"
       parser = OptionParser.new do |o|
-        o.banner = "usage: photosync restore --from flickr DIR [--albums] [--only-missing DIR2] [-j N] " \
-                   "[--catalog PATH] [--json]"
-        o.on("--from SOURCE", %w[flickr], "where to restore from (flickr)") { |_| nil }
+        o.banner = "usage: photosync restore --from flickr|archive:PATH|gphotos DIR [--albums] " \
+                   "[--only-missing DIR2] [--accept-lossy] [-j N] [--catalog PATH] [--json]"
+        o.on("--from SOURCE", "where to restore from: flickr (default), archive:PATH, or gphotos") { |v| from = v }
+        o.on("--accept-lossy", "with --from gphotos: take Google's recompressed copies (named *.lossy.*)") do
+          opts[:accept_lossy] = true
+        end
         o.on("--albums", "one folder per album instead of YYYY/MM/DD") { opts[:albums] = true }
         o.on("--only-missing DIR2", "only what DIR2 held once and no longer holds") { |v| opts[:only_missing] = v }
         o.on("-j", "--jobs N", Integer, "downloads at once (default 4)") { |v| opts[:concurrency] = v }
         o.on("--catalog PATH", "catalog file (default #{Photosync.default_catalog_path})") { |v| opts[:catalog] = v }
         o.on("--json", "print the report as JSON") { opts[:json] = true }
       end
+      return help(parser) if argv.include?("-h") || argv.include?("--help")
+
+      parser.parse!(argv)
+      return restore_from(argv, parser, opts, from) if from.start_with?("archive:") || from == "gphotos"
+      return fail_with("restore: unknown source #{from.inspect}; use flickr, archive:PATH or gphotos", 64) \
+        unless from == "flickr"
+
+      opts.delete(:accept_lossy)
       with_flickr_dir(argv, parser, opts) { |dir, flickr, settings| run_restore(dir, flickr, settings) }
     end
 
-    def run_restore(dir, flickr, settings)
+    # Like with_flickr_dir, with the archive or Google Photos instead of Flickr.
+    def restore_from(argv, parser, opts, from)
+      dir = argv.shift or return fail_with(parser.banner, 64)
+      if from == "gphotos" && !opts[:accept_lossy]
+        return fail_with(Photosync._gphotos_restore_refusal, 1)
+      end
+
+      source = from == "gphotos" ? gphotos_source : Archive.parse(from)
+      return source if source.is_a?(Integer)
+      return fail_with(parser.banner, 64) unless source
+
+      opts.delete(:accept_lossy) unless from == "gphotos"
+      report = run_restore(dir, source, opts.except(:json))
+      @out.puts(JSON.generate(report.to_h)) if opts[:json]
+      report.ok? ? 0 : 2
+    end
+
+    def gphotos_source
+      creds = Credentials.gphotos
+      if creds[:refresh_token].to_s.empty?
+        return fail_with("not logged in to Google Photos; run `photosync login gphotos`", 1)
+      end
+
+      GooglePhotos.new(**creds)
+    end
+
+    def run_restore(dir, source, settings)
       bar = nil
       done = 0
       bytes = 0
-      report = Photosync.restore(dir, from: flickr, **settings) do |e|
+      report = Photosync.restore(dir, from: source, **settings) do |e|
         case e.kind
         when :planned
           @out.puts("plan: #{e.to_download} to download, #{e.already_there} already in #{dir} or not asked for")
@@ -41,6 +79,9 @@ module Photosync
                        down: report.downloaded, bytes: Format.bytes(report.bytes), skip: report.skipped,
                        mis: report.mismatched, fail: report.failed, unv: report.unverified,
                        calls: report.api_calls, secs: report.elapsed))
+      if report.lossy.positive?
+        @out.puts("#{report.lossy} of them are Google Photos' recompressed copies, not originals (named *.lossy.*)")
+      end
       report.errors.each { |id, msg| @out.puts("  error: photo #{id}: #{msg}") }
       report
     end

@@ -1,0 +1,191 @@
+//! Restore from an archive folder: each file the catalog recorded there is copied into
+//! the destination under the archive's own relative path (its layout, `YYYY/MM/DD/name`
+//! by default), streamed into a temporary while hashed, checked against the MD5 the
+//! catalog recorded when it was archived, and placed by [`fetch::settle`] like a Flickr
+//! download. Albums are a Flickr notion; an archive has none.
+
+use super::fetch::{self, Fetch, Fetched};
+use super::RestoreReport;
+use super::{names, prepare, record, Decision, RestoreError, RestoreEvent, RestoreOptions};
+use crate::archive::{self, ArchiveSource};
+use crate::cancel::Cancel;
+use crate::catalog::Catalog;
+use std::collections::HashSet;
+use std::io::Read;
+use std::path::{Component, Path};
+use std::sync::{mpsc, Mutex};
+use std::time::Instant;
+
+const SOURCE: &str = "the archive";
+
+/// Restores what the archive at `root` holds into `dest`.
+pub fn restore_archive(
+    root: &Path,
+    dest: &Path,
+    catalog: &mut Catalog,
+    opts: &RestoreOptions,
+    cancel: &Cancel,
+    events: &(dyn Fn(RestoreEvent) + Send + Sync),
+) -> Result<RestoreReport, RestoreError> {
+    if opts.albums {
+        return Err(RestoreError::Unsupported(
+            "--albums: an archive has no albums; its files come back in the archive's own layout"
+                .into(),
+        ));
+    }
+    let started = Instant::now();
+    let source = archive::open_source(root, catalog, opts.concurrency, cancel)?;
+    let target = prepare(dest, catalog, opts, cancel)?;
+    let restored = catalog.restores(&source.backend)?;
+    let mut report = RestoreReport::default();
+    let mut planned = HashSet::new();
+    let mut jobs = Vec::new();
+    for (rel, md5) in &source.files {
+        let id = archive_key(rel);
+        match target.decide(&id, Some(md5), source.recorded, &restored, &mut planned) {
+            Decision::KeptMismatch(message) => {
+                report.mismatched += 1;
+                report.errors.push((id, message));
+            }
+            Decision::Skip => report.skipped += 1,
+            Decision::Fetch => jobs.push(job(&source, dest, rel, md5, id)),
+        }
+    }
+    events(RestoreEvent::Planned {
+        to_download: jobs.len() as u64,
+        already_there: report.skipped,
+    });
+    copy_all(&source, jobs, catalog, opts, cancel, events, &mut report)?;
+    events(RestoreEvent::Finished);
+    report.elapsed = started.elapsed();
+    if cancel.is_cancelled() {
+        return Err(RestoreError::Cancelled(Box::new(report)));
+    }
+    Ok(report)
+}
+
+fn archive_key(rel: &Path) -> String {
+    rel.to_string_lossy().into_owned()
+}
+
+/// Where `rel` goes in `dest`: the same folders and name, each part made safe.
+fn job(source: &ArchiveSource, dest: &Path, rel: &Path, md5: &str, id: String) -> Fetch {
+    // The id is the relative path: copy_all reads the file from it.
+    let mut folder = dest.to_path_buf();
+    let parts: Vec<String> = rel
+        .components()
+        .filter_map(|c| match c {
+            Component::Normal(p) => Some(p.to_string_lossy().into_owned()),
+            _ => None,
+        })
+        .collect();
+    let (file, dirs) = parts
+        .split_last()
+        .map_or(("", &[][..]), |(f, d)| (f.as_str(), d));
+    for dir in dirs {
+        folder.push(names::component(dir, "folder"));
+    }
+    let (name, ext) = names::split_file_name(file, "photo");
+    Fetch {
+        photo_id: id,
+        // An archive the catalog never recorded has no MD5 to check against but the
+        // one just read from it.
+        md5: source.recorded.then(|| md5.to_string()),
+        key: md5.chars().take(8).collect(),
+        folder,
+        name,
+        ext,
+        url: None,
+    }
+}
+
+/// Copies on `opts.concurrency` threads; results are recorded on this thread.
+fn copy_all(
+    source: &ArchiveSource,
+    jobs: Vec<Fetch>,
+    catalog: &mut Catalog,
+    opts: &RestoreOptions,
+    cancel: &Cancel,
+    events: &(dyn Fn(RestoreEvent) + Send + Sync),
+    report: &mut RestoreReport,
+) -> Result<(), RestoreError> {
+    let queue = Mutex::new(jobs.into_iter());
+    let next = || -> Option<Fetch> {
+        if cancel.is_cancelled() {
+            return None;
+        }
+        queue.lock().ok()?.next()
+    };
+    std::thread::scope(|scope| {
+        let (tx, rx) = mpsc::channel::<(Fetch, Fetched)>();
+        for _ in 0..opts.concurrency.max(1) {
+            let tx = tx.clone();
+            let next = &next;
+            scope.spawn(move || {
+                while let Some(job) = next() {
+                    let src = source.root.join(&job.photo_id);
+                    let fetched = copy_one(&src, &job, cancel);
+                    if tx.send((job, fetched)).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(tx);
+        for (job, fetched) in rx {
+            record(
+                catalog,
+                &source.backend,
+                SOURCE,
+                job,
+                fetched,
+                report,
+                events,
+            )?;
+        }
+        Ok(())
+    })
+}
+
+/// Streams `src` into the job's temporary, hashing it, and settles it.
+fn copy_one(src: &Path, job: &Fetch, cancel: &Cancel) -> Fetched {
+    if let Err(e) = std::fs::create_dir_all(&job.folder) {
+        return Fetched::Failed(format!("cannot create {}: {e}", job.folder.display()));
+    }
+    let part = fetch::part_path(job);
+    match copy_hashing(src, &part, cancel) {
+        Ok(Some((md5, bytes))) => fetch::settle(job, &part, md5, bytes),
+        Ok(None) => {
+            let _ = std::fs::remove_file(&part);
+            Fetched::Cancelled
+        }
+        Err(e) => {
+            let _ = std::fs::remove_file(&part);
+            Fetched::Failed(format!("copying {} from the archive: {e}", src.display()))
+        }
+    }
+}
+
+/// The MD5 and length of what was copied, fsynced; None when aborted.
+fn copy_hashing(
+    src: &Path,
+    part: &Path,
+    cancel: &Cancel,
+) -> std::io::Result<Option<(String, u64)>> {
+    let mut from = std::fs::File::open(src)?;
+    let mut to = fetch::Part::create(part)?;
+    let mut buf = vec![0u8; 1 << 20];
+    let mut bytes = 0u64;
+    loop {
+        if cancel.is_aborted() {
+            return Ok(None);
+        }
+        let n = from.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        to.write(&buf[..n])?;
+        bytes += n as u64;
+    }
+    Ok(Some((to.finish()?, bytes)))
+}
