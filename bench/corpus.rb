@@ -5,12 +5,16 @@ require "json"
 
 module Bench
   # Generated trees for `rake bench`: JPEG heads cut from the EXIF fixtures, followed
-  # by random bytes. Each tree is written once and reused while its manifest (written
+  # by a start-of-scan segment, random entropy-coded bytes (no 0xFF, so no markers) and
+  # EOI: well-formed enough that the scanner's image-data hash walks the whole file, as
+  # it does on a camera's JPEG. Each tree is written once and reused while its manifest (written
   # last, next to the tree) still matches the spec it was made from.
   module Corpus
-    VERSION = 1
+    VERSION = 2
     MiB = 1024 * 1024
     GiB = 1024 * MiB
+    # A baseline JPEG's start of scan: one component, Huffman tables 0/0, full spectrum.
+    SOS = "\xFF\xDA\x00\x08\x01\x01\x00\x00\x3F\x00".b
 
     module_function
 
@@ -95,7 +99,9 @@ module Bench
       FileUtils.mkdir_p(File.dirname(path))
       File.open(path, "wb") do |f|
         f.write(head)
-        f.write(rng.bytes(size - head.bytesize))
+        f.write(SOS)
+        f.write(rng.bytes([size - head.bytesize - SOS.bytesize - 2, 0].max).tr("\xFF".b, "\xFE".b))
+        f.write("\xFF\xD9".b)
       end
     end
 
