@@ -10,6 +10,8 @@ module Photosync
   #   emu.photos  # => [#<struct Photosync::Emulator::Photo id=..., md5=...>]
   #   emu.stop
   class Emulator
+    include EmulatorControl
+
     Photo = Struct.new(:id, :title, :description, :tags, :machine_tags, :md5, :date_taken, :date_upload,
                        :is_public, :is_friend, :is_family, :original_path, :original_size, keyword_init: true)
 
@@ -18,40 +20,15 @@ module Photosync
 
     FAULT_KINDS = %w[http500 http502 http503 flickr105 drop_before_answer drop_after_work].freeze
 
-    def self.start(latency: 0.0, fault_rate: 0.0, seed: 1, port: 0, calls_per_hour: 3600, data: nil, faults: nil)
-      emu = new(NativeEmulator.start(Integer(port), Float(latency), Float(fault_rate), Integer(seed),
-                                     Integer(calls_per_hour), data&.to_s))
-      emu.fault_kinds = faults if faults
-      return emu unless block_given?
-
-      begin
-        yield emu
-      ensure
-        emu.stop
-      end
+    def self.start(latency: 0.0, fault_rate: 0.0, seed: 1, port: 0, calls_per_hour: 3600, data: nil,
+                   faults: nil, &block)
+      native = NativeEmulator.start(Integer(port), Float(latency), Float(fault_rate), Integer(seed),
+                                    Integer(calls_per_hour), data&.to_s)
+      wrap(native, faults, &block)
     end
 
-    def initialize(native)
-      @native = native
-    end
-
-    %i[endpoint api_key shared_secret access_token access_secret user_nsid call_counts reset stop
-       running?].each do |name|
-      define_method(name) { @native.public_send(name) }
-    end
-
-    def latency=(seconds)
-      @native.latency = Float(seconds)
-    end
-
-    def fault_rate=(rate)
-      @native.fault_rate = Float(rate)
-    end
-
-    # Which faults fault_rate draws from: names from FAULT_KINDS (all by default).
-    def fault_kinds=(kinds)
-      @native.fault_kinds = Array(kinds).map(&:to_s)
-    end
+    forward :endpoint, :api_key, :shared_secret, :access_token, :access_secret, :user_nsid, :call_counts, :reset,
+            :stop, :running?
 
     def photos
       @native._photos.map { |h| Photo.new(**h) }
@@ -72,10 +49,6 @@ module Photosync
       { "FLICKRAW_API_KEY" => api_key, "FLICKRAW_SHARED_SECRET" => shared_secret,
         "FLICKRAW_ACCESS_TOKEN" => access_token, "FLICKRAW_ACCESS_SECRET" => access_secret,
         "PHOTOSYNC_FLICKR_ENDPOINT" => endpoint }
-    end
-
-    def inspect
-      "#<Photosync::Emulator #{running? ? endpoint : 'stopped'}>"
     end
   end
 end

@@ -11,6 +11,8 @@ module Photosync
   #     emu.items                          # => [#<struct ...Item id=..., md5=...>]
   #   end
   class GooglePhotosEmulator
+    include EmulatorControl
+
     Item = Struct.new(:id, :filename, :description, :md5, :size, :mime_type, :creation_time, :app, :albums,
                       keyword_init: true)
     Album = Struct.new(:id, :title, :app, :items, keyword_init: true)
@@ -23,28 +25,15 @@ module Photosync
     # testing: a project in Testing status (refresh tokens die after 7 days).
     # page_repeat_rate: how often a next page starts with the previous page's last item.
     def self.start(latency: 0.0, fault_rate: 0.0, seed: 1, port: 0, daily_quota: 10_000, testing: false,
-                   page_repeat_rate: 0.2, faults: nil)
-      emu = new(NativeGooglePhotosEmulator.start(Integer(port), Float(latency), Float(fault_rate), Integer(seed),
-                                                 Integer(daily_quota), testing ? true : false,
-                                                 Float(page_repeat_rate)))
-      emu.fault_kinds = faults if faults
-      return emu unless block_given?
-
-      begin
-        yield emu
-      ensure
-        emu.stop
-      end
+                   page_repeat_rate: 0.2, faults: nil, &block)
+      native = NativeGooglePhotosEmulator.start(Integer(port), Float(latency), Float(fault_rate), Integer(seed),
+                                                Integer(daily_quota), testing ? true : false,
+                                                Float(page_repeat_rate))
+      wrap(native, faults, &block)
     end
 
-    def initialize(native)
-      @native = native
-    end
-
-    %i[endpoint authorize_url token_url revoke_url client_id client_secret other_client call_counts quota_used
-       reset stop running?].each do |name|
-      define_method(name) { @native.public_send(name) }
-    end
+    forward :endpoint, :authorize_url, :token_url, :revoke_url, :client_id, :client_secret, :other_client,
+            :call_counts, :quota_used, :reset, :stop, :running?
 
     # A refresh token for the app, as if the user had just consented to scopes (any scopes, the
     # removed broad ones included, to stand for a token granted before 2025).
@@ -57,25 +46,12 @@ module Photosync
       @native.advance_clock(Float(seconds))
     end
 
-    def latency=(seconds)
-      @native.latency = Float(seconds)
-    end
-
-    def fault_rate=(rate)
-      @native.fault_rate = Float(rate)
-    end
-
     def page_repeat_rate=(rate)
       @native.page_repeat_rate = Float(rate)
     end
 
     def daily_quota=(requests)
       @native.daily_quota = Integer(requests)
-    end
-
-    # Which faults fault_rate draws from: names from FAULT_KINDS (all by default).
-    def fault_kinds=(kinds)
-      @native.fault_kinds = Array(kinds).map(&:to_s)
     end
 
     # The upload tokens batchCreate was given: oldest (the oldest one's age in seconds, nil
@@ -102,10 +78,6 @@ module Photosync
     # fresh refresh token.
     def env
       credentials.to_h { |k, v| ["PHOTOSYNC_GPHOTOS_#{k.upcase}", v] }
-    end
-
-    def inspect
-      "#<Photosync::GooglePhotosEmulator #{running? ? endpoint : 'stopped'}>"
     end
   end
 end

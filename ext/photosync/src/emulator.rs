@@ -2,25 +2,15 @@
 //! adds keyword arguments and photo objects). It runs on its own Rust threads, so
 //! nothing here holds the GVL for longer than a lookup.
 
+use crate::emulator_args::{self, seconds};
 use crate::{conv, errors};
 use magnus::{function, method, prelude::*, Error, RArray, RHash, RModule, Ruby};
 use photosync::emulator::{Emulator, EmulatorConfig, FaultKind};
 use std::cell::RefCell;
 use std::path::PathBuf;
-use std::time::Duration;
 
 #[magnus::wrap(class = "Photosync::NativeEmulator", free_immediately, size)]
 struct NativeEmulator(RefCell<Option<Emulator>>);
-
-pub(crate) fn seconds(ruby: &Ruby, s: f64) -> Result<Duration, Error> {
-    Duration::try_from_secs_f64(s).map_err(|_| {
-        errors::error(
-            ruby,
-            "Error",
-            format!("latency must be 0 or more seconds, not {s}"),
-        )
-    })
-}
 
 impl NativeEmulator {
     #[allow(clippy::too_many_arguments)]
@@ -48,14 +38,7 @@ impl NativeEmulator {
     }
 
     fn with<T>(ruby: &Ruby, rb_self: &Self, f: impl FnOnce(&Emulator) -> T) -> Result<T, Error> {
-        match rb_self.0.borrow().as_ref() {
-            Some(e) => Ok(f(e)),
-            None => Err(errors::error(
-                ruby,
-                "Error",
-                "the emulator is stopped".into(),
-            )),
-        }
+        emulator_args::running(ruby, &rb_self.0, f)
     }
 
     fn endpoint(ruby: &Ruby, rb_self: &Self) -> Result<String, Error> {
@@ -83,29 +66,13 @@ impl NativeEmulator {
     }
 
     fn set_fault_rate(ruby: &Ruby, rb_self: &Self, rate: f64) -> Result<(), Error> {
-        if !(0.0..=1.0).contains(&rate) {
-            return Err(errors::error(
-                ruby,
-                "Error",
-                format!("fault_rate must be between 0 and 1, not {rate}"),
-            ));
-        }
+        let rate = emulator_args::rate(ruby, "fault_rate", rate)?;
         Self::with(ruby, rb_self, |e| e.set_fault_rate(rate))
     }
 
     fn set_fault_kinds(ruby: &Ruby, rb_self: &Self, names: Vec<String>) -> Result<(), Error> {
-        let mut kinds = Vec::with_capacity(names.len());
-        for n in &names {
-            let kind = FaultKind::parse(n).ok_or_else(|| {
-                let known: Vec<&str> = FaultKind::ALL.iter().map(|k| k.as_str()).collect();
-                errors::error(
-                    ruby,
-                    "Error",
-                    format!("unknown fault {n:?}; known: {}", known.join(", ")),
-                )
-            })?;
-            kinds.push(kind);
-        }
+        let known: Vec<&str> = FaultKind::ALL.iter().map(|k| k.as_str()).collect();
+        let kinds = emulator_args::fault_kinds(ruby, &names, FaultKind::parse, &known)?;
         Self::with(ruby, rb_self, |e| e.set_fault_kinds(&kinds))
     }
 

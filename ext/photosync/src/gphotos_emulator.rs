@@ -2,7 +2,7 @@
 //! (lib/photosync/google_photos_emulator.rb adds keyword arguments and item objects). It runs
 //! on its own Rust threads, so nothing here holds the GVL for longer than a lookup.
 
-use crate::emulator::seconds;
+use crate::emulator_args::{self, rate, seconds};
 use crate::errors;
 use magnus::{function, method, prelude::*, Error, RArray, RHash, RModule, Ruby};
 use photosync::gphotos_emulator::{FaultKind, GooglePhotosConfig, GooglePhotosEmulator};
@@ -14,18 +14,6 @@ use std::cell::RefCell;
     size
 )]
 struct NativeGooglePhotosEmulator(RefCell<Option<GooglePhotosEmulator>>);
-
-fn rate(ruby: &Ruby, name: &str, rate: f64) -> Result<f64, Error> {
-    if (0.0..=1.0).contains(&rate) {
-        Ok(rate)
-    } else {
-        Err(errors::error(
-            ruby,
-            "Error",
-            format!("{name} must be between 0 and 1, not {rate}"),
-        ))
-    }
-}
 
 impl NativeGooglePhotosEmulator {
     #[allow(clippy::too_many_arguments)]
@@ -59,14 +47,7 @@ impl NativeGooglePhotosEmulator {
         rb_self: &Self,
         f: impl FnOnce(&GooglePhotosEmulator) -> T,
     ) -> Result<T, Error> {
-        match rb_self.0.borrow().as_ref() {
-            Some(e) => Ok(f(e)),
-            None => Err(errors::error(
-                ruby,
-                "Error",
-                "the emulator is stopped".into(),
-            )),
-        }
+        emulator_args::running(ruby, &rb_self.0, f)
     }
 
     fn endpoint(ruby: &Ruby, rb_self: &Self) -> Result<String, Error> {
@@ -121,18 +102,8 @@ impl NativeGooglePhotosEmulator {
     }
 
     fn set_fault_kinds(ruby: &Ruby, rb_self: &Self, names: Vec<String>) -> Result<(), Error> {
-        let mut kinds = Vec::with_capacity(names.len());
-        for n in &names {
-            let kind = FaultKind::parse(n).ok_or_else(|| {
-                let known: Vec<&str> = FaultKind::ALL.iter().map(|k| k.as_str()).collect();
-                errors::error(
-                    ruby,
-                    "Error",
-                    format!("unknown fault {n:?}; known: {}", known.join(", ")),
-                )
-            })?;
-            kinds.push(kind);
-        }
+        let known: Vec<&str> = FaultKind::ALL.iter().map(|k| k.as_str()).collect();
+        let kinds = emulator_args::fault_kinds(ruby, &names, FaultKind::parse, &known)?;
         Self::with(ruby, rb_self, |e| e.set_fault_kinds(&kinds))
     }
 

@@ -9,6 +9,7 @@ mod conv;
 mod dates;
 mod destinations;
 mod emulator;
+mod emulator_args;
 mod errors;
 mod exif;
 mod flickr;
