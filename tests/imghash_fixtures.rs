@@ -104,3 +104,46 @@ fn tiff_and_heic_have_none_and_a_truncated_jpeg_has_none() {
     assert_eq!(d.imgmd5, None);
     assert_eq!(d.bytes, (bytes.len() / 2) as u64);
 }
+
+/// A catalog written before the image-data hash (schema 2): its JPEGs are read once
+/// more by the next scan, which fills their imgmd5, and not again after that.
+#[test]
+fn an_older_catalog_gets_the_image_hash_of_its_jpegs_on_the_next_scan() {
+    use photosync::catalog::Catalog;
+    use photosync::scan::{self, ScanOptions};
+
+    let dir = tempfile::tempdir().unwrap();
+    let lib = dir.path().join("lib");
+    std::fs::create_dir(&lib).unwrap();
+    let jpeg = files_in(&fixtures().join("jpg"), &["jpg"])[0].clone();
+    std::fs::copy(&jpeg, lib.join("a.jpg")).unwrap();
+    let db = dir.path().join("catalog.sqlite3");
+    let scan = |cat: &mut Catalog| {
+        scan::scan(
+            &lib,
+            cat,
+            &ScanOptions::default(),
+            &Cancel::new(),
+            &mut |_| {},
+        )
+        .unwrap()
+    };
+    let first = scan(&mut Catalog::open(&db).unwrap());
+    assert!(first.photos[0].imgmd5.is_some());
+
+    // What photosync before schema 3 left behind: no imgmd5, schema 2.
+    let c = rusqlite::Connection::open(&db).unwrap();
+    c.execute_batch(
+        "UPDATE files SET imgmd5 = NULL; UPDATE meta SET value = 2 WHERE key = 'schema';",
+    )
+    .unwrap();
+    drop(c);
+
+    let mut cat = Catalog::open(&db).unwrap();
+    let again = scan(&mut cat);
+    assert_eq!(again.stats.hashed, 1, "the JPEG is read again once");
+    assert_eq!(again.photos[0].imgmd5, first.photos[0].imgmd5);
+    let third = scan(&mut cat);
+    assert_eq!(third.stats.hashed, 0);
+    assert_eq!(third.photos[0].imgmd5, first.photos[0].imgmd5);
+}

@@ -115,6 +115,11 @@ mod tests {
         assert_eq!(old.model.as_deref(), Some("SR6"));
         assert_eq!(old.date_facts, DateFacts::default());
         assert_eq!(old.imgmd5, None);
+        assert_eq!(
+            old.mtime_ns,
+            i64::MIN,
+            "a JPEG without imgmd5 is read again"
+        );
 
         let facts = DateFacts {
             modify_date: chrono::DateTime::from_timestamp(915_000_000, 0).map(|d| d.naive_utc()),

@@ -31,6 +31,8 @@ use std::path::{Path, PathBuf};
 /// 2: the files table gained the date facts (modify date, EXIF version, serial, problem).
 /// 3: files and remote_copies gained the image-data MD5 (`imgmd5`).
 const SCHEMA_VERSION: i64 = 3;
+/// The mtime of a row whose file must be read again by the next scan.
+const STALE_MTIME: i64 = i64::MIN;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CatalogError {
@@ -164,10 +166,12 @@ impl Catalog {
         })
     }
 
-    /// Schema 2 to 3: the image-data MD5 of files and of remote copies. Files recorded
-    /// before stay NULL until they change and are read again, for the same reason as
-    /// in 1 to 2; remote copies gain theirs on the next full index read (a month) or
-    /// when sync tags them.
+    /// Schema 2 to 3: the image-data MD5 of files and of remote copies. Unlike the date
+    /// facts of 1 to 2, a JPEG without one cannot wait until it changes: an exiftool edit
+    /// is exactly such a change, and its upload would then not be recognised (its copy on
+    /// Flickr never got the image-data tag). So the JPEGs recorded before are marked
+    /// stale (an mtime no file has) and the next scan reads them once more. Remote copies
+    /// gain theirs on the next full index read (a month) or when sync tags them.
     fn migrate_2_to_3(&mut self) -> Result<(), CatalogError> {
         self.write(|tx| {
             // A table this open created (a catalog older than sync) has the column already.
@@ -181,6 +185,10 @@ impl Catalog {
                     tx.execute_batch(&format!("ALTER TABLE {table} ADD COLUMN imgmd5 TEXT"))?;
                 }
             }
+            tx.execute(
+                "UPDATE files SET mtime_ns = ?1 WHERE kind = 'jpeg' AND imgmd5 IS NULL",
+                [STALE_MTIME],
+            )?;
             tx.execute("UPDATE meta SET value = 3 WHERE key = 'schema'", [])
                 .map(|_| ())
         })
