@@ -126,12 +126,14 @@ RSpec.describe "Photosync.sync to Google Photos" do
       first = sync(emu, dest)
       expect(first.failed).to eq(0)
       expect(first.stopped).to include("#{first.left} photos left, the quota resets at 00:00 Pacific")
+      expect(first).not_to be_ok, "a run the quota stopped is not ok: cron hears of it"
       expect(first.uploaded + first.left).to eq(150)
       expect(emu.quota_used).to be <= 100
 
       emu.advance_clock(24 * 3600)
       second = sync(emu, dest)
       expect(second.stopped).to be_nil
+      expect(second).to be_ok
       expect(first.uploaded + second.uploaded).to eq(150)
       expect_each_once(emu, md5s)
     end

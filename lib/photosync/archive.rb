@@ -64,7 +64,7 @@ module Photosync
     # Every destination finished without failures (a Google Photos run stopped by the daily
     # quota has photos left, so it is not ok).
     def ok?
-      @failures.empty? && @reports.values.all? { |r| r.ok? && !(r.respond_to?(:stopped) && r.stopped) }
+      @failures.empty? && @reports.values.all?(&:ok?)
     end
 
     def to_h

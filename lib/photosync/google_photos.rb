@@ -15,8 +15,10 @@ module Photosync
                                   :elapsed, :api_calls, :batch_create_calls, :left, :stopped, :album_adds,
                                   :albums_created, :errors, :scan,
                                   keyword_init: true) do
+    # No failure, and not stopped early by the quota with photos left (cron should hear of
+    # it: the next run finishes the job).
     def ok?
-      failed.zero?
+      failed.zero? && stopped.nil?
     end
 
     def to_h
