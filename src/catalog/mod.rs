@@ -82,6 +82,14 @@ impl Catalog {
         Self::init(conn, name)
     }
 
+    /// The catalog at `path`, or one that lives for this call only when there is none.
+    pub fn open_or_memory(path: Option<&Path>) -> Result<Self, CatalogError> {
+        match path {
+            Some(p) => Self::open(p),
+            None => Self::in_memory(),
+        }
+    }
+
     /// A catalog that lives for one call only (`catalog: nil` in Ruby).
     pub fn in_memory() -> Result<Self, CatalogError> {
         let conn = Connection::open_in_memory().map_err(|source| CatalogError::Sqlite {

@@ -15,10 +15,7 @@ use photosync::flickr::Client;
 use photosync::sync::Pacing;
 
 fn open(catalog: &Option<std::path::PathBuf>) -> Result<Catalog, AccountError> {
-    Ok(match catalog {
-        Some(p) => Catalog::open(p),
-        None => Catalog::in_memory(),
-    }?)
+    Ok(Catalog::open_or_memory(catalog.as_deref())?)
 }
 
 fn account_options(h: RHash) -> Result<AccountOptions, Error> {

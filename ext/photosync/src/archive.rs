@@ -114,10 +114,7 @@ fn verify(
         ruby,
         &cancel,
         move |emit: &(dyn Fn(Progress) + Send + Sync)| -> Result<archive::VerifyReport, ArchiveError> {
-            let cat = match &catalog {
-                Some(p) => Catalog::open(p)?,
-                None => Catalog::in_memory()?,
-            };
+            let cat = Catalog::open_or_memory(catalog.as_deref())?;
             archive::verify(&root, &cat, threads.max(1), &worker_cancel, &mut |p| emit(*p))
         },
         |p: Progress| match &progress {

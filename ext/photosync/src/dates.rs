@@ -100,10 +100,7 @@ pub(crate) fn open(
         Some(p) => Rules::load(p, required)?,
         None => Rules::default(),
     };
-    let cat = match catalog {
-        Some(p) => Catalog::open(p),
-        None => Catalog::in_memory(),
-    }?;
+    let cat = Catalog::open_or_memory(catalog)?;
     Ok((rules, cat))
 }
 

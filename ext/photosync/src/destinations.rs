@@ -82,10 +82,7 @@ fn sync_to(
         ruby,
         &cancel,
         move |emit: &(dyn Fn(Event) + Send + Sync)| -> Result<MultiReport, photosync::scan::ScanError> {
-            let mut cat = match &catalog {
-                Some(p) => Catalog::open(p)?,
-                None => Catalog::in_memory()?,
-            };
+            let mut cat = Catalog::open_or_memory(catalog.as_deref())?;
             destinations::sync_all(&dir, &mut cat, targets, &rules, &worker_cancel, emit)
         },
         |e: Event| match &block {

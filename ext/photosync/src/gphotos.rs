@@ -103,10 +103,7 @@ fn sync_gphotos(
         ruby,
         &cancel,
         move |emit: &(dyn Fn(SyncEvent) + Send + Sync)| -> Result<(GphotosReport, ScanStats), Failure> {
-            let mut cat = match &catalog {
-                Some(p) => Catalog::open(p),
-                None => Catalog::in_memory(),
-            }
+            let mut cat = Catalog::open_or_memory(catalog.as_deref())
             .map_err(|e| Failure::Scan(e.into()))?;
             let scanned = scan::scan(&dir, &mut cat, &ScanOptions::default(), &worker_cancel, &mut |_| {})
                 .map_err(Failure::Scan)?;
@@ -171,11 +168,8 @@ fn verify_gphotos(
         ruby,
         &cancel,
         move |_: &(dyn Fn(()) + Send + Sync)| -> Result<gphotos_sync::VerifyReport, Failure> {
-            let mut cat = match &catalog {
-                Some(p) => Catalog::open(p),
-                None => Catalog::in_memory(),
-            }
-            .map_err(|e| Failure::Scan(e.into()))?;
+            let mut cat =
+                Catalog::open_or_memory(catalog.as_deref()).map_err(|e| Failure::Scan(e.into()))?;
             let scanned = scan::scan(
                 &dir,
                 &mut cat,

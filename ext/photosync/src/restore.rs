@@ -125,10 +125,7 @@ fn run(
         ruby,
         &cancel,
         move |emit: Emit| -> Result<RestoreReport, RestoreError> {
-            let mut cat = match &catalog {
-                Some(p) => Catalog::open(p),
-                None => Catalog::in_memory(),
-            }?;
+            let mut cat = Catalog::open_or_memory(catalog.as_deref())?;
             restore(&dest, &mut cat, &opts, &worker_cancel, emit)
         },
         |e: RestoreEvent| match &block {

@@ -23,10 +23,7 @@ fn scan_dir(
         ruby,
         &cancel,
         move |emit: &(dyn Fn(Progress) + Send + Sync)| -> Result<ScanReport, ScanError> {
-            let mut cat = match &catalog {
-                Some(p) => Catalog::open(p)?,
-                None => Catalog::in_memory()?,
-            };
+            let mut cat = Catalog::open_or_memory(catalog.as_deref())?;
             let opts = ScanOptions { threads };
             scan::scan(&root, &mut cat, &opts, &worker_cancel, &mut |p| emit(*p))
         },

@@ -13,11 +13,8 @@ fn status(
     root: Option<RString>,
     below: Option<usize>,
 ) -> Result<RHash, Error> {
-    let cat = match catalog.map(conv::path_from) {
-        Some(p) => Catalog::open(&p),
-        None => Catalog::in_memory(),
-    }
-    .map_err(|e| errors::catalog(ruby, e))?;
+    let cat = Catalog::open_or_memory(catalog.map(conv::path_from).as_deref())
+        .map_err(|e| errors::catalog(ruby, e))?;
     let root = root.map(conv::path_from);
     let s =
         photosync::status::status(&cat, root.as_deref()).map_err(|e| errors::catalog(ruby, e))?;

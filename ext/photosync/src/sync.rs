@@ -77,10 +77,7 @@ fn sync_flickr(
         ruby,
         &cancel,
         move |emit: &(dyn Fn(SyncEvent) + Send + Sync)| -> Result<(SyncReport, ScanStats), Failure> {
-            let mut cat = match &catalog {
-                Some(p) => Catalog::open(p),
-                None => Catalog::in_memory(),
-            }
+            let mut cat = Catalog::open_or_memory(catalog.as_deref())
             .map_err(|e| Failure::Scan(e.into()))?;
             let mut scanned = scan::scan(&dir, &mut cat, &ScanOptions::default(), &worker_cancel, &mut |_| {})
                 .map_err(Failure::Scan)?;
