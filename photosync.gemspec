@@ -14,7 +14,7 @@ Gem::Specification.new do |spec|
   # The whole Rust workspace ships, so `gem install` can compile it; never lib/**/*
   # wholesale, which would pack a stale photosync.so.
   spec.files = Dir["lib/**/*.rb", "ext/**/*.{rb,rs,toml}", "src/**/*.rs", "exe/*",
-                   "Cargo.toml", "Cargo.lock", "README.md"]
+                   "Cargo.toml", "Cargo.lock", "README.md", "docs/*.md"]
   spec.bindir = "exe"
   spec.executables = ["photosync"]
   spec.require_paths = ["lib"]

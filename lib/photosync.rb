@@ -31,7 +31,7 @@ require_relative "photosync/status"
 require_relative "photosync/report"
 require_relative "photosync/archive"
 
-# photosync: rsync for Flickr. See README.md for the API; the heavy work runs in the
+# photosync: rsync for Flickr. See docs/ruby-api.md for the API; the heavy work runs in the
 # native extension (lib/photosync/photosync.so, built from ext/ and src/).
 module Photosync
   # MD5 of a file's bytes as 32 lowercase hex digits: the value of the old script's

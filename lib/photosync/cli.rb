@@ -141,7 +141,7 @@ module Photosync
                    "[--dry-run] [-j N] [--privacy private|family|friends|friends_and_family|public] [--tag T] " \
                    "[--albums none|folders] [--title TEMPLATE] [--async] [--replace-edited] [--json]"
         o.on("--to DEST", "flickr (default), gphotos or archive:PATH; repeat for several") { |v| dests << v }
-        o.on("--layout PATTERN", "where archive copies go (default #{layout}; see README)") { |v| layout = v }
+        o.on("--layout PATTERN", "where archive copies go (default #{layout}; see docs/destinations.md)") { |v| layout = v }
         o.on("--archive-write-dates", "write rule-corrected dates into the archive copies (never the originals)") do
           write_dates = true
         end

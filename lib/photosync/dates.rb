@@ -2,7 +2,7 @@
 
 module Photosync
   # Taken-dates: which photos have a bogus date and why, and the user's corrections as
-  # rules in a YAML file (default ~/.config/photosync/dates.yml; see README "Dates").
+  # rules in a YAML file (default ~/.config/photosync/dates.yml; see docs/dates.md).
   # Nothing here edits a photo: corrected dates go to Flickr (apply) and to new uploads (sync).
   module Dates
     # One photo under review. date is the file's own ("YYYY-MM-DD HH:MM:SS", wall clock),

@@ -12,7 +12,7 @@ module Photosync
       browser = true
       parser = OptionParser.new do |o|
         o.banner = "usage: photosync login gphotos [--client-id ID] [--client-secret S] [--endpoint URL] [--no-browser]\n" \
-                   "your own OAuth client (Desktop app) from console.cloud.google.com; see the README"
+                   "your own OAuth client (Desktop app) from console.cloud.google.com; see docs/destinations.md"
         o.on("--client-id ID", "OAuth client id") { |v| creds[:client_id] = v }
         o.on("--client-secret S", "OAuth client secret") { |v| creds[:client_secret] = v }
         o.on("--endpoint URL", "an emulator's base URL instead of Google") { |v| creds[:endpoint] = v }
