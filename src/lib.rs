@@ -19,6 +19,7 @@ pub mod hash;
 pub mod imghash;
 pub mod kind;
 pub mod markup;
+pub mod net;
 pub mod photo;
 pub mod report;
 pub mod restore;

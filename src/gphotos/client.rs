@@ -268,14 +268,7 @@ impl Client {
     pub(super) fn wait_for(&self, kind: Retry, attempt: u32) -> Duration {
         match kind {
             Retry::RateLimited => self.policy.rate_limit_wait,
-            _ => {
-                let base = self
-                    .policy
-                    .backoff
-                    .saturating_mul(1 << attempt.min(6).saturating_sub(1));
-                // Full jitter on half the delay: calls that failed together do not return together.
-                base / 2 + base.mul_f64(jitter() / 2.0)
-            }
+            _ => crate::net::retry::backoff(self.policy.backoff, attempt),
         }
     }
 }
@@ -284,25 +277,9 @@ pub(super) async fn sleep_unless_aborted(
     wait: Duration,
     cancel: &Cancel,
 ) -> Result<(), GphotosError> {
-    let end = Instant::now() + wait;
-    loop {
-        if cancel.is_aborted() {
-            return Err(GphotosError::Cancelled);
-        }
-        let left = end.saturating_duration_since(Instant::now());
-        if left.is_zero() {
-            return Ok(());
-        }
-        tokio::time::sleep(left.min(Duration::from_millis(50))).await;
-    }
-}
-
-/// A number in 0..1 from the OS's randomness (0.5 if it has none).
-pub(super) fn jitter() -> f64 {
-    let mut b = [0u8; 4];
-    match getrandom::getrandom(&mut b) {
-        Ok(()) => u32::from_le_bytes(b) as f64 / u32::MAX as f64,
-        Err(_) => 0.5,
+    match crate::net::retry::sleep_unless(wait, || cancel.is_aborted()).await {
+        true => Ok(()),
+        false => Err(GphotosError::Cancelled),
     }
 }
 

@@ -6,7 +6,7 @@
 //! the index ([`plan`]), and uploads what is missing ([`execute`], [`upload`]), then
 //! sets taken dates Flickr cannot read from the files ([`dates`]), and updates the
 //! copies of photos edited since their upload ([`edited`]); every call is paced
-//! by one token bucket ([`pacer`]) and retried on transient failures ([`remote`]).
+//! by one token bucket (`crate::net::pacer`) and retried on transient failures ([`remote`]).
 
 pub(crate) mod albums;
 mod dates;
@@ -17,7 +17,6 @@ mod index;
 mod journal;
 pub(crate) mod listing;
 mod options;
-mod pacer;
 mod plan;
 pub(crate) mod remote;
 mod report;

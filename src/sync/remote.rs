@@ -3,11 +3,11 @@
 //! Flickr's "slow down" answers pause the whole run.
 
 use super::options::SyncOptions;
-use super::pacer::{Cancelled, Pacer};
 use crate::cancel::Cancel;
 use crate::flickr::{Client, FlickrError, UploadAnswer};
+use crate::net::pacer::{Cancelled, Pacer};
+use crate::net::retry::{backoff, sleep_unless};
 use std::path::Path;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 /// Why a call gave up.
@@ -152,17 +152,10 @@ impl Remote {
 
     /// Sleeps for `delay`, or until the cancel flag is set.
     pub async fn pause(&self, delay: Duration) -> Result<(), Stop> {
-        let step = Duration::from_millis(50);
-        let mut left = delay;
-        while !left.is_zero() {
-            if self.cancel.is_cancelled() {
-                return Err(Stop::Cancelled);
-            }
-            let now = left.min(step);
-            tokio::time::sleep(now).await;
-            left -= now;
+        match sleep_unless(delay, || self.cancel.is_cancelled()).await {
+            true => Ok(()),
+            false => Err(Stop::Cancelled),
         }
-        Ok(())
     }
 
     /// Every call let through so far.
@@ -190,51 +183,4 @@ pub fn connect(
 /// HTTP 429: the key's hourly budget is spent.
 pub fn is_throttled(error: &FlickrError) -> bool {
     matches!(error, FlickrError::Http { status: 429, .. })
-}
-
-/// `base * 2^(attempt-1)`, at most a minute, with "equal jitter": between half of it
-/// and all of it, so that retries of many uploads spread out.
-pub fn backoff(base: Duration, attempt: u32) -> Duration {
-    let full = base
-        .saturating_mul(1u32 << attempt.saturating_sub(1).min(16))
-        .min(Duration::from_secs(60).max(base));
-    let half = full / 2;
-    half + half.mul_f64(jitter())
-}
-
-/// A number in [0, 1): splitmix64 over a shared counter seeded by the clock. Good
-/// enough to spread retries; nothing depends on its quality.
-fn jitter() -> f64 {
-    static STATE: AtomicU64 = AtomicU64::new(0);
-    let seed = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos() as u64)
-        .unwrap_or(0);
-    let mut z = STATE
-        .fetch_add(0x9E37_79B9_7F4A_7C15, Ordering::Relaxed)
-        .wrapping_add(seed);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^= z >> 31;
-    (z >> 11) as f64 / (1u64 << 53) as f64
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn backoff_doubles_with_jitter_and_is_capped() {
-        let base = Duration::from_millis(100);
-        for attempt in 1..6 {
-            let full = base * (1 << (attempt - 1));
-            let d = backoff(base, attempt);
-            assert!(d >= full / 2 && d <= full, "{attempt}: {d:?}");
-        }
-        assert!(backoff(Duration::from_secs(1), 30) <= Duration::from_secs(60));
-        let spread: std::collections::HashSet<_> = (0..20)
-            .map(|_| backoff(Duration::from_secs(1), 3))
-            .collect();
-        assert!(spread.len() > 10);
-    }
 }
