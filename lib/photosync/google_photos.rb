@@ -21,7 +21,7 @@ module Photosync
 
   # What GooglePhotos#verify found: items listed, records rebuilt, missing local paths, and
   # [id, filename] pairs of items that lost their checksum or that photosync does not know.
-  GooglePhotosVerifyReport = Struct.new(:items, :rebuilt, :missing, :lost_checksum, :unknown, keyword_init: true) do
+  class GooglePhotosVerifyReport < Record
     def ok?
       missing.empty? && lost_checksum.empty? && unknown.empty?
     end

@@ -91,7 +91,7 @@ fn verify_gphotos(
     dir: RString,
     catalog: Option<RString>,
     gphotos: &NativeGooglePhotos,
-) -> Result<RHash, Error> {
+) -> Result<Value, Error> {
     let dir = conv::path_from(dir);
     let catalog: Option<PathBuf> = catalog.map(conv::path_from);
     let client = gphotos.0.clone();
@@ -116,23 +116,11 @@ fn verify_gphotos(
         },
         |_: ()| Ok(()),
     )?;
-    let r = match outcome {
-        Ok(r) => r,
-        Err(Failure::Scan(e)) => return Err(errors::scan(ruby, e)),
-        Err(Failure::Sync(e)) => return Err(errors::gphotos_sync(ruby, e)),
-    };
-    let h = ruby.hash_new();
-    let sym = |s: &str| ruby.to_symbol(s);
-    h.aset(sym("items"), r.items)?;
-    h.aset(sym("rebuilt"), r.rebuilt)?;
-    let missing = ruby.ary_new_capa(r.missing.len());
-    for p in &r.missing {
-        missing.push(conv::path_to(ruby, p))?;
+    match outcome {
+        Ok(r) => conv::to_ruby(ruby, &r),
+        Err(Failure::Scan(e)) => Err(errors::scan(ruby, e)),
+        Err(Failure::Sync(e)) => Err(errors::gphotos_sync(ruby, e)),
     }
-    h.aset(sym("missing"), missing)?;
-    h.aset(sym("lost_checksum"), r.lost_checksum.clone())?;
-    h.aset(sym("unknown"), r.unknown.clone())?;
-    Ok(h)
 }
 
 /// The loopback consent: the block gets the URL to open (on the Ruby thread) while the
