@@ -58,9 +58,12 @@ RSpec.describe "Restoring from an archive" do
     bytes.setbyte(bytes.bytesize / 2, bytes.getbyte(bytes.bytesize / 2) ^ 0xff)
     File.binwrite(path, bytes)
 
-    report = Photosync.restore(back, from: archive, catalog: catalog)
+    events = []
+    report = Photosync.restore(back, from: archive, catalog: catalog) { |e| events << e if e.kind == :mismatch }
     expect([report.downloaded, report.mismatched]).to eq([archived.size - 1, 1])
     expect(report.ok?).to be(false)
+    expect(events.map { |e| [e.expected, e.actual, e.error] })
+      .to eq([[archived[victim], Digest::MD5.hexdigest(bytes), "MD5 #{Digest::MD5.hexdigest(bytes)}, tag says #{archived[victim]}"]])
     expect(report.errors.map(&:last).join).to include(archived[victim], "kept as")
     restored = md5s_under(back)
     expect(restored).not_to include(victim)

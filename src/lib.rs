@@ -25,6 +25,7 @@ pub mod report;
 pub mod restore;
 pub mod samples;
 pub mod scan;
+pub mod serial;
 pub mod status;
 pub mod sync;
 pub mod walk;

@@ -12,6 +12,7 @@ use crate::kind::MediaKind;
 use crate::photo::Photo;
 use crate::walk::{self, Found};
 use rayon::prelude::*;
+use serde::Serialize;
 use std::os::unix::ffi::OsStrExt;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
@@ -53,7 +54,7 @@ pub struct Progress {
     pub bytes_total: u64,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct ScanStats {
     /// Media files found.
     pub media: u64,
@@ -71,6 +72,7 @@ pub struct ScanStats {
     pub bytes_read: u64,
     /// Catalog entries dropped because their file is gone.
     pub forgotten: u64,
+    #[serde(serialize_with = "crate::serial::seconds")]
     pub elapsed: Duration,
     /// Problems that are not about one photo: unreadable folders, symlink loops.
     pub notes: Vec<String>,

@@ -11,24 +11,17 @@ module Photosync
   #   a run that died left behind); bytes_sent: upload bytes on the wire, resends included;
   #   resumed: resumable uploads continued from the server's offset; batch_create_calls;
   #   stopped: why the run ended early (the daily quota), with left photos not tried.
-  GooglePhotosReport = Struct.new(:uploaded, :reused_tokens, :skipped, :failed, :bytes, :bytes_sent, :resumed,
-                                  :elapsed, :api_calls, :batch_create_calls, :left, :stopped, :album_adds,
-                                  :albums_created, :errors, :scan,
-                                  keyword_init: true) do
+  class GooglePhotosReport < Report
     # No failure, and not stopped early by the quota with photos left (cron should hear of
     # it: the next run finishes the job).
     def ok?
       failed.zero? && stopped.nil?
     end
-
-    def to_h
-      super.merge(errors: errors.map { |path, msg| { path: path.dup.force_encoding(Encoding::UTF_8).scrub, error: msg } })
-    end
   end
 
   # What GooglePhotos#verify found: items listed, records rebuilt, missing local paths, and
   # [id, filename] pairs of items that lost their checksum or that photosync does not know.
-  GooglePhotosVerifyReport = Struct.new(:items, :rebuilt, :missing, :lost_checksum, :unknown, keyword_init: true) do
+  class GooglePhotosVerifyReport < Record
     def ok?
       missing.empty? && lost_checksum.empty? && unknown.empty?
     end
@@ -82,17 +75,12 @@ module Photosync
       Photosync._gphotos_login(client_id.to_s, client_secret.to_s, endpoint&.to_s, Float(timeout), open_url)
     end
 
-    # Photosync.sync(dir, to: self) lands here.
+    # Photosync.sync(dir, to: self, ...): the same run (one scan, the date rules, then the uploads).
     # albums: :folders puts every photo into an album the app creates for its folder (its path
     # under dir; 20,000 items an album, then "Title (2)").
-    def sync(dir, concurrency: 4, dry_run: false, catalog: :default, albums: :none, &block)
-      raise ArgumentError, "albums must be one of #{ALBUMS.join(', ')}" unless ALBUMS.include?(albums.to_sym)
-
-      catalog_path = catalog == :default ? Photosync.default_catalog_path : catalog&.to_s
-      events = block && proc { |h| block.call(SyncEvent.new(**h)) }
-      report = Photosync._sync_gphotos(dir.to_s, catalog_path, *sync_target(concurrency, dry_run, albums), events)
-      report[:scan] = report.delete(:scan_stats)
-      GooglePhotosReport.new(**report)
+    def sync(dir, concurrency: 4, dry_run: false, catalog: :default, albums: :none, date_rules: :default, &block)
+      Photosync.sync(dir, to: self, concurrency: concurrency, dry_run: dry_run, catalog: catalog, albums: albums,
+                          date_rules: date_rules, &block)
     end
 
     # Lists the app's items (never downloads: Google's copies are recompressed, without GPS)
@@ -113,12 +101,12 @@ module Photosync
     # The native client, for Photosync.restore.
     attr_reader :native
 
-    # The native client and its run's options, for _sync_gphotos and _sync_to.
-    def sync_target(concurrency, dry_run, albums)
-      [@native, { "concurrency" => Integer(concurrency), "dry_run" => dry_run ? true : false,
-                  "daily_quota" => daily_quota, "description" => description,
-                  "resumable_above" => resumable_above, "chunk_size" => chunk_size,
-                  "album_folders" => albums.to_sym == :folders }]
+    # This destination as Photosync._sync takes it; run: the run's concurrency, dry_run, albums.
+    def sync_target(run)
+      ["gphotos", @native, run.slice("concurrency", "dry_run").merge(
+        "daily_quota" => daily_quota, "description" => description, "resumable_above" => resumable_above,
+        "chunk_size" => chunk_size, "album_folders" => run["albums"] == "folders"
+      )]
     end
   end
 end

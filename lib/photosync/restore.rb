@@ -6,14 +6,21 @@ module Photosync
   PART_SUFFIX = ".photosync-part"
 
   # What Photosync.restore hands its block, on the calling thread: kind is one of
-  # :planned, :downloaded, :mismatch, :retried, :failed, :finished.
-  RestoreEvent = Struct.new(:kind, :path, :photo_id, :bytes, :verified, :attempt, :error, :to_download,
-                            :already_there, keyword_init: true)
+  # :planned, :downloaded, :mismatch (expected: the recorded MD5, actual: the bytes'),
+  # :retried, :failed, :finished.
+  class RestoreEvent < Event
+    fields :photo_id, :bytes, :verified, :attempt, :to_download, :already_there, :expected, :actual
 
-  # The outcome of Photosync.restore. errors: [photo id, message] pairs.
+    # What went wrong (:retried, :failed), or both checksums of a :mismatch.
+    def error
+      @fields[:error] || ("MD5 #{actual}, tag says #{expected}" if kind == :mismatch)
+    end
+  end
+
+  # The outcome of Photosync.restore: downloaded, skipped, failed, mismatched, unverified,
+  # bytes, elapsed, api_calls, errors ([photo id, message] pairs), and any count the core adds.
   # lossy: copies restored from Google Photos (not originals; named *.lossy.*).
-  RestoreReport = Struct.new(:downloaded, :skipped, :failed, :mismatched, :unverified, :lossy, :bytes, :elapsed,
-                             :api_calls, :errors, keyword_init: true) do
+  class RestoreReport < Record
     def ok?
       failed.zero? && mismatched.zero?
     end

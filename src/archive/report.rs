@@ -1,9 +1,11 @@
 //! What an archive run and a verify tell their caller: live events and the reports.
 
+use serde::Serialize;
 use std::path::PathBuf;
 use std::time::Duration;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ArchiveEvent {
     /// What will be copied, once the archive's index is known.
     Planned {
@@ -13,6 +15,7 @@ pub enum ArchiveEvent {
         bytes: u64,
     },
     Started {
+        #[serde(serialize_with = "crate::serial::paths")]
         path: PathBuf,
     },
     /// Bytes copied so far in this run, about ten times a second.
@@ -22,23 +25,27 @@ pub enum ArchiveEvent {
     },
     /// `path` is now in the archive at `dest`, checked.
     Copied {
+        #[serde(serialize_with = "crate::serial::paths")]
         path: PathBuf,
+        #[serde(serialize_with = "crate::serial::paths")]
         dest: PathBuf,
         bytes: u64,
     },
     /// Not copied, on purpose: unreadable, or found in place (a killed run's copy).
     Skipped {
+        #[serde(serialize_with = "crate::serial::paths")]
         path: PathBuf,
         reason: String,
     },
     Failed {
+        #[serde(serialize_with = "crate::serial::paths")]
         path: PathBuf,
         error: String,
     },
     Finished,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct ArchiveReport {
     pub copied: u64,
     /// Not copied on purpose: already in the archive, local duplicates, unreadable.
@@ -46,6 +53,7 @@ pub struct ArchiveReport {
     pub failed: u64,
     /// Bytes copied.
     pub bytes: u64,
+    #[serde(serialize_with = "crate::serial::seconds")]
     pub elapsed: Duration,
     /// Photos whose MD5 the archive already held.
     pub already_there: u64,
@@ -55,6 +63,7 @@ pub struct ArchiveReport {
     pub cleaned: u64,
     /// Copies that got a rule-corrected date written into them (`write_dates`).
     pub redated: u64,
+    #[serde(serialize_with = "crate::serial::paths")]
     pub errors: Vec<(PathBuf, String)>,
 }
 

@@ -1,10 +1,11 @@
 //! What a Google Photos run reports at the end (its live events are the Flickr engine's
 //! `SyncEvent`s).
 
+use serde::Serialize;
 use std::path::PathBuf;
 use std::time::Duration;
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct GphotosReport {
     /// Media items created (or found already there) for local photos.
     pub uploaded: u64,
@@ -22,7 +23,9 @@ pub struct GphotosReport {
     /// API requests (each counts against the daily quota).
     pub api_calls: u64,
     pub batch_create_calls: u64,
+    #[serde(serialize_with = "crate::serial::seconds")]
     pub elapsed: Duration,
+    #[serde(serialize_with = "crate::serial::paths")]
     pub errors: Vec<(PathBuf, String)>,
     /// Photos not tried because the daily quota ran out.
     pub left: u64,

@@ -9,15 +9,17 @@ use crate::cancel::Cancel;
 use crate::catalog::Catalog;
 use crate::gphotos::{checksum_of, Client, GphotosError};
 use crate::photo::Photo;
+use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct VerifyReport {
     /// Items the app created (each once).
     pub items: u64,
     /// Local photos with no item in Google Photos.
+    #[serde(serialize_with = "crate::serial::paths")]
     pub missing: Vec<PathBuf>,
     /// Items photosync recorded whose description no longer ends with the checksum
     /// (id, file name).

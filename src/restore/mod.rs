@@ -27,6 +27,7 @@ use crate::sync::listing::{self, Listed, Query};
 use crate::sync::remote::Remote;
 use crate::sync::{Pacing, SyncError};
 use fetch::{Fetch, Fetched};
+use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -55,13 +56,15 @@ impl Default for RestoreOptions {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
 pub enum RestoreEvent {
     Planned {
         to_download: u64,
         already_there: u64,
     },
     Downloaded {
+        #[serde(serialize_with = "crate::serial::paths")]
         path: PathBuf,
         photo_id: String,
         bytes: u64,
@@ -69,6 +72,7 @@ pub enum RestoreEvent {
     },
     /// The bytes Flickr gave differ from the photo's checksum tag.
     Mismatch {
+        #[serde(serialize_with = "crate::serial::paths")]
         path: PathBuf,
         photo_id: String,
         expected: String,
@@ -86,7 +90,7 @@ pub enum RestoreEvent {
     Finished,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct RestoreReport {
     pub downloaded: u64,
     /// Already in the destination (by MD5), or not asked for (`only_missing`).
@@ -98,6 +102,7 @@ pub struct RestoreReport {
     /// Google Photos' copies restored (not originals; named `*.lossy.*`).
     pub lossy: u64,
     pub bytes: u64,
+    #[serde(serialize_with = "crate::serial::seconds")]
     pub elapsed: Duration,
     pub api_calls: u64,
     /// Photo id (or path) and what went wrong.

@@ -1,10 +1,10 @@
 //! `Photosync._archive_verify` and `_archive_check_layout`, on the worker thread of
-//! background.rs, and the archive's events and report for `_sync_to` (destinations.rs).
+//! background.rs, and an archive's options for `_sync` (sync.rs).
 //! lib/photosync/archive.rb adds keyword arguments, the Archive class and the report structs.
 
 use crate::{background, conv, errors};
 use magnus::{function, prelude::*, Error, RArray, RHash, RModule, RString, Ruby, Value};
-use photosync::archive::{self, ArchiveError, ArchiveEvent, Layout};
+use photosync::archive::{self, ArchiveError, ArchiveOptions, Layout};
 use photosync::cancel::Cancel;
 use photosync::catalog::Catalog;
 use photosync::scan::Progress;
@@ -18,69 +18,15 @@ fn check_layout(ruby: &Ruby, pattern: String) -> Result<String, Error> {
     layout(ruby, &pattern).map(|l| l.pattern().to_string())
 }
 
-/// An archive's event for the Ruby block, with the archive's name as `destination`.
-pub(crate) fn event_hash(ruby: &Ruby, name: String, e: ArchiveEvent) -> Result<RHash, Error> {
-    let h = ruby.hash_new();
-    let sym = |s: &str| ruby.to_symbol(s);
-    h.aset(sym("destination"), name)?;
-    let (kind, path) = match e {
-        ArchiveEvent::Planned {
-            to_copy,
-            already_there,
-            duplicates,
-            bytes,
-        } => {
-            h.aset(sym("to_copy"), to_copy)?;
-            h.aset(sym("already_there"), already_there)?;
-            h.aset(sym("duplicates"), duplicates)?;
-            h.aset(sym("bytes"), bytes)?;
-            ("planned", None)
-        }
-        ArchiveEvent::Started { path } => ("started", Some(path)),
-        ArchiveEvent::Progress {
-            bytes_done,
-            bytes_total,
-        } => {
-            h.aset(sym("bytes_done"), bytes_done)?;
-            h.aset(sym("bytes_total"), bytes_total)?;
-            ("progress", None)
-        }
-        ArchiveEvent::Copied { path, dest, bytes } => {
-            h.aset(sym("dest"), conv::path_to(ruby, &dest))?;
-            h.aset(sym("bytes"), bytes)?;
-            ("copied", Some(path))
-        }
-        ArchiveEvent::Skipped { path, reason } => {
-            h.aset(sym("reason"), reason)?;
-            ("skipped", Some(path))
-        }
-        ArchiveEvent::Failed { path, error } => {
-            h.aset(sym("error"), error)?;
-            ("failed", Some(path))
-        }
-        ArchiveEvent::Finished => ("finished", None),
-    };
-    h.aset(sym("kind"), sym(kind))?;
-    if let Some(p) = path {
-        h.aset(sym("path"), conv::path_to(ruby, &p))?;
-    }
-    Ok(h)
-}
-
-pub(crate) fn archive_report(ruby: &Ruby, r: &archive::ArchiveReport) -> Result<RHash, Error> {
-    let h = ruby.hash_new();
-    let sym = |s: &str| ruby.to_symbol(s);
-    h.aset(sym("copied"), r.copied)?;
-    h.aset(sym("skipped"), r.skipped)?;
-    h.aset(sym("failed"), r.failed)?;
-    h.aset(sym("bytes"), r.bytes)?;
-    h.aset(sym("elapsed"), r.elapsed.as_secs_f64())?;
-    h.aset(sym("already_there"), r.already_there)?;
-    h.aset(sym("adopted"), r.adopted)?;
-    h.aset(sym("cleaned"), r.cleaned)?;
-    h.aset(sym("redated"), r.redated)?;
-    h.aset(sym("errors"), path_pairs(ruby, &r.errors)?)?;
-    Ok(h)
+/// One archive's options for `_sync`: layout, write_dates, threads, dry_run.
+pub(crate) fn options(ruby: &Ruby, h: RHash) -> Result<ArchiveOptions, Error> {
+    Ok(ArchiveOptions {
+        layout: layout(ruby, &h.fetch::<_, String>("layout")?)?,
+        write_dates: h.fetch("write_dates")?,
+        threads: h.fetch::<_, usize>("threads")?.max(1),
+        dry_run: h.fetch("dry_run")?,
+        ..ArchiveOptions::default()
+    })
 }
 
 fn path_pairs(ruby: &Ruby, pairs: &[(PathBuf, String)]) -> Result<RArray, Error> {

@@ -1,7 +1,8 @@
 //! Conversions between Ruby values and the core's types that several classes share:
-//! paths (which on Unix are bytes, not always UTF-8) and dates.
+//! paths (which on Unix are bytes, not always UTF-8), dates, and any report or event
+//! that derives `serde::Serialize`.
 
-use magnus::{RArray, RString, Ruby};
+use magnus::{Error, RArray, RString, Ruby, TryConvert};
 use photosync::dates::{ExifDateTime, TakenAt};
 use std::ffi::OsString;
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
@@ -46,4 +47,15 @@ pub fn taken_parts(ruby: &Ruby, t: &TakenAt) -> RArray {
 pub fn exif_date_parts(ruby: &Ruby, t: &Option<ExifDateTime>) -> Option<RArray> {
     t.as_ref()
         .map(|d| time_parts(ruby, d.local, d.offset_seconds))
+}
+
+/// A core value in its serde form as a Ruby value: structs as Hashes with Symbol keys,
+/// sequences as Arrays, strings as UTF-8 Strings, bytes as binary Strings (a path that is
+/// not UTF-8: see `photosync::serial`), None as nil. A field the core adds reaches Ruby
+/// with no change here.
+pub fn to_ruby<T: serde::Serialize + ?Sized, O: TryConvert>(
+    ruby: &Ruby,
+    v: &T,
+) -> Result<O, Error> {
+    serde_magnus::serialize(ruby, v)
 }

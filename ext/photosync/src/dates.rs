@@ -84,7 +84,7 @@ fn dates(
     h.aset(ruby.to_symbol("applied"), applied)?;
     h.aset(
         ruby.to_symbol("scan"),
-        crate::scan::stats_hash(ruby, &stats)?,
+        conv::to_ruby::<_, Value>(ruby, &stats)?,
     )?;
     Ok(h)
 }

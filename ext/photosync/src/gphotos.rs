@@ -1,15 +1,14 @@
-//! `Photosync::NativeGooglePhotos` (a configured Google Photos client), `_sync_gphotos` (scan
-//! a folder, then back it up to Google Photos on a worker thread) and `_gphotos_login` (the
-//! loopback consent). lib/photosync/google_photos.rb adds keyword arguments and the report.
+//! `Photosync::NativeGooglePhotos` (a configured Google Photos client and, for `_sync`, its
+//! run's options), `_verify_gphotos` and `_gphotos_login` (the loopback consent).
+//! lib/photosync/google_photos.rb adds keyword arguments and the reports.
 
 use crate::{background, conv, errors};
 use magnus::{function, prelude::*, Error, RHash, RModule, RString, Ruby, Value};
 use photosync::cancel::Cancel;
 use photosync::catalog::Catalog;
 use photosync::gphotos::{login, Client, Config, Endpoints, GphotosError, RetryPolicy};
-use photosync::gphotos_sync::{self, GphotosReport, GphotosSyncError, GphotosSyncOptions};
-use photosync::scan::{self, ScanOptions, ScanStats};
-use photosync::sync::SyncEvent;
+use photosync::gphotos_sync::{self, GphotosSyncError, GphotosSyncOptions};
+use photosync::scan::{self, ScanOptions};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -85,72 +84,6 @@ pub(crate) fn options(h: RHash, dir: &std::path::Path) -> Result<GphotosSyncOpti
     })
 }
 
-fn sync_gphotos(
-    ruby: &Ruby,
-    dir: RString,
-    catalog: Option<RString>,
-    gphotos: &NativeGooglePhotos,
-    opts: RHash,
-    block: Option<magnus::block::Proc>,
-) -> Result<RHash, Error> {
-    let dir = conv::path_from(dir);
-    let catalog: Option<PathBuf> = catalog.map(conv::path_from);
-    let opts = options(opts, &dir)?;
-    let client = gphotos.0.clone();
-    let cancel = Cancel::new();
-    let worker_cancel = cancel.clone();
-    let outcome = background::run(
-        ruby,
-        &cancel,
-        move |emit: &(dyn Fn(SyncEvent) + Send + Sync)| -> Result<(GphotosReport, ScanStats), Failure> {
-            let mut cat = Catalog::open_or_memory(catalog.as_deref())
-            .map_err(|e| Failure::Scan(e.into()))?;
-            let scanned = scan::scan(&dir, &mut cat, &ScanOptions::default(), &worker_cancel, &mut |_| {})
-                .map_err(Failure::Scan)?;
-            let report = gphotos_sync::sync_gphotos(&scanned.photos, &mut cat, &client, &opts, &worker_cancel, emit)
-                .map_err(Failure::Sync)?;
-            Ok((report, scanned.stats))
-        },
-        |e: SyncEvent| match &block {
-            Some(b) => b
-                .call::<_, Value>((crate::sync::event_hash(ruby, e)?,))
-                .map(|_| ()),
-            None => Ok(()),
-        },
-    )?;
-    match outcome {
-        Ok((report, stats)) => report_hash(ruby, &report, &stats),
-        Err(Failure::Scan(e)) => Err(errors::scan(ruby, e)),
-        Err(Failure::Sync(e)) => Err(errors::gphotos_sync(ruby, e)),
-    }
-}
-
-pub(crate) fn report_hash(ruby: &Ruby, r: &GphotosReport, s: &ScanStats) -> Result<RHash, Error> {
-    let h = ruby.hash_new();
-    let sym = |s: &str| ruby.to_symbol(s);
-    h.aset(sym("uploaded"), r.uploaded)?;
-    h.aset(sym("reused_tokens"), r.reused_tokens)?;
-    h.aset(sym("skipped"), r.skipped)?;
-    h.aset(sym("failed"), r.failed)?;
-    h.aset(sym("bytes"), r.bytes)?;
-    h.aset(sym("bytes_sent"), r.bytes_sent)?;
-    h.aset(sym("resumed"), r.resumed)?;
-    h.aset(sym("elapsed"), r.elapsed.as_secs_f64())?;
-    h.aset(sym("api_calls"), r.api_calls)?;
-    h.aset(sym("batch_create_calls"), r.batch_create_calls)?;
-    h.aset(sym("left"), r.left)?;
-    h.aset(sym("album_adds"), r.album_adds)?;
-    h.aset(sym("albums_created"), r.albums_created)?;
-    h.aset(sym("stopped"), r.stopped.clone())?;
-    let errors = ruby.ary_new_capa(r.errors.len());
-    for (path, msg) in &r.errors {
-        errors.push((conv::path_to(ruby, path), msg.as_str()))?;
-    }
-    h.aset(sym("errors"), errors)?;
-    h.aset(sym("scan_stats"), crate::scan::stats_hash(ruby, s)?)?;
-    Ok(h)
-}
-
 /// Scans `dir`, lists the app's items and checks them against the catalog (rebuilding
 /// records from descriptions).
 fn verify_gphotos(
@@ -158,7 +91,7 @@ fn verify_gphotos(
     dir: RString,
     catalog: Option<RString>,
     gphotos: &NativeGooglePhotos,
-) -> Result<RHash, Error> {
+) -> Result<Value, Error> {
     let dir = conv::path_from(dir);
     let catalog: Option<PathBuf> = catalog.map(conv::path_from);
     let client = gphotos.0.clone();
@@ -183,23 +116,11 @@ fn verify_gphotos(
         },
         |_: ()| Ok(()),
     )?;
-    let r = match outcome {
-        Ok(r) => r,
-        Err(Failure::Scan(e)) => return Err(errors::scan(ruby, e)),
-        Err(Failure::Sync(e)) => return Err(errors::gphotos_sync(ruby, e)),
-    };
-    let h = ruby.hash_new();
-    let sym = |s: &str| ruby.to_symbol(s);
-    h.aset(sym("items"), r.items)?;
-    h.aset(sym("rebuilt"), r.rebuilt)?;
-    let missing = ruby.ary_new_capa(r.missing.len());
-    for p in &r.missing {
-        missing.push(conv::path_to(ruby, p))?;
+    match outcome {
+        Ok(r) => conv::to_ruby(ruby, &r),
+        Err(Failure::Scan(e)) => Err(errors::scan(ruby, e)),
+        Err(Failure::Sync(e)) => Err(errors::gphotos_sync(ruby, e)),
     }
-    h.aset(sym("missing"), missing)?;
-    h.aset(sym("lost_checksum"), r.lost_checksum.clone())?;
-    h.aset(sym("unknown"), r.unknown.clone())?;
-    Ok(h)
 }
 
 /// The loopback consent: the block gets the URL to open (on the Ruby thread) while the
@@ -240,7 +161,6 @@ pub fn init(ruby: &Ruby, m: RModule) -> Result<(), Error> {
         "api_endpoint",
         magnus::method!(NativeGooglePhotos::api_endpoint, 0),
     )?;
-    m.define_singleton_method("_sync_gphotos", function!(sync_gphotos, 5))?;
     m.define_singleton_method("_gphotos_login", function!(gphotos_login, 5))?;
     m.define_singleton_method("_verify_gphotos", function!(verify_gphotos, 3))?;
     Ok(())

@@ -7,7 +7,6 @@ mod archive;
 mod background;
 mod conv;
 mod dates;
-mod destinations;
 mod emulator;
 mod emulator_args;
 mod errors;
@@ -45,6 +44,5 @@ fn init(ruby: &Ruby) -> Result<(), Error> {
     account::init(ruby, m)?;
     status::init(ruby, m)?;
     archive::init(ruby, m)?;
-    destinations::init(ruby, m)?;
     Ok(())
 }

@@ -33,7 +33,7 @@ fn restore_flickr(
     flickr: &NativeFlickr,
     opts: RHash,
     block: Option<magnus::block::Proc>,
-) -> Result<RHash, Error> {
+) -> Result<Value, Error> {
     let client = flickr.0.clone();
     run(
         ruby,
@@ -54,7 +54,7 @@ fn restore_archive(
     archive: RString,
     opts: RHash,
     block: Option<magnus::block::Proc>,
-) -> Result<RHash, Error> {
+) -> Result<Value, Error> {
     let root = conv::path_from(archive);
     run(
         ruby,
@@ -75,7 +75,7 @@ fn restore_gphotos(
     gphotos: &NativeGooglePhotos,
     opts: RHash,
     block: Option<magnus::block::Proc>,
-) -> Result<RHash, Error> {
+) -> Result<Value, Error> {
     let client = gphotos.0.clone();
     let accept_lossy: bool = opts.fetch("accept_lossy")?;
     run(
@@ -115,7 +115,7 @@ fn run(
         ) -> Result<RestoreReport, RestoreError>
         + Send
         + 'static,
-) -> Result<RHash, Error> {
+) -> Result<Value, Error> {
     let dest = conv::path_from(dest);
     let catalog: Option<PathBuf> = catalog.map(conv::path_from);
     let opts = options(opts)?;
@@ -129,90 +129,16 @@ fn run(
             restore(&dest, &mut cat, &opts, &worker_cancel, emit)
         },
         |e: RestoreEvent| match &block {
-            Some(b) => b.call::<_, Value>((event_hash(ruby, e)?,)).map(|_| ()),
+            Some(b) => b
+                .call::<_, Value>((conv::to_ruby::<_, Value>(ruby, &e)?,))
+                .map(|_| ()),
             None => Ok(()),
         },
     )?;
     match outcome {
-        Ok(report) => report_hash(ruby, &report),
+        Ok(report) => conv::to_ruby(ruby, &report),
         Err(e) => Err(errors::restore(ruby, e)),
     }
-}
-
-fn event_hash(ruby: &Ruby, e: RestoreEvent) -> Result<RHash, Error> {
-    let h = ruby.hash_new();
-    let sym = |s: &str| ruby.to_symbol(s);
-    let kind = match e {
-        RestoreEvent::Planned {
-            to_download,
-            already_there,
-        } => {
-            h.aset(sym("to_download"), to_download)?;
-            h.aset(sym("already_there"), already_there)?;
-            "planned"
-        }
-        RestoreEvent::Downloaded {
-            path,
-            photo_id,
-            bytes,
-            verified,
-        } => {
-            h.aset(sym("path"), conv::path_to(ruby, &path))?;
-            h.aset(sym("photo_id"), photo_id)?;
-            h.aset(sym("bytes"), bytes)?;
-            h.aset(sym("verified"), verified)?;
-            "downloaded"
-        }
-        RestoreEvent::Mismatch {
-            path,
-            photo_id,
-            expected,
-            actual,
-        } => {
-            h.aset(sym("path"), conv::path_to(ruby, &path))?;
-            h.aset(sym("photo_id"), photo_id)?;
-            h.aset(sym("error"), format!("MD5 {actual}, tag says {expected}"))?;
-            "mismatch"
-        }
-        RestoreEvent::Retried {
-            photo_id,
-            attempt,
-            error,
-        } => {
-            h.aset(sym("photo_id"), photo_id)?;
-            h.aset(sym("attempt"), attempt)?;
-            h.aset(sym("error"), error)?;
-            "retried"
-        }
-        RestoreEvent::Failed { photo_id, error } => {
-            h.aset(sym("photo_id"), photo_id)?;
-            h.aset(sym("error"), error)?;
-            "failed"
-        }
-        RestoreEvent::Finished => "finished",
-    };
-    h.aset(sym("kind"), sym(kind))?;
-    Ok(h)
-}
-
-fn report_hash(ruby: &Ruby, r: &RestoreReport) -> Result<RHash, Error> {
-    let h = ruby.hash_new();
-    let sym = |s: &str| ruby.to_symbol(s);
-    h.aset(sym("downloaded"), r.downloaded)?;
-    h.aset(sym("skipped"), r.skipped)?;
-    h.aset(sym("failed"), r.failed)?;
-    h.aset(sym("mismatched"), r.mismatched)?;
-    h.aset(sym("unverified"), r.unverified)?;
-    h.aset(sym("lossy"), r.lossy)?;
-    h.aset(sym("bytes"), r.bytes)?;
-    h.aset(sym("elapsed"), r.elapsed.as_secs_f64())?;
-    h.aset(sym("api_calls"), r.api_calls)?;
-    let errors = ruby.ary_new_capa(r.errors.len());
-    for (id, msg) in &r.errors {
-        errors.push((id.as_str(), msg.as_str()))?;
-    }
-    h.aset(sym("errors"), errors)?;
-    Ok(h)
 }
 
 pub fn init(_ruby: &Ruby, m: RModule) -> Result<(), Error> {

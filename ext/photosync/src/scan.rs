@@ -2,10 +2,10 @@
 //! and the Progress struct are added by lib/photosync/scan.rb.
 
 use crate::{background, conv, errors, gvl, photo::RbPhoto};
-use magnus::{function, prelude::*, Error, RArray, RHash, RModule, RString, Ruby, Value};
+use magnus::{function, prelude::*, Error, RArray, RModule, RString, Ruby, Value};
 use photosync::cancel::Cancel;
 use photosync::catalog::Catalog;
-use photosync::scan::{self, Progress, ScanError, ScanOptions, ScanReport, ScanStats};
+use photosync::scan::{self, Progress, ScanError, ScanOptions, ScanReport};
 use std::path::PathBuf;
 
 fn scan_dir(
@@ -39,25 +39,8 @@ fn scan_dir(
     for p in report.photos {
         photos.push(RbPhoto(p))?;
     }
-    let stats = stats_hash(ruby, &report.stats)?;
-    Ok(ruby.ary_new_from_values(&[photos.as_value(), stats.as_value()]))
-}
-
-/// A scan's counters as a Hash with symbol keys (also the `scan` part of a sync report).
-pub fn stats_hash(ruby: &Ruby, s: &ScanStats) -> Result<RHash, Error> {
-    let h = ruby.hash_new();
-    let sym = |k: &str| ruby.to_symbol(k);
-    h.aset(sym("media"), s.media)?;
-    h.aset(sym("skipped"), s.skipped)?;
-    h.aset(sym("hashed"), s.hashed)?;
-    h.aset(sym("cached"), s.cached)?;
-    h.aset(sym("errors"), s.errors)?;
-    h.aset(sym("bytes"), s.bytes)?;
-    h.aset(sym("bytes_read"), s.bytes_read)?;
-    h.aset(sym("forgotten"), s.forgotten)?;
-    h.aset(sym("elapsed"), s.elapsed.as_secs_f64())?;
-    h.aset(sym("notes"), ruby.ary_from_vec(s.notes.clone()))?;
-    Ok(h)
+    let stats: Value = conv::to_ruby(ruby, &report.stats)?;
+    Ok(ruby.ary_new_from_values(&[photos.as_value(), stats]))
 }
 
 fn md5(ruby: &Ruby, path: RString) -> Result<String, Error> {

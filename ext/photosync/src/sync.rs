@@ -1,26 +1,152 @@
-//! `Photosync._sync_flickr`: scan a folder, then back it up to Flickr, on a worker
-//! thread; events reach the Ruby block on the Ruby thread. lib/photosync/sync.rb adds
-//! keyword arguments and the event and report structs.
+//! `Photosync._sync`: the one native entry point of every sync, to one destination or
+//! several. It turns Ruby's description of the destinations into the core's, runs the
+//! core's `destinations::sync_all` (one scan, the date rules once, each destination in
+//! turn) on the worker thread of background.rs, and hands events and reports back in
+//! their serde form. lib/photosync/sync.rb adds keyword arguments and the Ruby classes.
 
 use crate::flickr::NativeFlickr;
-use crate::{background, conv, errors};
-use magnus::{function, prelude::*, Error, RHash, RModule, RString, Ruby, Value};
+use crate::gphotos::NativeGooglePhotos;
+use crate::{archive, background, conv, errors, gphotos};
+use magnus::{
+    function, prelude::*, Error, RArray, RHash, RModule, RString, Ruby, TryConvert, Value,
+};
+use photosync::archive::ArchiveError;
 use photosync::cancel::Cancel;
 use photosync::catalog::Catalog;
-use photosync::dates::{review, rules::Rules, DatesError};
-use photosync::scan::{self, ScanOptions, ScanStats};
-use photosync::sync::{
-    self, Albums, Privacy, SyncError, SyncEvent, SyncOptions, SyncReport, TitleTemplate,
-};
-use std::path::PathBuf;
+use photosync::dates::rules::Rules;
+use photosync::destinations::{self, Destination, Event, MultiReport, Outcome};
+use photosync::gphotos_sync::GphotosSyncError;
+use photosync::scan::ScanError;
+use photosync::sync::{Albums, Privacy, SyncError, SyncOptions, TitleTemplate};
+use serde::Serialize;
+use std::path::{Path, PathBuf};
 
-enum Failure {
-    Scan(scan::ScanError),
-    Sync(SyncError),
-    Dates(DatesError),
+/// `destinations`: `[[kind, target, opts], ...]`, kind "archive" (target: its folder),
+/// "flickr" or "gphotos" (target: the native client), opts as lib/photosync/sync.rb builds
+/// them; `opts`: `date_rules` (`[path, required]` or nil). Returns
+/// `[scan, [[name, report_or_nil, exception_or_nil], ...]]`, in the order the
+/// destinations ran.
+fn sync(
+    ruby: &Ruby,
+    dir: RString,
+    catalog: Option<RString>,
+    list: RArray,
+    opts: RHash,
+    block: Option<magnus::block::Proc>,
+) -> Result<RArray, Error> {
+    let dir = conv::path_from(dir);
+    let catalog: Option<PathBuf> = catalog.map(conv::path_from);
+    // Read here, on the Ruby thread: a small file, and a mistake in it stops the run
+    // before anything is scanned, whatever the destinations.
+    let rules = match opts.lookup::<_, Option<(RString, bool)>>("date_rules")? {
+        Some((path, required)) => {
+            Rules::load(&conv::path_from(path), required).map_err(|e| errors::dates(ruby, e))?
+        }
+        None => Rules::default(),
+    };
+    let targets = list
+        .into_iter()
+        .map(|d| destination(ruby, &dir, d))
+        .collect::<Result<Vec<_>, _>>()?;
+    let cancel = Cancel::new();
+    let worker_cancel = cancel.clone();
+    let outcome = background::run(
+        ruby,
+        &cancel,
+        move |emit: &(dyn Fn(Event) + Send + Sync)| -> Result<MultiReport, ScanError> {
+            let mut cat = Catalog::open_or_memory(catalog.as_deref())?;
+            destinations::sync_all(&dir, &mut cat, targets, &rules, &worker_cancel, emit)
+        },
+        |e: Event| match &block {
+            Some(b) => b.call::<_, Value>((event(ruby, e)?,)).map(|_| ()),
+            None => Ok(()),
+        },
+    )?;
+    let run = outcome.map_err(|e| errors::scan(ruby, e))?;
+    let reports = ruby.ary_new_capa(run.outcomes.len());
+    for (name, outcome) in run.outcomes {
+        let (report, failure) = match outcome {
+            Outcome::Archive(r) => split(ruby, r, errors::archive, |e| match e {
+                ArchiveError::Cancelled(r) => Some(r.as_ref()),
+                _ => None,
+            }),
+            Outcome::Flickr(r) => split(ruby, r, errors::sync, |e| match e {
+                SyncError::Cancelled(r) => Some(r.as_ref()),
+                _ => None,
+            }),
+            Outcome::Gphotos(r) => split(ruby, r, errors::gphotos_sync, |e| match e {
+                GphotosSyncError::Cancelled(r) => Some(r.as_ref()),
+                _ => None,
+            }),
+        }?;
+        reports.push((name, report, failure))?;
+    }
+    let scan: Value = conv::to_ruby(ruby, &run.scan)?;
+    Ok(ruby.ary_new_from_values(&[scan, reports.as_value()]))
 }
 
-pub(crate) fn options(ruby: &Ruby, h: RHash, dir: &std::path::Path) -> Result<SyncOptions, Error> {
+/// One destination's report (a cancelled run's partial one too) and its exception.
+fn split<R: Serialize, E>(
+    ruby: &Ruby,
+    result: Result<R, E>,
+    error: fn(&Ruby, E) -> Error,
+    partial: impl Fn(&E) -> Option<&R>,
+) -> Result<(Option<Value>, Option<Value>), Error> {
+    match result {
+        Ok(r) => Ok((Some(conv::to_ruby(ruby, &r)?), None)),
+        Err(e) => {
+            let report = partial(&e).map(|r| conv::to_ruby(ruby, r)).transpose()?;
+            Ok((report, Some(errors::exception(ruby, error(ruby, e))?)))
+        }
+    }
+}
+
+fn destination(ruby: &Ruby, dir: &Path, d: Value) -> Result<Destination, Error> {
+    let (kind, target, opts): (String, Value, RHash) = TryConvert::try_convert(d)?;
+    Ok(match kind.as_str() {
+        "archive" => Destination::Archive {
+            root: conv::path_from(RString::try_convert(target)?),
+            opts: archive::options(ruby, opts)?,
+        },
+        "flickr" => Destination::Flickr {
+            client: <&NativeFlickr>::try_convert(target)?.0.clone(),
+            opts: flickr_options(ruby, opts, dir)?,
+        },
+        "gphotos" => Destination::Gphotos {
+            client: <&NativeGooglePhotos>::try_convert(target)?.0.clone(),
+            opts: gphotos::options(opts, dir)?,
+        },
+        other => {
+            return Err(Error::new(
+                ruby.exception_arg_error(),
+                format!("unknown destination kind {other:?}"),
+            ))
+        }
+    })
+}
+
+/// An event for the Ruby block: the core's event with `destination` (its report's name)
+/// added, or the scan's `{kind: "scanned", scan: counts}`.
+fn event(ruby: &Ruby, e: Event) -> Result<RHash, Error> {
+    let (name, h): (String, RHash) = match e {
+        Event::Scanned(stats) => {
+            let h = ruby.hash_new();
+            h.aset(ruby.to_symbol("kind"), "scanned")?;
+            h.aset(
+                ruby.to_symbol("scan"),
+                conv::to_ruby::<_, Value>(ruby, &stats)?,
+            )?;
+            return Ok(h);
+        }
+        Event::Archive(name, e) => (name, conv::to_ruby(ruby, &e)?),
+        Event::Flickr(e) => ("flickr".into(), conv::to_ruby(ruby, &e)?),
+        Event::Gphotos(e) => ("gphotos".into(), conv::to_ruby(ruby, &e)?),
+    };
+    h.aset(ruby.to_symbol("destination"), name)?;
+    Ok(h)
+}
+
+fn flickr_options(ruby: &Ruby, h: RHash, dir: &Path) -> Result<SyncOptions, Error> {
     let privacy: String = h.fetch("privacy")?;
     let privacy = Privacy::parse(&privacy).ok_or_else(|| {
         errors::error(ruby, "Error", format!("unknown privacy {privacy:?}; use private, family, friends, friends_and_family or public"))
@@ -55,151 +181,7 @@ pub(crate) fn options(ruby: &Ruby, h: RHash, dir: &std::path::Path) -> Result<Sy
     })
 }
 
-fn sync_flickr(
-    ruby: &Ruby,
-    dir: RString,
-    catalog: Option<RString>,
-    flickr: &NativeFlickr,
-    opts: RHash,
-    block: Option<magnus::block::Proc>,
-) -> Result<RHash, Error> {
-    let dir = conv::path_from(dir);
-    let catalog: Option<PathBuf> = catalog.map(conv::path_from);
-    // (path, required): the user's date rules give new uploads their corrected dates.
-    let date_rules: Option<(PathBuf, bool)> = opts
-        .lookup::<_, Option<(RString, bool)>>("date_rules")?
-        .map(|(p, required)| (conv::path_from(p), required));
-    let opts = options(ruby, opts, &dir)?;
-    let client = flickr.0.clone();
-    let cancel = Cancel::new();
-    let worker_cancel = cancel.clone();
-    let outcome = background::run(
-        ruby,
-        &cancel,
-        move |emit: &(dyn Fn(SyncEvent) + Send + Sync)| -> Result<(SyncReport, ScanStats), Failure> {
-            let mut cat = Catalog::open_or_memory(catalog.as_deref())
-            .map_err(|e| Failure::Scan(e.into()))?;
-            let mut scanned = scan::scan(&dir, &mut cat, &ScanOptions::default(), &worker_cancel, &mut |_| {})
-                .map_err(Failure::Scan)?;
-            if let Some((path, required)) = &date_rules {
-                let rules = Rules::load(path, *required).map_err(Failure::Dates)?;
-                let root = std::fs::canonicalize(&dir).unwrap_or_else(|_| dir.clone());
-                review::correct(&mut scanned.photos, &root, &rules);
-            }
-            let report = sync::sync_flickr(&scanned.photos, &mut cat, &client, &opts, &worker_cancel, emit)
-                .map_err(Failure::Sync)?;
-            Ok((report, scanned.stats))
-        },
-        |e: SyncEvent| match &block {
-            Some(b) => b.call::<_, Value>((event_hash(ruby, e)?,)).map(|_| ()),
-            None => Ok(()),
-        },
-    )?;
-    match outcome {
-        Ok((report, stats)) => report_hash(ruby, &report, &stats),
-        Err(Failure::Scan(e)) => Err(errors::scan(ruby, e)),
-        Err(Failure::Sync(e)) => Err(errors::sync(ruby, e)),
-        Err(Failure::Dates(e)) => Err(errors::dates(ruby, e)),
-    }
-}
-
-pub(crate) fn event_hash(ruby: &Ruby, e: SyncEvent) -> Result<RHash, Error> {
-    let h = ruby.hash_new();
-    let sym = |s: &str| ruby.to_symbol(s);
-    let (kind, path) = match e {
-        SyncEvent::Planned {
-            to_upload,
-            already_there,
-            duplicates,
-            bytes,
-        } => {
-            h.aset(sym("to_upload"), to_upload)?;
-            h.aset(sym("already_there"), already_there)?;
-            h.aset(sym("duplicates"), duplicates)?;
-            h.aset(sym("bytes"), bytes)?;
-            ("planned", None)
-        }
-        SyncEvent::Started { path } => ("started", Some(path)),
-        SyncEvent::Uploaded {
-            path,
-            photo_id,
-            bytes,
-        } => {
-            h.aset(sym("photo_id"), photo_id)?;
-            h.aset(sym("bytes"), bytes)?;
-            ("uploaded", Some(path))
-        }
-        SyncEvent::Skipped { path, reason } => {
-            h.aset(sym("reason"), reason)?;
-            ("skipped", Some(path))
-        }
-        SyncEvent::Retried {
-            path,
-            attempt,
-            error,
-        } => {
-            h.aset(sym("attempt"), attempt)?;
-            h.aset(sym("error"), error)?;
-            ("retried", Some(path))
-        }
-        SyncEvent::Failed { path, error } => {
-            h.aset(sym("error"), error)?;
-            ("failed", Some(path))
-        }
-        SyncEvent::Album {
-            path,
-            album,
-            photo_id,
-        } => {
-            h.aset(sym("album"), album)?;
-            h.aset(sym("photo_id"), photo_id)?;
-            ("album", Some(path))
-        }
-        SyncEvent::Edited {
-            path,
-            photo_id,
-            replaced,
-        } => {
-            h.aset(sym("photo_id"), photo_id)?;
-            h.aset(sym("replaced"), replaced)?;
-            ("edited", Some(path))
-        }
-        SyncEvent::Finished => ("finished", None),
-    };
-    h.aset(sym("kind"), sym(kind))?;
-    if let Some(p) = path {
-        h.aset(sym("path"), conv::path_to(ruby, &p))?;
-    }
-    Ok(h)
-}
-
-pub(crate) fn report_hash(ruby: &Ruby, r: &SyncReport, s: &ScanStats) -> Result<RHash, Error> {
-    let h = ruby.hash_new();
-    let sym = |s: &str| ruby.to_symbol(s);
-    h.aset(sym("uploaded"), r.uploaded)?;
-    h.aset(sym("skipped"), r.skipped)?;
-    h.aset(sym("failed"), r.failed)?;
-    h.aset(sym("bytes"), r.bytes)?;
-    h.aset(sym("elapsed"), r.elapsed.as_secs_f64())?;
-    h.aset(sym("api_calls"), r.api_calls)?;
-    h.aset(sym("index_calls"), r.index_calls)?;
-    h.aset(sym("remote_only"), r.remote_only)?;
-    h.aset(sym("album_adds"), r.album_adds)?;
-    h.aset(sym("albums_created"), r.albums_created)?;
-    h.aset(sym("edited_updated"), r.edited_updated)?;
-    h.aset(sym("edited_replaced"), r.edited_replaced)?;
-    h.aset(sym("imgmd5_tagged"), r.imgmd5_tagged)?;
-    let errors = ruby.ary_new_capa(r.errors.len());
-    for (path, msg) in &r.errors {
-        errors.push((conv::path_to(ruby, path), msg.as_str()))?;
-    }
-    h.aset(sym("errors"), errors)?;
-    let stats = crate::scan::stats_hash(ruby, s)?;
-    h.aset(sym("scan_stats"), stats)?;
-    Ok(h)
-}
-
 pub fn init(_ruby: &Ruby, m: RModule) -> Result<(), Error> {
-    m.define_singleton_method("_sync_flickr", function!(sync_flickr, 5))?;
+    m.define_singleton_method("_sync", function!(sync, 5))?;
     Ok(())
 }
