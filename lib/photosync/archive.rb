@@ -146,7 +146,8 @@ module Photosync
     threads = archives.map(&:threads).max || 4
     dry_run = flickr_opts.fetch("dry_run", false)
     gphotos_target = gphotos.first&.send(:sync_target, flickr_opts["concurrency"], dry_run, flickr_opts["albums"])
-    archive_opts = { "threads" => threads, "dry_run" => dry_run, "date_rules" => flickr_opts["date_rules"] }
+    archive_opts = { "threads" => threads, "dry_run" => dry_run, "date_rules" => flickr_opts["date_rules"],
+                     "wait" => flickr_opts["wait"], "command" => flickr_opts["command"] }
     stats, outcomes = _sync_to(dir.to_s, catalog_path, archives.map { |a| [a.path, a.layout, a.write_dates] },
                                archive_opts, flickrs.empty? ? nil : [flickrs.first.send(:native), flickr_opts],
                                gphotos_target, block && proc { |h| block.call(destination_event(h)) })

@@ -85,12 +85,13 @@ module Photosync
     # Photosync.sync(dir, to: self) lands here.
     # albums: :folders puts every photo into an album the app creates for its folder (its path
     # under dir; 20,000 items an album, then "Title (2)").
-    def sync(dir, concurrency: 4, dry_run: false, catalog: :default, albums: :none, &block)
+    def sync(dir, concurrency: 4, dry_run: false, catalog: :default, albums: :none, wait: true, &block)
       raise ArgumentError, "albums must be one of #{ALBUMS.join(', ')}" unless ALBUMS.include?(albums.to_sym)
 
       catalog_path = catalog == :default ? Photosync.default_catalog_path : catalog&.to_s
       events = block && proc { |h| block.call(SyncEvent.new(**h)) }
-      report = Photosync._sync_gphotos(dir.to_s, catalog_path, *sync_target(concurrency, dry_run, albums), events)
+      native, opts = sync_target(concurrency, dry_run, albums)
+      report = Photosync._sync_gphotos(dir.to_s, catalog_path, native, opts.merge(Photosync.run_options(wait)), events)
       report[:scan] = report.delete(:scan_stats)
       GooglePhotosReport.new(**report)
     end

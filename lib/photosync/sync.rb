@@ -42,14 +42,17 @@ module Photosync
   #   replace_edited: a photo edited after upload (same image data, checksum:imgmd5=) replaces
   #     its Flickr file; by default only the copy's taken date and checksum tag are updated;
   #   catalog: as for Photosync.scan.
+  #   wait: when another run holds the catalog, wait for it (telling $stderr once, the
+  #     default) or raise Photosync::LockedError at once (false); see docs/locking.md.
   # Ctrl-C stops starting uploads, records what finished and raises Interrupt.
   def self.sync(dir, to:, concurrency: 4, dry_run: false, privacy: :family, tags: [], calls_per_hour: 3600,
                 set_dates: true, albums: :none, title: "{stem}", async: false, date_rules: :default,
-                replace_edited: false, catalog: :default, &block)
+                replace_edited: false, catalog: :default, wait: true, &block)
     raise ArgumentError, "privacy must be one of #{PRIVACY.join(', ')}" unless PRIVACY.include?(privacy.to_sym)
     raise ArgumentError, "albums must be one of #{ALBUMS.join(', ')}" unless ALBUMS.include?(albums.to_sym)
     if to.is_a?(GooglePhotos)
-      return to.sync(dir, concurrency: concurrency, dry_run: dry_run, catalog: catalog, albums: albums, &block)
+      return to.sync(dir, concurrency: concurrency, dry_run: dry_run, catalog: catalog, albums: albums, wait: wait,
+                          &block)
     end
 
     catalog_path = catalog == :default ? default_catalog_path : catalog&.to_s
@@ -57,7 +60,8 @@ module Photosync
              "privacy" => privacy.to_s, "tags" => Array(tags).map(&:to_s),
              "calls_per_hour" => Integer(calls_per_hour), "set_dates" => set_dates ? true : false,
              "albums" => albums.to_s, "title" => title.to_s, "async" => async ? true : false,
-             "date_rules" => Dates.rules_option(date_rules), "replace_edited" => replace_edited ? true : false }
+             "date_rules" => Dates.rules_option(date_rules), "replace_edited" => replace_edited ? true : false,
+             **run_options(wait) }
     return sync_destinations(dir, to, catalog_path, opts, &block) unless to.respond_to?(:native, true)
 
     events = block && proc { |h| block.call(SyncEvent.new(**h)) }

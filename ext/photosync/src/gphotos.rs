@@ -95,7 +95,9 @@ fn sync_gphotos(
 ) -> Result<RHash, Error> {
     let dir = conv::path_from(dir);
     let catalog: Option<PathBuf> = catalog.map(conv::path_from);
+    let run = opts;
     let opts = options(opts, &dir)?;
+    let lock = crate::lock::take(ruby, catalog.as_deref(), Some(run))?;
     let client = gphotos.0.clone();
     let cancel = Cancel::new();
     let worker_cancel = cancel.clone();
@@ -103,7 +105,7 @@ fn sync_gphotos(
         ruby,
         &cancel,
         move |emit: &(dyn Fn(SyncEvent) + Send + Sync)| -> Result<(GphotosReport, ScanStats), Failure> {
-            let mut cat = Catalog::open_or_memory(catalog.as_deref())
+            let mut cat = Catalog::open_for_run(catalog.as_deref(), lock, &worker_cancel)
             .map_err(|e| Failure::Scan(e.into()))?;
             let scanned = scan::scan(&dir, &mut cat, &ScanOptions::default(), &worker_cancel, &mut |_| {})
                 .map_err(Failure::Scan)?;

@@ -69,7 +69,9 @@ fn sync_flickr(
     let date_rules: Option<(PathBuf, bool)> = opts
         .lookup::<_, Option<(RString, bool)>>("date_rules")?
         .map(|(p, required)| (conv::path_from(p), required));
+    let run = opts;
     let opts = options(ruby, opts, &dir)?;
+    let lock = crate::lock::take(ruby, catalog.as_deref(), Some(run))?;
     let client = flickr.0.clone();
     let cancel = Cancel::new();
     let worker_cancel = cancel.clone();
@@ -77,7 +79,7 @@ fn sync_flickr(
         ruby,
         &cancel,
         move |emit: &(dyn Fn(SyncEvent) + Send + Sync)| -> Result<(SyncReport, ScanStats), Failure> {
-            let mut cat = Catalog::open_or_memory(catalog.as_deref())
+            let mut cat = Catalog::open_for_run(catalog.as_deref(), lock, &worker_cancel)
             .map_err(|e| Failure::Scan(e.into()))?;
             let mut scanned = scan::scan(&dir, &mut cat, &ScanOptions::default(), &worker_cancel, &mut |_| {})
                 .map_err(Failure::Scan)?;

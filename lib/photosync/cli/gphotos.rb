@@ -58,7 +58,8 @@ module Photosync
       done = 0
       bar = nil
       report = Photosync.sync(dir, to: dest, catalog: opts[:catalog], dry_run: opts[:dry_run],
-                                   concurrency: opts[:concurrency], albums: opts[:albums] || :none) do |e|
+                                   concurrency: opts[:concurrency], albums: opts[:albums] || :none,
+                                   wait: opts.fetch(:wait, true)) do |e|
         case e.kind
         when :planned
           @out.puts("plan: #{e.to_upload} to upload (#{Format.bytes(e.bytes)}), #{e.already_there} already in " \
