@@ -110,6 +110,23 @@ RSpec.describe "One writing run per catalog" do
       expect { Photosync.adopt(flickr, catalog: catalog, wait: false) }.to raise_error(Photosync::LockedError)
       expect { Photosync::Dates.apply(library, to: flickr, catalog: catalog, wait: false) }
         .to raise_error(Photosync::LockedError)
+      expect { Photosync.delete_duplicates(flickr, yes: true, catalog: catalog, wait: false) }
+        .to raise_error(Photosync::LockedError)
+      archive = Photosync::Archive.new(File.join(tmpdir, "archive"))
+      expect { Photosync.sync(library, to: [archive, flickr], catalog: catalog, wait: false) }
+        .to raise_error(Photosync::LockedError)
+      Photosync::GooglePhotosEmulator.start do |gemu|
+        gphotos = Photosync::GooglePhotos.new(**gemu.credentials)
+        expect { Photosync.sync(library, to: gphotos, catalog: catalog, wait: false) }
+          .to raise_error(Photosync::LockedError)
+        expect(gemu.items).to be_empty
+      end
+      expect(Dir.exist?(File.join(tmpdir, "archive"))).to be(false)
+      [%w[adopt flickr], ["dates", library, "--apply"], ["restore", File.join(tmpdir, "back")],
+       %w[verify flickr --delete-duplicates --yes]].each do |command|
+        _o, err, status = Open3.capture3(env, RbConfig.ruby, exe, *command, "--catalog", catalog, "--no-wait")
+        expect([status.exitstatus, err]).to match([2, /\Aphotosync: photosync run PID #{holder.pid} .*\n\z/])
+      end
 
       expect(holder.wait.value.exitstatus).to eq(0), holder.err.read
       holder.out.value
