@@ -2,6 +2,7 @@
 
 require_relative "photosync/version"
 require_relative "photosync/error"
+require_relative "photosync/run_lock"
 
 # Loads the native extension: first where precompiled gems put it, then the plain
 # place `rake compile` and `gem install` use. Only a missing versioned path falls

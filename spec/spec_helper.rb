@@ -31,6 +31,16 @@ module SpecHelpers
     end.to_h
   end
 
+  # n copies of a fixture JPEG, each with bytes (an MD5) of its own, in tmpdir/library;
+  # returns the folder.
+  def distinct_photos(n)
+    library = File.join(tmpdir, "library")
+    FileUtils.mkdir_p(library)
+    canon = File.binread(File.join(FIXTURES, "jpg/Canon_40D.jpg"))
+    n.times { |i| File.binwrite(File.join(library, format("photo%02d.jpg", i)), canon + "distinct #{i}") }
+    library
+  end
+
   # Copies fixture files (relative names) into dir, keeping their relative paths.
   def copy_fixtures(names, dir)
     names.each do |n|

@@ -8,15 +8,6 @@ require "open3"
 module SyncInterruptHelpers
   def exe = File.expand_path("../exe/photosync", __dir__)
   def catalog = File.join(tmpdir, "catalog.sqlite3")
-
-  # n copies of a fixture JPEG, each with bytes (an MD5) of its own; returns the folder.
-  def distinct_photos(n)
-    library = File.join(tmpdir, "library")
-    FileUtils.mkdir_p(library)
-    canon = File.binread(File.join(FIXTURES, "jpg/Canon_40D.jpg"))
-    n.times { |i| File.binwrite(File.join(library, format("photo%02d.jpg", i)), canon + "distinct #{i}") }
-    library
-  end
 end
 
 RSpec.describe "Interrupting a sync" do

@@ -102,6 +102,7 @@ pub fn sync_all(
     cancel: &Cancel,
     events: &(dyn Fn(Event) + Send + Sync),
 ) -> Result<MultiReport, ScanError> {
+    catalog.hold_run_lock(cancel)?;
     let mut scanned = scan::scan(dir, catalog, &ScanOptions::default(), cancel, &mut |_| {})?;
     let library = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
     review::correct(&mut scanned.photos, &library, rules);

@@ -34,8 +34,9 @@ module Photosync
   # Tags every photo on Flickr that has no checksum tag (uploaded by the web page, the
   # phone app, another tool) with the MD5 of its original, and records it in the
   # catalog, so sync never uploads it again. Resumable.
-  def self.adopt(flickr, concurrency: 4, calls_per_hour: 3600, catalog: :default, &block)
-    opts = { "concurrency" => Integer(concurrency), "calls_per_hour" => Integer(calls_per_hour) }
+  # wait: as for sync.
+  def self.adopt(flickr, concurrency: 4, calls_per_hour: 3600, catalog: :default, wait: true, &block)
+    opts = { "concurrency" => Integer(concurrency), "calls_per_hour" => Integer(calls_per_hour), **run_options(wait) }
     events = block && proc { |h| block.call(AdoptEvent.new(**h)) }
     AdoptReport.new(**_adopt_flickr(catalog_arg(catalog), flickr.send(:native), opts, events))
   end
@@ -61,9 +62,9 @@ module Photosync
   # For every MD5 on Flickr more than once: keeps the oldest copy, merges the tags,
   # albums and (where the keeper has none) title and description of the others into it,
   # then deletes the others, and points the catalog at the keeper. Without yes: true it
-  # only returns the plan; nothing on Flickr changes.
-  def self.delete_duplicates(flickr, yes: false, calls_per_hour: 3600, catalog: :default)
-    opts = { "concurrency" => 1, "calls_per_hour" => Integer(calls_per_hour) }
+  # only returns the plan; nothing on Flickr changes. wait: as for sync (with yes: true).
+  def self.delete_duplicates(flickr, yes: false, calls_per_hour: 3600, catalog: :default, wait: true)
+    opts = { "concurrency" => 1, "calls_per_hour" => Integer(calls_per_hour), **run_options(wait) }
     h = _dedupe_flickr(catalog_arg(catalog), flickr.send(:native), opts, yes ? true : false)
     DedupeReport.new(**h, plan: h[:plan].map { |m| DuplicateMerge.new(**m) })
   end

@@ -78,6 +78,8 @@ module Photosync
       end
     rescue OptionParser::ParseError => e
       fail_with(e.message, 64)
+    rescue Photosync::LockedError => e
+      fail_with(e.message, 2)
     rescue Photosync::FailedResponse => e
       hint = AUTH_CODES.include?(e.code) ? "; check FLICKRAW_* or run `photosync login`" : ""
       fail_with("Flickr refused #{e.method}: error #{e.code}, #{e.msg}#{hint}", 1)
@@ -93,6 +95,12 @@ module Photosync
     def fail_with(message, status)
       @err.puts("photosync: #{message}")
       status
+    end
+
+    # Every command that writes takes the catalog's lock; by default it waits for
+    # another run holding it (docs/locking.md).
+    def no_wait_option(parser, opts)
+      parser.on("--no-wait", "exit at once (status 2) if another photosync run holds the catalog") { opts[:wait] = false }
     end
 
     def scan(argv)
@@ -139,7 +147,7 @@ module Photosync
         o.banner = "usage: photosync sync DIR [--to flickr|gphotos|archive:PATH]... [--layout PATTERN] [--archive-write-dates] " \
                    "[--rules FILE] [--catalog PATH] " \
                    "[--dry-run] [-j N] [--privacy private|family|friends|friends_and_family|public] [--tag T] " \
-                   "[--albums none|folders] [--title TEMPLATE] [--async] [--replace-edited] [--json]"
+                   "[--albums none|folders] [--title TEMPLATE] [--async] [--replace-edited] [--json] [--no-wait]"
         o.on("--to DEST", "flickr (default), gphotos or archive:PATH; repeat for several") { |v| dests << v }
         o.on("--layout PATTERN", "where archive copies go (default #{layout}; see docs/destinations.md)") { |v| layout = v }
         o.on("--archive-write-dates", "write rule-corrected dates into the archive copies (never the originals)") do
@@ -160,6 +168,7 @@ module Photosync
         o.on("--async", "upload asynchronously and poll Flickr's tickets") { opts[:async] = true }
         o.on("--replace-edited", "replace the Flickr file of photos edited since upload") { opts[:replace_edited] = true }
         o.on("--json", "print the report as JSON") { opts[:json] = true }
+        no_wait_option(o, opts)
       end
       return help(parser) if argv.include?("-h") || argv.include?("--help")
 

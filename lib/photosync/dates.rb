@@ -73,11 +73,11 @@ module Photosync
     # Reviews dir and sets each rule-corrected date on its Flickr copies (found through the
     # catalog's record of what sync uploaded), with flickr.photos.setDates. A date already
     # set by an earlier apply is not sent again.
-    #   to: a Photosync::Flickr
-    def self.apply(dir, to:, rules: :default, catalog: :default, &progress)
+    #   to: a Photosync::Flickr; wait: as for Photosync.sync
+    def self.apply(dir, to:, rules: :default, catalog: :default, wait: true, &progress)
       raise ArgumentError, "to: must be a Photosync::Flickr" unless to.respond_to?(:native, true)
 
-      out = run(dir, rules, catalog, to.send(:native), progress)
+      out = run(dir, rules, catalog, to.send(:native), progress, Photosync.run_options(wait))
       ApplyReport.new(**out[:applied], findings: out[:findings].map { |h| Finding.new(**h) })
     end
 
@@ -90,10 +90,10 @@ module Photosync
       end
     end
 
-    def self.run(dir, rules, catalog, native, progress)
+    def self.run(dir, rules, catalog, native, progress, run_options = nil)
       catalog_path = catalog == :default ? Photosync.default_catalog_path : catalog&.to_s
       path, required = rules_option(rules)
-      Photosync._dates(dir.to_s, catalog_path, path, required ? true : false, native, progress)
+      Photosync._dates(dir.to_s, catalog_path, path, required ? true : false, native, run_options, progress)
     end
     private_class_method :run
   end

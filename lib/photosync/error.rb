@@ -32,4 +32,8 @@ module Photosync
 
   # Work was cancelled before it finished; what finished is recorded.
   class Cancelled < Error; end
+
+  # Another photosync run that writes holds the catalog, and this one was asked not to
+  # wait for it (`wait: false`, `--no-wait`). The message names that run.
+  class LockedError < Error; end
 end

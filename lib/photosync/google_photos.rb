@@ -78,9 +78,10 @@ module Photosync
     # Photosync.sync(dir, to: self, ...): the same run (one scan, the date rules, then the uploads).
     # albums: :folders puts every photo into an album the app creates for its folder (its path
     # under dir; 20,000 items an album, then "Title (2)").
-    def sync(dir, concurrency: 4, dry_run: false, catalog: :default, albums: :none, date_rules: :default, &block)
+    def sync(dir, concurrency: 4, dry_run: false, catalog: :default, albums: :none, date_rules: :default,
+             wait: true, &block)
       Photosync.sync(dir, to: self, concurrency: concurrency, dry_run: dry_run, catalog: catalog, albums: albums,
-                          date_rules: date_rules, &block)
+                          date_rules: date_rules, wait: wait, &block)
     end
 
     # Lists the app's items (never downloads: Google's copies are recompressed, without GPS)

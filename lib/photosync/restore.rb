@@ -44,10 +44,10 @@ module Photosync
   #         as YYYY/MM/DD/<name>.lossy.<ext>, unchecked, counted in report.lossy
   #   only_missing: a folder; restore only the photos it held once and holds no longer
   #   concurrency: downloads (copies) at once; calls_per_hour: the key's budget;
-  #   catalog: as for sync.
+  #   catalog, wait: as for sync.
   # Ctrl-C stops starting downloads, keeps what finished, and raises Interrupt.
   def self.restore(dir, from:, albums: false, only_missing: nil, concurrency: 4, calls_per_hour: 3600,
-                   accept_lossy: false, catalog: :default, &block)
+                   accept_lossy: false, catalog: :default, wait: true, &block)
     unless from.is_a?(Archive) || from.is_a?(GooglePhotos) || from.respond_to?(:native, true)
       raise ArgumentError, "from: must be a Photosync::Flickr, a Photosync::Archive or a Photosync::GooglePhotos"
     end
@@ -55,7 +55,8 @@ module Photosync
     catalog_path = catalog == :default ? default_catalog_path : catalog&.to_s
     opts = { "concurrency" => Integer(concurrency), "albums" => albums ? true : false,
              "only_missing" => only_missing && File.expand_path(only_missing.to_s),
-             "calls_per_hour" => Integer(calls_per_hour), "accept_lossy" => accept_lossy ? true : false }
+             "calls_per_hour" => Integer(calls_per_hour), "accept_lossy" => accept_lossy ? true : false,
+             **run_options(wait) }
     events = block && proc { |h| block.call(RestoreEvent.new(**h)) }
     dest = File.expand_path(dir.to_s)
     report = case from

@@ -76,10 +76,12 @@ module Photosync
   #   replace_edited: a photo edited after upload (same image data, checksum:imgmd5=) replaces
   #     its Flickr file; by default only the copy's taken date and checksum tag are updated;
   #   catalog: as for Photosync.scan.
+  #   wait: when another run holds the catalog, wait for it (telling $stderr once, the
+  #     default) or raise Photosync::LockedError at once (false); see docs/locking.md.
   # Ctrl-C stops starting uploads, records what finished and raises Interrupt.
   def self.sync(dir, to:, concurrency: 4, dry_run: false, privacy: :family, tags: [], calls_per_hour: 3600,
                 set_dates: true, albums: :none, title: "{stem}", async: false, date_rules: :default,
-                replace_edited: false, catalog: :default, &block)
+                replace_edited: false, catalog: :default, wait: true, &block)
     raise ArgumentError, "privacy must be one of #{PRIVACY.join(', ')}" unless PRIVACY.include?(privacy.to_sym)
     raise ArgumentError, "albums must be one of #{ALBUMS.join(', ')}" unless ALBUMS.include?(albums.to_sym)
 
@@ -91,7 +93,7 @@ module Photosync
     catalog_path = catalog == :default ? default_catalog_path : catalog&.to_s
     events = block && proc { |h| block.call(sync_event(h)) }
     stats, outcomes = _sync(dir.to_s, catalog_path, sync_targets(to, run, flickr),
-                            { "date_rules" => Dates.rules_option(date_rules) }, events)
+                            { "date_rules" => Dates.rules_option(date_rules), **run_options(wait) }, events)
     sync_reports(to, outcomes, stats)
   end
 

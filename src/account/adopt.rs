@@ -35,6 +35,7 @@ pub fn adopt_flickr(
     cancel: &Cancel,
     events: &(dyn Fn(AdoptEvent) + Send + Sync),
 ) -> Result<AdoptReport, AccountError> {
+    catalog.hold_run_lock(cancel)?;
     let (runtime, remote) = connect(client, opts, cancel)?;
     let remote = Arc::new(remote);
     let mut report = AdoptReport::default();

@@ -58,6 +58,9 @@ pub fn dedupe_flickr(
     yes: bool,
     cancel: &Cancel,
 ) -> Result<DedupeReport, AccountError> {
+    if yes {
+        catalog.hold_run_lock(cancel)?;
+    }
     let (runtime, remote) = connect(client, opts, cancel)?;
     let mut report = runtime.block_on(async {
         let (backend, photos, _) = list_account(&remote).await?;

@@ -136,6 +136,7 @@ pub fn archive_photos(
     cancel: &Cancel,
     events: &(dyn Fn(ArchiveEvent) + Send + Sync),
 ) -> Result<ArchiveReport, ArchiveError> {
+    catalog.hold_run_lock(cancel)?;
     let started = Instant::now();
     let root = open_root(root)?;
     let _lock = Lock::try_take(&root, LockMode::Write)

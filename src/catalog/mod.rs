@@ -15,6 +15,7 @@ mod gphotos;
 mod journal;
 mod remote;
 mod restores;
+mod run;
 mod status;
 
 pub use albums::AlbumPart;
@@ -48,11 +49,18 @@ pub enum CatalogError {
     },
     #[error("catalog {path} was written by a newer photosync (schema {found}, this one knows {SCHEMA_VERSION}); upgrade photosync")]
     TooNew { path: String, found: i64 },
+    #[error(transparent)]
+    Locked(#[from] crate::engine::LockError),
 }
 
 pub struct Catalog {
     conn: Connection,
     name: String,
+    /// The file; None in memory.
+    path: Option<PathBuf>,
+    /// Held by a run that writes (see `run`); declared last so the connection closes
+    /// before the lock is released.
+    run_lock: Option<crate::engine::RunLock>,
 }
 
 impl Catalog {
@@ -79,7 +87,9 @@ impl Catalog {
             path: name.clone(),
             source,
         })?;
-        Self::init(conn, name)
+        let mut cat = Self::init(conn, name)?;
+        cat.path = Some(path.to_path_buf());
+        Ok(cat)
     }
 
     /// The catalog at `path`, or one that lives for this call only when there is none.
@@ -100,7 +110,12 @@ impl Catalog {
     }
 
     fn init(conn: Connection, name: String) -> Result<Self, CatalogError> {
-        let mut cat = Catalog { conn, name };
+        let mut cat = Catalog {
+            conn,
+            name,
+            path: None,
+            run_lock: None,
+        };
         cat.sql(|c| {
             // WAL: readers (a status command) never block a running scan, and a crash
             // mid-transaction leaves the last committed state.
@@ -218,7 +233,7 @@ impl Catalog {
         &mut self,
         f: impl FnOnce(&rusqlite::Transaction<'_>) -> rusqlite::Result<T>,
     ) -> Result<T, CatalogError> {
-        let Catalog { conn, name } = self;
+        let Catalog { conn, name, .. } = self;
         let run = || {
             let tx = conn.transaction()?;
             let value = f(&tx)?;

@@ -36,6 +36,7 @@ pub fn apply(
     client: &flickr::Client,
     cancel: &Cancel,
 ) -> Result<ApplyReport, DatesError> {
+    catalog.hold_run_lock(cancel)?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

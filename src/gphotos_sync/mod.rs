@@ -61,6 +61,7 @@ pub fn sync_gphotos(
     cancel: &Cancel,
     events: &(dyn Fn(SyncEvent) + Send + Sync),
 ) -> Result<GphotosReport, GphotosSyncError> {
+    catalog.hold_run_lock(cancel)?;
     let started = Instant::now();
     let client = &Arc::new(
         client

@@ -33,6 +33,7 @@ pub fn restore_archive(
                 .into(),
         ));
     }
+    catalog.hold_run_lock(cancel)?;
     let started = Instant::now();
     let source = archive::open_source(root, catalog, opts.concurrency, cancel)?;
     let target = prepare(dest, catalog, opts, cancel)?;

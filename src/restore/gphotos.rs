@@ -42,6 +42,7 @@ pub fn restore_gphotos(
             "--albums from Google Photos: photos come back in the date layout".into(),
         ));
     }
+    catalog.hold_run_lock(cancel)?;
     let started = Instant::now();
     let backend = crate::gphotos_sync::backend_name(client);
     let api = |e: GphotosError| RestoreError::Gphotos(e.to_string());

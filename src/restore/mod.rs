@@ -143,6 +143,7 @@ pub fn restore_flickr(
     cancel: &Cancel,
     events: &(dyn Fn(RestoreEvent) + Send + Sync),
 ) -> Result<RestoreReport, RestoreError> {
+    catalog.hold_run_lock(cancel)?;
     let started = Instant::now();
     let target = prepare(dest, catalog, opts, cancel)?;
     let (runtime, remote) = crate::sync::remote::connect(client, &opts.pacing, cancel)?;

@@ -58,6 +58,7 @@ pub fn sync_flickr(
     cancel: &Cancel,
     events: &(dyn Fn(SyncEvent) + Send + Sync),
 ) -> Result<SyncReport, SyncError> {
+    catalog.hold_run_lock(cancel)?;
     let started = Instant::now();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()

@@ -11,11 +11,20 @@ use photosync::account::verify::{self, VerifyOptions};
 use photosync::account::{AccountError, AccountOptions};
 use photosync::cancel::Cancel;
 use photosync::catalog::Catalog;
+use photosync::engine::RunLock;
 use photosync::flickr::Client;
 use photosync::sync::Pacing;
 
-fn open(catalog: &Option<std::path::PathBuf>) -> Result<Catalog, AccountError> {
-    Ok(Catalog::open_or_memory(catalog.as_deref())?)
+/// The catalog, holding the run lock `lock` when the call writes.
+fn open(
+    catalog: &Option<std::path::PathBuf>,
+    lock: Option<RunLock>,
+    cancel: &Cancel,
+) -> Result<Catalog, AccountError> {
+    Ok(match lock {
+        Some(lock) => Catalog::open_for_run(catalog.as_deref(), Some(lock), cancel)?,
+        None => Catalog::open_or_memory(catalog.as_deref())?,
+    })
 }
 
 fn account_options(h: RHash) -> Result<AccountOptions, Error> {
@@ -39,18 +48,24 @@ fn pairs<A: magnus::IntoValue, B: magnus::IntoValue>(
     Ok(out)
 }
 
-/// Runs `work` on a worker thread with the catalog opened there; it sends no events.
+/// Runs `work` on a worker thread with the catalog opened there (holding the run lock
+/// when it `writes`); it sends no events.
 fn quietly<T: Send + 'static>(
     ruby: &Ruby,
     catalog: Option<RString>,
     flickr: &NativeFlickr,
     opts: RHash,
+    writes: bool,
     work: impl FnOnce(&mut Catalog, &Client, &AccountOptions, &Cancel) -> Result<T, AccountError>
         + Send
         + 'static,
 ) -> Result<T, Error> {
     let catalog = catalog.map(conv::path_from);
     let account = account_options(opts)?;
+    let lock = match writes {
+        true => crate::lock::take(ruby, catalog.as_deref(), Some(opts))?,
+        false => None,
+    };
     let client = flickr.0.clone();
     let cancel = Cancel::new();
     let worker_cancel = cancel.clone();
@@ -58,7 +73,7 @@ fn quietly<T: Send + 'static>(
         ruby,
         &cancel,
         move |_: &(dyn Fn(()) + Send + Sync)| {
-            let mut cat = open(&catalog)?;
+            let mut cat = open(&catalog, lock, &worker_cancel)?;
             work(&mut cat, &client, &account, &worker_cancel)
         },
         |_: ()| Ok(()),
@@ -83,6 +98,7 @@ fn verify_flickr(
         catalog,
         flickr,
         opts,
+        false,
         move |cat, client, account, cancel| {
             verify::verify_flickr(cat, client, account, &verify_opts, cancel)
         },
@@ -124,6 +140,7 @@ fn adopt_flickr(
 ) -> Result<RHash, Error> {
     let catalog = catalog.map(conv::path_from);
     let account = account_options(opts)?;
+    let lock = crate::lock::take(ruby, catalog.as_deref(), Some(opts))?;
     let client = flickr.0.clone();
     let cancel = Cancel::new();
     let worker_cancel = cancel.clone();
@@ -131,7 +148,7 @@ fn adopt_flickr(
         ruby,
         &cancel,
         move |emit: &(dyn Fn(AdoptEvent) + Send + Sync)| {
-            let mut cat = open(&catalog)?;
+            let mut cat = open(&catalog, lock, &worker_cancel)?;
             adopt::adopt_flickr(&mut cat, &client, &account, &worker_cancel, emit)
         },
         |e: AdoptEvent| match &block {
@@ -186,6 +203,7 @@ fn dedupe_flickr(
         catalog,
         flickr,
         opts,
+        yes,
         move |cat, client, account, cancel| {
             dedupe::dedupe_flickr(cat, client, account, yes, cancel)
         },

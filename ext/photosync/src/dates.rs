@@ -11,6 +11,7 @@ use photosync::dates::apply::{self, ApplyReport};
 use photosync::dates::review::{self, Finding};
 use photosync::dates::rules::Rules;
 use photosync::dates::{flickr_format, DatesError};
+use photosync::engine::RunLock;
 use photosync::scan::{self, Progress, ScanError, ScanOptions, ScanStats};
 use std::path::{Path, PathBuf};
 
@@ -28,20 +29,31 @@ fn dates(
     rules: Option<RString>,
     rules_required: bool,
     flickr: Option<&NativeFlickr>,
+    run: Option<RHash>,
     progress: Option<magnus::block::Proc>,
 ) -> Result<RHash, Error> {
     let dir = conv::path_from(dir);
     let catalog: Option<PathBuf> = catalog.map(conv::path_from);
     let rules_path: Option<PathBuf> = rules.map(conv::path_from);
     let client = flickr.map(|f| f.0.clone());
+    // Applying dates writes (Flickr and the catalog); a review only reads.
+    let lock = match client {
+        Some(_) => crate::lock::take(ruby, catalog.as_deref(), run)?,
+        None => None,
+    };
     let cancel = Cancel::new();
     let worker_cancel = cancel.clone();
     let outcome = background::run(
         ruby,
         &cancel,
         move |emit: &(dyn Fn(Progress) + Send + Sync)| -> Result<Outcome, Failure> {
-            let (rules, mut cat) = open(rules_path.as_deref(), rules_required, catalog.as_deref())
-                .map_err(Failure::Dates)?;
+            let (rules, mut cat) = open(
+                rules_path.as_deref(),
+                rules_required,
+                catalog.as_deref(),
+                lock,
+            )
+            .map_err(Failure::Dates)?;
             let scanned = scan::scan(
                 &dir,
                 &mut cat,
@@ -89,18 +101,22 @@ fn dates(
     Ok(h)
 }
 
-/// The date rules (none without a path) and the catalog (in memory without a path), as
-/// the dates and report calls open them.
+/// The date rules (none without a path) and the catalog (in memory without a path;
+/// holding `lock` when given), as the dates and report calls open them.
 pub(crate) fn open(
     rules: Option<&Path>,
     required: bool,
     catalog: Option<&Path>,
+    lock: Option<RunLock>,
 ) -> Result<(Rules, Catalog), DatesError> {
     let rules = match rules {
         Some(p) => Rules::load(p, required)?,
         None => Rules::default(),
     };
-    let cat = Catalog::open_or_memory(catalog)?;
+    let cat = match lock {
+        Some(lock) => Catalog::open_for_run(catalog, Some(lock), &Cancel::new())?,
+        None => Catalog::open_or_memory(catalog)?,
+    };
     Ok((rules, cat))
 }
 
@@ -168,7 +184,7 @@ fn default_rules_path(ruby: &Ruby) -> RString {
 }
 
 pub fn init(_ruby: &Ruby, m: RModule) -> Result<(), Error> {
-    m.define_singleton_method("_dates", function!(dates, 6))?;
+    m.define_singleton_method("_dates", function!(dates, 7))?;
     m.define_singleton_method("_default_rules_path", function!(default_rules_path, 0))?;
     Ok(())
 }

@@ -7,6 +7,7 @@ use magnus::{prelude::*, Error, ExceptionClass, RModule, Ruby, Value};
 use photosync::archive::ArchiveError;
 use photosync::catalog::CatalogError;
 use photosync::dates::DatesError;
+use photosync::engine::LockError;
 use photosync::exif::ExifError;
 use photosync::gphotos_sync::GphotosSyncError;
 use photosync::hash::HashError;
@@ -80,7 +81,19 @@ pub fn report(ruby: &Ruby, e: photosync::report::ReportError) -> Error {
 }
 
 pub fn catalog(ruby: &Ruby, e: CatalogError) -> Error {
-    error(ruby, "CatalogError", e.to_string())
+    match e {
+        CatalogError::Locked(l) => lock(ruby, l),
+        other => error(ruby, "CatalogError", other.to_string()),
+    }
+}
+
+/// Another run holds the catalog (and this one would not wait), or the wait was cancelled.
+pub fn lock(ruby: &Ruby, e: LockError) -> Error {
+    match e {
+        LockError::Busy { .. } => error(ruby, "LockedError", e.to_string()),
+        LockError::Cancelled => error(ruby, "Cancelled", e.to_string()),
+        LockError::Io { .. } => error(ruby, "CatalogError", e.to_string()),
+    }
 }
 
 pub fn dates(ruby: &Ruby, e: DatesError) -> Error {
@@ -105,6 +118,7 @@ pub fn archive(ruby: &Ruby, e: ArchiveError) -> Error {
 pub fn sync(ruby: &Ruby, e: SyncError) -> Error {
     match e {
         SyncError::Cancelled(_) => error(ruby, "Cancelled", e.to_string()),
+        SyncError::Catalog(c) => catalog(ruby, c),
         other => error(ruby, "SyncError", other.to_string()),
     }
 }

@@ -15,6 +15,7 @@ mod flickr;
 mod gphotos;
 mod gphotos_emulator;
 mod gvl;
+mod lock;
 mod photo;
 mod report;
 mod restore;

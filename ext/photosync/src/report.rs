@@ -34,9 +34,13 @@ fn report(
         ruby,
         &cancel,
         move |emit: &(dyn Fn(Progress) + Send + Sync)| -> Result<Report, Failure> {
-            let (rules, mut cat) =
-                crate::dates::open(rules_path.as_deref(), rules_required, catalog.as_deref())
-                    .map_err(Failure::Dates)?;
+            let (rules, mut cat) = crate::dates::open(
+                rules_path.as_deref(),
+                rules_required,
+                catalog.as_deref(),
+                None,
+            )
+            .map_err(Failure::Dates)?;
             let r = report::run(
                 dir.as_deref(),
                 &mut cat,

@@ -118,14 +118,16 @@ fn run(
 ) -> Result<Value, Error> {
     let dest = conv::path_from(dest);
     let catalog: Option<PathBuf> = catalog.map(conv::path_from);
+    let run = opts;
     let opts = options(opts)?;
+    let lock = crate::lock::take(ruby, catalog.as_deref(), Some(run))?;
     let cancel = Cancel::new();
     let worker_cancel = cancel.clone();
     let outcome = background::run(
         ruby,
         &cancel,
         move |emit: Emit| -> Result<RestoreReport, RestoreError> {
-            let mut cat = Catalog::open_or_memory(catalog.as_deref())?;
+            let mut cat = Catalog::open_for_run(catalog.as_deref(), lock, &worker_cancel)?;
             restore(&dest, &mut cat, &opts, &worker_cancel, emit)
         },
         |e: RestoreEvent| match &block {

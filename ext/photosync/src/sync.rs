@@ -48,13 +48,14 @@ fn sync(
         .into_iter()
         .map(|d| destination(ruby, &dir, d))
         .collect::<Result<Vec<_>, _>>()?;
+    let lock = crate::lock::take(ruby, catalog.as_deref(), Some(opts))?;
     let cancel = Cancel::new();
     let worker_cancel = cancel.clone();
     let outcome = background::run(
         ruby,
         &cancel,
         move |emit: &(dyn Fn(Event) + Send + Sync)| -> Result<MultiReport, ScanError> {
-            let mut cat = Catalog::open_or_memory(catalog.as_deref())?;
+            let mut cat = Catalog::open_for_run(catalog.as_deref(), lock, &worker_cancel)?;
             destinations::sync_all(&dir, &mut cat, targets, &rules, &worker_cancel, emit)
         },
         |e: Event| match &block {

@@ -19,7 +19,7 @@ module Photosync
       opts = { catalog: :default, read_data: false, sample: 100, json: false, dedupe: false, yes: false }
       parser = OptionParser.new do |o|
         o.banner = "usage: photosync verify flickr [DIR] [--read-data [--sample PERCENT]] " \
-                   "[--delete-duplicates [--yes]] [--catalog PATH] [--json]"
+                   "[--delete-duplicates [--yes [--no-wait]]] [--catalog PATH] [--json]"
         o.on("--read-data", "download the originals and re-hash them") { opts[:read_data] = true }
         o.on("--sample PERCENT", "with --read-data: read this share of them (e.g. 5%)") do |v|
           opts[:sample] = Float(v.delete_suffix("%"))
@@ -29,12 +29,14 @@ module Photosync
         o.on("--yes", "with --delete-duplicates: carry the plan out") { opts[:yes] = true }
         o.on("--catalog PATH", "catalog file (default #{Photosync.default_catalog_path})") { |v| opts[:catalog] = v }
         o.on("--json", "print the report as JSON") { opts[:json] = true }
+        no_wait_option(o, opts)
       end
       return help(parser) if argv.include?("-h") || argv.include?("--help")
 
       parser.parse!(argv)
       flickr = Flickr.new(**Credentials.current)
-      dedupe = opts[:dedupe] && Photosync.delete_duplicates(flickr, yes: opts[:yes], catalog: opts[:catalog])
+      dedupe = opts[:dedupe] && Photosync.delete_duplicates(flickr, yes: opts[:yes], catalog: opts[:catalog],
+                                                                    wait: opts.fetch(:wait, true))
       print_dedupe(dedupe) if dedupe && !opts[:json]
       r = Photosync.verify(flickr, root: argv.shift, read_data: opts[:read_data], sample: opts[:sample],
                                    catalog: opts[:catalog])
@@ -76,9 +78,10 @@ module Photosync
     def adopt(argv)
       opts = { catalog: :default, concurrency: 4 }
       parser = OptionParser.new do |o|
-        o.banner = "usage: photosync adopt flickr [-j N] [--catalog PATH]"
+        o.banner = "usage: photosync adopt flickr [-j N] [--catalog PATH] [--no-wait]"
         o.on("-j", "--jobs N", Integer, "originals read at once (default 4)") { |v| opts[:concurrency] = v }
         o.on("--catalog PATH", "catalog file (default #{Photosync.default_catalog_path})") { |v| opts[:catalog] = v }
+        no_wait_option(o, opts)
       end
       return help(parser) if argv.include?("-h") || argv.include?("--help")
 

@@ -8,11 +8,12 @@ module Photosync
     def dates(argv)
       opts = { catalog: :default, json: false, rules: :default, apply: false }
       parser = OptionParser.new do |o|
-        o.banner = "usage: photosync dates DIR [--json] [--rules FILE] [--apply] [--catalog PATH]"
+        o.banner = "usage: photosync dates DIR [--json] [--rules FILE] [--apply [--no-wait]] [--catalog PATH]"
         o.on("--json", "one JSON object per photo: path, date, source, reason, fix") { opts[:json] = true }
         o.on("--rules FILE", "date rules to preview (default #{Dates.default_rules_path})") { |v| opts[:rules] = v }
         o.on("--apply", "set the corrected dates on Flickr (flickr.photos.setDates)") { opts[:apply] = true }
         o.on("--catalog PATH", "catalog file (default #{Photosync.default_catalog_path})") { |v| opts[:catalog] = v }
+        no_wait_option(o, opts)
       end
       return help(parser) if argv.include?("-h") || argv.include?("--help")
 
@@ -33,7 +34,8 @@ module Photosync
       progress = proc { |done, total, bytes_done, bytes_total| bar.update(done, total, bytes_done, bytes_total) }
       settings = { rules: opts[:rules], catalog: opts[:catalog] }
       if opts[:apply]
-        report = Dates.apply(dir, to: Flickr.new(**Credentials.current), **settings, &progress)
+        report = Dates.apply(dir, to: Flickr.new(**Credentials.current), **settings, wait: opts.fetch(:wait, true),
+                             &progress)
         bar.finish
         [report.findings, report]
       else

@@ -57,7 +57,7 @@ module Photosync
       dest = gphotos_destination
       done = 0
       bar = nil
-      report = Photosync.sync(dir, to: dest, **opts.slice(:catalog, :dry_run, :concurrency, :albums, :date_rules)) do |e|
+      report = Photosync.sync(dir, to: dest, **opts.slice(:catalog, :dry_run, :concurrency, :albums, :date_rules, :wait)) do |e|
         case e.kind
         when :planned
           @out.puts("plan: #{e.to_upload} to upload (#{Format.bytes(e.bytes)}), #{e.already_there} already in " \

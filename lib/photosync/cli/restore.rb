@@ -10,7 +10,7 @@ module Photosync
       from = "flickr"
       parser = OptionParser.new do |o|
         o.banner = "usage: photosync restore --from flickr|archive:PATH|gphotos DIR [--albums] " \
-                   "[--only-missing DIR2] [--accept-lossy] [-j N] [--catalog PATH] [--json]"
+                   "[--only-missing DIR2] [--accept-lossy] [-j N] [--catalog PATH] [--json] [--no-wait]"
         o.on("--from SOURCE", "where to restore from: flickr (default), archive:PATH, or gphotos") { |v| from = v }
         o.on("--accept-lossy", "with --from gphotos: take Google's recompressed copies (named *.lossy.*)") do
           opts[:accept_lossy] = true
@@ -20,6 +20,7 @@ module Photosync
         o.on("-j", "--jobs N", Integer, "downloads at once (default 4)") { |v| opts[:concurrency] = v }
         o.on("--catalog PATH", "catalog file (default #{Photosync.default_catalog_path})") { |v| opts[:catalog] = v }
         o.on("--json", "print the report as JSON") { opts[:json] = true }
+        no_wait_option(o, opts)
       end
       return help(parser) if argv.include?("-h") || argv.include?("--help")
 
