@@ -8,6 +8,7 @@ pub mod archive;
 pub mod cancel;
 pub mod catalog;
 pub mod dates;
+pub mod engine;
 pub mod destinations;
 pub mod emulator;
 pub mod exif;

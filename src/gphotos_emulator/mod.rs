@@ -367,6 +367,19 @@ impl GooglePhotosEmulator {
             .collect()
     }
 
+    /// Removes an item as the user can in the Google Photos app (the Library API itself
+    /// cannot delete: https://developers.google.com/photos/library/guides/manage-media):
+    /// gone from every listing and album. False when there was no such item.
+    pub fn delete_item(&self, id: &str) -> bool {
+        let mut state = lock(&self.shared.state);
+        let before = state.items.len();
+        state.items.retain(|i| i.id != id);
+        for album in &mut state.albums {
+            album.items.retain(|i| i != id);
+        }
+        state.items.len() < before
+    }
+
     pub fn albums(&self) -> Vec<AlbumRecord> {
         lock(&self.shared.state)
             .albums

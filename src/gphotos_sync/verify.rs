@@ -3,11 +3,14 @@
 //! catalog, local photos missing from Google Photos, items whose description lost its
 //! checksum, and items photosync does not know. Items with a checksum the catalog lacks are
 //! recorded again, so a lost catalog is rebuilt and the next sync uploads nothing twice.
+//! Recorded items the listing no longer shows (the user deleted them in the app) are
+//! forgotten as lost ([`crate::engine::heal`]): the next sync uploads them again.
 
 use super::error::GphotosSyncError;
 use crate::cancel::Cancel;
 use crate::catalog::Catalog;
-use crate::gphotos::{checksum_of, Client, GphotosError};
+use crate::engine::heal::{self, Lost};
+use crate::gphotos::{checksum_of, Client, GphotosError, ListedItem};
 use crate::photo::Photo;
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
@@ -26,6 +29,8 @@ pub struct VerifyReport {
     pub unknown: Vec<(String, String)>,
     /// Records rebuilt from descriptions.
     pub rebuilt: u64,
+    /// Recorded items the listing no longer shows: forgotten, for the next sync to upload.
+    pub forgotten: u64,
 }
 
 pub fn verify_gphotos(
@@ -74,6 +79,7 @@ pub fn verify_gphotos(
         }
     }
     let listed_ids: HashSet<&String> = listing.iter().map(|i| &i.id).collect();
+    report.forgotten = forget_unlisted(catalog, &backend, &listing)?;
     let mut seen = HashSet::new();
     for photo in photos {
         let Some(md5) = &photo.md5 else { continue };
@@ -88,4 +94,40 @@ pub fn verify_gphotos(
         }
     }
     Ok(report)
+}
+
+/// Forgets the recorded items of `backend` that `listing` (the app's whole listing) does
+/// not show; returns how many.
+pub(super) fn forget_unlisted(
+    catalog: &mut Catalog,
+    backend: &str,
+    listing: &[ListedItem],
+) -> Result<u64, GphotosSyncError> {
+    let listed: HashSet<&str> = listing.iter().map(|i| i.id.as_str()).collect();
+    let lost: Vec<Lost> = catalog
+        .remote_index(backend)?
+        .into_iter()
+        .flat_map(|(md5, ids)| ids.into_iter().map(move |id| (id, md5.clone())))
+        .filter(|(id, _)| !listed.contains(id.as_str()))
+        .map(|(id, md5)| Lost::missing(id, md5))
+        .collect();
+    Ok(heal::forget(catalog, backend, &lost)?)
+}
+
+/// `sync --verify`: the app's whole listing read, and what it no longer shows forgotten.
+pub(super) async fn check_listing(
+    client: &Client,
+    catalog: &mut Catalog,
+    backend: &str,
+    cancel: &Cancel,
+) -> Result<u64, GphotosSyncError> {
+    let quiet = |_: u32, _: &GphotosError| {};
+    let listing = client
+        .list_all(cancel, &quiet)
+        .await
+        .map_err(|e| GphotosSyncError::api("listing the app's items", e))?;
+    if cancel.is_cancelled() {
+        return Err(GphotosSyncError::Cancelled(Box::default()));
+    }
+    forget_unlisted(catalog, backend, &listing)
 }

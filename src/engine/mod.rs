@@ -1,0 +1,4 @@
+//! The engine: what is the same for every destination (Flickr, Google Photos, the
+//! archive), written once.
+
+pub mod heal;
