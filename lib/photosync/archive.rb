@@ -10,7 +10,8 @@ module Photosync
   # The outcome of copying into one archive.
   # redated: copies that got a rule-corrected date written into them (write_dates:).
   ArchiveReport = Struct.new(:destination, :copied, :skipped, :failed, :bytes, :elapsed, :already_there,
-                             :adopted, :cleaned, :redated, :errors, :scan, keyword_init: true) do
+                             :adopted, :cleaned, :redated, :healed, :forgotten, :moved_aside, :errors, :scan,
+                             keyword_init: true) do
     def ok?
       failed.zero?
     end
@@ -24,7 +25,7 @@ module Photosync
   # ([path, expected md5, found md5]), unknown (not from photosync), unreadable
   # ([path, message]) and leftover temporaries (harmless; the next sync removes them).
   VerifyReport = Struct.new(:destination, :checked, :bytes, :elapsed, :missing, :corrupted, :unknown,
-                            :unreadable, :temporaries, keyword_init: true) do
+                            :unreadable, :temporaries, :forgotten, keyword_init: true) do
     def ok?
       missing.empty? && corrupted.empty? && unknown.empty? && unreadable.empty?
     end
@@ -145,8 +146,11 @@ module Photosync
 
     threads = archives.map(&:threads).max || 4
     dry_run = flickr_opts.fetch("dry_run", false)
-    gphotos_target = gphotos.first&.send(:sync_target, flickr_opts["concurrency"], dry_run, flickr_opts["albums"])
-    archive_opts = { "threads" => threads, "dry_run" => dry_run, "date_rules" => flickr_opts["date_rules"] }
+    verify = flickr_opts.fetch("verify", false)
+    gphotos_target = gphotos.first&.send(:sync_target, flickr_opts["concurrency"], dry_run, flickr_opts["albums"],
+                                         verify)
+    archive_opts = { "threads" => threads, "dry_run" => dry_run, "date_rules" => flickr_opts["date_rules"],
+                     "verify" => verify }
     stats, outcomes = _sync_to(dir.to_s, catalog_path, archives.map { |a| [a.path, a.layout, a.write_dates] },
                                archive_opts, flickrs.empty? ? nil : [flickrs.first.send(:native), flickr_opts],
                                gphotos_target, block && proc { |h| block.call(destination_event(h)) })

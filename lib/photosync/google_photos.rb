@@ -13,7 +13,7 @@ module Photosync
   #   stopped: why the run ended early (the daily quota), with left photos not tried.
   GooglePhotosReport = Struct.new(:uploaded, :reused_tokens, :skipped, :failed, :bytes, :bytes_sent, :resumed,
                                   :elapsed, :api_calls, :batch_create_calls, :left, :stopped, :album_adds,
-                                  :albums_created, :errors, :scan,
+                                  :albums_created, :healed, :errors, :scan,
                                   keyword_init: true) do
     # No failure, and not stopped early by the quota with photos left (cron should hear of
     # it: the next run finishes the job).
@@ -28,7 +28,8 @@ module Photosync
 
   # What GooglePhotos#verify found: items listed, records rebuilt, missing local paths, and
   # [id, filename] pairs of items that lost their checksum or that photosync does not know.
-  GooglePhotosVerifyReport = Struct.new(:items, :rebuilt, :missing, :lost_checksum, :unknown, keyword_init: true) do
+  GooglePhotosVerifyReport = Struct.new(:items, :rebuilt, :missing, :lost_checksum, :unknown, :forgotten,
+                                        keyword_init: true) do
     def ok?
       missing.empty? && lost_checksum.empty? && unknown.empty?
     end
@@ -85,12 +86,13 @@ module Photosync
     # Photosync.sync(dir, to: self) lands here.
     # albums: :folders puts every photo into an album the app creates for its folder (its path
     # under dir; 20,000 items an album, then "Title (2)").
-    def sync(dir, concurrency: 4, dry_run: false, catalog: :default, albums: :none, &block)
+    def sync(dir, concurrency: 4, dry_run: false, catalog: :default, albums: :none, verify: false, &block)
       raise ArgumentError, "albums must be one of #{ALBUMS.join(', ')}" unless ALBUMS.include?(albums.to_sym)
 
       catalog_path = catalog == :default ? Photosync.default_catalog_path : catalog&.to_s
       events = block && proc { |h| block.call(SyncEvent.new(**h)) }
-      report = Photosync._sync_gphotos(dir.to_s, catalog_path, *sync_target(concurrency, dry_run, albums), events)
+      report = Photosync._sync_gphotos(dir.to_s, catalog_path, *sync_target(concurrency, dry_run, albums, verify),
+                                       events)
       report[:scan] = report.delete(:scan_stats)
       GooglePhotosReport.new(**report)
     end
@@ -114,11 +116,11 @@ module Photosync
     attr_reader :native
 
     # The native client and its run's options, for _sync_gphotos and _sync_to.
-    def sync_target(concurrency, dry_run, albums)
+    def sync_target(concurrency, dry_run, albums, verify)
       [@native, { "concurrency" => Integer(concurrency), "dry_run" => dry_run ? true : false,
                   "daily_quota" => daily_quota, "description" => description,
                   "resumable_above" => resumable_above, "chunk_size" => chunk_size,
-                  "album_folders" => albums.to_sym == :folders }]
+                  "album_folders" => albums.to_sym == :folders, "verify" => verify ? true : false }]
     end
   end
 end

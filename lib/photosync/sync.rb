@@ -12,7 +12,7 @@ module Photosync
   # The outcome of Photosync.sync.
   SyncReport = Struct.new(:uploaded, :skipped, :failed, :bytes, :elapsed, :api_calls, :index_calls,
                           :remote_only, :album_adds, :albums_created, :edited_updated, :edited_replaced,
-                          :imgmd5_tagged, :errors, :scan, keyword_init: true) do
+                          :imgmd5_tagged, :healed, :errors, :scan, keyword_init: true) do
     def ok?
       failed.zero?
     end
@@ -41,15 +41,19 @@ module Photosync
   #   date_rules: the date rules new uploads get their dates from (as Dates.review's rules:);
   #   replace_edited: a photo edited after upload (same image data, checksum:imgmd5=) replaces
   #     its Flickr file; by default only the copy's taken date and checksum tag are updated;
+  #   verify: read every destination's whole index first (Flickr's full checksum index, the
+  #     archive's listing, the Google Photos app's listing) and make again the copies found
+  #     lost, for users who never run verify (report.healed counts them);
   #   catalog: as for Photosync.scan.
   # Ctrl-C stops starting uploads, records what finished and raises Interrupt.
   def self.sync(dir, to:, concurrency: 4, dry_run: false, privacy: :family, tags: [], calls_per_hour: 3600,
                 set_dates: true, albums: :none, title: "{stem}", async: false, date_rules: :default,
-                replace_edited: false, catalog: :default, &block)
+                replace_edited: false, verify: false, catalog: :default, &block)
     raise ArgumentError, "privacy must be one of #{PRIVACY.join(', ')}" unless PRIVACY.include?(privacy.to_sym)
     raise ArgumentError, "albums must be one of #{ALBUMS.join(', ')}" unless ALBUMS.include?(albums.to_sym)
     if to.is_a?(GooglePhotos)
-      return to.sync(dir, concurrency: concurrency, dry_run: dry_run, catalog: catalog, albums: albums, &block)
+      return to.sync(dir, concurrency: concurrency, dry_run: dry_run, catalog: catalog, albums: albums,
+                         verify: verify, &block)
     end
 
     catalog_path = catalog == :default ? default_catalog_path : catalog&.to_s
@@ -57,7 +61,8 @@ module Photosync
              "privacy" => privacy.to_s, "tags" => Array(tags).map(&:to_s),
              "calls_per_hour" => Integer(calls_per_hour), "set_dates" => set_dates ? true : false,
              "albums" => albums.to_s, "title" => title.to_s, "async" => async ? true : false,
-             "date_rules" => Dates.rules_option(date_rules), "replace_edited" => replace_edited ? true : false }
+             "date_rules" => Dates.rules_option(date_rules), "replace_edited" => replace_edited ? true : false,
+             "verify" => verify ? true : false }
     return sync_destinations(dir, to, catalog_path, opts, &block) unless to.respond_to?(:native, true)
 
     events = block && proc { |h| block.call(SyncEvent.new(**h)) }

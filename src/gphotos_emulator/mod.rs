@@ -371,13 +371,7 @@ impl GooglePhotosEmulator {
     /// cannot delete: https://developers.google.com/photos/library/guides/manage-media):
     /// gone from every listing and album. False when there was no such item.
     pub fn delete_item(&self, id: &str) -> bool {
-        let mut state = lock(&self.shared.state);
-        let before = state.items.len();
-        state.items.retain(|i| i.id != id);
-        for album in &mut state.albums {
-            album.items.retain(|i| i != id);
-        }
-        state.items.len() < before
+        lock(&self.shared.state).remove_item(id)
     }
 
     pub fn albums(&self) -> Vec<AlbumRecord> {

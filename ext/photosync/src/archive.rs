@@ -79,6 +79,9 @@ pub(crate) fn archive_report(ruby: &Ruby, r: &archive::ArchiveReport) -> Result<
     h.aset(sym("adopted"), r.adopted)?;
     h.aset(sym("cleaned"), r.cleaned)?;
     h.aset(sym("redated"), r.redated)?;
+    h.aset(sym("healed"), r.healed)?;
+    h.aset(sym("forgotten"), r.forgotten)?;
+    h.aset(sym("moved_aside"), paths(ruby, &r.moved_aside)?)?;
     h.aset(sym("errors"), path_pairs(ruby, &r.errors)?)?;
     Ok(h)
 }
@@ -114,8 +117,8 @@ fn verify(
         ruby,
         &cancel,
         move |emit: &(dyn Fn(Progress) + Send + Sync)| -> Result<archive::VerifyReport, ArchiveError> {
-            let cat = Catalog::open_or_memory(catalog.as_deref())?;
-            archive::verify(&root, &cat, threads.max(1), &worker_cancel, &mut |p| emit(*p))
+            let mut cat = Catalog::open_or_memory(catalog.as_deref())?;
+            archive::verify(&root, &mut cat, threads.max(1), &worker_cancel, &mut |p| emit(*p))
         },
         |p: Progress| match &progress {
             Some(block) => block
@@ -143,6 +146,7 @@ fn verify(
         ))?;
     }
     h.aset(sym("corrupted"), corrupted)?;
+    h.aset(sym("forgotten"), r.forgotten)?;
     Ok(h)
 }
 

@@ -38,6 +38,9 @@ fn sync_to(
     let base = ArchiveOptions {
         threads: archive_opts.fetch::<_, usize>("threads")?.max(1),
         dry_run: archive_opts.fetch("dry_run")?,
+        verify: archive_opts
+            .lookup::<_, Option<bool>>("verify")?
+            .unwrap_or(false),
         ..ArchiveOptions::default()
     };
     // Read here, on the Ruby thread: a small file, and a mistake in it stops the run

@@ -81,6 +81,7 @@ pub(crate) fn options(h: RHash, dir: &std::path::Path) -> Result<GphotosSyncOpti
         description: h.fetch("description")?,
         resumable_above: h.fetch("resumable_above")?,
         chunk_size: h.fetch::<_, u64>("chunk_size")?.max(1),
+        verify: h.lookup::<_, Option<bool>>("verify")?.unwrap_or(false),
         ..GphotosSyncOptions::default()
     })
 }
@@ -142,6 +143,7 @@ pub(crate) fn report_hash(ruby: &Ruby, r: &GphotosReport, s: &ScanStats) -> Resu
     h.aset(sym("album_adds"), r.album_adds)?;
     h.aset(sym("albums_created"), r.albums_created)?;
     h.aset(sym("stopped"), r.stopped.clone())?;
+    h.aset(sym("healed"), r.healed)?;
     let errors = ruby.ary_new_capa(r.errors.len());
     for (path, msg) in &r.errors {
         errors.push((conv::path_to(ruby, path), msg.as_str()))?;
@@ -192,6 +194,7 @@ fn verify_gphotos(
     let sym = |s: &str| ruby.to_symbol(s);
     h.aset(sym("items"), r.items)?;
     h.aset(sym("rebuilt"), r.rebuilt)?;
+    h.aset(sym("forgotten"), r.forgotten)?;
     let missing = ruby.ary_new_capa(r.missing.len());
     for p in &r.missing {
         missing.push(conv::path_to(ruby, p))?;

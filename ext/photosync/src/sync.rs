@@ -51,6 +51,7 @@ pub(crate) fn options(ruby: &Ruby, h: RHash, dir: &std::path::Path) -> Result<Sy
         calls_per_hour: h.fetch::<_, u32>("calls_per_hour")?.max(1),
         set_dates: h.fetch("set_dates")?,
         replace_edited: h.fetch("replace_edited")?,
+        verify: h.lookup::<_, Option<bool>>("verify")?.unwrap_or(false),
         ..SyncOptions::default()
     })
 }
@@ -189,6 +190,7 @@ pub(crate) fn report_hash(ruby: &Ruby, r: &SyncReport, s: &ScanStats) -> Result<
     h.aset(sym("edited_updated"), r.edited_updated)?;
     h.aset(sym("edited_replaced"), r.edited_replaced)?;
     h.aset(sym("imgmd5_tagged"), r.imgmd5_tagged)?;
+    h.aset(sym("healed"), r.healed)?;
     let errors = ruby.ary_new_capa(r.errors.len());
     for (path, msg) in &r.errors {
         errors.push((conv::path_to(ruby, path), msg.as_str()))?;

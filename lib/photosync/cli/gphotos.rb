@@ -58,7 +58,8 @@ module Photosync
       done = 0
       bar = nil
       report = Photosync.sync(dir, to: dest, catalog: opts[:catalog], dry_run: opts[:dry_run],
-                                   concurrency: opts[:concurrency], albums: opts[:albums] || :none) do |e|
+                                   concurrency: opts[:concurrency], albums: opts[:albums] || :none,
+                                   verify: opts[:verify] || false) do |e|
         case e.kind
         when :planned
           @out.puts("plan: #{e.to_upload} to upload (#{Format.bytes(e.bytes)}), #{e.already_there} already in " \
@@ -91,6 +92,7 @@ module Photosync
                        calls: report.api_calls, batches: report.batch_create_calls, secs: report.elapsed))
       @out.puts("#{prefix}#{report.album_adds} added to albums (#{report.albums_created} new)") if report.album_adds.positive?
       @out.puts("#{prefix}stopped: #{report.stopped}") if report.stopped
+      print_healed(report, prefix)
       report.errors.each { |path, msg| @out.puts("  error: #{path}: #{msg}") }
     end
   end

@@ -83,6 +83,8 @@ module Photosync
                        extra: (r.adopted.positive? ? ", #{r.adopted} found already there" : "") +
                               (r.cleaned.positive? ? ", #{r.cleaned} leftover temporaries removed" : "") +
                               (r.redated.positive? ? ", #{r.redated} with corrected dates written" : "")))
+      print_healed(r, "#{r.destination}: ")
+      r.moved_aside.each { |p| @out.puts("  changed copy moved aside (kept): #{File.join(r.destination.delete_prefix('archive:'), p)}") }
       r.errors.each { |path, msg| @out.puts("  error: #{path}: #{msg}") }
     end
   end
