@@ -347,7 +347,10 @@ fn verify_finds_a_flipped_byte_a_deleted_file_and_an_unknown_file() {
     fs::write(&unknown, b"not from photosync").unwrap();
 
     let mut seen = 0;
-    let r = archive::verify(&root, &mut cat, 2, &Cancel::new(), &mut |p| seen = p.files_done).unwrap();
+    let r = archive::verify(&root, &mut cat, 2, &Cancel::new(), &mut |p| {
+        seen = p.files_done
+    })
+    .unwrap();
     assert!(!r.is_ok());
     assert_eq!(seen, 4);
     assert_eq!(r.missing, vec![deleted]);

@@ -166,8 +166,14 @@ mod tests {
         assert!(!cat.remote_index("f").unwrap().contains_key("aa"));
         let open = cat.lost_open("f").unwrap();
         assert_eq!(open.len(), 1);
-        assert_eq!((open[0].md5.as_str(), open[0].why.as_str()), ("aa", "missing"));
-        assert_eq!(cat.all_lost_open().unwrap(), vec![("f".into(), "aa".into())]);
+        assert_eq!(
+            (open[0].md5.as_str(), open[0].why.as_str()),
+            ("aa", "missing")
+        );
+        assert_eq!(
+            cat.all_lost_open().unwrap(),
+            vec![("f".into(), "aa".into())]
+        );
         // Not made again yet: nothing healed.
         assert_eq!(cat.settle_lost("f").unwrap(), 0);
         cat.record_remote("f", &[copy("3", "aa")], None).unwrap();

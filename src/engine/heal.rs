@@ -60,7 +60,10 @@ pub fn forget(catalog: &mut Catalog, backend: &str, lost: &[Lost]) -> Result<u64
 }
 
 /// The copies of `backend` forgotten and not made again yet, by MD5.
-pub fn open(catalog: &Catalog, backend: &str) -> Result<HashMap<String, Vec<LostCopy>>, CatalogError> {
+pub fn open(
+    catalog: &Catalog,
+    backend: &str,
+) -> Result<HashMap<String, Vec<LostCopy>>, CatalogError> {
     let mut by_md5: HashMap<String, Vec<LostCopy>> = HashMap::new();
     for lost in catalog.lost_open(backend)? {
         by_md5.entry(lost.md5.clone()).or_default().push(lost);

@@ -235,7 +235,12 @@ pub async fn lookup_all_twice(
         return Ok(found);
     }
     remote.pause(remote.lookup_delay()).await?;
-    for md5 in md5s.iter().filter(|m| !found.contains_key(*m)).cloned().collect::<Vec<_>>() {
+    for md5 in md5s
+        .iter()
+        .filter(|m| !found.contains_key(*m))
+        .cloned()
+        .collect::<Vec<_>>()
+    {
         if let Some(id) = lookup(remote, &md5, retried).await? {
             found.insert(md5, id);
         }
