@@ -10,7 +10,7 @@
 use super::{connect, list_account, original_md5, AccountError, AccountOptions};
 use crate::cancel::Cancel;
 use crate::catalog::Catalog;
-use crate::engine::heal::{self, Lost};
+use crate::engine::heal;
 use crate::flickr::Client;
 use crate::sync::listing::Listed;
 use std::collections::{BTreeMap, HashSet};
@@ -79,7 +79,8 @@ pub fn verify_flickr(
         let mut report = compare(catalog, &root, &photos)?;
         // An incomplete listing proves nothing lost.
         if notes.is_empty() && !remote.cancel.is_cancelled() {
-            report.forgotten = forget_unlisted(catalog, &backend, &photos)?;
+            let listed: HashSet<&str> = photos.iter().map(|p| p.id.as_str()).collect();
+            report.forgotten = heal::forget_unlisted(catalog, &backend, &listed)?;
         }
         report.notes = notes;
         if verify.read_data {
@@ -141,22 +142,6 @@ fn compare(
         }
     }
     Ok(report)
-}
-
-/// Forgets the recorded copies whose photo the listing does not show.
-fn forget_unlisted(
-    catalog: &mut Catalog,
-    backend: &str,
-    photos: &[Listed],
-) -> Result<u64, AccountError> {
-    let listed: HashSet<&str> = photos.iter().map(|p| p.id.as_str()).collect();
-    let lost: Vec<Lost> = catalog
-        .remote_copies(backend)?
-        .into_iter()
-        .filter(|c| !listed.contains(c.remote_id.as_str()))
-        .map(|c| Lost::missing(c.remote_id, c.md5))
-        .collect();
-    Ok(heal::forget(catalog, backend, &lost)?)
 }
 
 /// Downloads the originals of tagged photos (a sample of them) and re-hashes them;

@@ -7,7 +7,7 @@
 //! Photos: an item the app's listing no longer shows).
 
 use crate::catalog::{Catalog, CatalogError, LostCopy};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// Why a copy counts as lost.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,6 +57,22 @@ pub fn forget(catalog: &mut Catalog, backend: &str, lost: &[Lost]) -> Result<u64
         .map(|l| (l.remote_id.clone(), l.md5.clone(), l.why.as_str()))
         .collect();
     catalog.forget_lost(backend, &rows)
+}
+
+/// Forgets, as missing, every recorded copy of `backend` whose id is not in `listed` (the
+/// destination's whole listing: never pass a partial one). Returns how many.
+pub fn forget_unlisted(
+    catalog: &mut Catalog,
+    backend: &str,
+    listed: &HashSet<&str>,
+) -> Result<u64, CatalogError> {
+    let lost: Vec<Lost> = catalog
+        .remote_copies(backend)?
+        .into_iter()
+        .filter(|c| !listed.contains(c.remote_id.as_str()))
+        .map(|c| Lost::missing(c.remote_id, c.md5))
+        .collect();
+    forget(catalog, backend, &lost)
 }
 
 /// The copies of `backend` forgotten and not made again yet, by MD5.

@@ -9,7 +9,7 @@
 use super::error::GphotosSyncError;
 use crate::cancel::Cancel;
 use crate::catalog::Catalog;
-use crate::engine::heal::{self, Lost};
+use crate::engine::heal;
 use crate::gphotos::{checksum_of, Client, GphotosError, ListedItem};
 use crate::photo::Photo;
 use std::collections::{HashMap, HashSet};
@@ -98,20 +98,13 @@ pub fn verify_gphotos(
 
 /// Forgets the recorded items of `backend` that `listing` (the app's whole listing) does
 /// not show; returns how many.
-pub(super) fn forget_unlisted(
+fn forget_unlisted(
     catalog: &mut Catalog,
     backend: &str,
     listing: &[ListedItem],
 ) -> Result<u64, GphotosSyncError> {
     let listed: HashSet<&str> = listing.iter().map(|i| i.id.as_str()).collect();
-    let lost: Vec<Lost> = catalog
-        .remote_index(backend)?
-        .into_iter()
-        .flat_map(|(md5, ids)| ids.into_iter().map(move |id| (id, md5.clone())))
-        .filter(|(id, _)| !listed.contains(id.as_str()))
-        .map(|(id, md5)| Lost::missing(id, md5))
-        .collect();
-    Ok(heal::forget(catalog, backend, &lost)?)
+    Ok(heal::forget_unlisted(catalog, backend, &listed)?)
 }
 
 /// `sync --verify`: the app's whole listing read, and what it no longer shows forgotten.
