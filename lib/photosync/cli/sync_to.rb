@@ -84,7 +84,8 @@ module Photosync
                               (r.cleaned.positive? ? ", #{r.cleaned} leftover temporaries removed" : "") +
                               (r.redated.positive? ? ", #{r.redated} with corrected dates written" : "")))
       print_healed(r, "#{r.destination}: ")
-      r.moved_aside.each { |p| @out.puts("  changed copy moved aside (kept): #{File.join(r.destination.delete_prefix('archive:'), p)}") }
+      root = r.destination.delete_prefix("archive:")
+      r.moved_aside.each { |p| @out.puts("  changed copy moved aside (kept): #{File.join(root, p)}") }
       r.errors.each { |path, msg| @out.puts("  error: #{path}: #{msg}") }
     end
   end
