@@ -319,7 +319,7 @@ fn a_killed_runs_leftovers_are_cleaned_or_recorded() {
     assert_eq!((report.copied, report.cleaned), (2, 1));
     assert!(!temp.exists());
     assert_eq!(contents(&root).len(), 3);
-    let verify = archive::verify(&root, &cat, 2, &Cancel::new(), &mut |_| {}).unwrap();
+    let verify = archive::verify(&root, &mut cat, 2, &Cancel::new(), &mut |_| {}).unwrap();
     assert!(verify.is_ok(), "{verify:?}");
 }
 
@@ -332,7 +332,7 @@ fn verify_finds_a_flipped_byte_a_deleted_file_and_an_unknown_file() {
     let mut cat = Catalog::in_memory().unwrap();
     let photos = scanned(&lib, &mut cat);
     run(&photos, &root, &mut cat, &ArchiveOptions::default());
-    let clean = archive::verify(&root, &cat, 2, &Cancel::new(), &mut |_| {}).unwrap();
+    let clean = archive::verify(&root, &mut cat, 2, &Cancel::new(), &mut |_| {}).unwrap();
     assert!(clean.is_ok(), "{clean:?}");
     assert_eq!(clean.checked, 4);
 
@@ -347,7 +347,10 @@ fn verify_finds_a_flipped_byte_a_deleted_file_and_an_unknown_file() {
     fs::write(&unknown, b"not from photosync").unwrap();
 
     let mut seen = 0;
-    let r = archive::verify(&root, &cat, 2, &Cancel::new(), &mut |p| seen = p.files_done).unwrap();
+    let r = archive::verify(&root, &mut cat, 2, &Cancel::new(), &mut |p| {
+        seen = p.files_done
+    })
+    .unwrap();
     assert!(!r.is_ok());
     assert_eq!(seen, 4);
     assert_eq!(r.missing, vec![deleted]);
@@ -526,7 +529,7 @@ fn verify_lists_leftover_temporaries_without_failing() {
     run(&photos, &root, &mut cat, &ArchiveOptions::default());
     let temp = root.join("2019/05/02/.photosync-0123.tmp");
     fs::write(&temp, b"half a copy").unwrap();
-    let r = archive::verify(&root, &cat, 2, &Cancel::new(), &mut |_| {}).unwrap();
+    let r = archive::verify(&root, &mut cat, 2, &Cancel::new(), &mut |_| {}).unwrap();
     assert!(r.is_ok(), "{r:?}");
     assert_eq!(r.temporaries, vec![temp]);
 }

@@ -5,7 +5,8 @@ module Photosync
   # Flickr, an MD5 is there more than once, a photo has no checksum tag, or an original
   # read back differs from its tag; photos only on Flickr are listed, not wrong.
   FlickrVerifyReport = Struct.new(:ok, :photos_on_flickr, :local_photos, :missing_on_flickr, :duplicates, :untagged,
-                            :only_on_flickr, :read, :corrupted, :api_calls, :notes, keyword_init: true) do
+                            :only_on_flickr, :read, :corrupted, :api_calls, :notes, :forgotten,
+                            keyword_init: true) do
     def ok? = ok
 
     def to_h
@@ -22,7 +23,8 @@ module Photosync
 
   # Checks the Flickr copy against the catalog (the files under root:, or all of
   # them). read_data: true downloads the originals (sample: a percentage of them) and
-  # re-hashes them. Changes nothing.
+  # re-hashes them. Changes nothing on Flickr; copies the catalog recorded that are gone
+  # there are forgotten (report.forgotten), so the next sync uploads them again.
   def self.verify(flickr, root: nil, read_data: false, sample: 100, concurrency: 4, calls_per_hour: 3600,
                   catalog: :default)
     opts = { "root" => root && File.expand_path(root.to_s), "read_data" => read_data ? true : false,

@@ -18,7 +18,7 @@ module Photosync
   # ([path, expected md5, found md5]), unknown (not from photosync), unreadable
   # ([path, message]) and leftover temporaries (harmless; the next sync removes them).
   VerifyReport = Struct.new(:destination, :checked, :bytes, :elapsed, :missing, :corrupted, :unknown,
-                            :unreadable, :temporaries, keyword_init: true) do
+                            :unreadable, :temporaries, :forgotten, keyword_init: true) do
     def ok?
       missing.empty? && corrupted.empty? && unknown.empty? && unreadable.empty?
     end
@@ -84,7 +84,7 @@ module Photosync
     # This archive as Photosync._sync takes it; run: the run's dry_run.
     def sync_target(run)
       ["archive", path, { "layout" => layout, "write_dates" => write_dates, "threads" => threads,
-                          "dry_run" => run["dry_run"] }]
+                          "dry_run" => run["dry_run"], "verify" => run["verify"] }]
     end
   end
 end

@@ -147,7 +147,7 @@ module Photosync
         o.banner = "usage: photosync sync DIR [--to flickr|gphotos|archive:PATH]... [--layout PATTERN] [--archive-write-dates] " \
                    "[--rules FILE] [--catalog PATH] " \
                    "[--dry-run] [-j N] [--privacy private|family|friends|friends_and_family|public] [--tag T] " \
-                   "[--albums none|folders] [--title TEMPLATE] [--async] [--replace-edited] [--json] [--no-wait]"
+                   "[--albums none|folders] [--title TEMPLATE] [--async] [--replace-edited] [--verify] [--json] [--no-wait]"
         o.on("--to DEST", "flickr (default), gphotos or archive:PATH; repeat for several") { |v| dests << v }
         o.on("--layout PATTERN", "where archive copies go (default #{layout}; see docs/destinations.md)") { |v| layout = v }
         o.on("--archive-write-dates", "write rule-corrected dates into the archive copies (never the originals)") do
@@ -167,6 +167,9 @@ module Photosync
         end
         o.on("--async", "upload asynchronously and poll Flickr's tickets") { opts[:async] = true }
         o.on("--replace-edited", "replace the Flickr file of photos edited since upload") { opts[:replace_edited] = true }
+        o.on("--verify", "read every destination's whole index first and make lost copies again") do
+          opts[:verify] = true
+        end
         o.on("--json", "print the report as JSON") { opts[:json] = true }
         no_wait_option(o, opts)
       end
@@ -261,7 +264,13 @@ module Photosync
                        rate: Format.bytes(rate),
                        albums: r.album_adds.positive? ? "; #{r.album_adds} added to albums (#{r.albums_created} new)" : ""))
       print_edited_summary(r)
+      print_healed(r, prefix)
       r.errors.each { |path, msg| @out.puts("  error: #{path}: #{msg}") }
+    end
+
+    # Copies found lost (by verify, a full index read or --verify) that this run made again.
+    def print_healed(r, prefix = "")
+      @out.puts("#{prefix}#{r.healed} lost copies made again") if r.healed.to_i.positive?
     end
 
     # Photos edited since upload, and the old script's uploads given their image-data tag.

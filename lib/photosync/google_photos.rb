@@ -79,9 +79,9 @@ module Photosync
     # albums: :folders puts every photo into an album the app creates for its folder (its path
     # under dir; 20,000 items an album, then "Title (2)").
     def sync(dir, concurrency: 4, dry_run: false, catalog: :default, albums: :none, date_rules: :default,
-             wait: true, &block)
+             wait: true, verify: false, &block)
       Photosync.sync(dir, to: self, concurrency: concurrency, dry_run: dry_run, catalog: catalog, albums: albums,
-                          date_rules: date_rules, wait: wait, &block)
+                          date_rules: date_rules, wait: wait, verify: verify, &block)
     end
 
     # Lists the app's items (never downloads: Google's copies are recompressed, without GPS)
@@ -104,7 +104,7 @@ module Photosync
 
     # This destination as Photosync._sync takes it; run: the run's concurrency, dry_run, albums.
     def sync_target(run)
-      ["gphotos", @native, run.slice("concurrency", "dry_run").merge(
+      ["gphotos", @native, run.slice("concurrency", "dry_run", "verify").merge(
         "daily_quota" => daily_quota, "description" => description, "resumable_above" => resumable_above,
         "chunk_size" => chunk_size, "album_folders" => run["albums"] == "folders"
       )]

@@ -65,6 +65,12 @@ module Photosync
       @native._items.map { |h| Item.new(**h) }
     end
 
+    # Removes an item as its owner can in the Google Photos app (the API cannot delete); true
+    # when there was one. gemu.delete_item(gemu.items.first.id)
+    def delete_item(id)
+      @native.delete_item(id.to_s)
+    end
+
     def albums
       @native._albums.map { |h| Album.new(**h) }
     end

@@ -75,17 +75,21 @@ module Photosync
   #   date_rules: the date rules every destination gets its dates from (as Dates.review's rules:);
   #   replace_edited: a photo edited after upload (same image data, checksum:imgmd5=) replaces
   #     its Flickr file; by default only the copy's taken date and checksum tag are updated;
+  #   verify: read every destination's whole index first (Flickr's full checksum index, the
+  #     archive's listing, the Google Photos app's listing) and make again the copies found
+  #     lost, for users who never run verify (report.healed counts them);
   #   catalog: as for Photosync.scan.
   #   wait: when another run holds the catalog, wait for it (telling $stderr once, the
   #     default) or raise Photosync::LockedError at once (false); see docs/locking.md.
   # Ctrl-C stops starting uploads, records what finished and raises Interrupt.
   def self.sync(dir, to:, concurrency: 4, dry_run: false, privacy: :family, tags: [], calls_per_hour: 3600,
                 set_dates: true, albums: :none, title: "{stem}", async: false, date_rules: :default,
-                replace_edited: false, catalog: :default, wait: true, &block)
+                replace_edited: false, catalog: :default, wait: true, verify: false, &block)
     raise ArgumentError, "privacy must be one of #{PRIVACY.join(', ')}" unless PRIVACY.include?(privacy.to_sym)
     raise ArgumentError, "albums must be one of #{ALBUMS.join(', ')}" unless ALBUMS.include?(albums.to_sym)
 
-    run = { "concurrency" => Integer(concurrency), "dry_run" => dry_run ? true : false, "albums" => albums.to_s }
+    run = { "concurrency" => Integer(concurrency), "dry_run" => dry_run ? true : false, "albums" => albums.to_s,
+            "verify" => verify ? true : false }
     flickr = run.merge("privacy" => privacy.to_s, "tags" => Array(tags).map(&:to_s),
                        "calls_per_hour" => Integer(calls_per_hour), "set_dates" => set_dates ? true : false,
                        "title" => title.to_s, "async" => async ? true : false,

@@ -2,11 +2,15 @@
 //! MD5 there more than once (duplicates other tools made), photos without a checksum
 //! tag (for `adopt`), and photos only on Flickr (candidates for restore). With
 //! `read_data`, originals are downloaded (all, or a sample) and re-hashed, which finds
-//! bytes that changed on Flickr. It reads and reports; it never changes anything.
+//! bytes that changed on Flickr. It changes nothing on Flickr; copies the catalog
+//! recorded that the listing no longer shows are forgotten as lost
+//! ([`crate::engine::heal`]), so the next sync uploads them again (after a targeted
+//! search confirms they are gone).
 
 use super::{connect, list_account, original_md5, AccountError, AccountOptions};
 use crate::cancel::Cancel;
 use crate::catalog::Catalog;
+use crate::engine::heal;
 use crate::flickr::Client;
 use crate::sync::listing::Listed;
 use std::collections::{BTreeMap, HashSet};
@@ -41,6 +45,9 @@ pub struct VerifyReport {
     pub read: u64,
     pub corrupted: Vec<(String, String, String)>,
     pub api_calls: u64,
+    /// Copies the catalog recorded that Flickr no longer has: forgotten, for the next
+    /// sync to upload again.
+    pub forgotten: u64,
     /// Notes about the listing itself.
     pub notes: Vec<String>,
 }
@@ -70,6 +77,11 @@ pub fn verify_flickr(
         let (backend, photos, notes) = list_account(&remote).await?;
         let root = verify.root.clone().unwrap_or_else(|| PathBuf::from("/"));
         let mut report = compare(catalog, &root, &photos)?;
+        // An incomplete listing proves nothing lost.
+        if notes.is_empty() && !remote.cancel.is_cancelled() {
+            let listed: HashSet<&str> = photos.iter().map(|p| p.id.as_str()).collect();
+            report.forgotten = heal::forget_unlisted(catalog, &backend, &listed)?;
+        }
         report.notes = notes;
         if verify.read_data {
             let confirmed = read_back(

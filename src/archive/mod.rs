@@ -13,6 +13,7 @@
 mod copy;
 mod execute;
 mod files;
+mod heal;
 mod layout;
 mod plan;
 mod redate;
@@ -85,6 +86,9 @@ pub struct ArchiveOptions {
     pub write_dates: bool,
     /// Where file contents are written: the disk, or a test's failing one.
     pub storage: Arc<dyn Storage>,
+    /// Check every recorded copy against the folder listing first (present, right size)
+    /// and make again what is lost, without a separate verify.
+    pub verify: bool,
 }
 
 impl Default for ArchiveOptions {
@@ -95,6 +99,7 @@ impl Default for ArchiveOptions {
             dry_run: false,
             write_dates: false,
             storage: Arc::new(Disk),
+            verify: false,
         }
     }
 }
@@ -146,6 +151,11 @@ pub fn archive_photos(
     let mut report = ArchiveReport::default();
     if catalog.index_state(&backend)?.is_none() {
         adopt(&root, &backend, catalog, opts, cancel, &mut report)?;
+    } else if opts.verify {
+        report.forgotten = heal::check_listing(&root, &backend, catalog, photos)?;
+    }
+    if !opts.dry_run {
+        report.moved_aside = heal::move_aside_changed(&root, &backend, catalog, cancel)?;
     }
     let index = catalog.remote_index(&backend)?;
     let plan = plan::plan(
@@ -223,6 +233,7 @@ pub fn archive_photos(
             events,
             &mut report,
         )?;
+        report.healed = crate::engine::heal::settle(catalog, &backend)?;
     }
     events(ArchiveEvent::Finished);
     report.elapsed = started.elapsed();

@@ -63,6 +63,15 @@ pub struct ArchiveReport {
     pub cleaned: u64,
     /// Copies that got a rule-corrected date written into them (`write_dates`).
     pub redated: u64,
+    /// Photos whose copy was found lost (gone, or its bytes changed) and was copied
+    /// again by this run.
+    pub healed: u64,
+    /// Copies whose bytes changed, moved under the archive's `.photosync/changed/`
+    /// (relative paths): kept, never deleted, no longer counted as copies.
+    #[serde(serialize_with = "crate::serial::paths")]
+    pub moved_aside: Vec<PathBuf>,
+    /// Copies the listing check of `verify` found gone or of the wrong size.
+    pub forgotten: u64,
     #[serde(serialize_with = "crate::serial::paths")]
     pub errors: Vec<(PathBuf, String)>,
 }
@@ -89,6 +98,9 @@ pub struct VerifyReport {
     pub unreadable: Vec<(PathBuf, String)>,
     /// Temporaries left by an interrupted run (harmless; the next run removes them).
     pub temporaries: Vec<PathBuf>,
+    /// Copies this verify found gone or changed that the catalog forgot: the next sync
+    /// makes them again.
+    pub forgotten: u64,
 }
 
 impl VerifyReport {

@@ -1,6 +1,8 @@
 //! `verify archive:PATH`: every file in the archive read again and compared with the
 //! MD5 the catalog recorded when it was copied (the copy's own MD5 where a date was
-//! written into it). Reads only; changes nothing.
+//! written into it). It changes nothing in the archive; the copies it finds gone or
+//! changed are forgotten as lost ([`crate::engine::heal`]) for the next sync to make
+//! again, and are reported by every verify until then.
 
 use super::files::{Lock, LockMode};
 use super::report::{Corrupted, VerifyReport};
@@ -8,6 +10,7 @@ use super::survey::survey;
 use super::{backend_name, open_root, rel_key, ArchiveError};
 use crate::cancel::Cancel;
 use crate::catalog::Catalog;
+use crate::engine::heal::{self, Lost, Why};
 use crate::scan::Progress;
 use std::collections::HashMap;
 use std::path::Path;
@@ -15,7 +18,7 @@ use std::time::Instant;
 
 pub fn verify(
     root: &Path,
-    catalog: &Catalog,
+    catalog: &mut Catalog,
     threads: usize,
     cancel: &Cancel,
     progress: &mut dyn FnMut(&Progress),
@@ -28,14 +31,21 @@ pub fn verify(
     let backend = backend_name(&root);
     let index = catalog.remote_index(&backend)?;
     let altered = catalog.altered_copies(&backend)?;
-    let mut expected: HashMap<String, &str> = index
-        .iter()
-        .flat_map(|(md5, paths)| paths.iter().map(move |p| (p.clone(), md5.as_str())))
-        .map(|(p, md5)| match altered.get(&p) {
-            Some(own) => (p, own.as_str()),
-            None => (p, md5),
-        })
-        .collect();
+    // relative path -> (the photo's MD5, the MD5 its bytes must have).
+    let mut expected: HashMap<String, (String, String)> = HashMap::new();
+    for (md5, paths) in &index {
+        for p in paths {
+            let own = altered.get(p).unwrap_or(md5);
+            expected.insert(p.clone(), (md5.clone(), own.clone()));
+        }
+    }
+    // Lost before and not made again yet: still wrong, still reported.
+    for lost in catalog.lost_open(&backend)? {
+        let md5 = lost.md5;
+        expected
+            .entry(lost.remote_id)
+            .or_insert_with(|| (md5.clone(), md5));
+    }
     let found = survey(&root, threads, cancel, progress)
         .ok_or_else(|| ArchiveError::Cancelled(Box::default()))?;
     let mut report = VerifyReport {
@@ -43,21 +53,36 @@ pub fn verify(
         temporaries: found.temporaries.iter().map(|t| root.join(t)).collect(),
         ..VerifyReport::default()
     };
+    let mut lost = Vec::new();
     for (rel, md5) in found.files {
         report.checked += 1;
         let path = root.join(&rel);
-        match (expected.remove(&rel_key(&rel)), md5) {
+        let key = rel_key(&rel);
+        match (expected.remove(&key), md5) {
             (_, Err(e)) => report.unreadable.push((path, e)),
             (None, Ok(_)) => report.unknown.push(path),
-            (Some(want), Ok(got)) if want != got => report.corrupted.push(Corrupted {
-                path,
-                expected: want.to_string(),
-                found: got,
-            }),
+            (Some((photo, want)), Ok(got)) if want != got => {
+                report.corrupted.push(Corrupted {
+                    path,
+                    expected: want,
+                    found: got,
+                });
+                lost.push(Lost {
+                    remote_id: key,
+                    md5: photo,
+                    why: Why::Changed,
+                });
+            }
             (Some(_), Ok(_)) => {}
         }
     }
-    report.missing = expected.into_keys().map(|rel| root.join(rel)).collect();
+    for (rel, (photo, _)) in expected {
+        report.missing.push(root.join(&rel));
+        lost.push(Lost::missing(rel, photo));
+    }
+    if !cancel.is_cancelled() && found.notes.is_empty() {
+        report.forgotten = heal::forget(catalog, &backend, &lost)?;
+    }
     report.missing.sort();
     report.unknown.sort();
     report.corrupted.sort_by(|a, b| a.path.cmp(&b.path));

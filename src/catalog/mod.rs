@@ -13,6 +13,7 @@ mod date_fixes;
 mod files;
 mod gphotos;
 mod journal;
+mod lost;
 mod remote;
 mod restores;
 mod run;
@@ -23,6 +24,7 @@ pub use altered::StoredCopy;
 pub use date_fixes::AppliedDate;
 pub use gphotos::UploadTokenEntry;
 pub use journal::UnfinishedUpload;
+pub use lost::LostCopy;
 pub use remote::{IndexState, RemoteCopy};
 pub use status::CopyState;
 
@@ -142,6 +144,7 @@ impl Catalog {
         cat.sql(|c| c.execute_batch(gphotos::GPHOTOS_TABLES))?;
         cat.sql(|c| c.execute_batch(restores::RESTORE_TABLES))?;
         cat.sql(|c| c.execute_batch(status::CHECK_TABLES))?;
+        cat.sql(|c| c.execute_batch(lost::LOST_TABLES))?;
         let found: Option<i64> = cat.sql(|c| {
             c.query_row("SELECT value FROM meta WHERE key = 'schema'", [], |r| {
                 r.get(0)

@@ -135,8 +135,8 @@ impl Catalog {
 
     /// Ends a full read of the index of `backend`: forgets the copies it did not see
     /// (deleted on the backend, or their tag removed) that were uploaded before
-    /// `keep_after` (younger ones may just not be searchable yet), and notes the time.
-    /// Returns how many copies were forgotten.
+    /// `keep_after` (younger ones may just not be searchable yet), records them as lost
+    /// (the next sync makes them again), and notes the time. Returns how many were forgotten.
     pub fn finish_full_index(
         &mut self,
         backend: &str,
@@ -144,20 +144,18 @@ impl Catalog {
         keep_after: i64,
     ) -> Result<u64, CatalogError> {
         self.write(|tx| {
-            let gone: Vec<String> = {
+            let gone: Vec<(String, String)> = {
                 let mut stmt = tx.prepare(
-                    "SELECT remote_id FROM remote_copies WHERE backend = ?1 AND uploaded_at < ?2",
+                    "SELECT remote_id, md5 FROM remote_copies WHERE backend = ?1 AND uploaded_at < ?2",
                 )?;
-                let ids = stmt
-                    .query_map(params![backend, keep_after], |r| r.get::<_, String>(0))?
-                    .collect::<rusqlite::Result<Vec<String>>>()?;
-                ids.into_iter().filter(|id| !seen.contains(id)).collect()
+                let rows = stmt
+                    .query_map(params![backend, keep_after], |r| Ok((r.get(0)?, r.get(1)?)))?
+                    .collect::<rusqlite::Result<Vec<(String, String)>>>()?;
+                rows.into_iter().filter(|(id, _)| !seen.contains(id)).collect()
             };
-            for id in &gone {
-                tx.execute(
-                    "DELETE FROM remote_copies WHERE backend = ?1 AND remote_id = ?2",
-                    params![backend, id],
-                )?;
+            let mut forgotten = 0;
+            for (id, md5) in &gone {
+                forgotten += super::lost::forget_in(tx, backend, id, md5, "missing")?;
             }
             let now = now_secs();
             tx.execute(
@@ -166,7 +164,7 @@ impl Catalog {
                  ON CONFLICT (backend) DO UPDATE SET full_at = excluded.full_at",
                 params![backend, now],
             )?;
-            Ok(gone.len() as u64)
+            Ok(forgotten)
         })
     }
 

@@ -367,6 +367,13 @@ impl GooglePhotosEmulator {
             .collect()
     }
 
+    /// Removes an item as the user can in the Google Photos app (the Library API itself
+    /// cannot delete: https://developers.google.com/photos/library/guides/manage-media):
+    /// gone from every listing and album. False when there was no such item.
+    pub fn delete_item(&self, id: &str) -> bool {
+        lock(&self.shared.state).remove_item(id)
+    }
+
     pub fn albums(&self) -> Vec<AlbumRecord> {
         lock(&self.shared.state)
             .albums

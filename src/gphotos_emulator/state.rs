@@ -229,6 +229,24 @@ impl State {
         self.albums.iter().position(|a| a.id == id)
     }
 
+    /// Removes an item, as the user can in the app: out of the library and every album; the
+    /// same bytes uploaded later make a new item. False when there was none.
+    pub fn remove_item(&mut self, id: &str) -> bool {
+        let Some(at) = self.items.iter().position(|i| i.id == id) else {
+            return false;
+        };
+        self.items.remove(at);
+        for album in &mut self.albums {
+            album.items.retain(|i| i != id);
+        }
+        // Positions after it moved down by one; the first item of some bytes stays theirs.
+        self.by_md5.clear();
+        for (n, item) in self.items.iter().enumerate() {
+            self.by_md5.entry(item.md5.clone()).or_insert(n);
+        }
+        true
+    }
+
     /// Forgets the library and uploads; clients and grants stay.
     pub fn clear_library(&mut self) {
         self.upload_tokens.clear();

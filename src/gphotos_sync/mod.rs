@@ -130,6 +130,11 @@ async fn run(
         resolved?
     };
 
+    if opts.verify {
+        let checked = verify::check_listing(client, catalog, &backend, cancel).await;
+        quota.save(catalog, client)?;
+        checked?;
+    }
     let index = catalog.remote_index(&backend)?;
     let refusals = catalog.refusals(&backend)?;
     let plan = plan::plan(photos, &index, &refusals);
@@ -168,6 +173,7 @@ async fn run(
                 filed?;
             }
         }
+        report.healed = crate::engine::heal::settle(catalog, &backend)?;
     }
     events(SyncEvent::Finished);
     Ok(())

@@ -23,6 +23,9 @@ pub struct GphotosSyncOptions {
     pub albums_root: Option<std::path::PathBuf>,
     /// batchCreate tries of one item that failed on its own (code 13) in a run.
     pub item_attempts: u32,
+    /// Read the app's whole listing first and make again the items it no longer shows,
+    /// without a separate verify.
+    pub verify: bool,
 }
 
 impl Default for GphotosSyncOptions {
@@ -37,6 +40,7 @@ impl Default for GphotosSyncOptions {
             token_max_age: Duration::from_secs(20 * 3600),
             albums_root: None,
             item_attempts: 3,
+            verify: false,
         }
     }
 }

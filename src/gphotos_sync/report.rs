@@ -27,6 +27,9 @@ pub struct GphotosReport {
     pub elapsed: Duration,
     #[serde(serialize_with = "crate::serial::paths")]
     pub errors: Vec<(PathBuf, String)>,
+    /// Photos whose item was found lost (gone from the app's listing) and was uploaded
+    /// again by this run.
+    pub healed: u64,
     /// Photos not tried because the daily quota ran out.
     pub left: u64,
     /// Photos put into their folder's album, and albums created (`albums: folders`).

@@ -3,11 +3,14 @@
 //! catalog, local photos missing from Google Photos, items whose description lost its
 //! checksum, and items photosync does not know. Items with a checksum the catalog lacks are
 //! recorded again, so a lost catalog is rebuilt and the next sync uploads nothing twice.
+//! Recorded items the listing no longer shows (the user deleted them in the app) are
+//! forgotten as lost ([`crate::engine::heal`]): the next sync uploads them again.
 
 use super::error::GphotosSyncError;
 use crate::cancel::Cancel;
 use crate::catalog::Catalog;
-use crate::gphotos::{checksum_of, Client, GphotosError};
+use crate::engine::heal;
+use crate::gphotos::{checksum_of, Client, GphotosError, ListedItem};
 use crate::photo::Photo;
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
@@ -28,6 +31,8 @@ pub struct VerifyReport {
     pub unknown: Vec<(String, String)>,
     /// Records rebuilt from descriptions.
     pub rebuilt: u64,
+    /// Recorded items the listing no longer shows: forgotten, for the next sync to upload.
+    pub forgotten: u64,
 }
 
 pub fn verify_gphotos(
@@ -76,6 +81,7 @@ pub fn verify_gphotos(
         }
     }
     let listed_ids: HashSet<&String> = listing.iter().map(|i| &i.id).collect();
+    report.forgotten = forget_unlisted(catalog, &backend, &listing)?;
     let mut seen = HashSet::new();
     for photo in photos {
         let Some(md5) = &photo.md5 else { continue };
@@ -90,4 +96,33 @@ pub fn verify_gphotos(
         }
     }
     Ok(report)
+}
+
+/// Forgets the recorded items of `backend` that `listing` (the app's whole listing) does
+/// not show; returns how many.
+fn forget_unlisted(
+    catalog: &mut Catalog,
+    backend: &str,
+    listing: &[ListedItem],
+) -> Result<u64, GphotosSyncError> {
+    let listed: HashSet<&str> = listing.iter().map(|i| i.id.as_str()).collect();
+    Ok(heal::forget_unlisted(catalog, backend, &listed)?)
+}
+
+/// `sync --verify`: the app's whole listing read, and what it no longer shows forgotten.
+pub(super) async fn check_listing(
+    client: &Client,
+    catalog: &mut Catalog,
+    backend: &str,
+    cancel: &Cancel,
+) -> Result<u64, GphotosSyncError> {
+    let quiet = |_: u32, _: &GphotosError| {};
+    let listing = client
+        .list_all(cancel, &quiet)
+        .await
+        .map_err(|e| GphotosSyncError::api("listing the app's items", e))?;
+    if cancel.is_cancelled() {
+        return Err(GphotosSyncError::Cancelled(Box::default()));
+    }
+    forget_unlisted(catalog, backend, &listing)
 }

@@ -5,8 +5,8 @@
 //! The newest upload date read is kept in the catalog, and when the last complete
 //! refresh started: the next run only reads photos uploaded since the later of the
 //! two, minus a margin for Flickr's search index catching up and for clocks. Once a
-//! month the whole index is read again, and copies no longer on Flickr are forgotten,
-//! so a photo deleted there is uploaded again.
+//! month (or when asked: `sync --verify`) the whole index is read again, and copies no
+//! longer on Flickr are forgotten as lost, so a photo deleted there is uploaded again.
 
 use super::error::SyncError;
 use super::listing::{self, Listed, Query};
@@ -35,16 +35,23 @@ pub struct Refresh {
 }
 
 /// Reads the account's checksum tags uploaded since the last refresh (all of them the
-/// first time) into the catalog.
+/// first time, once a month, and with `full`) into the catalog.
+///
+/// A full read forgets the copies it did not see as lost ([`crate::engine::heal`]); the
+/// monthly one only those older than a day (a young upload may not be searchable yet),
+/// one asked for (`sync --verify`) all of them: the upload that heals them is preceded by
+/// a targeted search that finds a copy the listing missed.
 pub async fn refresh(
     remote: &Remote,
     catalog: &mut Catalog,
     backend: &str,
+    full: bool,
     retried: &(dyn Fn(u32, &FlickrError) + Send + Sync),
 ) -> Result<Refresh, SyncError> {
     let now = chrono::Utc::now().timestamp();
     let state = catalog.index_state(backend)?;
-    let since = start_from(state.as_ref(), now);
+    let since = start_from(state.as_ref(), now).filter(|_| !full);
+    let keep_after = if full { i64::MAX } else { now - MARGIN_SECS };
     let full = since.is_none();
     let mut seen: HashSet<String> = HashSet::new();
     let mut refresh = Refresh::default();
@@ -75,7 +82,7 @@ pub async fn refresh(
     let notes = listing::list_all(remote, &query, since, &mut record, retried).await?;
     refresh.notes = notes;
     if full && refresh.notes.is_empty() {
-        refresh.forgotten = catalog.finish_full_index(backend, &seen, now - MARGIN_SECS)?;
+        refresh.forgotten = catalog.finish_full_index(backend, &seen, keep_after)?;
     }
     catalog.index_complete(backend, now)?;
     Ok(refresh)

@@ -13,6 +13,7 @@ mod dates;
 mod edited;
 mod error;
 mod execute;
+mod heal;
 mod index;
 mod journal;
 pub(crate) mod listing;
@@ -91,7 +92,7 @@ async fn run(
     // index and the login are retried quietly, and fail the run if they cannot finish.
     let quiet = |_: u32, _: &FlickrError| {};
     let backend = backend_name(remote, &quiet).await?;
-    let refresh = index::refresh(remote, catalog, &backend, &quiet).await?;
+    let refresh = index::refresh(remote, catalog, &backend, opts.verify, &quiet).await?;
     for note in refresh.notes {
         report.errors.push((PathBuf::new(), note));
     }
@@ -103,7 +104,12 @@ async fn run(
 
     let copies = catalog.remote_copies(&backend)?;
     let refusals = catalog.refusals(&backend)?;
-    let plan = plan::plan(photos, &plan::RemoteIndex::new(&copies), &refusals);
+    let mut plan = plan::plan(photos, &plan::RemoteIndex::new(&copies), &refusals);
+    if !opts.dry_run {
+        let turned_up =
+            heal::confirm_lost(remote, catalog, &backend, &mut plan.uploads, &quiet).await?;
+        plan.already_there += turned_up;
+    }
     report.remote_only = plan.remote_only;
     report.skipped = plan.already_there + plan.skipped.len() as u64;
     events(SyncEvent::Planned {
@@ -161,6 +167,7 @@ async fn run(
                 albums.file(photos, root, report).await?;
             }
         }
+        report.healed = crate::engine::heal::settle(catalog, &backend)?;
     }
     events(SyncEvent::Finished);
     Ok(())

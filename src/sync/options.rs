@@ -83,6 +83,9 @@ pub struct SyncOptions {
     /// file on Flickr (its replace API); without it only the copy's taken date and
     /// checksum tag are updated.
     pub replace_edited: bool,
+    /// Read the whole index first (not only what is new since the last run), so copies
+    /// deleted on Flickr are found and made again without a separate verify.
+    pub verify: bool,
 }
 
 /// Which albums (photosets) uploads go into.
@@ -114,6 +117,7 @@ impl Default for SyncOptions {
             ticket_poll: Duration::from_secs(1),
             lookup_delay: Duration::from_secs(2),
             replace_edited: false,
+            verify: false,
         }
     }
 }

@@ -92,4 +92,7 @@ pub struct SyncReport {
     pub edited_replaced: u64,
     /// Copies (the old script's) that gained their `checksum:imgmd5=` tag.
     pub imgmd5_tagged: u64,
+    /// Photos whose copy was found lost (by verify or a full index read) and was
+    /// uploaded again by this run.
+    pub healed: u64,
 }

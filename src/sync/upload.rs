@@ -214,11 +214,38 @@ async fn lookup_twice(
     md5: &str,
     retried: &(dyn Fn(u32, &FlickrError) + Send + Sync),
 ) -> Result<Option<String>, Stop> {
-    if let Some(found) = lookup(remote, md5, retried).await? {
-        return Ok(Some(found));
+    let mut found = lookup_all_twice(remote, &[md5.to_string()], retried).await?;
+    Ok(found.remove(md5))
+}
+
+/// [`lookup_twice`] for many checksums, with one pause for all of them: MD5 -> the id of
+/// the photo found. What is not in the answer was not found either time.
+pub async fn lookup_all_twice(
+    remote: &Remote,
+    md5s: &[String],
+    retried: &(dyn Fn(u32, &FlickrError) + Send + Sync),
+) -> Result<std::collections::HashMap<String, String>, Stop> {
+    let mut found = std::collections::HashMap::new();
+    for md5 in md5s {
+        if let Some(id) = lookup(remote, md5, retried).await? {
+            found.insert(md5.clone(), id);
+        }
+    }
+    if found.len() == md5s.len() {
+        return Ok(found);
     }
     remote.pause(remote.lookup_delay()).await?;
-    lookup(remote, md5, retried).await
+    for md5 in md5s
+        .iter()
+        .filter(|m| !found.contains_key(*m))
+        .cloned()
+        .collect::<Vec<_>>()
+    {
+        if let Some(id) = lookup(remote, &md5, retried).await? {
+            found.insert(md5, id);
+        }
+    }
+    Ok(found)
 }
 
 /// The id of a photo on the account carrying the checksum tag of `md5`, if any.

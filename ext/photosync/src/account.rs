@@ -127,6 +127,7 @@ fn verify_flickr(
     }
     h.aset(sym("corrupted"), corrupted)?;
     h.aset(sym("api_calls"), r.api_calls)?;
+    h.aset(sym("forgotten"), r.forgotten)?;
     h.aset(sym("notes"), ruby.ary_from_vec(r.notes))?;
     Ok(h)
 }

@@ -25,6 +25,7 @@ pub(crate) fn options(ruby: &Ruby, h: RHash) -> Result<ArchiveOptions, Error> {
         write_dates: h.fetch("write_dates")?,
         threads: h.fetch::<_, usize>("threads")?.max(1),
         dry_run: h.fetch("dry_run")?,
+        verify: h.lookup::<_, Option<bool>>("verify")?.unwrap_or(false),
         ..ArchiveOptions::default()
     })
 }
@@ -60,8 +61,8 @@ fn verify(
         ruby,
         &cancel,
         move |emit: &(dyn Fn(Progress) + Send + Sync)| -> Result<archive::VerifyReport, ArchiveError> {
-            let cat = Catalog::open_or_memory(catalog.as_deref())?;
-            archive::verify(&root, &cat, threads.max(1), &worker_cancel, &mut |p| emit(*p))
+            let mut cat = Catalog::open_or_memory(catalog.as_deref())?;
+            archive::verify(&root, &mut cat, threads.max(1), &worker_cancel, &mut |p| emit(*p))
         },
         |p: Progress| match &progress {
             Some(block) => block
@@ -89,6 +90,7 @@ fn verify(
         ))?;
     }
     h.aset(sym("corrupted"), corrupted)?;
+    h.aset(sym("forgotten"), r.forgotten)?;
     Ok(h)
 }
 

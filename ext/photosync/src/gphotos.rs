@@ -80,6 +80,7 @@ pub(crate) fn options(h: RHash, dir: &std::path::Path) -> Result<GphotosSyncOpti
         description: h.fetch("description")?,
         resumable_above: h.fetch("resumable_above")?,
         chunk_size: h.fetch::<_, u64>("chunk_size")?.max(1),
+        verify: h.lookup::<_, Option<bool>>("verify")?.unwrap_or(false),
         ..GphotosSyncOptions::default()
     })
 }

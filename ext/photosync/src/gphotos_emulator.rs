@@ -126,6 +126,10 @@ impl NativeGooglePhotosEmulator {
         Ok(out)
     }
 
+    fn delete_item(ruby: &Ruby, rb_self: &Self, id: String) -> Result<bool, Error> {
+        Self::with(ruby, rb_self, |e| e.delete_item(&id))
+    }
+
     fn albums(ruby: &Ruby, rb_self: &Self) -> Result<RArray, Error> {
         let albums = Self::with(ruby, rb_self, |e| e.albums())?;
         let out = ruby.ary_new_capa(albums.len());
@@ -192,6 +196,7 @@ pub fn init(ruby: &Ruby, m: RModule) -> Result<(), Error> {
     c.define_method("daily_quota=", method!(E::set_daily_quota, 1))?;
     c.define_method("_items", method!(E::items, 0))?;
     c.define_method("_albums", method!(E::albums, 0))?;
+    c.define_method("delete_item", method!(E::delete_item, 1))?;
     c.define_method("call_counts", method!(E::call_counts, 0))?;
     c.define_method("quota_used", method!(E::quota_used, 0))?;
     c.define_method("_upload_tokens_used", method!(E::upload_tokens_used, 0))?;

@@ -178,6 +178,7 @@ fn flickr_options(ruby: &Ruby, h: RHash, dir: &Path) -> Result<SyncOptions, Erro
         calls_per_hour: h.fetch::<_, u32>("calls_per_hour")?.max(1),
         set_dates: h.fetch("set_dates")?,
         replace_edited: h.fetch("replace_edited")?,
+        verify: h.lookup::<_, Option<bool>>("verify")?.unwrap_or(false),
         ..SyncOptions::default()
     })
 }

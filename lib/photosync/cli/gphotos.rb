@@ -57,7 +57,8 @@ module Photosync
       dest = gphotos_destination
       done = 0
       bar = nil
-      report = Photosync.sync(dir, to: dest, **opts.slice(:catalog, :dry_run, :concurrency, :albums, :date_rules, :wait)) do |e|
+      settings = opts.slice(:catalog, :dry_run, :concurrency, :albums, :date_rules, :wait, :verify)
+      report = Photosync.sync(dir, to: dest, **settings) do |e|
         case e.kind
         when :planned
           @out.puts("plan: #{e.to_upload} to upload (#{Format.bytes(e.bytes)}), #{e.already_there} already in " \
@@ -90,6 +91,7 @@ module Photosync
                        calls: report.api_calls, batches: report.batch_create_calls, secs: report.elapsed))
       @out.puts("#{prefix}#{report.album_adds} added to albums (#{report.albums_created} new)") if report.album_adds.positive?
       @out.puts("#{prefix}stopped: #{report.stopped}") if report.stopped
+      print_healed(report, prefix)
       report.errors.each { |path, msg| @out.puts("  error: #{path}: #{msg}") }
     end
   end

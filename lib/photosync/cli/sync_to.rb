@@ -83,6 +83,9 @@ module Photosync
                        extra: (r.adopted.positive? ? ", #{r.adopted} found already there" : "") +
                               (r.cleaned.positive? ? ", #{r.cleaned} leftover temporaries removed" : "") +
                               (r.redated.positive? ? ", #{r.redated} with corrected dates written" : "")))
+      print_healed(r, "#{r.destination}: ")
+      root = r.destination.delete_prefix("archive:")
+      r.moved_aside.each { |p| @out.puts("  changed copy moved aside (kept): #{File.join(root, p)}") }
       r.errors.each { |path, msg| @out.puts("  error: #{path}: #{msg}") }
     end
   end

@@ -39,6 +39,10 @@ module Photosync
       r.temporaries.each { |p| @out.puts("  leftover temporary (removed by the next sync): #{p}") }
       @out.puts(format("%<m>d missing, %<c>d corrupted, %<u>d unknown, %<r>d unreadable",
                        m: r.missing.size, c: r.corrupted.size, u: r.unknown.size, r: r.unreadable.size))
+      return if r.missing.empty? && r.corrupted.empty?
+
+      @out.puts("the next `photosync sync --to #{r.destination}` copies the missing and corrupted ones again " \
+                "(corrupted files are moved aside under .photosync/changed/, never deleted)")
     end
   end
 end
