@@ -10,6 +10,7 @@ pub mod catalog;
 pub mod dates;
 pub mod destinations;
 pub mod emulator;
+pub mod engine;
 pub mod exif;
 pub mod flickr;
 pub mod gphotos;

@@ -10,13 +10,14 @@ module Photosync
   # The outcome of copying into one archive.
   # redated: copies that got a rule-corrected date written into them (write_dates:).
   ArchiveReport = Struct.new(:destination, :copied, :skipped, :failed, :bytes, :elapsed, :already_there,
-                             :adopted, :cleaned, :redated, :errors, :scan, keyword_init: true) do
+                             :adopted, :cleaned, :redated, :errors, :scan, *Outcomes::FIELDS, keyword_init: true) do
     def ok?
       failed.zero?
     end
 
     def to_h
-      super.merge(errors: errors.map { |path, msg| { path: path.dup.force_encoding(Encoding::UTF_8).scrub, error: msg } })
+      super.merge(errors: errors.map { |path, msg| { path: path.dup.force_encoding(Encoding::UTF_8).scrub, error: msg } },
+                  **Outcomes.json(self))
     end
   end
 

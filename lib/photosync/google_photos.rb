@@ -13,7 +13,7 @@ module Photosync
   #   stopped: why the run ended early (the daily quota), with left photos not tried.
   GooglePhotosReport = Struct.new(:uploaded, :reused_tokens, :skipped, :failed, :bytes, :bytes_sent, :resumed,
                                   :elapsed, :api_calls, :batch_create_calls, :left, :stopped, :album_adds,
-                                  :albums_created, :errors, :scan,
+                                  :albums_created, :errors, :scan, *Outcomes::FIELDS,
                                   keyword_init: true) do
     # No failure, and not stopped early by the quota with photos left (cron should hear of
     # it: the next run finishes the job).
@@ -22,7 +22,8 @@ module Photosync
     end
 
     def to_h
-      super.merge(errors: errors.map { |path, msg| { path: path.dup.force_encoding(Encoding::UTF_8).scrub, error: msg } })
+      super.merge(errors: errors.map { |path, msg| { path: path.dup.force_encoding(Encoding::UTF_8).scrub, error: msg } },
+                  **Outcomes.json(self))
     end
   end
 

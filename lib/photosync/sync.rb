@@ -2,7 +2,8 @@
 
 module Photosync
   # What Photosync.sync hands its block, on the calling thread: kind is one of
-  # :scanned, :planned, :started, :uploaded, :skipped, :retried, :failed, :album (a photo put into its folder's album),
+  # :scanned, :planned, :started, :uploaded, :skipped, :not_taken, :refused, :refused_before (docs/outcomes.md; reason
+  # says why), :retried, :failed, :album (a photo put into its folder's album),
   # :edited (a photo edited after upload updated its Flickr copy; replaced: the file too), :finished.
   # With several destinations, destination says whose event it is ("flickr", "gphotos"), and
   # one :scanned event (scan: the scan's counts) comes before any destination's.
@@ -12,13 +13,14 @@ module Photosync
   # The outcome of Photosync.sync.
   SyncReport = Struct.new(:uploaded, :skipped, :failed, :bytes, :elapsed, :api_calls, :index_calls,
                           :remote_only, :album_adds, :albums_created, :edited_updated, :edited_replaced,
-                          :imgmd5_tagged, :errors, :scan, keyword_init: true) do
+                          :imgmd5_tagged, :errors, :scan, *Outcomes::FIELDS, keyword_init: true) do
     def ok?
       failed.zero?
     end
 
     def to_h
-      super.merge(errors: errors.map { |path, msg| { path: path.dup.force_encoding(Encoding::UTF_8).scrub, error: msg } })
+      super.merge(errors: errors.map { |path, msg| { path: path.dup.force_encoding(Encoding::UTF_8).scrub, error: msg } },
+                  **Outcomes.json(self))
     end
   end
 

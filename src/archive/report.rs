@@ -1,5 +1,6 @@
 //! What an archive run and a verify tell their caller: live events and the reports.
 
+use crate::engine::outcome::{outcome_report, Counts, Note, Word};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -38,8 +39,29 @@ pub enum ArchiveEvent {
     Finished,
 }
 
+impl ArchiveEvent {
+    /// The event of a plan's note: a file not copied, and why.
+    pub fn of_note(note: &Note) -> ArchiveEvent {
+        let (path, reason) = (note.path.clone(), note.reason.clone());
+        match note.word {
+            Word::Failed => ArchiveEvent::Failed {
+                path,
+                error: reason,
+            },
+            _ => ArchiveEvent::Skipped { path, reason },
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ArchiveReport {
+    /// Every file under one word of [`crate::engine::outcome`] (an archive takes every
+    /// kind and size, and refuses nothing); `copied`, `skipped`, `failed` and
+    /// `already_there` are made from it when the run ends.
+    pub counts: Counts,
+    /// Always empty for an archive: the same fields as every destination's report.
+    pub not_taken: Vec<(PathBuf, String)>,
+    pub refused: Vec<(PathBuf, String)>,
     pub copied: u64,
     /// Not copied on purpose: already in the archive, local duplicates, unreadable.
     pub skipped: u64,
@@ -57,6 +79,8 @@ pub struct ArchiveReport {
     pub redated: u64,
     pub errors: Vec<(PathBuf, String)>,
 }
+
+outcome_report!(ArchiveReport, copied);
 
 /// A file whose bytes differ from what the catalog recorded when it was copied.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -23,6 +23,8 @@ pub struct GphotosSyncOptions {
     pub albums_root: Option<std::path::PathBuf>,
     /// batchCreate tries of one item that failed on its own (code 13) in a run.
     pub item_attempts: u32,
+    /// What Google Photos takes (kinds, sizes): Google's own, or a test's smaller limits.
+    pub accepts: crate::engine::plan::Accepts,
 }
 
 impl Default for GphotosSyncOptions {
@@ -37,6 +39,7 @@ impl Default for GphotosSyncOptions {
             token_max_age: Duration::from_secs(20 * 3600),
             albums_root: None,
             item_attempts: 3,
+            accepts: super::plan::accepts(),
         }
     }
 }

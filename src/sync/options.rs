@@ -83,6 +83,8 @@ pub struct SyncOptions {
     /// file on Flickr (its replace API); without it only the copy's taken date and
     /// checksum tag are updated.
     pub replace_edited: bool,
+    /// What Flickr takes (kinds, sizes): Flickr's own, or a test's smaller limits.
+    pub accepts: crate::engine::plan::Accepts,
 }
 
 /// Which albums (photosets) uploads go into.
@@ -114,6 +116,7 @@ impl Default for SyncOptions {
             ticket_poll: Duration::from_secs(1),
             lookup_delay: Duration::from_secs(2),
             replace_edited: false,
+            accepts: super::plan::accepts(),
         }
     }
 }

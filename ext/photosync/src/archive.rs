@@ -80,6 +80,7 @@ pub(crate) fn archive_report(ruby: &Ruby, r: &archive::ArchiveReport) -> Result<
     h.aset(sym("cleaned"), r.cleaned)?;
     h.aset(sym("redated"), r.redated)?;
     h.aset(sym("errors"), path_pairs(ruby, &r.errors)?)?;
+    conv::set_outcomes(ruby, h, &r.counts, &r.not_taken, &r.refused)?;
     Ok(h)
 }
 

@@ -47,3 +47,33 @@ pub fn exif_date_parts(ruby: &Ruby, t: &Option<ExifDateTime>) -> Option<RArray> 
     t.as_ref()
         .map(|d| time_parts(ruby, d.local, d.offset_seconds))
 }
+
+/// The outcome fields every destination's report has: `counts` (a Hash), and the files
+/// not taken and refused as `[path, reason]` pairs.
+pub fn set_outcomes(
+    ruby: &Ruby,
+    h: magnus::RHash,
+    counts: &photosync::engine::outcome::Counts,
+    not_taken: &[(PathBuf, String)],
+    refused: &[(PathBuf, String)],
+) -> Result<(), magnus::Error> {
+    let c = ruby.hash_new();
+    let sym = |s: &str| ruby.to_symbol(s);
+    c.aset(sym("done"), counts.done)?;
+    c.aset(sym("already_there"), counts.already_there)?;
+    c.aset(sym("duplicates"), counts.duplicates)?;
+    c.aset(sym("not_taken"), counts.not_taken)?;
+    c.aset(sym("refused"), counts.refused)?;
+    c.aset(sym("refused_before"), counts.refused_before)?;
+    c.aset(sym("failed"), counts.failed)?;
+    c.aset(sym("unreadable"), counts.unreadable)?;
+    h.aset(sym("counts"), c)?;
+    for (key, list) in [("not_taken", not_taken), ("refused", refused)] {
+        let a = ruby.ary_new_capa(list.len());
+        for (path, reason) in list {
+            a.push((path_to(ruby, path), reason.as_str()))?;
+        }
+        h.aset(sym(key), a)?;
+    }
+    Ok(())
+}

@@ -147,6 +147,7 @@ pub(crate) fn report_hash(ruby: &Ruby, r: &GphotosReport, s: &ScanStats) -> Resu
         errors.push((conv::path_to(ruby, path), msg.as_str()))?;
     }
     h.aset(sym("errors"), errors)?;
+    conv::set_outcomes(ruby, h, &r.counts, &r.not_taken, &r.refused)?;
     h.aset(sym("scan_stats"), crate::scan::stats_hash(ruby, s)?)?;
     Ok(h)
 }

@@ -133,6 +133,18 @@ pub(crate) fn event_hash(ruby: &Ruby, e: SyncEvent) -> Result<RHash, Error> {
             h.aset(sym("reason"), reason)?;
             ("skipped", Some(path))
         }
+        SyncEvent::NotTaken { path, reason } => {
+            h.aset(sym("reason"), reason)?;
+            ("not_taken", Some(path))
+        }
+        SyncEvent::Refused { path, reason } => {
+            h.aset(sym("reason"), reason)?;
+            ("refused", Some(path))
+        }
+        SyncEvent::RefusedBefore { path, reason } => {
+            h.aset(sym("reason"), reason)?;
+            ("refused_before", Some(path))
+        }
         SyncEvent::Retried {
             path,
             attempt,
@@ -194,6 +206,7 @@ pub(crate) fn report_hash(ruby: &Ruby, r: &SyncReport, s: &ScanStats) -> Result<
         errors.push((conv::path_to(ruby, path), msg.as_str()))?;
     }
     h.aset(sym("errors"), errors)?;
+    conv::set_outcomes(ruby, h, &r.counts, &r.not_taken, &r.refused)?;
     let stats = crate::scan::stats_hash(ruby, s)?;
     h.aset(sym("scan_stats"), stats)?;
     Ok(h)
