@@ -81,6 +81,12 @@ RSpec.describe "the outcome words every destination reports" do
           expect(err).to match(%r{^  refused: .*/broken\.jpg: .* refused it on an earlier run: }), err
         end
         expect([flickr_emu.photos.size, gphotos_emu.items.size]).to eq([2, 3])
+
+        # Files a destination does not take, or refused, are not "missing" there either.
+        [%w[flickr], ["gphotos", library]].each do |args|
+          out, err, status = Open3.capture3(env, RbConfig.ruby, exe, "verify", *args, "--catalog", catalog)
+          expect(status.exitstatus).to eq(0), out + err
+        end
       end
     end
   end

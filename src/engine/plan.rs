@@ -138,7 +138,7 @@ pub fn plan<'a>(
         };
         if let Some(keeper) = keepers.get(md5) {
             let reason = format!(
-                "duplicate of {} (same MD5), backed up once",
+                "duplicate of {} (same MD5): counted once, under that path",
                 keeper.display()
             );
             note(Word::Duplicate, reason);
