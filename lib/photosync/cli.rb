@@ -45,7 +45,8 @@ module Photosync
         verify gphotos DIR  check Google Photos against the catalog (rebuilds lost records)
         version          print the version
 
-      Run `photosync COMMAND --help` for a command's options.
+      Run `photosync COMMAND --help` for a command's options. Exit status: 0 nothing failed in this run,
+      1 usage error, 2 something failed in this run (docs/outcomes.md).
     TEXT
 
     # Flickr's codes for a bad key, signature, token or permission.
