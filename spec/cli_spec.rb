@@ -55,7 +55,7 @@ RSpec.describe "the photosync command" do
 
   it "rejects an unknown command with usage" do
     _out, err, status = run("frobnicate")
-    expect(status.exitstatus).to eq(64)
+    expect(status.exitstatus).to eq(1)
     expect(err).to include("usage: photosync")
   end
 end

@@ -93,7 +93,7 @@ RSpec.describe "Photosync.report" do
     expect(File.read(other)).to include("the whole catalog", html_path(suspicious.first))
 
     _out, err, status = Open3.capture3(RbConfig.ruby, exe, "report", library, "--catalog", catalog)
-    expect(status.exitstatus).to eq(64)
+    expect(status.exitstatus).to eq(1)
     expect(err).to include("usage: photosync report --html FILE")
     _out, err, status = Open3.capture3(RbConfig.ruby, exe, "report", "--html", File.join(tmpdir, "no/such/dir/r.html"),
                                        "--catalog", catalog)

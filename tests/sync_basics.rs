@@ -223,7 +223,7 @@ fn privacy_and_extra_tags_reach_flickr() {
 }
 
 #[test]
-fn a_file_flickr_refuses_fails_alone_with_a_clear_message() {
+fn a_file_flickr_refuses_fails_its_run_alone_and_only_that_run() {
     let emu = emulator(EmulatorConfig::default());
     let client = client_for(&emu);
     let dir = tempfile::tempdir().unwrap();
@@ -236,9 +236,11 @@ fn a_file_flickr_refuses_fails_alone_with_a_clear_message() {
     let (report, events) = run(&photos, &mut catalog, &client, &fast_options());
     let report = report.unwrap();
 
+    // Refused in this run: it fails this run (failed counts it), under its own word.
     assert_eq!((report.uploaded, report.failed), (2, 1));
+    assert_eq!((report.counts.refused, report.counts.failed), (1, 0));
     let bad = std::fs::canonicalize(&bad).unwrap();
-    let (path, error) = &report.errors[0];
+    let (path, error) = &report.refused[0];
     assert_eq!(path, &bad);
     assert!(
         error.contains("Flickr does not accept this file"),
@@ -246,20 +248,21 @@ fn a_file_flickr_refuses_fails_alone_with_a_clear_message() {
     );
     assert!(events
         .iter()
-        .any(|e| matches!(e, SyncEvent::Failed { path, .. } if *path == bad)));
+        .any(|e| matches!(e, SyncEvent::Refused { path, .. } if *path == bad)));
     let backend = format!("flickr:{}", emu.user_nsid());
     assert!(catalog.journal_unfinished(&backend).unwrap().is_empty());
     // Refused, not retried...
     assert_eq!(emu.call_counts()["upload"], 3);
-    // ...nor sent again by the next run, which still reports it.
+    // ...nor sent again by the next run, which still shows it and does not fail.
     let again = run(&photos, &mut catalog, &client, &fast_options())
         .0
         .unwrap();
-    assert_eq!((again.uploaded, again.failed), (0, 1));
+    assert_eq!((again.uploaded, again.failed), (0, 0));
+    assert_eq!(again.counts.refused_before, 1);
     assert!(
-        again.errors[0].1.contains("not sent again"),
+        again.refused[0].1.contains("not sent again"),
         "{:?}",
-        again.errors
+        again.refused
     );
     assert_eq!(emu.call_counts()["upload"], 3);
 }

@@ -14,6 +14,7 @@ require "photosync/cli/restore"
 require "photosync/cli/account"
 require "photosync/cli/status"
 require "photosync/cli/report"
+require "photosync/cli/outcomes"
 
 module Photosync
   # The `photosync` command. Each subcommand is a method; errors become one line on
@@ -44,7 +45,8 @@ module Photosync
         verify gphotos DIR  check Google Photos against the catalog (rebuilds lost records)
         version          print the version
 
-      Run `photosync COMMAND --help` for a command's options.
+      Run `photosync COMMAND --help` for a command's options. Exit status: 0 nothing failed in this run,
+      1 usage error, 2 something failed in this run (docs/outcomes.md).
     TEXT
 
     # Flickr's codes for a bad key, signature, token or permission.
@@ -60,9 +62,9 @@ module Photosync
       command = argv.shift
       case command
       when "scan" then scan(argv)
-      when "sync" then sync(argv)
+      when "sync" then json_aside(argv) { sync(argv) }
       when "dates" then dates(argv)
-      when "restore" then restore(argv)
+      when "restore" then json_aside(argv) { restore(argv) }
       when "verify" then verify(argv)
       when "adopt" then adopt(argv)
       when "status" then status(argv)
@@ -74,10 +76,10 @@ module Photosync
       when "whoami" then whoami(argv)
       when "version", "--version" then @out.puts("photosync #{VERSION}") || 0
       when nil, "help", "-h", "--help" then @out.print(USAGE) || 0
-      else fail_with("unknown command #{command.inspect}\n#{USAGE}", 64)
+      else fail_with("unknown command #{command.inspect}\n#{USAGE}", 1)
       end
     rescue OptionParser::ParseError => e
-      fail_with(e.message, 64)
+      fail_with(e.message, 1)
     rescue Photosync::LockedError => e
       fail_with(e.message, 2)
     rescue Photosync::FailedResponse => e
@@ -170,18 +172,18 @@ module Photosync
         o.on("--verify", "read every destination's whole index first and make lost copies again") do
           opts[:verify] = true
         end
-        o.on("--json", "print the report as JSON") { opts[:json] = true }
+        o.on("--json", "print only the report as JSON on stdout (the rest on stderr)") { opts[:json] = true }
         no_wait_option(o, opts)
       end
       return help(parser) if argv.include?("-h") || argv.include?("--help")
 
       parser.parse!(argv)
       if dests.uniq == ["gphotos"]
-        dir = argv.shift or return fail_with(parser.banner, 64)
+        dir = argv.shift or return fail_with(parser.banner, 1)
         return sync_gphotos(dir, opts)
       end
       unless dests.uniq.difference(["flickr"]).empty?
-        dir = argv.shift or return fail_with(parser.banner, 64)
+        dir = argv.shift or return fail_with(parser.banner, 1)
         return sync_to(dir, dests, { layout: layout, write_dates: write_dates }, opts)
       end
       with_flickr_dir(argv, parser, opts) { |dir, flickr, settings| run_sync(dir, flickr, settings) }
@@ -194,9 +196,9 @@ module Photosync
       return help(parser) if argv.include?("-h") || argv.include?("--help")
 
       parser.parse!(argv)
-      dir = argv.shift or return fail_with(parser.banner, 64)
+      dir = argv.shift or return fail_with(parser.banner, 1)
       report = yield(dir, Flickr.new(**Credentials.current), opts.except(:json))
-      @out.puts(JSON.generate(report.to_h)) if opts[:json]
+      json_out.puts(JSON.generate(report.to_h)) if opts[:json]
       report.ok? ? 0 : 2
     end
 
@@ -243,7 +245,7 @@ module Photosync
           @out.puts("plan: #{e.to_upload} to upload (#{Format.bytes(e.bytes)}), #{e.already_there} already on Flickr, " \
                     "#{e.duplicates} local duplicates")
           bar = [ProgressBar.new(@err, "sync"), e.to_upload, e.bytes]
-        when :uploaded, :failed, :retried
+        when :uploaded, :failed, :refused, :retried
           e.kind == :retried ? retries += 1 : done += 1
           bytes += e.bytes.to_i
           bar&.first&.update(done, bar[1], bytes, bar[2], retries: retries)
@@ -265,6 +267,7 @@ module Photosync
                        albums: r.album_adds.positive? ? "; #{r.album_adds} added to albums (#{r.albums_created} new)" : ""))
       print_edited_summary(r)
       print_healed(r, prefix)
+      print_outcomes(r, prefix)
       r.errors.each { |path, msg| @out.puts("  error: #{path}: #{msg}") }
     end
 
@@ -302,7 +305,7 @@ module Photosync
       return help(parser) if argv.include?("-h") || argv.include?("--help")
 
       parser.parse!(argv)
-      dir = argv.shift or return fail_with(parser.banner, 64)
+      dir = argv.shift or return fail_with(parser.banner, 1)
       n = Photosync.samples(dir, seed: seed)
       @out.puts("wrote #{n} files to #{dir}")
       0

@@ -69,7 +69,8 @@ module Photosync
 
     # For JSON: errors as {path:, error:} with paths made UTF-8.
     def to_h
-      super.merge(errors: errors.map { |path, msg| { path: Photosync.utf8(path), error: msg } })
+      h = super.merge(errors: errors.map { |path, msg| { path: Photosync.utf8(path), error: msg } })
+      @fields.key?(:counts) ? h.merge(Outcomes.json(self)) : h
     end
   end
 

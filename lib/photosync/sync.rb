@@ -4,7 +4,8 @@ require "photosync/record"
 
 module Photosync
   # What Photosync.sync hands its block, on the calling thread: kind is one of
-  # :scanned, :planned, :started, :uploaded, :skipped, :retried, :failed, :album (a photo put into its folder's album),
+  # :scanned, :planned, :started, :uploaded, :skipped, :not_taken, :refused, :refused_before (docs/outcomes.md; reason
+  # says why), :retried, :failed, :album (a photo put into its folder's album),
   # :edited (a photo edited after upload updated its Flickr copy; replaced: the file too), :finished.
   # destination says whose event it is ("flickr", "gphotos"); one :scanned event (scan: the
   # scan's counts) comes before any destination's. Readers of fields an event's kind lacks

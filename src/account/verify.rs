@@ -12,6 +12,7 @@ use crate::cancel::Cancel;
 use crate::catalog::Catalog;
 use crate::engine::heal;
 use crate::flickr::Client;
+use crate::photo::Photo;
 use crate::sync::listing::Listed;
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -32,7 +33,8 @@ pub struct VerifyOptions {
 pub struct VerifyReport {
     pub photos_on_flickr: u64,
     pub local_photos: u64,
-    /// Local files whose MD5 is not on Flickr.
+    /// Local files whose MD5 is not on Flickr (files Flickr does not take or refused
+    /// are the sync's "not taken" and "refused", not missing).
     pub missing_on_flickr: Vec<PathBuf>,
     /// MD5 -> the Flickr photo ids that carry it, where more than one does.
     pub duplicates: BTreeMap<String, Vec<String>>,
@@ -76,7 +78,13 @@ pub fn verify_flickr(
     let mut report = runtime.block_on(async {
         let (backend, photos, notes) = list_account(&remote).await?;
         let root = verify.root.clone().unwrap_or_else(|| PathBuf::from("/"));
-        let mut report = compare(catalog, &root, &photos)?;
+        let refusals = catalog.refusals(&backend)?;
+        let accepts = crate::sync::flickr_accepts();
+        let expected = |p: &Photo| {
+            accepts.not_taken(p).is_none()
+                && p.md5.as_ref().is_some_and(|m| !refusals.contains_key(m))
+        };
+        let mut report = compare(catalog, &root, &photos, &expected)?;
         // An incomplete listing proves nothing lost.
         if notes.is_empty() && !remote.cancel.is_cancelled() {
             let listed: HashSet<&str> = photos.iter().map(|p| p.id.as_str()).collect();
@@ -109,6 +117,7 @@ fn compare(
     catalog: &Catalog,
     root: &Path,
     photos: &[Listed],
+    expected: &dyn Fn(&Photo) -> bool,
 ) -> Result<VerifyReport, AccountError> {
     let local = catalog.files_under(root)?;
     let mut report = VerifyReport {
@@ -128,7 +137,7 @@ fn compare(
     let local_md5s: HashSet<&str> = local.values().filter_map(|p| p.md5.as_deref()).collect();
     let mut missing: Vec<PathBuf> = local
         .iter()
-        .filter(|(_, p)| p.md5.as_ref().is_some_and(|m| !on_flickr.contains_key(m)))
+        .filter(|(_, p)| p.md5.as_ref().is_some_and(|m| !on_flickr.contains_key(m)) && expected(p))
         .map(|(path, _)| path.clone())
         .collect();
     missing.sort();

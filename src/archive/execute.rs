@@ -105,7 +105,7 @@ pub fn execute(
                         halt.cancel();
                         return Err(e.into());
                     }
-                    report.copied += 1;
+                    report.counts.done += 1;
                     report.bytes += job.size;
                     events(ArchiveEvent::Copied {
                         path: job.source.clone(),
@@ -121,7 +121,7 @@ pub fn execute(
                         disk_full = true;
                     }
                     let path = jobs[i].source.clone();
-                    report.failed += 1;
+                    report.counts.failed += 1;
                     report.errors.push((path.clone(), e.to_string()));
                     events(ArchiveEvent::Failed {
                         path,
@@ -132,7 +132,7 @@ pub fn execute(
         }
         let left = jobs.len() as u64 - attempted;
         if disk_full && left > 0 {
-            report.failed += left;
+            report.counts.failed += left;
             report.errors.push((
                 root.to_path_buf(),
                 format!("the archive's drive is full: {left} more photos were not copied; free some space and run again"),

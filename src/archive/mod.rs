@@ -32,6 +32,7 @@ pub use verify::verify;
 
 use crate::cancel::Cancel;
 use crate::catalog::{Catalog, CatalogError, RemoteCopy, StoredCopy};
+use crate::engine::outcome::Word;
 use crate::photo::Photo;
 use files::{Lock, LockMode};
 use std::collections::{BTreeSet, HashSet};
@@ -166,8 +167,6 @@ pub fn archive_photos(
         opts.write_dates,
         cancel,
     );
-    report.already_there = plan.already_there;
-    report.skipped = plan.already_there + plan.duplicates + plan.skipped.len() as u64;
     let now = chrono::Utc::now().timestamp();
     let in_place: Vec<StoredCopy> = plan
         .found_in_place
@@ -185,29 +184,22 @@ pub fn archive_photos(
     catalog.record_stored(&backend, &in_place)?;
     events(ArchiveEvent::Planned {
         to_copy: plan.jobs.len() as u64,
-        already_there: plan.already_there + in_place.len() as u64,
-        duplicates: plan.duplicates,
+        already_there: plan.shared.counts.already_there + in_place.len() as u64,
+        duplicates: plan.shared.counts.duplicates,
         bytes: plan.bytes,
     });
     for found in &plan.found_in_place {
-        report.skipped += 1;
+        report.counts.already_there += 1;
         events(ArchiveEvent::Skipped {
             path: found.source.clone(),
             reason: format!("already in the archive at {}", found.rel.display()),
         });
     }
-    for (path, reason, is_error) in &plan.skipped {
-        if *is_error {
-            report.errors.push((path.clone(), reason.clone()));
-        }
-        events(ArchiveEvent::Skipped {
-            path: path.clone(),
-            reason: reason.clone(),
-        });
-    }
+    plan.shared.tell(&mut report.tally(), &mut |note| {
+        events(ArchiveEvent::of_note(note))
+    });
     for (path, error) in &plan.failed {
-        report.failed += 1;
-        report.errors.push((path.clone(), error.clone()));
+        report.tally().note(path, Word::Failed, error);
         events(ArchiveEvent::Failed {
             path: path.clone(),
             error: error.clone(),
@@ -237,6 +229,8 @@ pub fn archive_photos(
     }
     events(ArchiveEvent::Finished);
     report.elapsed = started.elapsed();
+    report.settle();
+    report.already_there = report.counts.already_there;
     if cancel.is_cancelled() {
         return Err(ArchiveError::Cancelled(Box::new(report)));
     }

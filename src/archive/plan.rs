@@ -1,5 +1,6 @@
-//! Which photos to copy and under which name: a photo whose MD5 the archive holds
-//! anywhere is not copied; a name taken by other bytes gets a short hash suffix; a
+//! Which photos to copy and under which name: the shared plan ([`crate::engine::plan`])
+//! decides which (a photo whose MD5 the archive holds anywhere is not copied; one path per
+//! MD5, the same keeper as every destination's); here, where: a name taken by other bytes gets a short hash suffix; a
 //! file found at its planned name with the right MD5 (a killed run renamed it into
 //! place but could not record it) is recorded, not copied again; with `write_dates`, a
 //! photo whose date a rule corrected is planned with that date, and a copy found in
@@ -10,21 +11,20 @@ use super::layout::{with_hash_suffix, Layout};
 use super::redate;
 use crate::cancel::Cancel;
 use crate::dates::DateSource;
+use crate::engine::plan::{self as shared, Accepts};
 use crate::hash;
 use crate::photo::Photo;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Default)]
-pub struct Plan {
+pub struct Plan<'a> {
+    /// Held, duplicates and unreadable files: an archive takes every kind and size.
+    pub shared: shared::Plan<'a>,
     pub jobs: Vec<Job>,
     pub bytes: u64,
-    pub already_there: u64,
-    pub duplicates: u64,
     /// Copies found in place.
     pub found_in_place: Vec<InPlace>,
-    /// (source, reason, is an error).
-    pub skipped: Vec<(PathBuf, String, bool)>,
     pub failed: Vec<(PathBuf, String)>,
 }
 
@@ -39,38 +39,29 @@ pub struct InPlace {
 }
 
 /// `index`: MD5 -> relative paths the catalog records in this archive.
-pub fn plan(
-    photos: &[Photo],
+pub fn plan<'a>(
+    photos: &'a [Photo],
     root: &Path,
     layout: &Layout,
     index: &HashMap<String, Vec<String>>,
     write_dates: bool,
     cancel: &Cancel,
-) -> Plan {
+) -> Plan<'a> {
     let by_path: HashMap<&str, &str> = index
         .iter()
         .flat_map(|(md5, paths)| paths.iter().map(move |p| (p.as_str(), md5.as_str())))
         .collect();
-    let mut order: Vec<&Photo> = photos.iter().collect();
-    order.sort_by(|a, b| a.path.cmp(&b.path));
-    let mut plan = Plan::default();
-    let mut seen: HashSet<&str> = HashSet::new();
+    let holds = |md5: &str| index.contains_key(md5);
+    let everything = Accepts::everything("the archive");
+    let mut plan = Plan {
+        shared: shared::plan(photos, &holds, &everything, &HashMap::new()),
+        ..Plan::default()
+    };
     let mut claimed: HashSet<PathBuf> = HashSet::new();
-    for photo in order {
+    for &photo in &plan.shared.send {
         let Some(md5) = photo.md5.as_deref() else {
-            let why = photo.error.as_deref().unwrap_or("could not be read");
-            plan.skipped
-                .push((photo.path.clone(), format!("unreadable: {why}"), true));
             continue;
         };
-        if index.contains_key(md5) {
-            plan.already_there += 1;
-            continue;
-        }
-        if !seen.insert(md5) {
-            plan.duplicates += 1;
-            continue;
-        }
         let redate =
             (write_dates && photo.taken.source == DateSource::Rule).then_some(photo.taken.local);
         let first = layout.render(photo, md5);

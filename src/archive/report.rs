@@ -1,5 +1,6 @@
 //! What an archive run and a verify tell their caller: live events and the reports.
 
+use crate::engine::outcome::{outcome_report, Counts, Note, Word};
 use serde::Serialize;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -45,8 +46,31 @@ pub enum ArchiveEvent {
     Finished,
 }
 
+impl ArchiveEvent {
+    /// The event of a plan's note: a file not copied, and why.
+    pub fn of_note(note: &Note) -> ArchiveEvent {
+        let (path, reason) = (note.path.clone(), note.reason.clone());
+        match note.word {
+            Word::Failed => ArchiveEvent::Failed {
+                path,
+                error: reason,
+            },
+            _ => ArchiveEvent::Skipped { path, reason },
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct ArchiveReport {
+    /// Every file under one word of [`crate::engine::outcome`] (an archive takes every
+    /// kind and size, and refuses nothing); `copied`, `skipped`, `failed` and
+    /// `already_there` are made from it when the run ends.
+    pub counts: Counts,
+    /// Always empty for an archive: the same fields as every destination's report.
+    #[serde(serialize_with = "crate::serial::paths")]
+    pub not_taken: Vec<(PathBuf, String)>,
+    #[serde(serialize_with = "crate::serial::paths")]
+    pub refused: Vec<(PathBuf, String)>,
     pub copied: u64,
     /// Not copied on purpose: already in the archive, local duplicates, unreadable.
     pub skipped: u64,
@@ -75,6 +99,8 @@ pub struct ArchiveReport {
     #[serde(serialize_with = "crate::serial::paths")]
     pub errors: Vec<(PathBuf, String)>,
 }
+
+outcome_report!(ArchiveReport, copied);
 
 /// A file whose bytes differ from what the catalog recorded when it was copied.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,7 +1,11 @@
 //! The engine: what is the same for every destination (Flickr, Google Photos, the
-//! archive), written once.
+//! archive), written once: the plan (the local photos joined with what a destination
+//! holds, one rule for duplicates and for what it does not take), the words a run's
+//! outcome is told in, the run lock, and the healing of copies found lost.
 
 pub mod heal;
 pub mod lock;
+pub mod outcome;
+pub mod plan;
 
 pub use lock::{Holder, LockError, LockNotice, RunLock, RunRequest};

@@ -256,8 +256,14 @@ fn create_one(
     let (index, message) = match state.by_md5.get(&token.md5) {
         Some(&i) => (i, "OK"),
         None => {
+            // Bytes it cannot decode (a broken file, a RAW version it does not read) are
+            // answered per item with code 3 and BAD_IMAGE, the call itself a 200:
+            // https://github.com/Bostwickenator/STGUploader/issues/22
             let Some(looked) = looked else {
-                return Err(failed(3, "Failed: The file type is not supported."));
+                return Err(failed(
+                    3,
+                    "BAD_IMAGE: There was an error while trying to create this media item.",
+                ));
             };
             let limit = if looked.video {
                 shared.limits.max_video_bytes

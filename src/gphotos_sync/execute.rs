@@ -13,6 +13,7 @@ use super::report::GphotosReport;
 use super::resolve::Resolved;
 use crate::cancel::Cancel;
 use crate::catalog::{Catalog, CatalogError};
+use crate::engine::outcome::{Note, Word};
 use crate::gphotos::{
     description_for, Client, GphotosError, ItemStatus, NewItem, Uploaded, BATCH_LIMIT,
 };
@@ -70,9 +71,12 @@ pub struct Run<'a> {
     requeued: HashSet<String>,
 }
 
+/// A per-item status about the bytes themselves: Google will not take them however often
+/// they are sent. `BAD_IMAGE` is what Google answers for bytes it cannot decode (a RAW
+/// format it does not read, a broken file), with code 3: Bostwickenator/STGUploader#22.
 fn refused(message: &str) -> bool {
     let m = message.to_ascii_lowercase();
-    m.contains("not supported") || m.contains("too large")
+    m.starts_with("bad_image") || m.contains("not supported") || m.contains("too large")
 }
 
 impl<'a> Run<'a> {
@@ -231,12 +235,17 @@ impl<'a> Run<'a> {
     }
 
     fn failed(&self, report: &mut GphotosReport, job: &Job, error: String) {
-        report.failed += 1;
-        report.errors.push((job.path.clone(), error.clone()));
-        (self.events)(SyncEvent::Failed {
+        self.tell(report, job, Word::Failed, error);
+    }
+
+    fn tell(&self, report: &mut GphotosReport, job: &Job, word: Word, reason: String) {
+        let note = Note {
             path: job.path.clone(),
-            error,
-        });
+            word,
+            reason,
+        };
+        report.tally().note(&note.path, word, &note.reason);
+        (self.events)(SyncEvent::of_note(&note));
     }
 
     fn uploaded(
@@ -289,7 +298,7 @@ impl<'a> Run<'a> {
         let now = self.client.server_now();
         self.catalog
             .gphotos_created(self.backend, &r.job.md5, id, now)?;
-        report.uploaded += 1;
+        report.counts.done += 1;
         report.bytes += r.job.size;
         if r.reused {
             report.reused_tokens += 1;
@@ -388,11 +397,8 @@ impl<'a> Run<'a> {
                         .record_refusal(self.backend, &r.job.md5, &message)?;
                     self.catalog
                         .gphotos_token_forget(self.backend, &r.job.md5)?;
-                    report.skipped += 1;
-                    (self.events)(SyncEvent::Skipped {
-                        path: r.job.path.clone(),
-                        reason: format!("Google Photos refused it: {message}"),
-                    });
+                    let reason = format!("Google Photos refused it: {message}");
+                    self.tell(report, &r.job, Word::Refused, reason);
                 }
                 ItemStatus::Failed { code: 3, message } => {
                     // The token is no longer good (a day old): the bytes go again, once.

@@ -19,7 +19,7 @@ mod verify;
 
 pub use error::GphotosSyncError;
 pub use options::GphotosSyncOptions;
-pub use plan::{MAX_PHOTO_BYTES, MAX_VIDEO_BYTES};
+pub use plan::{accepts as gphotos_accepts, MAX_PHOTO_BYTES, MAX_VIDEO_BYTES};
 pub use report::GphotosReport;
 pub use verify::{verify_gphotos, VerifyReport};
 
@@ -86,6 +86,7 @@ pub fn sync_gphotos(
     report.bytes_sent = client.bytes_sent();
     report.resumed = client.resumed();
     report.elapsed = started.elapsed();
+    report.settle();
     match result {
         Err(GphotosSyncError::Cancelled(_)) => Err(GphotosSyncError::Cancelled(Box::new(report))),
         Err(e) => Err(e),
@@ -137,23 +138,16 @@ async fn run(
     }
     let index = catalog.remote_index(&backend)?;
     let refusals = catalog.refusals(&backend)?;
-    let plan = plan::plan(photos, &index, &refusals);
-    report.skipped = plan.already_there + plan.duplicates + plan.skipped.len() as u64;
+    let plan = plan::plan(photos, &index, &opts.accepts, &refusals);
     events(SyncEvent::Planned {
         to_upload: plan.jobs.len() as u64,
-        already_there: plan.already_there,
-        duplicates: plan.duplicates,
-        bytes: plan.bytes,
+        already_there: plan.shared.counts.already_there,
+        duplicates: plan.shared.counts.duplicates,
+        bytes: plan.shared.bytes,
     });
-    for skip in &plan.skipped {
-        if skip.is_error {
-            report.errors.push((skip.path.clone(), skip.reason.clone()));
-        }
-        events(SyncEvent::Skipped {
-            path: skip.path.clone(),
-            reason: skip.reason.clone(),
-        });
-    }
+    plan.shared.tell(&mut report.tally(), &mut |note| {
+        events(SyncEvent::of_note(note))
+    });
     if !opts.dry_run {
         let mut exec = execute::Run::new(
             client.clone(),

@@ -26,6 +26,8 @@ pub struct GphotosSyncOptions {
     /// Read the app's whole listing first and make again the items it no longer shows,
     /// without a separate verify.
     pub verify: bool,
+    /// What Google Photos takes (kinds, sizes): Google's own, or a test's smaller limits.
+    pub accepts: crate::engine::plan::Accepts,
 }
 
 impl Default for GphotosSyncOptions {
@@ -41,6 +43,7 @@ impl Default for GphotosSyncOptions {
             albums_root: None,
             item_attempts: 3,
             verify: false,
+            accepts: super::plan::accepts(),
         }
     }
 }

@@ -1,10 +1,11 @@
-//! Which local photos go up: one per MD5 not already recorded, of a kind Google Photos takes
-//! and within its size limits (200 MB for photos, 20 GB for videos); the rest are skipped
-//! with a reason.
+//! Google Photos' plan: the shared plan ([`crate::engine::plan`]: duplicates, what Google
+//! Photos does not take, earlier refusals), each photo to send with the MIME type and file
+//! name its upload announces.
 
+use crate::engine::plan::{self as shared, Accepts, Never};
 use crate::kind::MediaKind;
 use crate::photo::Photo;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 pub const MAX_PHOTO_BYTES: u64 = 200 * 1024 * 1024;
@@ -12,6 +13,25 @@ pub const MAX_VIDEO_BYTES: u64 = 20 * 1024 * 1024 * 1024;
 
 /// RAW formats Google Photos does not list among those it takes.
 const UNSUPPORTED_RAW: [&str; 7] = ["crw", "srf", "sr2", "x3f", "3fr", "iiq", "mrw"];
+
+/// What Google Photos takes: photos up to 200 MB, videos up to 20 GB, most RAW formats
+/// but not these, nothing empty.
+pub fn accepts() -> Accepts {
+    Accepts {
+        name: "Google Photos".into(),
+        never: UNSUPPORTED_RAW
+            .iter()
+            .map(|ext| Never {
+                kind: MediaKind::Raw,
+                extensions: vec![ext],
+                reason: format!("Google Photos does not take .{ext} RAW files"),
+            })
+            .collect(),
+        max_photo_bytes: Some(MAX_PHOTO_BYTES),
+        max_video_bytes: Some(MAX_VIDEO_BYTES),
+        empty: false,
+    }
+}
 
 #[derive(Debug, Clone)]
 pub struct Job {
@@ -22,21 +42,10 @@ pub struct Job {
     pub file_name: String,
 }
 
-#[derive(Debug, Clone)]
-pub struct Skip {
-    pub path: PathBuf,
-    pub reason: String,
-    /// Unreadable files are errors; the rest are choices.
-    pub is_error: bool,
-}
-
 #[derive(Debug, Default)]
-pub struct Plan {
+pub struct Plan<'a> {
+    pub shared: shared::Plan<'a>,
     pub jobs: Vec<Job>,
-    pub already_there: u64,
-    pub duplicates: u64,
-    pub bytes: u64,
-    pub skipped: Vec<Skip>,
 }
 
 fn extension(photo: &Photo) -> String {
@@ -71,74 +80,30 @@ fn mime(kind: MediaKind, ext: &str) -> &'static str {
     }
 }
 
-/// Why Google Photos would not take this photo, if it would not.
-fn refusal(photo: &Photo, ext: &str) -> Option<String> {
-    if photo.kind == MediaKind::Raw && UNSUPPORTED_RAW.contains(&ext) {
-        return Some(format!("Google Photos does not take .{ext} RAW files"));
-    }
-    if photo.size == 0 {
-        return Some("an empty file".into());
-    }
-    let (limit, what) = match photo.kind {
-        MediaKind::Video => (MAX_VIDEO_BYTES, "20 GB limit for videos"),
-        _ => (MAX_PHOTO_BYTES, "200 MB limit for photos"),
-    };
-    (photo.size > limit).then(|| format!("over Google Photos' {what}"))
-}
-
-pub fn plan(
-    photos: &[Photo],
+pub fn plan<'a>(
+    photos: &'a [Photo],
     index: &HashMap<String, Vec<String>>,
+    accepts: &Accepts,
     refusals: &HashMap<String, String>,
-) -> Plan {
-    let mut plan = Plan::default();
-    let mut seen = HashSet::new();
-    for photo in photos {
-        let Some(md5) = &photo.md5 else {
-            plan.skipped.push(Skip {
+) -> Plan<'a> {
+    let holds = |md5: &str| index.contains_key(md5);
+    let shared = shared::plan(photos, &holds, accepts, refusals);
+    let jobs = shared
+        .send
+        .iter()
+        .filter_map(|photo| {
+            Some(Job {
+                md5: photo.md5.clone()?,
                 path: photo.path.clone(),
-                reason: photo
-                    .error
-                    .clone()
-                    .unwrap_or_else(|| "could not be read".into()),
-                is_error: true,
-            });
-            continue;
-        };
-        if index.contains_key(md5) {
-            plan.already_there += 1;
-            continue;
-        }
-        if !seen.insert(md5.clone()) {
-            plan.duplicates += 1;
-            continue;
-        }
-        let ext = extension(photo);
-        let refused = refusal(photo, &ext).or_else(|| {
-            refusals
-                .get(md5)
-                .map(|m| format!("Google Photos refused it before: {m}"))
-        });
-        if let Some(reason) = refused {
-            plan.skipped.push(Skip {
-                path: photo.path.clone(),
-                reason,
-                is_error: false,
-            });
-            continue;
-        }
-        plan.bytes += photo.size;
-        plan.jobs.push(Job {
-            md5: md5.clone(),
-            path: photo.path.clone(),
-            size: photo.size,
-            mime: mime(photo.kind, &ext),
-            file_name: photo
-                .path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_else(|| "photo".into()),
-        });
-    }
-    plan
+                size: photo.size,
+                mime: mime(photo.kind, &extension(photo)),
+                file_name: photo
+                    .path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_else(|| "photo".into()),
+            })
+        })
+        .collect();
+    Plan { shared, jobs }
 }

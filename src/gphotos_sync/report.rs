@@ -1,18 +1,29 @@
 //! What a Google Photos run reports at the end (its live events are the Flickr engine's
 //! `SyncEvent`s).
 
+use crate::engine::outcome::{outcome_report, Counts};
 use serde::Serialize;
 use std::path::PathBuf;
 use std::time::Duration;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct GphotosReport {
+    /// Every file under one word of [`crate::engine::outcome`] (the ones the quota left
+    /// are `left`); `uploaded`, `skipped` and `failed` are made from it when the run ends.
+    pub counts: Counts,
+    /// Files Google Photos never takes, and files it refused (in this run or before).
+    #[serde(serialize_with = "crate::serial::paths")]
+    pub not_taken: Vec<(PathBuf, String)>,
+    #[serde(serialize_with = "crate::serial::paths")]
+    pub refused: Vec<(PathBuf, String)>,
     /// Media items created (or found already there) for local photos.
     pub uploaded: u64,
     /// Of those, made from upload tokens a previous run left (no bytes sent again).
     pub reused_tokens: u64,
-    /// Not uploaded on purpose: already there, local duplicates, unsupported or too big.
+    /// Not uploaded on purpose: already there, local duplicates, not taken, refused before,
+    /// unreadable.
     pub skipped: u64,
+    /// Failed or refused in this run.
     pub failed: u64,
     /// Bytes of the photos uploaded.
     pub bytes: u64,
@@ -38,3 +49,5 @@ pub struct GphotosReport {
     /// Why the run stopped before the end, said plainly (the quota).
     pub stopped: Option<String>,
 }
+
+outcome_report!(GphotosReport, uploaded);

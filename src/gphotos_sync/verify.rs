@@ -21,7 +21,8 @@ use std::sync::Arc;
 pub struct VerifyReport {
     /// Items the app created (each once).
     pub items: u64,
-    /// Local photos with no item in Google Photos.
+    /// Local photos with no item in Google Photos (files it does not take or refused are
+    /// the sync's "not taken" and "refused", not missing).
     #[serde(serialize_with = "crate::serial::paths")]
     pub missing: Vec<PathBuf>,
     /// Items photosync recorded whose description no longer ends with the checksum
@@ -82,10 +83,14 @@ pub fn verify_gphotos(
     }
     let listed_ids: HashSet<&String> = listing.iter().map(|i| &i.id).collect();
     report.forgotten = forget_unlisted(catalog, &backend, &listing)?;
+    let (accepts, refusals) = (super::plan::accepts(), catalog.refusals(&backend)?);
     let mut seen = HashSet::new();
     for photo in photos {
         let Some(md5) = &photo.md5 else { continue };
         if !seen.insert(md5.clone()) || present.contains_key(md5) {
+            continue;
+        }
+        if accepts.not_taken(photo).is_some() || refusals.contains_key(md5) {
             continue;
         }
         let by_record = recorded

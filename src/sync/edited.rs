@@ -52,7 +52,7 @@ pub async fn run(
                     "edited since its upload as Flickr photo {}, which could not be updated: {why}",
                     copy.remote_id
                 );
-                report.failed += 1;
+                report.counts.failed += 1;
                 report.errors.push((photo.path.clone(), error.clone()));
                 events(SyncEvent::Failed {
                     path: photo.path.clone(),

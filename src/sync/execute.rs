@@ -12,6 +12,7 @@ use super::report::{SyncEvent, SyncReport};
 use super::tickets::Tickets;
 use super::upload::{self, Done, Job, Outcome};
 use crate::catalog::{Catalog, RemoteCopy};
+use crate::engine::outcome::{Note, Word};
 use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
@@ -97,7 +98,7 @@ impl Run<'_> {
                     // run resolves it.
                     Err(e) => {
                         uploads.remove(&e.id());
-                        report.failed += u64::from(e.is_panic());
+                        report.counts.failed += u64::from(e.is_panic());
                     }
                 },
                 _ = tokio::time::sleep(CANCEL_POLL) => {}
@@ -139,7 +140,7 @@ impl Run<'_> {
                     }
                     None => self.catalog.journal_finish(self.backend, &copy)?,
                 }
-                report.uploaded += 1;
+                report.counts.done += 1;
                 report.bytes += job.size;
                 (self.events)(SyncEvent::Uploaded {
                     path: job.path,
@@ -155,16 +156,20 @@ impl Run<'_> {
                 if !maybe_stored {
                     self.catalog.journal_forget(self.backend, &job.md5)?;
                 }
-                if refused {
+                let word = if refused {
                     self.catalog
                         .record_refusal(self.backend, &job.md5, &error)?;
-                }
-                report.failed += 1;
-                report.errors.push((job.path.clone(), error.clone()));
-                (self.events)(SyncEvent::Failed {
+                    Word::Refused
+                } else {
+                    Word::Failed
+                };
+                let note = Note {
                     path: job.path,
-                    error,
-                });
+                    word,
+                    reason: error,
+                };
+                report.tally().note(&note.path, word, &note.reason);
+                (self.events)(SyncEvent::of_note(&note));
             }
             Outcome::Cancelled { maybe_stored } => {
                 if !maybe_stored {

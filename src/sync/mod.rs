@@ -29,6 +29,7 @@ mod upload;
 pub use albums::album_title;
 pub use error::SyncError;
 pub use options::{Albums, Pacing, Privacy, SyncOptions};
+pub use plan::accepts as flickr_accepts;
 pub use report::{SyncEvent, SyncReport};
 pub use tags::{checksum_tag, imgmd5_tag};
 pub use title::{TitleError, TitleTemplate};
@@ -72,6 +73,7 @@ pub fn sync_flickr(
     let result = runtime.block_on(run(photos, catalog, &remote, opts, events, &mut report));
     report.api_calls = remote.calls();
     report.elapsed = started.elapsed();
+    report.settle();
     match result {
         Err(SyncError::Cancelled(_)) => Err(SyncError::Cancelled(Box::new(report))),
         Err(e) => Err(e),
@@ -104,37 +106,23 @@ async fn run(
 
     let copies = catalog.remote_copies(&backend)?;
     let refusals = catalog.refusals(&backend)?;
-    let mut plan = plan::plan(photos, &plan::RemoteIndex::new(&copies), &refusals);
+    let index = plan::RemoteIndex::new(&copies);
+    let mut plan = plan::plan(photos, &index, &opts.accepts, &refusals);
     if !opts.dry_run {
         let turned_up =
             heal::confirm_lost(remote, catalog, &backend, &mut plan.uploads, &quiet).await?;
-        plan.already_there += turned_up;
+        plan.shared.counts.already_there += turned_up;
     }
     report.remote_only = plan.remote_only;
-    report.skipped = plan.already_there + plan.skipped.len() as u64;
     events(SyncEvent::Planned {
         to_upload: plan.uploads.len() as u64,
-        already_there: plan.already_there,
-        duplicates: plan.duplicates,
+        already_there: plan.shared.counts.already_there,
+        duplicates: plan.shared.counts.duplicates,
         bytes: plan.bytes,
     });
-    for skip in &plan.skipped {
-        if skip.is_error {
-            report.errors.push((skip.path.clone(), skip.reason.clone()));
-        }
-        events(SyncEvent::Skipped {
-            path: skip.path.clone(),
-            reason: skip.reason.clone(),
-        });
-    }
-    for (path, error) in &plan.refused {
-        report.failed += 1;
-        report.errors.push((path.clone(), error.clone()));
-        events(SyncEvent::Failed {
-            path: path.clone(),
-            error: error.clone(),
-        });
-    }
+    plan.shared.tell(&mut report.tally(), &mut |note| {
+        events(SyncEvent::of_note(note))
+    });
     if !opts.dry_run {
         let jobs = plan
             .uploads

@@ -86,6 +86,8 @@ pub struct SyncOptions {
     /// Read the whole index first (not only what is new since the last run), so copies
     /// deleted on Flickr are found and made again without a separate verify.
     pub verify: bool,
+    /// What Flickr takes (kinds, sizes): Flickr's own, or a test's smaller limits.
+    pub accepts: crate::engine::plan::Accepts,
 }
 
 /// Which albums (photosets) uploads go into.
@@ -118,6 +120,7 @@ impl Default for SyncOptions {
             lookup_delay: Duration::from_secs(2),
             replace_edited: false,
             verify: false,
+            accepts: super::plan::accepts(),
         }
     }
 }

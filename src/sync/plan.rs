@@ -1,6 +1,6 @@
-//! The plan: local photos joined with the remote index. A photo whose MD5 is not on
-//! Flickr is uploaded, once however many local paths hold those bytes; photos on
-//! Flickr that are not local are only counted, never deleted.
+//! Flickr's plan: the shared plan ([`crate::engine::plan`]: duplicates, what Flickr does
+//! not take, earlier refusals) with Flickr's extras. Photos on Flickr that are not local
+//! are only counted, never deleted.
 //!
 //! The image-data MD5 (`checksum:imgmd5=`) keeps metadata edits from making
 //! duplicates: a photo whose MD5 is not on Flickr but whose image data is, on a copy
@@ -9,26 +9,34 @@
 //! image-data tag (the old script's uploads) gets the tag.
 
 use crate::catalog::RemoteCopy;
+use crate::engine::plan::{self as shared, Accepts, Never};
 use crate::kind::MediaKind;
 use crate::photo::Photo;
 use std::collections::{HashMap, HashSet};
-use std::path::PathBuf;
 
-/// Flickr's size limits on a Pro account.
-const MAX_PHOTO_BYTES: u64 = 200 * 1024 * 1024;
-const MAX_VIDEO_BYTES: u64 = 1024 * 1024 * 1024;
+/// What Flickr takes: no camera RAW; photos up to 200 MB and videos up to 1 GB on a Pro
+/// account (flickr.people.getUploadStatus); nothing empty (upload error 4).
+pub fn accepts() -> Accepts {
+    Accepts {
+        name: "Flickr".into(),
+        never: vec![Never {
+            kind: MediaKind::Raw,
+            extensions: vec![],
+            reason: "Flickr does not accept camera RAW files; convert it to JPEG or TIFF to back it up there".into(),
+        }],
+        max_photo_bytes: Some(200 * 1024 * 1024),
+        max_video_bytes: Some(1024 * 1024 * 1024),
+        empty: false,
+    }
+}
 
 #[derive(Debug, Default)]
 pub struct Plan<'a> {
-    /// One photo per MD5 to upload, in the order given.
+    /// What every destination's plan says: held, duplicates, not taken, refused before.
+    pub shared: shared::Plan<'a>,
+    /// One photo per MD5 to upload, in path order.
     pub uploads: Vec<(&'a Photo, String)>,
-    pub already_there: u64,
-    /// Skipped on purpose, with the reason: local duplicates, unreadable files.
-    pub skipped: Vec<Skip>,
-    pub duplicates: u64,
-    /// Files Flickr would refuse (RAW, too large) or refused before: they fail
-    /// without an upload.
-    pub refused: Vec<(PathBuf, String)>,
+    /// Bytes of the uploads.
     pub bytes: u64,
     /// MD5s on Flickr with no local file.
     pub remote_only: u64,
@@ -36,14 +44,6 @@ pub struct Plan<'a> {
     pub edited: Vec<(&'a Photo, RemoteCopy)>,
     /// Copies found by MD5 that lack their `checksum:imgmd5=` tag, with it.
     pub to_tag: Vec<(&'a Photo, RemoteCopy)>,
-}
-
-#[derive(Debug)]
-pub struct Skip {
-    pub path: PathBuf,
-    pub reason: String,
-    /// An unreadable file: a problem for the report, not only a decision.
-    pub is_error: bool,
 }
 
 /// The remote copies by MD5 and by image-data MD5.
@@ -66,51 +66,39 @@ impl<'r> RemoteIndex<'r> {
     }
 }
 
-/// `refusals`: MD5s the backend refused before (type, size), with its message.
+/// `refusals`: MD5s Flickr refused before (type, size), with its message.
 pub fn plan<'a>(
     photos: &'a [Photo],
     remote: &RemoteIndex<'_>,
+    accepts: &Accepts,
     refusals: &HashMap<String, String>,
 ) -> Plan<'a> {
-    let mut plan = Plan::default();
-    let mut first_path: HashMap<&str, &PathBuf> = HashMap::new();
+    let holds = |md5: &str| remote.by_md5.contains_key(md5);
+    let mut plan = Plan {
+        shared: shared::plan(photos, &holds, accepts, refusals),
+        ..Plan::default()
+    };
     let mut local: HashSet<&str> = photos.iter().filter_map(|p| p.md5.as_deref()).collect();
     let mut claimed: HashSet<&str> = HashSet::new();
-    for photo in photos {
-        let Some(md5) = photo.md5.as_deref() else {
-            let why = photo.error.as_deref().unwrap_or("could not be read");
-            plan.skipped.push(Skip {
-                path: photo.path.clone(),
-                reason: format!("unreadable: {why}"),
-                is_error: true,
-            });
+    for &photo in &plan.shared.held {
+        let (Some(md5), Some(img)) = (photo.md5.as_deref(), &photo.imgmd5) else {
             continue;
         };
-        if let Some(copies) = remote.by_md5.get(md5) {
-            plan.already_there += 1;
-            if let Some(img) = &photo.imgmd5 {
-                for copy in copies.iter().filter(|c| c.imgmd5.is_none()) {
-                    if claimed.insert(&copy.remote_id) {
-                        let tagged = RemoteCopy {
-                            imgmd5: Some(img.clone()),
-                            ..(*copy).clone()
-                        };
-                        plan.to_tag.push((photo, tagged));
-                    }
-                }
+        let untagged = remote.by_md5.get(md5).into_iter().flatten();
+        for copy in untagged.filter(|c| c.imgmd5.is_none()) {
+            if claimed.insert(&copy.remote_id) {
+                let tagged = RemoteCopy {
+                    imgmd5: Some(img.clone()),
+                    ..(*copy).clone()
+                };
+                plan.to_tag.push((photo, tagged));
             }
-            continue;
         }
-        if let Some(first) = first_path.get(md5) {
-            plan.duplicates += 1;
-            plan.skipped.push(Skip {
-                path: photo.path.clone(),
-                reason: format!("duplicate of {} (same MD5), uploaded once", first.display()),
-                is_error: false,
-            });
+    }
+    for &photo in &plan.shared.send {
+        let Some(md5) = photo.md5.as_deref() else {
             continue;
-        }
-        first_path.insert(md5, &photo.path);
+        };
         // Edited after upload: a copy with the same image data whose bytes no local
         // file has any more. When the original file is still here too, the two are
         // different files of the library, and this one is uploaded like any other.
@@ -129,17 +117,6 @@ pub fn plan<'a>(
             plan.edited.push((photo, (*copy).clone()));
             continue;
         }
-        if let Some(message) = refusals.get(md5) {
-            plan.refused.push((
-                photo.path.clone(),
-                format!("{message} (refused on an earlier run; not sent again)"),
-            ));
-            continue;
-        }
-        if let Some(why) = refusal(photo) {
-            plan.refused.push((photo.path.clone(), why));
-            continue;
-        }
         plan.bytes += photo.size;
         plan.uploads.push((photo, md5.to_string()));
     }
@@ -147,53 +124,14 @@ pub fn plan<'a>(
     plan
 }
 
-/// Why Flickr would refuse this file, before spending an upload on it.
-fn refusal(photo: &Photo) -> Option<String> {
-    let mb = |b: u64| b / (1024 * 1024);
-    match photo.kind {
-        MediaKind::Raw => Some("Flickr does not accept camera RAW files; convert it to JPEG or TIFF to back it up there".into()),
-        MediaKind::Video if photo.size > MAX_VIDEO_BYTES => Some(format!(
-            "{} MB is over Flickr's {} MB limit for videos",
-            mb(photo.size),
-            mb(MAX_VIDEO_BYTES)
-        )),
-        MediaKind::Video => None,
-        _ if photo.size > MAX_PHOTO_BYTES => Some(format!(
-            "{} MB is over Flickr's {} MB limit for photos",
-            mb(photo.size),
-            mb(MAX_PHOTO_BYTES)
-        )),
-        _ => None,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dates::{DateSource, TakenAt};
+    use crate::engine::outcome::Word;
+    use std::path::PathBuf;
 
     fn photo(path: &str, md5: Option<&str>) -> Photo {
-        Photo {
-            path: path.into(),
-            size: 10,
-            mtime_ns: 0,
-            inode: 0,
-            kind: MediaKind::Jpeg,
-            md5: md5.map(String::from),
-            imgmd5: None,
-            taken: TakenAt {
-                local: chrono::NaiveDateTime::default(),
-                offset_seconds: None,
-                source: DateSource::Mtime,
-            },
-            date_facts: Default::default(),
-            make: None,
-            model: None,
-            width: None,
-            height: None,
-            orientation: None,
-            error: md5.is_none().then(|| "permission denied".to_string()),
-        }
+        crate::engine::plan::tests::photo(path, md5, MediaKind::Jpeg, 10)
     }
 
     fn copy(id: &str, md5: &str, imgmd5: Option<&str>) -> RemoteCopy {
@@ -230,7 +168,12 @@ mod tests {
             copy("2", "bb", None),
             copy("3", "cc", Some("ic")),
         ];
-        let plan = plan(&photos, &RemoteIndex::new(&copies), &HashMap::new());
+        let plan = plan(
+            &photos,
+            &RemoteIndex::new(&copies),
+            &accepts(),
+            &HashMap::new(),
+        );
         let edited: Vec<_> = plan
             .edited
             .iter()
@@ -239,10 +182,10 @@ mod tests {
         assert_eq!(edited, vec![("/edited.jpg", "1")]);
         assert_eq!(plan.to_tag.len(), 1);
         assert_eq!(plan.to_tag[0].1, copy("2", "bb", Some("ib")));
-        assert!(plan.skipped.is_empty());
+        assert!(plan.shared.notes.is_empty());
         let uploads: Vec<_> = plan.uploads.iter().map(|(_, m)| m.as_str()).collect();
         assert_eq!(uploads, vec!["c2", "dd"]);
-        assert_eq!(plan.already_there, 2);
+        assert_eq!(plan.shared.counts.already_there, 2);
         assert_eq!(plan.remote_only, 0);
     }
 
@@ -255,18 +198,25 @@ mod tests {
             photo("/c.jpg", None),
         ];
         let copies = [copy("1", "aa", None), copy("2", "zz", None)];
-        let plan = plan(&photos, &RemoteIndex::new(&copies), &HashMap::new());
+        let plan = plan(
+            &photos,
+            &RemoteIndex::new(&copies),
+            &accepts(),
+            &HashMap::new(),
+        );
         let uploads: Vec<_> = plan
             .uploads
             .iter()
             .map(|(p, m)| (p.path.clone(), m.clone()))
             .collect();
         assert_eq!(uploads, vec![(PathBuf::from("/b.jpg"), "bb".to_string())]);
-        assert_eq!(plan.already_there, 1);
-        assert_eq!(plan.duplicates, 1);
-        assert_eq!(plan.skipped.len(), 2);
-        assert!(plan.skipped[1].reason.contains("permission denied"));
-        assert!(plan.skipped[1].is_error && !plan.skipped[0].is_error);
+        assert_eq!(plan.shared.counts.already_there, 1);
+        assert_eq!(plan.shared.counts.duplicates, 1);
+        assert_eq!(plan.shared.notes.len(), 2);
+        // In path order: /c.jpg before /copy/b.jpg.
+        assert!(plan.shared.notes[0].reason.contains("permission denied"));
+        assert_eq!(plan.shared.notes[0].word, Word::Unreadable);
+        assert_eq!(plan.shared.notes[1].word, Word::Duplicate);
         assert_eq!(plan.remote_only, 1);
         assert_eq!(plan.bytes, 10);
     }
@@ -278,9 +228,18 @@ mod tests {
         let photos = [raw, photo("/refused.jpg", Some("dd"))];
         let refusals =
             HashMap::from([("dd".to_string(), "Filetype was not recognised".to_string())]);
-        let plan = plan(&photos, &RemoteIndex::default(), &refusals);
+        let plan = plan(&photos, &RemoteIndex::default(), &accepts(), &refusals);
         assert!(plan.uploads.is_empty());
-        assert!(plan.refused[0].1.contains("RAW"));
-        assert!(plan.refused[1].1.contains("earlier run"));
+        let notes = &plan.shared.notes;
+        assert_eq!(
+            (notes[0].word, notes[1].word),
+            (Word::RefusedBefore, Word::NotTaken)
+        );
+        assert!(
+            notes[0].reason.contains("earlier run"),
+            "{}",
+            notes[0].reason
+        );
+        assert!(notes[1].reason.contains("RAW"));
     }
 }

@@ -1,5 +1,6 @@
 //! What a sync run tells its caller: live events, and the report at the end.
 
+use crate::engine::outcome::{outcome_report, Counts, Note, Word};
 use serde::Serialize;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -26,6 +27,25 @@ pub enum SyncEvent {
     },
     /// Not uploaded, on purpose: a local duplicate, or a file that could not be read.
     Skipped {
+        #[serde(serialize_with = "crate::serial::paths")]
+        path: PathBuf,
+        reason: String,
+    },
+    /// A kind or size this destination never takes (RAW on Flickr); never sent.
+    NotTaken {
+        #[serde(serialize_with = "crate::serial::paths")]
+        path: PathBuf,
+        reason: String,
+    },
+    /// The destination rejected these bytes in this run; recorded, not sent again
+    /// until the file changes.
+    Refused {
+        #[serde(serialize_with = "crate::serial::paths")]
+        path: PathBuf,
+        reason: String,
+    },
+    /// Refused on an earlier run: not sent.
+    RefusedBefore {
         #[serde(serialize_with = "crate::serial::paths")]
         path: PathBuf,
         reason: String,
@@ -62,11 +82,38 @@ pub enum SyncEvent {
     Finished,
 }
 
+impl SyncEvent {
+    /// The event of a plan's note: a file not sent, and why.
+    pub fn of_note(note: &Note) -> SyncEvent {
+        let (path, reason) = (note.path.clone(), note.reason.clone());
+        match note.word {
+            Word::NotTaken => SyncEvent::NotTaken { path, reason },
+            Word::Refused => SyncEvent::Refused { path, reason },
+            Word::RefusedBefore => SyncEvent::RefusedBefore { path, reason },
+            Word::Failed => SyncEvent::Failed {
+                path,
+                error: reason,
+            },
+            _ => SyncEvent::Skipped { path, reason },
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct SyncReport {
+    /// Every file under one word of [`crate::engine::outcome`]; the three fields after
+    /// it are made from it when the run ends.
+    pub counts: Counts,
+    /// Files Flickr never takes, and files it refused (in this run or before), with why.
+    #[serde(serialize_with = "crate::serial::paths")]
+    pub not_taken: Vec<(PathBuf, String)>,
+    #[serde(serialize_with = "crate::serial::paths")]
+    pub refused: Vec<(PathBuf, String)>,
     pub uploaded: u64,
-    /// Files not uploaded on purpose: already on Flickr, local duplicates, unreadable.
+    /// Files not uploaded on purpose: already on Flickr, local duplicates, not taken,
+    /// refused before, unreadable.
     pub skipped: u64,
+    /// Failed or refused in this run.
     pub failed: u64,
     /// Bytes uploaded.
     pub bytes: u64,
@@ -96,3 +143,5 @@ pub struct SyncReport {
     /// uploaded again by this run.
     pub healed: u64,
 }
+
+outcome_report!(SyncReport, uploaded);

@@ -11,7 +11,7 @@ module Photosync
       when "flickr" then verify_flickr(argv.drop(1))
       when "gphotos" then verify_gphotos(argv.drop(1))
       when /\Aarchive:/, "-h", "--help" then verify_archive(argv)
-      else fail_with("usage: photosync verify flickr|gphotos [DIR] [options] | verify archive:PATH [options]", 64)
+      else fail_with("usage: photosync verify flickr|gphotos [DIR] [options] | verify archive:PATH [options]", 1)
       end
     end
 
@@ -86,7 +86,7 @@ module Photosync
       return help(parser) if argv.include?("-h") || argv.include?("--help")
 
       parser.parse!(argv)
-      return fail_with(parser.banner, 64) unless argv.shift == "flickr"
+      return fail_with(parser.banner, 1) unless argv.shift == "flickr"
 
       bar = nil
       done = 0

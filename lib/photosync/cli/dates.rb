@@ -18,7 +18,7 @@ module Photosync
       return help(parser) if argv.include?("-h") || argv.include?("--help")
 
       parser.parse!(argv)
-      dir = argv.shift or return fail_with(parser.banner, 64)
+      dir = argv.shift or return fail_with(parser.banner, 1)
       findings, applied = dates_run(dir, opts)
       if opts[:json]
         findings.each { |f| @out.puts(JSON.generate(f.as_json)) }

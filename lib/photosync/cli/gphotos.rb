@@ -22,7 +22,7 @@ module Photosync
 
       parser.parse!(argv)
       %i[client_id client_secret].each do |k|
-        return fail_with("no #{k.to_s.tr('_', ' ')}: pass --#{k.to_s.tr('_', '-')} or set PHOTOSYNC_GPHOTOS_#{k.upcase}", 64) if creds[k].to_s.empty?
+        return fail_with("no #{k.to_s.tr('_', ' ')}: pass --#{k.to_s.tr('_', '-')} or set PHOTOSYNC_GPHOTOS_#{k.upcase}", 1) if creds[k].to_s.empty?
       end
       token = GooglePhotos.login(client_id: creds[:client_id], client_secret: creds[:client_secret],
                                  endpoint: creds[:endpoint]) do |url|
@@ -64,14 +64,14 @@ module Photosync
           @out.puts("plan: #{e.to_upload} to upload (#{Format.bytes(e.bytes)}), #{e.already_there} already in " \
                     "Google Photos, #{e.duplicates} local duplicates")
           bar = [ProgressBar.new(@err, "gphotos"), e.to_upload, e.bytes]
-        when :uploaded, :failed
+        when :uploaded, :failed, :refused
           done += 1
           bar&.first&.update(done, bar[1], 0, bar[2])
         end
       end
       bar&.first&.finish
       print_gphotos_summary(report)
-      @out.puts(JSON.generate(report.to_h)) if opts[:json]
+      json_out.puts(JSON.generate(report.to_h)) if opts[:json]
       report.ok? ? 0 : 2
     end
 
@@ -92,6 +92,7 @@ module Photosync
       @out.puts("#{prefix}#{report.album_adds} added to albums (#{report.albums_created} new)") if report.album_adds.positive?
       @out.puts("#{prefix}stopped: #{report.stopped}") if report.stopped
       print_healed(report, prefix)
+      print_outcomes(report, prefix)
       report.errors.each { |path, msg| @out.puts("  error: #{path}: #{msg}") }
     end
   end

@@ -18,7 +18,7 @@ module Photosync
       return help(parser) if argv.include?("-h") || argv.include?("--help")
 
       parser.parse!(argv)
-      return fail_with(parser.banner, 64) unless opts[:html]
+      return fail_with(parser.banner, 1) unless opts[:html]
 
       dir = argv.shift
       bar = ProgressBar.new(@err, "scan")

@@ -19,14 +19,14 @@ module Photosync
         o.on("--only-missing DIR2", "only what DIR2 held once and no longer holds") { |v| opts[:only_missing] = v }
         o.on("-j", "--jobs N", Integer, "downloads at once (default 4)") { |v| opts[:concurrency] = v }
         o.on("--catalog PATH", "catalog file (default #{Photosync.default_catalog_path})") { |v| opts[:catalog] = v }
-        o.on("--json", "print the report as JSON") { opts[:json] = true }
+        o.on("--json", "print only the report as JSON on stdout (the rest on stderr)") { opts[:json] = true }
         no_wait_option(o, opts)
       end
       return help(parser) if argv.include?("-h") || argv.include?("--help")
 
       parser.parse!(argv)
       return restore_from(argv, parser, opts, from) if from.start_with?("archive:") || from == "gphotos"
-      return fail_with("restore: unknown source #{from.inspect}; use flickr, archive:PATH or gphotos", 64) \
+      return fail_with("restore: unknown source #{from.inspect}; use flickr, archive:PATH or gphotos", 1) \
         unless from == "flickr"
 
       opts.delete(:accept_lossy)
@@ -35,18 +35,18 @@ module Photosync
 
     # Like with_flickr_dir, with the archive or Google Photos instead of Flickr.
     def restore_from(argv, parser, opts, from)
-      dir = argv.shift or return fail_with(parser.banner, 64)
+      dir = argv.shift or return fail_with(parser.banner, 1)
       if from == "gphotos" && !opts[:accept_lossy]
         return fail_with(Photosync._gphotos_restore_refusal, 1)
       end
 
       source = from == "gphotos" ? gphotos_source : Archive.parse(from)
       return source if source.is_a?(Integer)
-      return fail_with(parser.banner, 64) unless source
+      return fail_with(parser.banner, 1) unless source
 
       opts.delete(:accept_lossy) unless from == "gphotos"
       report = run_restore(dir, source, opts.except(:json))
-      @out.puts(JSON.generate(report.to_h)) if opts[:json]
+      json_out.puts(JSON.generate(report.to_h)) if opts[:json]
       report.ok? ? 0 : 2
     end
 

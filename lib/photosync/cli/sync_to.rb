@@ -18,7 +18,7 @@ module Photosync
           raise OptionParser::InvalidArgument, "--to #{spec} (use flickr, gphotos or archive:PATH)"
       end
       reports = run_sync_to(dir, destinations, opts.except(:json))
-      @out.puts(JSON.generate(reports.to_h)) if opts[:json]
+      json_out.puts(JSON.generate(reports.to_h)) if opts[:json]
       reports.ok? ? 0 : 2
     end
 
@@ -66,7 +66,7 @@ module Photosync
         @out.puts("#{e.destination}: #{e.to_upload} to upload (#{Format.bytes(e.bytes)}), " \
                   "#{e.already_there} already there, #{e.duplicates} local duplicates")
         bars[e.destination] = [ProgressBar.new(@err, e.destination), e.to_upload, 0, 0, e.bytes]
-      when :uploaded, :failed
+      when :uploaded, :failed, :refused
         bar = bars[e.destination] or return
         bar[2] += 1
         bar[3] += e.bytes.to_i
@@ -86,6 +86,7 @@ module Photosync
       print_healed(r, "#{r.destination}: ")
       root = r.destination.delete_prefix("archive:")
       r.moved_aside.each { |p| @out.puts("  changed copy moved aside (kept): #{File.join(root, p)}") }
+      print_outcomes(r, "#{r.destination}: ")
       r.errors.each { |path, msg| @out.puts("  error: #{path}: #{msg}") }
     end
   end

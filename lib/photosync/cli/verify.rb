@@ -18,7 +18,7 @@ module Photosync
       return help(parser) if argv.include?("-h") || argv.include?("--help")
 
       parser.parse!(argv)
-      archive = Archive.parse(argv.shift.to_s) or return fail_with(parser.banner, 64)
+      archive = Archive.parse(argv.shift.to_s) or return fail_with(parser.banner, 1)
       bar = ProgressBar.new(@err, "verify")
       report = archive.verify(catalog: opts[:catalog], threads: opts[:threads]) do |p|
         bar.update(p.files_done, p.files_total, p.bytes_done, p.bytes_total)

@@ -16,7 +16,7 @@ module Photosync
       return help(parser) if argv.include?("-h") || argv.include?("--help")
 
       parser.parse!(argv)
-      dir = argv.shift or return fail_with(parser.banner, 64)
+      dir = argv.shift or return fail_with(parser.banner, 1)
       creds = Credentials.gphotos
       return fail_with("not logged in to Google Photos; run `photosync login gphotos`", 1) if creds[:refresh_token].to_s.empty?
 
