@@ -77,7 +77,7 @@ module Photosync
     def self.apply(dir, to:, rules: :default, catalog: :default, wait: true, &progress)
       raise ArgumentError, "to: must be a Photosync::Flickr" unless to.respond_to?(:native, true)
 
-      out = run(dir, rules, catalog, to.send(:native), progress, Photosync.run_options(wait))
+      out = run(dir, rules, catalog, [to.send(:native), Photosync.run_options(wait)], progress)
       ApplyReport.new(**out[:applied], findings: out[:findings].map { |h| Finding.new(**h) })
     end
 
@@ -90,10 +90,11 @@ module Photosync
       end
     end
 
-    def self.run(dir, rules, catalog, native, progress, run_options = nil)
+    # apply: nil (review only), or [native Flickr client, Photosync.run_options].
+    def self.run(dir, rules, catalog, apply, progress)
       catalog_path = catalog == :default ? Photosync.default_catalog_path : catalog&.to_s
       path, required = rules_option(rules)
-      Photosync._dates(dir.to_s, catalog_path, path, required ? true : false, native, run_options, progress)
+      Photosync._dates(dir.to_s, catalog_path, path, required ? true : false, apply, progress)
     end
     private_class_method :run
   end

@@ -39,6 +39,8 @@ impl Catalog {
     /// Makes sure this run holds the lock before it reads an index or plans: the first
     /// thing every writing entry point of the core does, so a Rust caller that opened
     /// the catalog with [`Catalog::open`] is covered too. Waits with a line on stderr.
+    /// The lock is kept until this catalog is dropped: drop it before another handle on
+    /// the same file writes, or that one waits for this one.
     pub fn hold_run_lock(&mut self, cancel: &Cancel) -> Result<(), CatalogError> {
         if self.run_lock.is_some() {
             return Ok(());

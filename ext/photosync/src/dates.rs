@@ -1,10 +1,13 @@
 //! `Photosync._dates`: scan a folder, review its taken-dates against the date rules and,
-//! given a Flickr client, push the corrected ones; on a worker thread, scan progress
-//! reaching the Ruby block on the Ruby thread. lib/photosync/dates.rb adds the Ruby API.
+//! given a Flickr client (holding the run lock, see lock.rs), push the corrected ones; on
+//! a worker thread, scan progress reaching the Ruby block on the Ruby thread.
+//! lib/photosync/dates.rb adds the Ruby API.
 
 use crate::flickr::NativeFlickr;
 use crate::{background, conv, errors};
-use magnus::{function, prelude::*, Error, RArray, RHash, RModule, RString, Ruby, Value};
+use magnus::{
+    function, prelude::*, Error, RArray, RHash, RModule, RString, Ruby, TryConvert, Value,
+};
 use photosync::cancel::Cancel;
 use photosync::catalog::Catalog;
 use photosync::dates::apply::{self, ApplyReport};
@@ -28,18 +31,19 @@ fn dates(
     catalog: Option<RString>,
     rules: Option<RString>,
     rules_required: bool,
-    flickr: Option<&NativeFlickr>,
-    run: Option<RHash>,
+    apply: Option<(Value, RHash)>,
     progress: Option<magnus::block::Proc>,
 ) -> Result<RHash, Error> {
     let dir = conv::path_from(dir);
     let catalog: Option<PathBuf> = catalog.map(conv::path_from);
     let rules_path: Option<PathBuf> = rules.map(conv::path_from);
-    let client = flickr.map(|f| f.0.clone());
     // Applying dates writes (Flickr and the catalog); a review only reads.
-    let lock = match client {
-        Some(_) => crate::lock::take(ruby, catalog.as_deref(), run)?,
-        None => None,
+    let (client, lock) = match apply {
+        Some((native, run)) => (
+            Some(<&NativeFlickr>::try_convert(native)?.0.clone()),
+            crate::lock::take(ruby, catalog.as_deref(), Some(run))?,
+        ),
+        None => (None, None),
     };
     let cancel = Cancel::new();
     let worker_cancel = cancel.clone();
@@ -184,7 +188,7 @@ fn default_rules_path(ruby: &Ruby) -> RString {
 }
 
 pub fn init(_ruby: &Ruby, m: RModule) -> Result<(), Error> {
-    m.define_singleton_method("_dates", function!(dates, 7))?;
+    m.define_singleton_method("_dates", function!(dates, 6))?;
     m.define_singleton_method("_default_rules_path", function!(default_rules_path, 0))?;
     Ok(())
 }
