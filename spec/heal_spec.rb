@@ -165,6 +165,7 @@ RSpec.describe "Copies that heal" do
       out, _, status = run.call("verify", "flickr", library)
       expect(status.exitstatus).to eq(2)
       expect(out).to include("1 local photos missing on Flickr")
+      expect(out).to include("1 recorded copies are gone from Flickr: forgotten, the next sync uploads them again")
       out, _, status = run.call("verify", "archive:#{archive_root}")
       expect(status.exitstatus).to eq(2)
       expect(out).to include("copies the missing and corrupted ones again")

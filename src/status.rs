@@ -116,4 +116,23 @@ mod tests {
         assert_eq!(s.by_copies, BTreeMap::from([(1, 1), (2, 1)]));
         assert_eq!(s.below(2).count(), 1);
     }
+
+    #[test]
+    fn a_copy_known_to_be_lost_is_not_counted() {
+        let mut cat = Catalog::in_memory().unwrap();
+        let copy = RemoteCopy {
+            remote_id: "1".into(),
+            md5: "aa".into(),
+            uploaded_at: 1,
+            imgmd5: None,
+        };
+        cat.record_remote("flickr:me", &[copy], None).unwrap();
+        assert_eq!(
+            status(&cat, None).unwrap().by_copies,
+            BTreeMap::from([(1, 1)])
+        );
+        let lost = [crate::engine::heal::Lost::missing("1", "aa")];
+        crate::engine::heal::forget(&mut cat, "flickr:me", &lost).unwrap();
+        assert_eq!(status(&cat, None).unwrap().by_copies, BTreeMap::new());
+    }
 }

@@ -65,6 +65,9 @@ module Photosync
       @out.puts("#{r.photos_on_flickr} photos on Flickr, #{r.local_photos} local; #{r.api_calls} API calls")
       @out.puts("#{r.missing_on_flickr.size} local photos missing on Flickr (photosync sync uploads them)")
       r.missing_on_flickr.first(20).each { |p| @out.puts("  #{p}") }
+      if r.forgotten.to_i.positive?
+        @out.puts("#{r.forgotten} recorded copies are gone from Flickr: forgotten, the next sync uploads them again")
+      end
       @out.puts("#{r.duplicates.size} MD5s on Flickr more than once")
       r.duplicates.first(20).each { |md5, ids| @out.puts("  #{md5}: photos #{ids.join(', ')}") }
       @out.puts("#{r.untagged.size} Flickr photos without a checksum tag (photosync adopt flickr tags them)")

@@ -26,6 +26,9 @@ module Photosync
       @out.puts("#{r.missing.size} local photos missing, #{r.lost_checksum.size} items lost their checksum, " \
                 "#{r.unknown.size} items photosync does not know")
       r.missing.each { |p| @out.puts("  missing: #{p}") }
+      if r.forgotten.positive?
+        @out.puts("#{r.forgotten} items gone from the app: forgotten, the next sync uploads them again")
+      end
       r.lost_checksum.each { |id, name| @out.puts("  no checksum: #{name} (#{id})") }
       r.unknown.each { |id, name| @out.puts("  unknown: #{name} (#{id})") }
       r.ok? ? 0 : 2
