@@ -98,7 +98,8 @@ fn verify_flickr(
         catalog,
         flickr,
         opts,
-        false,
+        // Verify forgets the copies it finds lost (engine::heal): a write, under the lock.
+        true,
         move |cat, client, account, cancel| {
             verify::verify_flickr(cat, client, account, &verify_opts, cancel)
         },

@@ -55,13 +55,15 @@ fn verify(
 ) -> Result<RHash, Error> {
     let root = conv::path_from(root);
     let catalog: Option<PathBuf> = catalog.map(conv::path_from);
+    // Verify forgets the copies it finds lost (engine::heal): a write, under the lock.
+    let lock = crate::lock::take(ruby, catalog.as_deref(), None)?;
     let cancel = Cancel::new();
     let worker_cancel = cancel.clone();
     let result = background::run(
         ruby,
         &cancel,
         move |emit: &(dyn Fn(Progress) + Send + Sync)| -> Result<archive::VerifyReport, ArchiveError> {
-            let mut cat = Catalog::open_or_memory(catalog.as_deref())?;
+            let mut cat = Catalog::open_for_run(catalog.as_deref(), lock, &worker_cancel)?;
             archive::verify(&root, &mut cat, threads.max(1), &worker_cancel, &mut |p| emit(*p))
         },
         |p: Progress| match &progress {

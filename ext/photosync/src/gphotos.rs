@@ -96,14 +96,16 @@ fn verify_gphotos(
     let dir = conv::path_from(dir);
     let catalog: Option<PathBuf> = catalog.map(conv::path_from);
     let client = gphotos.0.clone();
+    // Verify forgets the items it finds gone (engine::heal): a write, under the lock.
+    let lock = crate::lock::take(ruby, catalog.as_deref(), None)?;
     let cancel = Cancel::new();
     let worker_cancel = cancel.clone();
     let outcome = background::run(
         ruby,
         &cancel,
         move |_: &(dyn Fn(()) + Send + Sync)| -> Result<gphotos_sync::VerifyReport, Failure> {
-            let mut cat =
-                Catalog::open_or_memory(catalog.as_deref()).map_err(|e| Failure::Scan(e.into()))?;
+            let mut cat = Catalog::open_for_run(catalog.as_deref(), lock, &worker_cancel)
+                .map_err(|e| Failure::Scan(e.into()))?;
             let scanned = scan::scan(
                 &dir,
                 &mut cat,
