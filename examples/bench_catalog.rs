@@ -9,8 +9,8 @@
 use chrono::NaiveDate;
 use photosync::catalog::{Catalog, RemoteCopy};
 use photosync::dates::{DateFacts, DateSource, TakenAt};
-use photosync::kind::MediaKind;
-use photosync::photo::Photo;
+use photosync::library::kind::MediaKind;
+use photosync::library::photo::Photo;
 use std::path::PathBuf;
 use std::process::ExitCode;
 

@@ -14,7 +14,7 @@ require "uri"
 # that is not HTTP at all.
 module HostileServer
   MiB = 1024 * 1024
-  # The client refuses answers larger than this (MAX_ANSWER_BYTES in src/flickr/response.rs).
+  # The client refuses answers larger than this (MAX_ANSWER_BYTES in src/destinations/flickr/api/response.rs).
   MAX_ANSWER_BYTES = 64 * MiB
 
   # Errors for an answer that is not Flickr's: the native client raises NetworkError

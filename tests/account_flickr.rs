@@ -4,13 +4,13 @@
 
 mod sync_common;
 
-use photosync::account::adopt::{self, AdoptEvent};
-use photosync::account::verify::{self, VerifyOptions};
-use photosync::account::AccountOptions;
 use photosync::cancel::Cancel;
-use photosync::emulator::EmulatorConfig;
-use photosync::flickr::{Client, UploadAnswer};
-use photosync::sync::Pacing;
+use photosync::destinations::flickr::account::adopt::{self, AdoptEvent};
+use photosync::destinations::flickr::account::verify::{self, VerifyOptions};
+use photosync::destinations::flickr::account::AccountOptions;
+use photosync::destinations::flickr::api::{Client, UploadAnswer};
+use photosync::destinations::flickr::sync::Pacing;
+use photosync::emulators::flickr::EmulatorConfig;
 use std::path::Path;
 use std::time::Duration;
 use sync_common::*;

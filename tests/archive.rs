@@ -2,13 +2,13 @@
 //! full disk (an injected one, and a real small tmpfs where the machine allows it),
 //! and verify finds what changed.
 
-use photosync::archive::{
-    self, ArchiveError, ArchiveEvent, ArchiveOptions, ArchiveReport, Layout, Sink, Storage,
-};
 use photosync::cancel::Cancel;
 use photosync::catalog::Catalog;
-use photosync::photo::Photo;
-use photosync::scan::{self, ScanOptions};
+use photosync::destinations::archive::{
+    self, ArchiveError, ArchiveEvent, ArchiveOptions, ArchiveReport, Layout, Sink, Storage,
+};
+use photosync::library::photo::Photo;
+use photosync::library::scan::{self, ScanOptions};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::io::{self, Write};
@@ -56,7 +56,7 @@ fn contents(root: &Path) -> BTreeMap<PathBuf, String> {
         .map(|e| e.unwrap())
         .filter(|e| e.file_type().is_file() && e.file_name() != ".photosync.lock")
         .map(|e| {
-            let md5 = photosync::hash::md5_file(e.path()).unwrap();
+            let md5 = photosync::library::hash::md5_file(e.path()).unwrap();
             (e.path().strip_prefix(root).unwrap().to_path_buf(), md5)
         })
         .collect()
@@ -69,7 +69,7 @@ fn md5s(photos: &[Photo]) -> BTreeSet<String> {
 #[test]
 fn two_runs_copy_once_in_the_date_layout() {
     let dir = tempfile::tempdir().unwrap();
-    photosync::samples::generate(&dir.path().join("library"), 1).unwrap();
+    photosync::library::samples::generate(&dir.path().join("library"), 1).unwrap();
     let root = dir.path().join("archive");
     fs::create_dir(&root).unwrap();
     let mut cat = Catalog::in_memory().unwrap();

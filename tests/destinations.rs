@@ -5,15 +5,15 @@
 mod gphotos_common;
 mod sync_common;
 
-use photosync::archive::ArchiveOptions;
 use photosync::cancel::Cancel;
 use photosync::catalog::Catalog;
 use photosync::dates::rules::Rules;
-use photosync::destinations::{sync_all, Destination, Event, MultiReport, Outcome};
-use photosync::emulator::EmulatorConfig;
-use photosync::gphotos::Client;
-use photosync::gphotos_emulator::{GooglePhotosConfig, GooglePhotosEmulator};
-use photosync::gphotos_sync::GphotosSyncOptions;
+use photosync::destinations::archive::ArchiveOptions;
+use photosync::destinations::gphotos::api::Client;
+use photosync::destinations::gphotos::sync::GphotosSyncOptions;
+use photosync::emulators::flickr::EmulatorConfig;
+use photosync::emulators::gphotos::{GooglePhotosConfig, GooglePhotosEmulator};
+use photosync::engine::run::{sync_all, Destination, Event, MultiReport, Outcome};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use sync_common::{client_for, emulator, fast_options, write_photos};
@@ -23,7 +23,7 @@ fn run(
     library: &Path,
     catalog: &mut Catalog,
     archive: &Path,
-    flickr: &photosync::flickr::Client,
+    flickr: &photosync::destinations::flickr::api::Client,
     gphotos: &Arc<Client>,
 ) -> (MultiReport, usize) {
     let scans = Mutex::new(0);

@@ -7,7 +7,7 @@ use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
 use emulator_common::{jpeg, Client};
-use photosync::emulator::{Emulator, EmulatorConfig, FaultKind};
+use photosync::emulators::flickr::{Emulator, EmulatorConfig, FaultKind};
 
 fn with_faults(kinds: &[FaultKind]) -> Emulator {
     let emu = Emulator::start(EmulatorConfig {

@@ -6,7 +6,7 @@ mod emulator_common;
 use std::process::Command;
 
 use emulator_common::jpeg;
-use photosync::emulator::{Emulator, EmulatorConfig};
+use photosync::emulators::flickr::{Emulator, EmulatorConfig};
 
 const PYTHON: &str = "/usr/bin/python3";
 

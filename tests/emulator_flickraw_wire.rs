@@ -8,7 +8,7 @@ mod emulator_common;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use emulator_common::{enc, jpeg, Client};
-use photosync::emulator::{Emulator, EmulatorConfig};
+use photosync::emulators::flickr::{Emulator, EmulatorConfig};
 
 static N: AtomicU64 = AtomicU64::new(0);
 

@@ -3,7 +3,7 @@
 mod emulator_common;
 
 use emulator_common::{enc, Client};
-use photosync::emulator::{Emulator, EmulatorConfig};
+use photosync::emulators::flickr::{Emulator, EmulatorConfig};
 
 fn parse(body: &str) -> Vec<(String, String)> {
     form_urlencoded::parse(body.as_bytes())

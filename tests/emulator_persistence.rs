@@ -3,7 +3,7 @@
 mod emulator_common;
 
 use emulator_common::{jpeg, md5_hex, xml_text, Client};
-use photosync::emulator::{Emulator, EmulatorConfig};
+use photosync::emulators::flickr::{Emulator, EmulatorConfig};
 
 fn start(dir: &std::path::Path) -> Emulator {
     Emulator::start(EmulatorConfig {

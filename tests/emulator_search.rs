@@ -4,7 +4,7 @@
 mod emulator_common;
 
 use emulator_common::{jpeg, md5_hex, xml_text, Client};
-use photosync::emulator::{Emulator, EmulatorConfig};
+use photosync::emulators::flickr::{Emulator, EmulatorConfig};
 use serde_json::Value;
 
 fn start() -> Emulator {

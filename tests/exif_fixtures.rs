@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 
-use photosync::exif::{self, Metadata, HEAD_LEN};
+use photosync::library::exif::{self, Metadata, HEAD_LEN};
 
 fn samples_dir() -> PathBuf {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/exif-samples");

@@ -56,6 +56,6 @@ proptest! {
             bytes[i] = value;
         }
         bytes.truncate(cut.index(bytes.len() + 1));
-        let _ = photosync::exif::parse(&bytes, complete);
+        let _ = photosync::library::exif::parse(&bytes, complete);
     }
 }

@@ -1,8 +1,10 @@
 //! The Rust Flickr client against the emulator: signed REST calls, streaming upload
 //! and replace with the checksum machine tag, search by it, errors, and the OAuth flow.
 
-use photosync::emulator::{Emulator, EmulatorConfig, FaultKind};
-use photosync::flickr::{Client, Credentials, Endpoints, FlickrError, Perms, UploadAnswer};
+use photosync::destinations::flickr::api::{
+    Client, Credentials, Endpoints, FlickrError, Perms, UploadAnswer,
+};
+use photosync::emulators::flickr::{Emulator, EmulatorConfig, FaultKind};
 use std::io::Write;
 
 fn runtime() -> tokio::runtime::Runtime {
@@ -48,7 +50,7 @@ fn signed_calls_upload_search_and_replace() {
         assert_eq!(login["user"]["id"], emu.user_nsid());
 
         let path = fixture("Canon_40D.jpg");
-        let md5 = photosync::hash::md5_file(&path).unwrap();
+        let md5 = photosync::library::hash::md5_file(&path).unwrap();
         let tag = format!("checksum:md5={md5}");
         let answer = client
             .upload(
@@ -101,7 +103,7 @@ fn signed_calls_upload_search_and_replace() {
     assert_eq!(stored.len(), 1);
     assert_eq!(
         stored[0].md5,
-        photosync::hash::md5_file(&fixture("Nikon_D70.jpg")).unwrap()
+        photosync::library::hash::md5_file(&fixture("Nikon_D70.jpg")).unwrap()
     );
     assert!(!stored[0].is_public && stored[0].is_family);
 }

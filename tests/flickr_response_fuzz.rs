@@ -1,9 +1,9 @@
-//! Fuzzes the Flickr client's answer parsers (src/flickr/response.rs, private) through
+//! Fuzzes the Flickr client's answer parsers (src/destinations/flickr/api/response.rs, private) through
 //! the public client: a raw TCP server on 127.0.0.1 answers each request with bytes the
 //! property chose (random bytes, mutated and truncated Flickr answers, generated JSON of
 //! every shape, and whole mutated HTTP answers), and the client must, every time:
 //! - never panic and never hang (each request has a deadline),
-//! - classify the answer as src/flickr/response.rs promises: a REST answer is Ok exactly
+//! - classify the answer as src/destinations/flickr/api/response.rs promises: a REST answer is Ok exactly
 //!   when it is JSON with `stat: "ok"` (and then Ok holds that JSON), Flickr's own failure
 //!   when `stat: "fail"`, an HTTP error for other answers with an error status, and
 //!   malformed otherwise; a well-formed upload answer gives its photo or ticket id,
@@ -12,7 +12,9 @@
 //!
 //! Kept under a few seconds: a few hundred cases per property, each one local round trip.
 
-use photosync::flickr::{Client, Credentials, Endpoints, FlickrError, UploadAnswer};
+use photosync::destinations::flickr::api::{
+    Client, Credentials, Endpoints, FlickrError, UploadAnswer,
+};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use std::path::PathBuf;
@@ -391,7 +393,7 @@ fn upload_body() -> impl Strategy<Value = Vec<u8>> {
     ]
 }
 
-/// The REST answer classification src/flickr/response.rs documents.
+/// The REST answer classification src/destinations/flickr/api/response.rs documents.
 #[derive(Debug, PartialEq)]
 enum RestKind {
     Ok(serde_json::Value),

@@ -2,8 +2,10 @@
 //! the page-repeat quirk, and a token refreshed when it has expired.
 
 use photosync::cancel::Cancel;
-use photosync::gphotos::{Client, Config, Endpoints, GphotosError, NewItem, RetryPolicy};
-use photosync::gphotos_emulator::{scopes, GooglePhotosConfig, GooglePhotosEmulator};
+use photosync::destinations::gphotos::api::{
+    Client, Config, Endpoints, GphotosError, NewItem, RetryPolicy,
+};
+use photosync::emulators::gphotos::{scopes, GooglePhotosConfig, GooglePhotosEmulator};
 use std::time::Duration;
 
 fn setup(config: GooglePhotosConfig) -> (GooglePhotosEmulator, Client) {
@@ -54,7 +56,7 @@ async fn create(client: &Client, dir: &std::path::Path, n: usize) -> Vec<String>
     for chunk in items.chunks(50) {
         for status in client.batch_create(chunk, None).await.unwrap() {
             match status {
-                photosync::gphotos::ItemStatus::Created { id } => ids.push(id),
+                photosync::destinations::gphotos::api::ItemStatus::Created { id } => ids.push(id),
                 other => panic!("{other:?}"),
             }
         }

@@ -8,7 +8,7 @@ use std::collections::HashSet;
 use std::time::Duration;
 
 use gphotos_common::*;
-use photosync::gphotos_emulator::{scopes, FaultKind, GooglePhotosConfig, GooglePhotosEmulator};
+use photosync::emulators::gphotos::{scopes, FaultKind, GooglePhotosConfig, GooglePhotosEmulator};
 use serde_json::{json, Value};
 
 async fn other_app_token(emu: &GooglePhotosEmulator) -> String {

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use base64::Engine;
 use gphotos_common::*;
-use photosync::gphotos_emulator::{scopes, GooglePhotosConfig, GooglePhotosEmulator};
+use photosync::emulators::gphotos::{scopes, GooglePhotosConfig, GooglePhotosEmulator};
 use sha2::{Digest, Sha256};
 
 const REDIRECT: &str = "http://127.0.0.1:53682/";

@@ -6,7 +6,7 @@ mod gphotos_common;
 use std::time::Duration;
 
 use gphotos_common::*;
-use photosync::gphotos_emulator::{FaultKind, GooglePhotosConfig, GooglePhotosEmulator};
+use photosync::emulators::gphotos::{FaultKind, GooglePhotosConfig, GooglePhotosEmulator};
 
 const GRANULE: u64 = 1024;
 

@@ -8,10 +8,12 @@ mod sync_common;
 use gphotos_common::client;
 use photosync::cancel::Cancel;
 use photosync::catalog::Catalog;
-use photosync::gphotos::{self, checksum_of, Client, NewItem};
-use photosync::gphotos_emulator::{FaultKind, GooglePhotosConfig, GooglePhotosEmulator};
-use photosync::gphotos_sync::{self, GphotosReport, GphotosSyncError, GphotosSyncOptions};
-use photosync::photo::Photo;
+use photosync::destinations::gphotos::api::{self as gphotos, checksum_of, Client, NewItem};
+use photosync::destinations::gphotos::sync::{
+    self as gphotos_sync, GphotosReport, GphotosSyncError, GphotosSyncOptions,
+};
+use photosync::emulators::gphotos::{FaultKind, GooglePhotosConfig, GooglePhotosEmulator};
+use photosync::library::photo::Photo;
 use std::collections::BTreeMap;
 use std::time::Duration;
 use sync_common::{md5_hex, scan, write_photos};
@@ -389,7 +391,10 @@ fn a_cancelled_run_finishes_what_is_in_flight_records_it_and_the_next_run_comple
     let cancel = Cancel::new();
     let trigger = cancel.clone();
     let result = gphotos_sync::sync_gphotos(&photos, &mut catalog, &client, &opts, &cancel, &|e| {
-        if matches!(e, photosync::sync::SyncEvent::Started { .. }) {
+        if matches!(
+            e,
+            photosync::destinations::flickr::sync::SyncEvent::Started { .. }
+        ) {
             trigger.cancel();
         }
     });

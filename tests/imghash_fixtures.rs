@@ -3,7 +3,7 @@
 //! byte changes it. Non-JPEG fixtures have none.
 
 use photosync::cancel::Cancel;
-use photosync::hash::{digest_photo, FileDigest};
+use photosync::library::hash::{digest_photo, FileDigest};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -110,7 +110,7 @@ fn tiff_and_heic_have_none_and_a_truncated_jpeg_has_none() {
 #[test]
 fn an_older_catalog_gets_the_image_hash_of_its_jpegs_on_the_next_scan() {
     use photosync::catalog::Catalog;
-    use photosync::scan::{self, ScanOptions};
+    use photosync::library::scan::{self, ScanOptions};
 
     let dir = tempfile::tempdir().unwrap();
     let lib = dir.path().join("lib");

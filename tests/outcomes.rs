@@ -7,16 +7,16 @@
 mod gphotos_common;
 mod sync_common;
 
-use photosync::archive::ArchiveOptions;
 use photosync::cancel::Cancel;
 use photosync::catalog::Catalog;
 use photosync::dates::rules::Rules;
-use photosync::destinations::{sync_all, Destination, Event, Outcome};
-use photosync::emulator::EmulatorConfig;
+use photosync::destinations::archive::ArchiveOptions;
+use photosync::destinations::flickr::sync::{flickr_accepts, SyncEvent};
+use photosync::destinations::gphotos::sync::{gphotos_accepts, GphotosSyncOptions};
+use photosync::emulators::flickr::EmulatorConfig;
+use photosync::emulators::gphotos::{GooglePhotosConfig, GooglePhotosEmulator};
 use photosync::engine::outcome::Counts;
-use photosync::gphotos_emulator::{GooglePhotosConfig, GooglePhotosEmulator};
-use photosync::gphotos_sync::{gphotos_accepts, GphotosSyncOptions};
-use photosync::sync::{flickr_accepts, SyncEvent};
+use photosync::engine::run::{sync_all, Destination, Event, Outcome};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -59,7 +59,7 @@ fn run(
     lib: &Path,
     archive: &Path,
     catalog: &mut Catalog,
-    flickr: &photosync::emulator::Emulator,
+    flickr: &photosync::emulators::flickr::Emulator,
     google: &GooglePhotosEmulator,
 ) -> Run {
     let small = |mut accepts: photosync::engine::plan::Accepts| {
@@ -73,7 +73,7 @@ fn run(
         },
         Destination::Flickr {
             client: client_for(flickr),
-            opts: photosync::sync::SyncOptions {
+            opts: photosync::destinations::flickr::sync::SyncOptions {
                 accepts: small(flickr_accepts()),
                 ..fast_options()
             },

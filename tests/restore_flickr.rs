@@ -6,10 +6,10 @@
 mod sync_common;
 
 use photosync::cancel::Cancel;
-use photosync::emulator::EmulatorConfig;
-use photosync::flickr::{Client, UploadAnswer};
+use photosync::destinations::flickr::api::{Client, UploadAnswer};
+use photosync::destinations::flickr::sync::Pacing;
+use photosync::emulators::flickr::EmulatorConfig;
 use photosync::restore::{self, RestoreEvent, RestoreOptions, RestoreReport};
-use photosync::sync::Pacing;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -48,7 +48,7 @@ fn restore_into(
 fn files_by_md5(dir: &Path) -> BTreeMap<String, Vec<PathBuf>> {
     let mut out: BTreeMap<String, Vec<PathBuf>> = BTreeMap::new();
     for entry in walk(dir) {
-        let md5 = photosync::hash::md5_file(&entry).unwrap();
+        let md5 = photosync::library::hash::md5_file(&entry).unwrap();
         out.entry(md5).or_default().push(entry);
     }
     out
@@ -68,7 +68,7 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
 }
 
 fn upload_titled(client: &Client, path: &Path, title: &str, tag: bool) -> String {
-    let md5 = photosync::hash::md5_file(path).unwrap();
+    let md5 = photosync::library::hash::md5_file(path).unwrap();
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -253,8 +253,8 @@ fn albums_become_folders_and_leftover_parts_are_removed() {
         EmulatorConfig::default(),
         &[("Rome", "r", 2), ("Paris", "p", 2)],
     );
-    let opts = photosync::sync::SyncOptions {
-        albums: photosync::sync::Albums::Folders {
+    let opts = photosync::destinations::flickr::sync::SyncOptions {
+        albums: photosync::destinations::flickr::sync::Albums::Folders {
             root: w.dir.path().to_path_buf(),
         },
         ..fast_options()

@@ -5,8 +5,8 @@
 mod sync_common;
 
 use photosync::catalog::Catalog;
-use photosync::emulator::{AlbumRecord, Emulator, EmulatorConfig, FaultKind};
-use photosync::sync::{Albums, SyncEvent, SyncOptions};
+use photosync::destinations::flickr::sync::{Albums, SyncEvent, SyncOptions};
+use photosync::emulators::flickr::{AlbumRecord, Emulator, EmulatorConfig, FaultKind};
 use std::collections::{BTreeMap, BTreeSet};
 use sync_common::*;
 
@@ -178,7 +178,11 @@ fn albums_are_complete_through_faults() {
     assert_each_exactly_once(&w.emu, &w.photos);
 }
 
-fn call(client: &photosync::flickr::Client, method: &str, params: &[(&str, &str)]) {
+fn call(
+    client: &photosync::destinations::flickr::api::Client,
+    method: &str,
+    params: &[(&str, &str)],
+) {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

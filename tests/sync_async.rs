@@ -4,8 +4,8 @@
 
 mod sync_common;
 
-use photosync::emulator::{EmulatorConfig, FaultKind};
-use photosync::sync::{SyncEvent, SyncOptions};
+use photosync::destinations::flickr::sync::{SyncEvent, SyncOptions};
+use photosync::emulators::flickr::{EmulatorConfig, FaultKind};
 use std::time::Duration;
 use sync_common::*;
 

@@ -6,8 +6,8 @@
 mod sync_common;
 
 use photosync::catalog::Catalog;
-use photosync::emulator::EmulatorConfig;
-use photosync::sync::{Privacy, SyncEvent};
+use photosync::destinations::flickr::sync::{Privacy, SyncEvent};
+use photosync::emulators::flickr::EmulatorConfig;
 use sync_common::*;
 
 #[test]
@@ -183,7 +183,7 @@ fn a_dry_run_plans_and_uploads_nothing() {
     write_photos(dir.path(), "p", 3);
     let mut catalog = Catalog::in_memory().unwrap();
     let photos = scan(dir.path(), &mut catalog);
-    let opts = photosync::sync::SyncOptions {
+    let opts = photosync::destinations::flickr::sync::SyncOptions {
         dry_run: true,
         ..fast_options()
     };
@@ -204,7 +204,7 @@ fn privacy_and_extra_tags_reach_flickr() {
     write_photos(dir.path(), "p", 1);
     let mut catalog = Catalog::in_memory().unwrap();
     let photos = scan(dir.path(), &mut catalog);
-    let opts = photosync::sync::SyncOptions {
+    let opts = photosync::destinations::flickr::sync::SyncOptions {
         privacy: Privacy::Public,
         extra_tags: vec!["family trip".into(), "backup".into()],
         ..fast_options()
@@ -301,7 +301,7 @@ fn no_more_uploads_in_flight_than_the_concurrency() {
     write_photos(dir.path(), "p", 12);
     let mut catalog = Catalog::in_memory().unwrap();
     let photos = scan(dir.path(), &mut catalog);
-    let opts = photosync::sync::SyncOptions {
+    let opts = photosync::destinations::flickr::sync::SyncOptions {
         concurrency: 3,
         ..fast_options()
     };
@@ -325,14 +325,14 @@ fn no_more_uploads_in_flight_than_the_concurrency() {
 #[test]
 fn rejected_credentials_stop_the_run_before_anything_is_sent() {
     let emu = emulator(EmulatorConfig::default());
-    let client = photosync::flickr::Client::new(
-        photosync::flickr::Credentials {
+    let client = photosync::destinations::flickr::api::Client::new(
+        photosync::destinations::flickr::api::Credentials {
             api_key: emu.api_key(),
             shared_secret: emu.shared_secret(),
             access_token: Some(emu.access_token()),
             access_secret: Some("not-the-secret".into()),
         },
-        photosync::flickr::Endpoints::under(&emu.endpoint()),
+        photosync::destinations::flickr::api::Endpoints::under(&emu.endpoint()),
     )
     .unwrap();
     let dir = tempfile::tempdir().unwrap();

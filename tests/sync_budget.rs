@@ -5,8 +5,8 @@
 mod sync_common;
 
 use photosync::catalog::Catalog;
-use photosync::emulator::EmulatorConfig;
-use photosync::sync::{SyncEvent, SyncOptions};
+use photosync::destinations::flickr::sync::{SyncEvent, SyncOptions};
+use photosync::emulators::flickr::EmulatorConfig;
 use std::time::{Duration, Instant};
 use sync_common::*;
 

@@ -5,8 +5,8 @@ mod sync_common;
 
 use photosync::cancel::Cancel;
 use photosync::catalog::Catalog;
-use photosync::emulator::EmulatorConfig;
-use photosync::sync::{self, SyncError, SyncEvent};
+use photosync::destinations::flickr::sync::{self, SyncError, SyncEvent};
+use photosync::emulators::flickr::EmulatorConfig;
 use sync_common::*;
 
 #[test]

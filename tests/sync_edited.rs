@@ -6,8 +6,8 @@
 mod sync_common;
 
 use photosync::catalog::Catalog;
-use photosync::emulator::EmulatorConfig;
-use photosync::sync::{SyncEvent, SyncOptions};
+use photosync::destinations::flickr::sync::{SyncEvent, SyncOptions};
+use photosync::emulators::flickr::EmulatorConfig;
 use std::path::Path;
 use sync_common::*;
 

@@ -5,8 +5,8 @@
 mod sync_common;
 
 use photosync::catalog::Catalog;
-use photosync::emulator::{EmulatorConfig, FaultKind};
-use photosync::sync::{SyncEvent, SyncOptions};
+use photosync::destinations::flickr::sync::{SyncEvent, SyncOptions};
+use photosync::emulators::flickr::{EmulatorConfig, FaultKind};
 use sync_common::*;
 
 #[test]

@@ -5,8 +5,8 @@
 
 mod sync_common;
 
-use photosync::emulator::EmulatorConfig;
-use photosync::sync::SyncOptions;
+use photosync::destinations::flickr::sync::SyncOptions;
+use photosync::emulators::flickr::EmulatorConfig;
 use std::time::Duration;
 use sync_common::*;
 

@@ -4,8 +4,8 @@
 mod sync_common;
 
 use photosync::catalog::Catalog;
-use photosync::emulator::EmulatorConfig;
-use photosync::flickr::Client;
+use photosync::destinations::flickr::api::Client;
+use photosync::emulators::flickr::EmulatorConfig;
 use std::path::PathBuf;
 use sync_common::*;
 
@@ -24,7 +24,7 @@ fn fill(client: &Client, dir: &std::path::Path, n: usize) -> Vec<PathBuf> {
             }
             let client = client.clone();
             set.spawn(async move {
-                let md5 = photosync::hash::md5_file(&path).unwrap();
+                let md5 = photosync::library::hash::md5_file(&path).unwrap();
                 let params = vec![("tags".to_string(), format!("checksum:md5={md5}"))];
                 client.upload(&path, &params, false).await.unwrap();
             });

@@ -5,7 +5,7 @@
 mod sync_common;
 
 use photosync::catalog::Catalog;
-use photosync::emulator::EmulatorConfig;
+use photosync::emulators::flickr::EmulatorConfig;
 use sync_common::*;
 
 #[test]
@@ -21,7 +21,7 @@ fn unfinished_uploads_are_resolved_by_checksum_before_planning() {
     run(&[], &mut catalog, &client, &fast_options()).0.unwrap();
     let backend = format!("flickr:{}", emu.user_nsid());
     // ...then started two uploads and was killed: one reached Flickr, one did not.
-    let md5 = |p: &std::path::Path| photosync::hash::md5_file(p).unwrap();
+    let md5 = |p: &std::path::Path| photosync::library::hash::md5_file(p).unwrap();
     let date = Some("2003-07-01 12:00:00");
     catalog
         .journal_start(&backend, &md5(&paths[0]), &paths[0], date)
@@ -60,7 +60,7 @@ fn an_unfinished_upload_missing_from_the_index_is_searched_for() {
     let mut catalog = Catalog::in_memory().unwrap();
     let photos = scan(dir.path(), &mut catalog);
     let backend = format!("flickr:{}", emu.user_nsid());
-    let md5 = photosync::hash::md5_file(&paths[0]).unwrap();
+    let md5 = photosync::library::hash::md5_file(&paths[0]).unwrap();
     catalog
         .journal_start(&backend, &md5, &paths[0], None)
         .unwrap();

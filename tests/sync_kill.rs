@@ -7,9 +7,9 @@ mod sync_common;
 
 use photosync::cancel::Cancel;
 use photosync::catalog::Catalog;
-use photosync::emulator::EmulatorConfig;
-use photosync::flickr::{Client, Credentials, Endpoints};
-use photosync::sync;
+use photosync::destinations::flickr::api::{Client, Credentials, Endpoints};
+use photosync::destinations::flickr::sync;
+use photosync::emulators::flickr::EmulatorConfig;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;

@@ -6,8 +6,8 @@
 mod sync_common;
 
 use photosync::catalog::Catalog;
-use photosync::emulator::EmulatorConfig;
-use photosync::sync::SyncEvent;
+use photosync::destinations::flickr::sync::SyncEvent;
+use photosync::emulators::flickr::EmulatorConfig;
 use sync_common::*;
 
 #[test]
@@ -15,7 +15,7 @@ fn the_sample_library_goes_up_once_with_per_file_outcomes() {
     let emu = emulator(EmulatorConfig::default());
     let client = client_for(&emu);
     let dir = tempfile::tempdir().unwrap();
-    photosync::samples::generate(dir.path(), 1).unwrap();
+    photosync::library::samples::generate(dir.path(), 1).unwrap();
     let mut catalog = Catalog::in_memory().unwrap();
     let photos = scan(dir.path(), &mut catalog);
 

@@ -68,7 +68,7 @@ impl Catalog {
 mod tests {
     use super::*;
     use crate::dates::DateFacts;
-    use crate::photo::Photo;
+    use crate::library::photo::Photo;
     use std::path::{Path, PathBuf};
 
     #[test]

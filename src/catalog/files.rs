@@ -3,8 +3,8 @@
 
 use super::{Catalog, CatalogError};
 use crate::dates::{DateFacts, DateSource, TakenAt};
-use crate::kind::MediaKind;
-use crate::photo::Photo;
+use crate::library::kind::MediaKind;
+use crate::library::photo::Photo;
 use rusqlite::params;
 use std::collections::HashMap;
 use std::os::unix::ffi::{OsStrExt, OsStringExt};

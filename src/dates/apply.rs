@@ -10,7 +10,7 @@ use super::review::Finding;
 use super::{flickr_format, DatesError};
 use crate::cancel::Cancel;
 use crate::catalog::{AppliedDate, Catalog};
-use crate::flickr::{self, FlickrError};
+use crate::destinations::flickr::api::{self as flickr, FlickrError};
 
 /// Tries per call when Flickr is busy or the network drops.
 const ATTEMPTS: u32 = 3;

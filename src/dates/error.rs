@@ -18,7 +18,7 @@ pub enum DatesError {
     #[error("{context}: {source}")]
     Flickr {
         context: String,
-        source: crate::flickr::FlickrError,
+        source: crate::destinations::flickr::api::FlickrError,
     },
     #[error("cannot start the network runtime: {0}")]
     Runtime(std::io::Error),

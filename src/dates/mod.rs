@@ -148,7 +148,7 @@ pub struct DateFacts {
     /// ExifVersion as stored ("0230").
     pub exif_version: Option<String>,
     pub serial: Option<String>,
-    /// Date fields present but unreadable, as [`crate::exif::Metadata::unreadable_dates`].
+    /// Date fields present but unreadable, as [`crate::library::exif::Metadata::unreadable_dates`].
     pub problem: Option<String>,
 }
 

@@ -19,7 +19,7 @@ pub struct Embedded {
 /// else EXIF DateTime (the file's last change, often the capture), else a video's QuickTime
 /// creation time, else a date in the file name, else mtime.
 pub fn resolve(
-    meta: Option<&crate::exif::Metadata>,
+    meta: Option<&crate::library::exif::Metadata>,
     embedded: &Embedded,
     file_name: &OsStr,
     mtime: SystemTime,
@@ -89,7 +89,7 @@ pub fn local_wall_time(mtime: SystemTime) -> (NaiveDateTime, i32) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::exif::Metadata;
+    use crate::library::exif::Metadata;
     use chrono::{Datelike, NaiveDate};
     use std::time::Duration;
 

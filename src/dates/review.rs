@@ -9,7 +9,7 @@ use chrono::NaiveDateTime;
 use super::rules::{Fix, Rules};
 use super::suspect::{self, Proposal, Suspicion};
 use super::{Confidence, DateSource, TakenAt};
-use crate::photo::Photo;
+use crate::library::photo::Photo;
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Finding {

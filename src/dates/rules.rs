@@ -27,7 +27,7 @@ pub use file::span;
 
 use super::filename;
 use super::offset::Offset;
-use crate::photo::Photo;
+use crate::library::photo::Photo;
 
 /// Flickr's `date_taken_granularity`: how exact a date is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]

@@ -10,7 +10,7 @@ use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, Timelike};
 
 use super::rules::Checks;
 use super::{filename, flickr_format, DateSource};
-use crate::photo::Photo;
+use crate::library::photo::Photo;
 
 /// Zones put up to 26 hours between two clocks that both tell the truth.
 const CLOCK_SLACK_HOURS: i64 = 26;

@@ -9,13 +9,13 @@ pub(crate) fn photo(
     model: Option<&str>,
     local: NaiveDateTime,
     source: DateSource,
-) -> crate::photo::Photo {
-    crate::photo::Photo {
+) -> crate::library::photo::Photo {
+    crate::library::photo::Photo {
         path: path.into(),
         size: 1,
         mtime_ns: 0,
         inode: 0,
-        kind: crate::kind::MediaKind::Jpeg,
+        kind: crate::library::kind::MediaKind::Jpeg,
         md5: Some(format!("{:032x}", path.len())),
         imgmd5: None,
         taken: TakenAt {

@@ -7,8 +7,8 @@
 //! mime type and file name).
 
 use super::outcome::{size_text, Counts, Note, Tally, Word};
-use crate::kind::MediaKind;
-use crate::photo::Photo;
+use crate::library::kind::MediaKind;
+use crate::library::photo::Photo;
 use std::collections::HashMap;
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;

@@ -7,9 +7,9 @@
 use super::fetch::{self, Fetch, Fetched};
 use super::RestoreReport;
 use super::{names, prepare, record, Decision, RestoreError, RestoreEvent, RestoreOptions};
-use crate::archive::{self, ArchiveSource};
 use crate::cancel::Cancel;
 use crate::catalog::Catalog;
+use crate::destinations::archive::{self, ArchiveSource};
 use std::collections::HashSet;
 use std::io::Read;
 use std::path::{Component, Path};

@@ -7,8 +7,8 @@
 //! [`settle`].
 
 use super::names;
-use crate::flickr::FlickrError;
-use crate::sync::remote::{Remote, Stop};
+use crate::destinations::flickr::api::FlickrError;
+use crate::destinations::flickr::sync::remote::{Remote, Stop};
 use md5::{Digest, Md5};
 use std::fs::File;
 use std::io::Write;
@@ -157,7 +157,7 @@ impl Part {
     /// Makes the bytes durable; returns their MD5.
     pub fn finish(self) -> std::io::Result<String> {
         self.file.sync_all()?;
-        Ok(crate::hash::hex(&self.hasher.finalize()))
+        Ok(crate::library::hash::hex(&self.hasher.finalize()))
     }
 }
 

@@ -12,7 +12,7 @@ use super::{
 };
 use crate::cancel::Cancel;
 use crate::catalog::Catalog;
-use crate::gphotos::{checksum_of, Client, GphotosError, ListedItem};
+use crate::destinations::gphotos::api::{checksum_of, Client, GphotosError, ListedItem};
 use std::collections::HashSet;
 use std::path::Path;
 use std::sync::Arc;
@@ -44,7 +44,7 @@ pub fn restore_gphotos(
     }
     catalog.hold_run_lock(cancel)?;
     let started = Instant::now();
-    let backend = crate::gphotos_sync::backend_name(client);
+    let backend = crate::destinations::gphotos::sync::backend_name(client);
     let api = |e: GphotosError| RestoreError::Gphotos(e.to_string());
     let client = Arc::new(client.renewed().map_err(api)?);
     let runtime = tokio::runtime::Builder::new_current_thread()

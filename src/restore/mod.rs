@@ -21,11 +21,11 @@ pub use gphotos::restore_gphotos;
 
 use crate::cancel::Cancel;
 use crate::catalog::{Catalog, CatalogError};
-use crate::flickr::{Client, FlickrError};
-use crate::scan::{self, ScanError, ScanOptions};
-use crate::sync::listing::{self, Listed, Query};
-use crate::sync::remote::Remote;
-use crate::sync::{Pacing, SyncError};
+use crate::destinations::flickr::api::{Client, FlickrError};
+use crate::destinations::flickr::sync::listing::{self, Listed, Query};
+use crate::destinations::flickr::sync::remote::Remote;
+use crate::destinations::flickr::sync::{Pacing, SyncError};
+use crate::library::scan::{self, ScanError, ScanOptions};
 use fetch::{Fetch, Fetched};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
@@ -123,7 +123,7 @@ pub enum RestoreError {
         source: std::io::Error,
     },
     #[error(transparent)]
-    Archive(#[from] crate::archive::ArchiveError),
+    Archive(#[from] crate::destinations::archive::ArchiveError),
     #[error("not supported: {0}")]
     Unsupported(String),
     #[error("Google Photos gives back recompressed copies without GPS data, not the originals; restore from flickr or archive:PATH, or pass --accept-lossy (accept_lossy: true) to take those copies, named *{lossy}.*", lossy = gphotos::LOSSY_INFIX)]
@@ -146,7 +146,8 @@ pub fn restore_flickr(
     catalog.hold_run_lock(cancel)?;
     let started = Instant::now();
     let target = prepare(dest, catalog, opts, cancel)?;
-    let (runtime, remote) = crate::sync::remote::connect(client, &opts.pacing, cancel)?;
+    let (runtime, remote) =
+        crate::destinations::flickr::sync::remote::connect(client, &opts.pacing, cancel)?;
     let remote = Arc::new(remote);
     let mut report = RestoreReport::default();
     let mut run = Run {
@@ -365,7 +366,7 @@ struct Run<'a> {
 impl Run<'_> {
     async fn run(&mut self, report: &mut RestoreReport) -> Result<(), RestoreError> {
         let quiet = |_: u32, _: &FlickrError| {};
-        let backend = crate::sync::backend_name(&self.remote, &quiet).await?;
+        let backend = crate::destinations::flickr::sync::backend_name(&self.remote, &quiet).await?;
         let mut listed: Vec<Listed> = Vec::new();
         let query = Query {
             filters: &[],
@@ -491,8 +492,11 @@ impl Run<'_> {
     /// Photo id -> the title of the first album (photoset) that holds it.
     async fn album_of_each(&self) -> Result<HashMap<String, String>, RestoreError> {
         let mut album_of = HashMap::new();
-        for set in crate::sync::albums::photosets(&self.remote).await? {
-            for id in crate::sync::albums::photoset_members(&self.remote, &set.id).await? {
+        for set in crate::destinations::flickr::sync::albums::photosets(&self.remote).await? {
+            for id in
+                crate::destinations::flickr::sync::albums::photoset_members(&self.remote, &set.id)
+                    .await?
+            {
                 album_of.entry(id).or_insert_with(|| set.title.clone());
             }
         }

@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use base64::Engine;
 use hmac::{Hmac, Mac};
-use photosync::emulator::Emulator;
+use photosync::emulators::flickr::Emulator;
 use serde_json::Value;
 
 pub fn enc(s: &str) -> String {

@@ -2,8 +2,8 @@
 //! redirects, tokens through the emulator's own token endpoint, raw uploads and batchCreate.
 #![allow(dead_code)]
 
-use photosync::gphotos::{Client, Config, Endpoints, RetryPolicy};
-use photosync::gphotos_emulator::{scopes, GooglePhotosConfig, GooglePhotosEmulator};
+use photosync::destinations::gphotos::api::{Client, Config, Endpoints, RetryPolicy};
+use photosync::emulators::gphotos::{scopes, GooglePhotosConfig, GooglePhotosEmulator};
 use serde_json::{json, Value};
 use std::sync::Arc;
 use std::time::Duration;

@@ -4,11 +4,11 @@
 
 use photosync::cancel::Cancel;
 use photosync::catalog::Catalog;
-use photosync::emulator::{Emulator, EmulatorConfig, PhotoRecord};
-use photosync::flickr::{Client, Credentials, Endpoints, UploadAnswer};
-use photosync::photo::Photo;
-use photosync::scan::{self, ScanOptions};
-use photosync::sync::{self, SyncError, SyncEvent, SyncOptions, SyncReport};
+use photosync::destinations::flickr::api::{Client, Credentials, Endpoints, UploadAnswer};
+use photosync::destinations::flickr::sync::{self, SyncError, SyncEvent, SyncOptions, SyncReport};
+use photosync::emulators::flickr::{Emulator, EmulatorConfig, PhotoRecord};
+use photosync::library::photo::Photo;
+use photosync::library::scan::{self, ScanOptions};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -42,7 +42,7 @@ pub fn jpeg_bytes(salt: &str) -> Vec<u8> {
 }
 
 pub fn md5_hex(bytes: &[u8]) -> String {
-    photosync::hash::hex(&{
+    photosync::library::hash::hex(&{
         use md5::Digest;
         md5::Md5::digest(bytes)
     })
@@ -100,7 +100,7 @@ pub fn run(
 
 /// Uploads `path` as the old flickraw script did: only the checksum tag.
 pub fn upload_like_the_old_script(client: &Client, path: &Path) -> String {
-    let md5 = photosync::hash::md5_file(path).unwrap();
+    let md5 = photosync::library::hash::md5_file(path).unwrap();
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

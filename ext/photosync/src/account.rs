@@ -5,15 +5,15 @@
 use crate::flickr::NativeFlickr;
 use crate::{background, conv, errors};
 use magnus::{function, prelude::*, Error, RArray, RHash, RModule, RString, Ruby, Value};
-use photosync::account::adopt::{self, AdoptEvent};
-use photosync::account::dedupe;
-use photosync::account::verify::{self, VerifyOptions};
-use photosync::account::{AccountError, AccountOptions};
 use photosync::cancel::Cancel;
 use photosync::catalog::Catalog;
+use photosync::destinations::flickr::account::adopt::{self, AdoptEvent};
+use photosync::destinations::flickr::account::dedupe;
+use photosync::destinations::flickr::account::verify::{self, VerifyOptions};
+use photosync::destinations::flickr::account::{AccountError, AccountOptions};
+use photosync::destinations::flickr::api::Client;
+use photosync::destinations::flickr::sync::Pacing;
 use photosync::engine::RunLock;
-use photosync::flickr::Client;
-use photosync::sync::Pacing;
 
 /// The catalog, holding the run lock `lock` when the call writes.
 fn open(

@@ -4,10 +4,10 @@
 
 use crate::{background, conv, errors};
 use magnus::{function, prelude::*, Error, RArray, RHash, RModule, RString, Ruby, Value};
-use photosync::archive::{self, ArchiveError, ArchiveOptions, Layout};
 use photosync::cancel::Cancel;
 use photosync::catalog::Catalog;
-use photosync::scan::Progress;
+use photosync::destinations::archive::{self, ArchiveError, ArchiveOptions, Layout};
+use photosync::library::scan::Progress;
 use std::path::PathBuf;
 
 pub(crate) fn layout(ruby: &Ruby, pattern: &str) -> Result<Layout, Error> {

@@ -15,7 +15,7 @@ use photosync::dates::review::{self, Finding};
 use photosync::dates::rules::Rules;
 use photosync::dates::{flickr_format, DatesError};
 use photosync::engine::RunLock;
-use photosync::scan::{self, Progress, ScanError, ScanOptions, ScanStats};
+use photosync::library::scan::{self, Progress, ScanError, ScanOptions, ScanStats};
 use std::path::{Path, PathBuf};
 
 enum Failure {

@@ -5,7 +5,7 @@
 use crate::emulator_args::{self, seconds};
 use crate::{conv, errors};
 use magnus::{function, method, prelude::*, Error, RArray, RHash, RModule, Ruby};
-use photosync::emulator::{Emulator, EmulatorConfig, FaultKind};
+use photosync::emulators::flickr::{Emulator, EmulatorConfig, FaultKind};
 use std::cell::RefCell;
 use std::path::PathBuf;
 

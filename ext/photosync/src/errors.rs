@@ -4,16 +4,16 @@
 
 use magnus::error::ErrorType;
 use magnus::{prelude::*, Error, ExceptionClass, RModule, Ruby, Value};
-use photosync::archive::ArchiveError;
 use photosync::catalog::CatalogError;
 use photosync::dates::DatesError;
+use photosync::destinations::archive::ArchiveError;
+use photosync::destinations::flickr::sync::SyncError;
+use photosync::destinations::gphotos::sync::GphotosSyncError;
 use photosync::engine::LockError;
-use photosync::exif::ExifError;
-use photosync::gphotos_sync::GphotosSyncError;
-use photosync::hash::HashError;
-use photosync::samples::SamplesError;
-use photosync::scan::ScanError;
-use photosync::sync::SyncError;
+use photosync::library::exif::ExifError;
+use photosync::library::hash::HashError;
+use photosync::library::samples::SamplesError;
+use photosync::library::scan::ScanError;
 
 /// An exception of class `Photosync::<class>` (falls back to Photosync::Error, then
 /// RuntimeError, so a missing Ruby file never hides the message).
@@ -50,8 +50,8 @@ pub fn scan(ruby: &Ruby, e: ScanError) -> Error {
     }
 }
 
-pub fn account(ruby: &Ruby, e: photosync::account::AccountError) -> Error {
-    use photosync::account::AccountError;
+pub fn account(ruby: &Ruby, e: photosync::destinations::flickr::account::AccountError) -> Error {
+    use photosync::destinations::flickr::account::AccountError;
     match e {
         AccountError::Catalog(c) => catalog(ruby, c),
         AccountError::Cancelled => error(ruby, "Cancelled", e.to_string()),
@@ -150,7 +150,7 @@ pub fn exif(ruby: &Ruby, e: ExifError) -> Error {
 /// The Google Photos emulator fails only to start (port, folder, settings).
 pub fn gphotos_emulator(
     ruby: &Ruby,
-    e: photosync::gphotos_emulator::GooglePhotosEmulatorError,
+    e: photosync::emulators::gphotos::GooglePhotosEmulatorError,
 ) -> Error {
     error(ruby, "Error", e.to_string())
 }
@@ -161,8 +161,8 @@ pub fn samples(ruby: &Ruby, e: SamplesError) -> Error {
 
 /// Flickr's own failures become `Photosync::FailedResponse` (flickraw's shape: code,
 /// msg, method); the network's become `Photosync::NetworkError`.
-pub fn flickr(ruby: &Ruby, e: photosync::flickr::FlickrError) -> Error {
-    use photosync::flickr::FlickrError as F;
+pub fn flickr(ruby: &Ruby, e: photosync::destinations::flickr::api::FlickrError) -> Error {
+    use photosync::destinations::flickr::api::FlickrError as F;
     match e {
         F::Api {
             ref method,

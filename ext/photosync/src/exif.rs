@@ -3,7 +3,7 @@
 
 use crate::{conv, errors, gvl};
 use magnus::{function, prelude::*, Error, RHash, RModule, RString, Ruby};
-use photosync::exif::{self, Metadata};
+use photosync::library::exif::{self, Metadata};
 
 fn read(ruby: &Ruby, path: RString) -> Result<Option<RHash>, Error> {
     let path = conv::path_from(path);

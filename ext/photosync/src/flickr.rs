@@ -4,7 +4,7 @@
 
 use crate::{conv, errors, runtime};
 use magnus::{function, method, prelude::*, Error, RArray, RHash, RModule, RString, Ruby};
-use photosync::flickr::{method_names, Client, Credentials, Endpoints, Perms};
+use photosync::destinations::flickr::api::{method_names, Client, Credentials, Endpoints, Perms};
 
 #[magnus::wrap(class = "Photosync::NativeFlickr", free_immediately, size)]
 pub struct NativeFlickr(pub Client);

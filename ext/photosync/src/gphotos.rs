@@ -6,9 +6,13 @@ use crate::{background, conv, errors};
 use magnus::{function, prelude::*, Error, RHash, RModule, RString, Ruby, Value};
 use photosync::cancel::Cancel;
 use photosync::catalog::Catalog;
-use photosync::gphotos::{login, Client, Config, Endpoints, GphotosError, RetryPolicy};
-use photosync::gphotos_sync::{self, GphotosSyncError, GphotosSyncOptions};
-use photosync::scan::{self, ScanOptions};
+use photosync::destinations::gphotos::api::{
+    login, Client, Config, Endpoints, GphotosError, RetryPolicy,
+};
+use photosync::destinations::gphotos::sync::{
+    self as gphotos_sync, GphotosSyncError, GphotosSyncOptions,
+};
+use photosync::library::scan::{self, ScanOptions};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;

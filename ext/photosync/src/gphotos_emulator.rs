@@ -5,7 +5,7 @@
 use crate::emulator_args::{self, rate, seconds};
 use crate::errors;
 use magnus::{function, method, prelude::*, Error, RArray, RHash, RModule, Ruby};
-use photosync::gphotos_emulator::{FaultKind, GooglePhotosConfig, GooglePhotosEmulator};
+use photosync::emulators::gphotos::{FaultKind, GooglePhotosConfig, GooglePhotosEmulator};
 use std::cell::RefCell;
 
 #[magnus::wrap(

@@ -4,7 +4,7 @@
 
 use crate::conv;
 use magnus::{method, prelude::*, Error, RArray, RModule, RString, Ruby, Symbol};
-use photosync::photo::Photo;
+use photosync::library::photo::Photo;
 
 #[magnus::wrap(class = "Photosync::Photo", free_immediately, size)]
 pub struct RbPhoto(pub Photo);

@@ -6,8 +6,8 @@ use crate::{background, conv, errors};
 use magnus::{function, prelude::*, Error, RHash, RModule, RString, Ruby, Value};
 use photosync::cancel::Cancel;
 use photosync::dates::DatesError;
+use photosync::library::scan::Progress;
 use photosync::report::{self, Limits, Report, ReportError};
-use photosync::scan::Progress;
 use std::path::PathBuf;
 
 enum Failure {

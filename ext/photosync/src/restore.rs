@@ -9,8 +9,8 @@ use crate::{background, conv, errors};
 use magnus::{function, prelude::*, Error, RHash, RModule, RString, Ruby, Value};
 use photosync::cancel::Cancel;
 use photosync::catalog::Catalog;
+use photosync::destinations::flickr::sync::Pacing;
 use photosync::restore::{self, RestoreError, RestoreEvent, RestoreOptions, RestoreReport};
-use photosync::sync::Pacing;
 use std::path::PathBuf;
 
 fn options(h: RHash) -> Result<RestoreOptions, Error> {

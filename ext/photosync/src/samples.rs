@@ -5,7 +5,7 @@ use magnus::{function, prelude::*, Error, RModule, RString, Ruby};
 
 fn generate(ruby: &Ruby, dir: RString, seed: u64) -> Result<(usize, u64), Error> {
     let dir = conv::path_from(dir);
-    photosync::samples::generate(&dir, seed)
+    photosync::library::samples::generate(&dir, seed)
         .map(|r| (r.files, r.bytes))
         .map_err(|e| errors::samples(ruby, e))
 }

@@ -5,7 +5,7 @@ use crate::{background, conv, errors, gvl, photo::RbPhoto};
 use magnus::{function, prelude::*, Error, RArray, RModule, RString, Ruby, Value};
 use photosync::cancel::Cancel;
 use photosync::catalog::Catalog;
-use photosync::scan::{self, Progress, ScanError, ScanOptions, ScanReport};
+use photosync::library::scan::{self, Progress, ScanError, ScanOptions, ScanReport};
 use std::path::PathBuf;
 
 fn scan_dir(
@@ -50,7 +50,8 @@ fn md5(ruby: &Ruby, path: RString) -> Result<String, Error> {
     let out = gvl::without_gvl(
         ruby,
         move || {
-            photosync::hash::digest_file(&path, 0, &worker_cancel, &mut |_| {}).map(|d| d.md5_hex())
+            photosync::library::hash::digest_file(&path, 0, &worker_cancel, &mut |_| {})
+                .map(|d| d.md5_hex())
         },
         || cancel.cancel(),
     )?;

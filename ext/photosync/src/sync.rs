@@ -1,6 +1,6 @@
 //! `Photosync._sync`: the one native entry point of every sync, to one destination or
 //! several. It turns Ruby's description of the destinations into the core's, runs the
-//! core's `destinations::sync_all` (one scan, the date rules once, each destination in
+//! core's `engine::run::sync_all` (one scan, the date rules once, each destination in
 //! turn) on the worker thread of background.rs, and hands events and reports back in
 //! their serde form. lib/photosync/sync.rb adds keyword arguments and the Ruby classes.
 
@@ -10,14 +10,16 @@ use crate::{archive, background, conv, errors, gphotos};
 use magnus::{
     function, prelude::*, Error, RArray, RHash, RModule, RString, Ruby, TryConvert, Value,
 };
-use photosync::archive::ArchiveError;
 use photosync::cancel::Cancel;
 use photosync::catalog::Catalog;
 use photosync::dates::rules::Rules;
-use photosync::destinations::{self, Destination, Event, MultiReport, Outcome};
-use photosync::gphotos_sync::GphotosSyncError;
-use photosync::scan::ScanError;
-use photosync::sync::{Albums, Privacy, SyncError, SyncOptions, TitleTemplate};
+use photosync::destinations::archive::ArchiveError;
+use photosync::destinations::flickr::sync::{
+    Albums, Privacy, SyncError, SyncOptions, TitleTemplate,
+};
+use photosync::destinations::gphotos::sync::GphotosSyncError;
+use photosync::engine::run::{self, Destination, Event, MultiReport, Outcome};
+use photosync::library::scan::ScanError;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
@@ -56,7 +58,7 @@ fn sync(
         &cancel,
         move |emit: &(dyn Fn(Event) + Send + Sync)| -> Result<MultiReport, ScanError> {
             let mut cat = Catalog::open_for_run(catalog.as_deref(), lock, &worker_cancel)?;
-            destinations::sync_all(&dir, &mut cat, targets, &rules, &worker_cancel, emit)
+            run::sync_all(&dir, &mut cat, targets, &rules, &worker_cancel, emit)
         },
         |e: Event| match &block {
             Some(b) => b.call::<_, Value>((event(ruby, e)?,)).map(|_| ()),

@@ -1,0 +1,273 @@
+//! One photo's upload, exactly once: it carries its checksum tag, transient failures
+//! are retried, and when the outcome of a try is unknown (the connection dropped after
+//! the file was sent) Flickr is asked for the checksum before trying again.
+
+use super::remote::{Remote, Stop};
+use super::report::SyncEvent;
+use super::tickets::{TicketOutcome, Tickets};
+use crate::destinations::flickr::api::{FlickrError, UploadAnswer};
+use std::path::PathBuf;
+use std::sync::Arc;
+use tokio::sync::mpsc::UnboundedSender;
+
+/// What to upload, owned, so it can move to a task.
+#[derive(Debug, Clone)]
+pub struct Job {
+    pub path: PathBuf,
+    pub md5: String,
+    /// Recorded with the remote copy: the upload carries its tag.
+    pub imgmd5: Option<String>,
+    pub size: u64,
+    /// As scanned: a file changed since then no longer has the MD5 its tag would claim.
+    pub mtime_ns: i64,
+    pub params: Vec<(String, String)>,
+    /// Set with flickr.photos.setDates after the upload.
+    pub date_taken: Option<String>,
+}
+
+#[derive(Debug)]
+pub enum Outcome {
+    Uploaded {
+        photo_id: String,
+    },
+    /// An async upload was taken: the photo id comes from polling the ticket.
+    Ticket {
+        ticket: String,
+    },
+    /// Flickr refused it, or transient failures outlasted the attempts. `refused`:
+    /// Flickr refused the file itself (type, size), so sending it again is pointless.
+    Failed {
+        error: String,
+        maybe_stored: bool,
+        refused: bool,
+    },
+    /// Stopped by the cancel flag before it was done.
+    Cancelled {
+        maybe_stored: bool,
+    },
+}
+
+#[derive(Debug)]
+pub struct Done {
+    pub job: Job,
+    pub outcome: Outcome,
+}
+
+/// Uploads `job`; progress (retries) goes to `events`. The taken date is set
+/// separately (`dates::set`), so that an upload slot is free as soon as the file is up.
+pub async fn run(remote: Arc<Remote>, job: Job, events: UnboundedSender<SyncEvent>) -> Done {
+    let outcome = upload(&remote, &job, &events).await;
+    Done { job, outcome }
+}
+
+/// The rest of an async upload: waits for its ticket.
+pub async fn finish_async(tickets: Arc<Tickets>, job: Job, ticket: String) -> Done {
+    let outcome = match tickets.wait(ticket).await {
+        TicketOutcome::Done { photo_id } => Outcome::Uploaded { photo_id },
+        TicketOutcome::Failed(error) => Outcome::Failed {
+            error,
+            maybe_stored: false,
+            refused: false,
+        },
+        TicketOutcome::Unknown(why) => Outcome::Failed {
+            error: format!("{why}; the next run looks the checksum up"),
+            maybe_stored: true,
+            refused: false,
+        },
+    };
+    Done { job, outcome }
+}
+
+async fn upload(remote: &Remote, job: &Job, events: &UnboundedSender<SyncEvent>) -> Outcome {
+    let retried = |attempt: u32, error: &FlickrError| {
+        let _ = events.send(SyncEvent::Retried {
+            path: job.path.clone(),
+            attempt,
+            error: error.to_string(),
+        });
+    };
+    if let Some(error) = changed_since_scan(&job.path, job.size, job.mtime_ns).await {
+        return Outcome::Failed {
+            error,
+            maybe_stored: false,
+            refused: false,
+        };
+    }
+    let max = remote.max_attempts();
+    let mut attempt = 1;
+    loop {
+        let error = match remote.upload(&job.path, &job.params).await {
+            Ok(UploadAnswer::PhotoId(photo_id)) => return Outcome::Uploaded { photo_id },
+            Ok(UploadAnswer::TicketId(ticket)) if remote.async_uploads() => {
+                return Outcome::Ticket { ticket }
+            }
+            Ok(UploadAnswer::TicketId(ticket)) => {
+                return Outcome::Failed {
+                    error: format!("Flickr answered with ticket {ticket} to a synchronous upload"),
+                    maybe_stored: true,
+                    refused: false,
+                };
+            }
+            Err(Stop::Cancelled) => {
+                return Outcome::Cancelled {
+                    maybe_stored: false,
+                }
+            }
+            Err(Stop::Flickr(e)) => e,
+        };
+        let unknown = outcome_unknown(&error);
+        if !error.is_retryable() {
+            return Outcome::Failed {
+                error: explain(&error),
+                maybe_stored: unknown,
+                refused: refuses_the_file(&error),
+            };
+        }
+        let last = attempt >= max;
+        if !last {
+            retried(attempt, &error);
+            if remote.wait_after(attempt, &error).await.is_err() {
+                return Outcome::Cancelled {
+                    maybe_stored: unknown,
+                };
+            }
+        }
+        if unknown {
+            match lookup_twice(remote, &job.md5, &retried).await {
+                Ok(Some(photo_id)) => return Outcome::Uploaded { photo_id },
+                Ok(None) => {}
+                Err(Stop::Cancelled) => return Outcome::Cancelled { maybe_stored: true },
+                Err(Stop::Flickr(e)) => {
+                    return Outcome::Failed {
+                        error: format!(
+                            "{error}; then looking the checksum up failed: {e}; the next run checks again"
+                        ),
+                        maybe_stored: true,
+                        refused: false,
+                    }
+                }
+            }
+        }
+        if last {
+            return Outcome::Failed {
+                error: format!("{error} (gave up after {attempt} attempts)"),
+                maybe_stored: false,
+                refused: false,
+            };
+        }
+        attempt += 1;
+    }
+}
+
+/// Why the file is not the one scanned any more (changed, gone), if it is not.
+pub(super) async fn changed_since_scan(
+    path: &std::path::Path,
+    size: u64,
+    mtime_ns: i64,
+) -> Option<String> {
+    match tokio::fs::metadata(path).await {
+        Err(e) => Some(format!("cannot read {}: {e}", path.display())),
+        Ok(meta) if meta.len() != size || crate::library::hash::mtime_ns(&meta) != mtime_ns => {
+            Some(format!(
+                "{} changed since it was scanned; the next sync scans and uploads it again",
+                path.display()
+            ))
+        }
+        Ok(_) => None,
+    }
+}
+
+/// The upload may have been stored: the connection died, a gateway failed, or the
+/// answer could not be read, after the file was sent.
+fn outcome_unknown(error: &FlickrError) -> bool {
+    error.outcome_unknown()
+        || matches!(
+            error,
+            FlickrError::Http {
+                status: 502 | 504,
+                ..
+            } | FlickrError::Malformed { .. }
+        )
+}
+
+/// Flickr's upload errors about the file itself: empty, type not recognised, too large.
+fn refuses_the_file(error: &FlickrError) -> bool {
+    matches!(error.code(), Some(4 | 5 | 8))
+}
+
+/// The message for a permanent failure, with what the user can do.
+fn explain(error: &FlickrError) -> String {
+    let hint = match error.code() {
+        Some(4 | 5 | 8) => "; Flickr does not accept this file",
+        Some(6) => "; the account's upload limit is reached",
+        Some(96..=100) => "; check the credentials (photosync login)",
+        _ => "",
+    };
+    format!("{error}{hint}")
+}
+
+/// [`lookup`], and when it finds nothing, again after the remote's lookup delay: a
+/// photo Flickr stored a moment ago may not be searchable yet, and sending it again on
+/// the first "not found" would make a duplicate.
+async fn lookup_twice(
+    remote: &Remote,
+    md5: &str,
+    retried: &(dyn Fn(u32, &FlickrError) + Send + Sync),
+) -> Result<Option<String>, Stop> {
+    let mut found = lookup_all_twice(remote, &[md5.to_string()], retried).await?;
+    Ok(found.remove(md5))
+}
+
+/// [`lookup_twice`] for many checksums, with one pause for all of them: MD5 -> the id of
+/// the photo found. What is not in the answer was not found either time.
+pub async fn lookup_all_twice(
+    remote: &Remote,
+    md5s: &[String],
+    retried: &(dyn Fn(u32, &FlickrError) + Send + Sync),
+) -> Result<std::collections::HashMap<String, String>, Stop> {
+    let mut found = std::collections::HashMap::new();
+    for md5 in md5s {
+        if let Some(id) = lookup(remote, md5, retried).await? {
+            found.insert(md5.clone(), id);
+        }
+    }
+    if found.len() == md5s.len() {
+        return Ok(found);
+    }
+    remote.pause(remote.lookup_delay()).await?;
+    for md5 in md5s
+        .iter()
+        .filter(|m| !found.contains_key(*m))
+        .cloned()
+        .collect::<Vec<_>>()
+    {
+        if let Some(id) = lookup(remote, &md5, retried).await? {
+            found.insert(md5, id);
+        }
+    }
+    Ok(found)
+}
+
+/// The id of a photo on the account carrying the checksum tag of `md5`, if any.
+pub async fn lookup(
+    remote: &Remote,
+    md5: &str,
+    retried: &(dyn Fn(u32, &FlickrError) + Send + Sync),
+) -> Result<Option<String>, Stop> {
+    let tag = super::tags::checksum_tag(md5);
+    let answer = remote
+        .rest(
+            "flickr.photos.search",
+            &[("user_id", "me"), ("machine_tags", &tag), ("per_page", "1")],
+            retried,
+        )
+        .await?;
+    Ok(answer["photos"]["photo"]
+        .as_array()
+        .and_then(|list| list.first())
+        .and_then(|p| match &p["id"] {
+            serde_json::Value::String(s) => Some(s.clone()),
+            serde_json::Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        }))
+}

@@ -1,0 +1,7 @@
+//! Where photos are copied to, one folder each: [`flickr`], [`gphotos`] (Google Photos)
+//! and [`archive`] (a folder on an external drive). Each holds its API client, its sync
+//! and its own tools; what is the same for every destination lives in `crate::engine`.
+
+pub mod archive;
+pub mod flickr;
+pub mod gphotos;

@@ -1,0 +1,430 @@
+//! A local Google Photos Library API (as of 2025) for tests, benchmarks and demos: OAuth 2.0
+//! for installed apps (loopback redirect, PKCE, refresh, revocation), the three remaining
+//! scopes, raw and resumable uploads, `mediaItems:batchCreate` and the app-created-only
+//! listings, albums, Google's error bodies, a per-project daily quota, and seeded latency and
+//! faults. Built on the Flickr emulator's hosting, connection dropping and fault draw.
+//!
+//! ```no_run
+//! use photosync::gphotos_emulator::{GooglePhotosConfig, GooglePhotosEmulator};
+//! let emu = GooglePhotosEmulator::start(GooglePhotosConfig::default()).unwrap();
+//! let refresh = emu.refresh_token(&photosync::gphotos_emulator::scopes::ALL);
+//! println!("{} {} {refresh}", emu.token_url(), emu.client_id());
+//! emu.stop();
+//! ```
+
+// Handlers refuse with the very answer they send (`Err(Response)`); boxing it on these cold
+// paths would only add noise.
+#![allow(clippy::result_large_err)]
+
+mod albums;
+mod batch_create;
+mod blobs;
+mod download;
+mod faults;
+mod formats;
+mod gate;
+mod media_items;
+mod oauth;
+mod paging;
+mod quota;
+mod reply;
+pub mod scopes;
+mod search;
+mod state;
+mod uploads;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use axum::Router;
+
+pub use faults::FaultKind;
+
+use crate::emulators::flickr::faults::{check_rate, FaultError, Faults};
+use crate::emulators::flickr::host::{self, Host, HostError};
+use crate::emulators::flickr::server::lock;
+use state::{Limits, Shared, State, TESTING_REFRESH_TTL};
+
+#[derive(Debug, Clone)]
+pub struct GooglePhotosConfig {
+    /// 0 picks a free port.
+    pub port: u16,
+    pub latency: Duration,
+    /// Probability (0..=1) that an API request meets a fault.
+    pub fault_rate: f64,
+    /// Everything random (credentials, ids, tokens, faults, page repeats) follows from it.
+    pub seed: u64,
+    /// Requests per project per (Pacific) day.
+    pub daily_quota: u64,
+    /// A project in Testing status: refresh tokens die after 7 days.
+    pub testing: bool,
+    /// Chance that a next page starts with the previous page's last item.
+    pub page_repeat_rate: f64,
+    pub chunk_granularity: u64,
+    pub max_photo_bytes: u64,
+    pub max_video_bytes: u64,
+    pub max_album_items: usize,
+}
+
+impl Default for GooglePhotosConfig {
+    fn default() -> Self {
+        GooglePhotosConfig {
+            port: 0,
+            latency: Duration::ZERO,
+            fault_rate: 0.0,
+            seed: 1,
+            daily_quota: 10_000,
+            testing: false,
+            page_repeat_rate: 0.2,
+            chunk_granularity: 262_144,
+            max_photo_bytes: 200 * 1024 * 1024,
+            max_video_bytes: 20 * 1024 * 1024 * 1024,
+            max_album_items: 20_000,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum GooglePhotosEmulatorError {
+    #[error(transparent)]
+    Host(#[from] HostError),
+    #[error(transparent)]
+    Fault(#[from] FaultError),
+    #[error("page repeat rate {0} is not between 0 and 1")]
+    PageRepeat(f64),
+    #[error("the chunk granularity must be above zero")]
+    Granularity,
+    #[error("could not create the folder {path} for the emulator's files: {source}")]
+    Folder {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// One media item as the emulator holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ItemRecord {
+    pub id: String,
+    pub filename: String,
+    pub description: String,
+    /// MD5 (hex) of the stored bytes.
+    pub md5: String,
+    pub size: u64,
+    pub mime_type: String,
+    pub creation_time: String,
+    /// The client id of the app that created it.
+    pub app: String,
+    /// Albums holding it.
+    pub albums: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AlbumRecord {
+    pub id: String,
+    pub title: String,
+    pub app: String,
+    pub items: Vec<String>,
+}
+
+pub struct GooglePhotosEmulator {
+    shared: Arc<Shared>,
+    port: u16,
+    host: Option<Host>,
+}
+
+fn temp_folder() -> PathBuf {
+    static NEXT: Mutex<u32> = Mutex::new(0);
+    let n = {
+        let mut next = lock(&NEXT);
+        *next += 1;
+        *next
+    };
+    std::env::temp_dir().join(format!("photosync-gphotos-{}-{n}", std::process::id()))
+}
+
+fn router(shared: Arc<Shared>) -> Router {
+    Router::new()
+        .route("/o/oauth2/auth", get(oauth::authorize))
+        .route("/o/oauth2/v2/auth", get(oauth::authorize))
+        .route("/token", post(oauth::token))
+        .route("/revoke", post(oauth::revoke))
+        .route("/v1/uploads", post(uploads::handle))
+        .route("/v1/mediaItems", get(media_items::list))
+        .route(
+            "/v1/mediaItems:batchCreate",
+            post(batch_create::batch_create),
+        )
+        .route("/v1/mediaItems:batchGet", get(media_items::batch_get))
+        .route("/v1/mediaItems:search", post(search::search))
+        .route("/v1/mediaItems/{id}", get(media_items::get))
+        .route("/v1/albums", get(albums::list).post(albums::create))
+        .route("/v1/albums/{rest}", get(albums::one).post(albums::one))
+        .route("/v1/sharedAlbums", get(albums::shared_albums))
+        .route("/lh/{id}/{rest}", get(download::download))
+        .layer(DefaultBodyLimit::disable())
+        .layer(axum::middleware::map_response_with_state(
+            shared.clone(),
+            stamp_date,
+        ))
+        .with_state(shared)
+}
+
+/// Every answer carries the emulator's own clock in `Date`, as Google's carry theirs: a
+/// client tells the quota day from it, and `advance_clock` moves it.
+async fn stamp_date(
+    axum::extract::State(shared): axum::extract::State<Arc<Shared>>,
+    mut response: axum::response::Response,
+) -> axum::response::Response {
+    let date = chrono::DateTime::from_timestamp(shared.now(), 0)
+        .map(|d| d.format("%a, %d %b %Y %H:%M:%S GMT").to_string());
+    if let Some(v) = date.and_then(|d| axum::http::HeaderValue::from_str(&d).ok()) {
+        response.headers_mut().insert(axum::http::header::DATE, v);
+    }
+    response
+}
+
+impl GooglePhotosEmulator {
+    pub fn start(config: GooglePhotosConfig) -> Result<Self, GooglePhotosEmulatorError> {
+        check_rate(config.fault_rate)?;
+        if !(0.0..=1.0).contains(&config.page_repeat_rate) {
+            return Err(GooglePhotosEmulatorError::PageRepeat(
+                config.page_repeat_rate,
+            ));
+        }
+        if config.chunk_granularity == 0 {
+            return Err(GooglePhotosEmulatorError::Granularity);
+        }
+        let blobs = temp_folder();
+        std::fs::create_dir_all(&blobs).map_err(|source| GooglePhotosEmulatorError::Folder {
+            path: blobs.clone(),
+            source,
+        })?;
+        let bound = host::bind(config.port)?;
+        let port = bound.port;
+        let shared = Arc::new(Shared {
+            endpoint: format!("http://127.0.0.1:{port}"),
+            state: Mutex::new(State::new(
+                config.seed,
+                config.daily_quota,
+                config.page_repeat_rate,
+            )),
+            faults: Mutex::new(Faults::with_kinds(
+                config.seed,
+                config.latency,
+                config.fault_rate,
+                FaultKind::ALL.to_vec(),
+            )),
+            counts: Mutex::new(BTreeMap::new()),
+            writing: AtomicBool::new(false),
+            clock_offset: AtomicI64::new(0),
+            blobs: blobs.clone(),
+            limits: Limits {
+                max_photo_bytes: config.max_photo_bytes,
+                max_video_bytes: config.max_video_bytes,
+                max_album_items: config.max_album_items,
+                chunk_granularity: config.chunk_granularity,
+                refresh_ttl: config.testing.then_some(TESTING_REFRESH_TTL),
+            },
+        });
+        let host = Host::serve(
+            bound,
+            "photosync-gphotos",
+            router(shared.clone()),
+            |_| async {},
+            move || {
+                let _ = std::fs::remove_dir_all(blobs);
+            },
+        )?;
+        Ok(GooglePhotosEmulator {
+            shared,
+            port,
+            host: Some(host),
+        })
+    }
+
+    /// `http://127.0.0.1:PORT`: the API (`/v1/...`), OAuth and downloads all live under it.
+    pub fn endpoint(&self) -> String {
+        self.shared.endpoint.clone()
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn authorize_url(&self) -> String {
+        format!("{}/o/oauth2/auth", self.shared.endpoint)
+    }
+
+    pub fn token_url(&self) -> String {
+        format!("{}/token", self.shared.endpoint)
+    }
+
+    pub fn revoke_url(&self) -> String {
+        format!("{}/revoke", self.shared.endpoint)
+    }
+
+    /// The app's OAuth client (its project has the quota).
+    pub fn client_id(&self) -> String {
+        lock(&self.shared.state).clients[0].id.clone()
+    }
+
+    pub fn client_secret(&self) -> String {
+        lock(&self.shared.state).clients[0].secret.clone()
+    }
+
+    /// A second app (another project) on the same user's library.
+    pub fn other_client(&self) -> (String, String) {
+        let state = lock(&self.shared.state);
+        (state.clients[1].id.clone(), state.clients[1].secret.clone())
+    }
+
+    /// A refresh token for the app, as a finished consent with `scopes` would give (any scopes,
+    /// removed ones included, to stand for tokens granted before 2025).
+    pub fn refresh_token(&self, scopes: &[&str]) -> String {
+        self.refresh_token_for(&self.client_id(), scopes)
+    }
+
+    pub fn refresh_token_for(&self, client: &str, scopes: &[&str]) -> String {
+        let now = self.shared.now();
+        let scopes = scopes.iter().map(|s| s.to_string()).collect();
+        lock(&self.shared.state).grant(client, scopes, now)
+    }
+
+    /// An access token (an hour) for the app with `scopes`, without a refresh token.
+    pub fn access_token(&self, scopes: &[&str]) -> String {
+        let now = self.shared.now();
+        let client = self.client_id();
+        let scopes = scopes.iter().map(|s| s.to_string()).collect();
+        lock(&self.shared.state).access_token(&client, scopes, None, now)
+    }
+
+    /// Moves the emulator's clock forward (token, upload-token and quota-day expiry).
+    pub fn advance_clock(&self, by: Duration) {
+        self.shared
+            .clock_offset
+            .fetch_add(by.as_secs() as i64, Ordering::Relaxed);
+    }
+
+    pub fn set_latency(&self, latency: Duration) {
+        lock(&self.shared.faults).latency = latency;
+    }
+
+    /// Rates outside 0..=1 are clamped.
+    pub fn set_fault_rate(&self, rate: f64) {
+        let rate = if rate.is_nan() {
+            0.0
+        } else {
+            rate.clamp(0.0, 1.0)
+        };
+        lock(&self.shared.faults).rate = rate;
+    }
+
+    /// Which faults the rate draws from (all of them by default).
+    pub fn set_fault_kinds(&self, kinds: &[FaultKind]) {
+        lock(&self.shared.faults).kinds = kinds.to_vec();
+    }
+
+    /// Rates outside 0..=1 are clamped.
+    pub fn set_page_repeat_rate(&self, rate: f64) {
+        let rate = if rate.is_nan() {
+            0.0
+        } else {
+            rate.clamp(0.0, 1.0)
+        };
+        lock(&self.shared.state).page_repeat_rate = rate;
+    }
+
+    pub fn set_daily_quota(&self, daily: u64) {
+        lock(&self.shared.state).quota.daily = daily;
+    }
+
+    pub fn items(&self) -> Vec<ItemRecord> {
+        let state = lock(&self.shared.state);
+        state
+            .items
+            .iter()
+            .map(|i| ItemRecord {
+                id: i.id.clone(),
+                filename: i.filename.clone(),
+                description: i.description.clone(),
+                md5: i.md5.clone(),
+                size: i.size,
+                mime_type: i.mime.clone(),
+                creation_time: i.creation_time.clone(),
+                app: i.owner.clone(),
+                albums: state
+                    .albums
+                    .iter()
+                    .filter(|a| a.items.contains(&i.id))
+                    .map(|a| a.id.clone())
+                    .collect(),
+            })
+            .collect()
+    }
+
+    /// Removes an item as the user can in the Google Photos app (the Library API itself
+    /// cannot delete: https://developers.google.com/photos/library/guides/manage-media):
+    /// gone from every listing and album. False when there was no such item.
+    pub fn delete_item(&self, id: &str) -> bool {
+        lock(&self.shared.state).remove_item(id)
+    }
+
+    pub fn albums(&self) -> Vec<AlbumRecord> {
+        lock(&self.shared.state)
+            .albums
+            .iter()
+            .map(|a| AlbumRecord {
+                id: a.id.clone(),
+                title: a.title.clone(),
+                app: a.owner.clone(),
+                items: a.items.clone(),
+            })
+            .collect()
+    }
+
+    /// Requests received per method (`mediaItems.batchCreate`, `uploads`, `oauth.token`, ...).
+    pub fn call_counts(&self) -> BTreeMap<String, u64> {
+        lock(&self.shared.counts).clone()
+    }
+
+    /// Requests the app's project made today (Pacific), against `daily_quota`.
+    pub fn quota_used(&self) -> u64 {
+        let now = self.shared.now();
+        let state = lock(&self.shared.state);
+        state.quota.used(&state.clients[0].id, now)
+    }
+
+    /// The age in seconds of the oldest upload token batchCreate was given (None before any),
+    /// and how many it was given past their day (refused, as Google does).
+    pub fn upload_tokens_used(&self) -> (Option<i64>, u64) {
+        let state = lock(&self.shared.state);
+        (state.oldest_token_used, state.expired_tokens_used)
+    }
+
+    /// Empties the library, uploads, counters and quota; clients and their tokens stay.
+    pub fn reset(&self) {
+        lock(&self.shared.state).clear_library();
+        lock(&self.shared.counts).clear();
+        if let Ok(entries) = std::fs::read_dir(&self.shared.blobs) {
+            for entry in entries.flatten() {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+    }
+
+    /// Stops serving, removes the stored bytes and waits for the thread.
+    pub fn stop(self) {
+        drop(self)
+    }
+}
+
+impl Drop for GooglePhotosEmulator {
+    fn drop(&mut self) {
+        drop(self.host.take());
+    }
+}

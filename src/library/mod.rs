@@ -1,0 +1,13 @@
+//! The local photo library: walking its folders ([`walk`]), telling media kinds apart
+//! ([`kind`]), and reading each file once ([`scan`]) for its MD5 ([`hash`]), its
+//! image-data MD5 ([`imghash`]) and its EXIF ([`exif`]), into a [`photo::Photo`].
+//! [`samples`] writes a generated sample library for demos and benchmarks.
+
+pub mod exif;
+pub mod hash;
+pub mod imghash;
+pub mod kind;
+pub mod photo;
+pub mod samples;
+pub mod scan;
+pub mod walk;
