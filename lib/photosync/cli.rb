@@ -326,19 +326,22 @@ module Photosync
       return help(parser) if argv.include?("-h") || argv.include?("--help")
 
       parser.parse!(argv)
+      # The traps come first: a caller may signal as soon as it has read the credentials.
+      stopped = stop_on_signal
       emu = Emulator.start(**opts)
       { endpoint: emu.endpoint, api_key: emu.api_key, shared_secret: emu.shared_secret,
         access_token: emu.access_token, access_secret: emu.access_secret }.each { |k, v| @out.puts("#{k}: #{v}") }
       @out.flush
-      wait_for_signal
+      sleep(0.2) until stopped.call
       emu.stop
       0
     end
 
-    def wait_for_signal
+    # INT and TERM end a foreground server cleanly; the lambda says whether one came.
+    def stop_on_signal
       stop = false
       %w[INT TERM].each { |sig| trap(sig) { stop = true } }
-      sleep(0.2) until stop
+      -> { stop }
     end
 
     def login(argv)

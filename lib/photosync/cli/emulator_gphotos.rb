@@ -20,15 +20,14 @@ module Photosync
       return help(parser) if argv.include?("-h") || argv.include?("--help")
 
       parser.parse!(argv)
-      emu = GooglePhotosEmulator.start(**opts)
       # Traps first: whoever reads the printed lines may signal at once.
-      stop = false
-      %w[INT TERM].each { |sig| trap(sig) { stop = true } }
+      stopped = stop_on_signal
+      emu = GooglePhotosEmulator.start(**opts)
       { endpoint: emu.endpoint, authorize_url: emu.authorize_url, token_url: emu.token_url,
         client_id: emu.client_id, client_secret: emu.client_secret,
         refresh_token: emu.refresh_token }.each { |k, v| @out.puts("#{k}: #{v}") }
       @out.flush
-      sleep(0.2) until stop
+      sleep(0.2) until stopped.call
       emu.stop
       0
     end
