@@ -5,7 +5,7 @@
 //! start it, inspect it and stop it.
 //!
 //! ```no_run
-//! use photosync::emulator::{Emulator, EmulatorConfig};
+//! use photosync::emulators::flickr::{Emulator, EmulatorConfig};
 //! let emu = Emulator::start(EmulatorConfig::default()).unwrap();
 //! println!("{}/services/rest/ key {}", emu.endpoint(), emu.api_key());
 //! emu.stop();

@@ -5,9 +5,9 @@
 //! faults. Built on the Flickr emulator's hosting, connection dropping and fault draw.
 //!
 //! ```no_run
-//! use photosync::gphotos_emulator::{GooglePhotosConfig, GooglePhotosEmulator};
+//! use photosync::emulators::gphotos::{GooglePhotosConfig, GooglePhotosEmulator};
 //! let emu = GooglePhotosEmulator::start(GooglePhotosConfig::default()).unwrap();
-//! let refresh = emu.refresh_token(&photosync::gphotos_emulator::scopes::ALL);
+//! let refresh = emu.refresh_token(&photosync::emulators::gphotos::scopes::ALL);
 //! println!("{} {} {refresh}", emu.token_url(), emu.client_id());
 //! emu.stop();
 //! ```
