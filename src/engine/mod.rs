@@ -4,10 +4,13 @@
 //! holds, one rule for duplicates and for what it does not take), the words a run's
 //! outcome is told in, the run lock, and the healing of copies found lost.
 
+pub mod destination;
 pub mod heal;
 pub mod lock;
+pub mod one;
 pub mod outcome;
 pub mod plan;
 pub mod run;
+pub mod send;
 
 pub use lock::{Holder, LockError, LockNotice, RunLock, RunRequest};

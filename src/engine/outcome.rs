@@ -111,7 +111,8 @@ impl Tally<'_> {
 /// Gives a report type holding `counts`, `not_taken`, `refused`, `errors`, `skipped`,
 /// `failed` and its done field (`uploaded`, `copied`) the two methods every destination's
 /// report has: `tally` (where a per-file outcome goes) and `settle` (the done field,
-/// `skipped` and `failed` made from the counts when the run ends).
+/// `skipped` and `failed` made from the counts when the run ends), and the engine's
+/// [`crate::engine::destination::Report`] over them.
 macro_rules! outcome_report {
     ($report:ty, $done:ident) => {
         impl $report {
@@ -130,6 +131,24 @@ macro_rules! outcome_report {
                 self.$done = self.counts.done;
                 self.skipped = self.counts.skipped();
                 self.failed = self.counts.failed_in_run();
+            }
+        }
+
+        impl $crate::engine::destination::Report for $report {
+            fn tally(&mut self) -> $crate::engine::outcome::Tally<'_> {
+                <$report>::tally(self)
+            }
+            fn settle(&mut self) {
+                <$report>::settle(self)
+            }
+            fn add_bytes(&mut self, bytes: u64) {
+                self.bytes += bytes;
+            }
+            fn set_elapsed(&mut self, elapsed: std::time::Duration) {
+                self.elapsed = elapsed;
+            }
+            fn set_healed(&mut self, healed: u64) {
+                self.healed = healed;
             }
         }
     };

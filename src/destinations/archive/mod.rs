@@ -4,14 +4,14 @@
 //! A run takes the archive's lock ([`files`]), reads the archive once if the catalog
 //! has never seen it ([`survey`]), decides what to copy and under which name
 //! ([`plan`]), removes the temporaries an interrupted run left in the folders it will
-//! write to, and copies on several threads ([`execute`], [`copy`], through [`storage`]); each copy
+//! write to, and copies on several threads ([`destination`], [`copy`], through [`storage`]); each copy
 //! is recorded in the catalog as `archive:<root>` with its relative path. [`verify`]
 //! reads everything back and compares it with the catalog; [`source`] opens it for a
 //! restore. With `write_dates`, a copy of a photo whose date a rule corrected gets that
 //! date in its EXIF ([`redate`]).
 
 mod copy;
-mod execute;
+mod destination;
 mod files;
 mod heal;
 mod layout;
@@ -24,6 +24,7 @@ mod survey;
 mod verify;
 
 pub use copy::CopyError;
+pub use destination::Archive;
 pub use layout::{Layout, LayoutError, DEFAULT_LAYOUT};
 pub use report::{ArchiveEvent, ArchiveReport, Corrupted, VerifyReport};
 pub use source::{open_source, ArchiveSource};
@@ -31,14 +32,12 @@ pub use storage::{Disk, Sink, Storage};
 pub use verify::verify;
 
 use crate::cancel::Cancel;
-use crate::catalog::{Catalog, CatalogError, RemoteCopy, StoredCopy};
-use crate::engine::outcome::Word;
+use crate::catalog::{Catalog, CatalogError, RemoteCopy};
+use crate::engine::one;
 use crate::library::photo::Photo;
-use files::{Lock, LockMode};
-use std::collections::{BTreeSet, HashSet};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Instant;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ArchiveError {
@@ -128,12 +127,12 @@ pub fn open_root(root: &Path) -> Result<PathBuf, ArchiveError> {
     Ok(canonical)
 }
 
-/// Copies into the archive at `root` every photo whose MD5 it does not hold yet.
-/// `events` is called on the calling thread. Per-file problems end in the report; an
-/// `Err` means the run could not go on. When `cancel` is set no new copy starts, the
-/// ones in flight finish and are recorded, and the run returns
-/// [`ArchiveError::Cancelled`] with the partial report; aborted, copies in flight stop
-/// too (their temporaries are removed, or cleaned by the next run).
+/// Copies into the archive at `root` every photo whose MD5 it does not hold yet, through
+/// the engine ([`Archive`] is the destination). `events` is called on the calling thread.
+/// Per-file problems end in the report; an `Err` means the run could not go on. When
+/// `cancel` is set no new copy starts, the ones in flight finish and are recorded, and
+/// the run returns [`ArchiveError::Cancelled`] with the partial report; aborted, copies
+/// in flight stop too (their temporaries are removed, or cleaned by the next run).
 pub fn archive_photos(
     photos: &[Photo],
     root: &Path,
@@ -142,99 +141,9 @@ pub fn archive_photos(
     cancel: &Cancel,
     events: &(dyn Fn(ArchiveEvent) + Send + Sync),
 ) -> Result<ArchiveReport, ArchiveError> {
-    catalog.hold_run_lock(cancel)?;
-    let started = Instant::now();
-    let root = open_root(root)?;
-    let _lock = Lock::try_take(&root, LockMode::Write)
-        .map_err(|source| ArchiveError::io(&root, source))?
-        .ok_or_else(|| ArchiveError::Busy { path: root.clone() })?;
-    let backend = backend_name(&root);
-    let mut report = ArchiveReport::default();
-    if catalog.index_state(&backend)?.is_none() {
-        adopt(&root, &backend, catalog, opts, cancel, &mut report)?;
-    } else if opts.verify {
-        report.forgotten = heal::check_listing(&root, &backend, catalog, photos)?;
-    }
-    if !opts.dry_run {
-        report.moved_aside = heal::move_aside_changed(&root, &backend, catalog, cancel)?;
-    }
-    let index = catalog.remote_index(&backend)?;
-    let plan = plan::plan(
-        photos,
-        &root,
-        &opts.layout,
-        &index,
-        opts.write_dates,
-        cancel,
-    );
-    let now = chrono::Utc::now().timestamp();
-    let in_place: Vec<StoredCopy> = plan
-        .found_in_place
-        .iter()
-        .map(|found| StoredCopy {
-            copy: RemoteCopy {
-                remote_id: rel_key(&found.rel),
-                md5: found.md5.clone(),
-                uploaded_at: now,
-                imgmd5: None,
-            },
-            stored_md5: found.stored_md5.clone(),
-        })
-        .collect();
-    catalog.record_stored(&backend, &in_place)?;
-    events(ArchiveEvent::Planned {
-        to_copy: plan.jobs.len() as u64,
-        already_there: plan.shared.counts.already_there + in_place.len() as u64,
-        duplicates: plan.shared.counts.duplicates,
-        bytes: plan.bytes,
-    });
-    for found in &plan.found_in_place {
-        report.counts.already_there += 1;
-        events(ArchiveEvent::Skipped {
-            path: found.source.clone(),
-            reason: format!("already in the archive at {}", found.rel.display()),
-        });
-    }
-    plan.shared.tell(&mut report.tally(), &mut |note| {
-        events(ArchiveEvent::of_note(note))
-    });
-    for (path, error) in &plan.failed {
-        report.tally().note(path, Word::Failed, error);
-        events(ArchiveEvent::Failed {
-            path: path.clone(),
-            error: error.clone(),
-        });
-    }
-    if !opts.dry_run {
-        let folders: BTreeSet<PathBuf> = plan
-            .jobs
-            .iter()
-            .map(|j| root.join(&j.dest).parent().unwrap_or(&root).to_path_buf())
-            .collect();
-        for dir in folders {
-            report.cleaned +=
-                files::clean_temps(&dir).map_err(|source| ArchiveError::io(&dir, source))?;
-        }
-        execute::execute(
-            &root,
-            &backend,
-            plan,
-            catalog,
-            opts,
-            cancel,
-            events,
-            &mut report,
-        )?;
-        report.healed = crate::engine::heal::settle(catalog, &backend)?;
-    }
-    events(ArchiveEvent::Finished);
-    report.elapsed = started.elapsed();
-    report.settle();
-    report.already_there = report.counts.already_there;
-    if cancel.is_cancelled() {
-        return Err(ArchiveError::Cancelled(Box::new(report)));
-    }
-    Ok(report)
+    let runtime = one::runtime().map_err(|e| ArchiveError::Threads(e.to_string()))?;
+    let mut archive = Archive::new(root, opts.clone(), cancel);
+    one::run_alone(&runtime, &mut archive, photos, catalog, cancel, events)
 }
 
 /// Records what an archive the catalog has never seen already holds, so that those

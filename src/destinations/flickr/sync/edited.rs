@@ -10,7 +10,6 @@
 //! the pacer, not concurrency, bounds their rate.
 
 use super::error::SyncError;
-use super::plan::Plan;
 use super::remote::{Remote, Stop};
 use super::report::{SyncEvent, SyncReport};
 use super::tags::{checksum_tag, imgmd5_tag};
@@ -19,13 +18,35 @@ use crate::destinations::flickr::api::FlickrError;
 use crate::library::photo::Photo;
 use serde_json::Value;
 
+/// The photos whose copy is updated, and the copies that gain their image-data tag,
+/// taken from the plan (owned: they are done after the uploads).
+#[derive(Debug, Default)]
+pub struct Edits {
+    pub edited: Vec<(Photo, RemoteCopy)>,
+    pub to_tag: Vec<(Photo, RemoteCopy)>,
+}
+
+impl Edits {
+    pub fn of(plan: &super::plan::Plan<'_>) -> Edits {
+        let own = |list: &[(&Photo, RemoteCopy)]| -> Vec<(Photo, RemoteCopy)> {
+            list.iter()
+                .map(|(p, c)| ((*p).clone(), c.clone()))
+                .collect()
+        };
+        Edits {
+            edited: own(&plan.edited),
+            to_tag: own(&plan.to_tag),
+        }
+    }
+}
+
 /// Updates the copies of `edited` photos and tags `to_tag` copies, recording each in
 /// the catalog as it is done. Stops early (without error) when the run is cancelled.
 pub async fn run(
     remote: &Remote,
     catalog: &mut Catalog,
     backend: &str,
-    plan: &Plan<'_>,
+    plan: &Edits,
     replace: bool,
     events: &(dyn Fn(SyncEvent) + Send + Sync),
     report: &mut SyncReport,
