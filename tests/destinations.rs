@@ -8,12 +8,15 @@ mod sync_common;
 use photosync::cancel::Cancel;
 use photosync::catalog::Catalog;
 use photosync::dates::rules::Rules;
+use photosync::destinations::archive::Archive;
 use photosync::destinations::archive::ArchiveOptions;
+use photosync::destinations::flickr::sync::Flickr;
 use photosync::destinations::gphotos::api::Client;
+use photosync::destinations::gphotos::sync::Gphotos;
 use photosync::destinations::gphotos::sync::GphotosSyncOptions;
 use photosync::emulators::flickr::EmulatorConfig;
 use photosync::emulators::gphotos::{GooglePhotosConfig, GooglePhotosEmulator};
-use photosync::engine::run::{sync_all, Destination, Event, MultiReport, Outcome};
+use photosync::engine::run::{sync_all, Event, MultiReport, Outcome, Target};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use sync_common::{client_for, emulator, fast_options, write_photos};
@@ -27,19 +30,13 @@ fn run(
     gphotos: &Arc<Client>,
 ) -> (MultiReport, usize) {
     let scans = Mutex::new(0);
+    let cancel = Cancel::new();
     let destinations = vec![
-        Destination::Gphotos {
-            client: gphotos.clone(),
-            opts: GphotosSyncOptions::default(),
-        },
-        Destination::Flickr {
-            client: flickr.clone(),
-            opts: fast_options(),
-        },
-        Destination::Archive {
-            root: archive.to_path_buf(),
-            opts: ArchiveOptions::default(),
-        },
+        Target::Gphotos(
+            Gphotos::new(gphotos, GphotosSyncOptions::default(), &cancel).expect("client"),
+        ),
+        Target::Flickr(Flickr::new(flickr, fast_options(), &cancel).expect("client")),
+        Target::Archive(Archive::new(archive, ArchiveOptions::default(), &cancel)),
     ];
     let events = |e: Event| {
         if matches!(e, Event::Scanned(_)) {
@@ -51,7 +48,7 @@ fn run(
         catalog,
         destinations,
         &Rules::default(),
-        &Cancel::new(),
+        &cancel,
         &events,
     )
     .expect("scan");

@@ -10,13 +10,16 @@ mod sync_common;
 use photosync::cancel::Cancel;
 use photosync::catalog::Catalog;
 use photosync::dates::rules::Rules;
+use photosync::destinations::archive::Archive;
 use photosync::destinations::archive::ArchiveOptions;
+use photosync::destinations::flickr::sync::Flickr;
 use photosync::destinations::flickr::sync::{flickr_accepts, SyncEvent};
+use photosync::destinations::gphotos::sync::Gphotos;
 use photosync::destinations::gphotos::sync::{gphotos_accepts, GphotosSyncOptions};
 use photosync::emulators::flickr::EmulatorConfig;
 use photosync::emulators::gphotos::{GooglePhotosConfig, GooglePhotosEmulator};
 use photosync::engine::outcome::Counts;
-use photosync::engine::run::{sync_all, Destination, Event, Outcome};
+use photosync::engine::run::{sync_all, Event, Outcome, Target};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -66,25 +69,31 @@ fn run(
         accepts.max_photo_bytes = Some(LIMIT);
         accepts
     };
+    let cancel = Cancel::new();
     let destinations = vec![
-        Destination::Archive {
-            root: archive.to_path_buf(),
-            opts: ArchiveOptions::default(),
-        },
-        Destination::Flickr {
-            client: client_for(flickr),
-            opts: photosync::destinations::flickr::sync::SyncOptions {
-                accepts: small(flickr_accepts()),
-                ..fast_options()
-            },
-        },
-        Destination::Gphotos {
-            client: gphotos_common::client(google),
-            opts: GphotosSyncOptions {
-                accepts: small(gphotos_accepts()),
-                ..GphotosSyncOptions::default()
-            },
-        },
+        Target::Archive(Archive::new(archive, ArchiveOptions::default(), &cancel)),
+        Target::Flickr(
+            Flickr::new(
+                &client_for(flickr),
+                photosync::destinations::flickr::sync::SyncOptions {
+                    accepts: small(flickr_accepts()),
+                    ..fast_options()
+                },
+                &cancel,
+            )
+            .expect("client"),
+        ),
+        Target::Gphotos(
+            Gphotos::new(
+                &gphotos_common::client(google),
+                GphotosSyncOptions {
+                    accepts: small(gphotos_accepts()),
+                    ..GphotosSyncOptions::default()
+                },
+                &cancel,
+            )
+            .expect("client"),
+        ),
     ];
     let events = Arc::new(Mutex::new((Vec::new(), Vec::new())));
     let sink = events.clone();
@@ -101,7 +110,7 @@ fn run(
         catalog,
         destinations,
         &Rules::default(),
-        &Cancel::new(),
+        &cancel,
         &on_event,
     )
     .expect("scan");

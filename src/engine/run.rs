@@ -1,59 +1,47 @@
 //! One run to several destinations: the library is scanned once, the date rules correct
-//! the taken-dates once, then each destination (archive folders, Flickr, Google Photos) gets
-//! the same photos in turn, sharing the catalog. A destination that cannot go on (a full disk, a revoked login, Flickr down)
-//! ends with its error in its own outcome; the others still run and keep what they
-//! recorded. Ctrl-C stops after the destination in progress has recorded its work.
+//! the taken-dates once, then each destination (archive folders, Flickr, Google Photos)
+//! gets the same photos in turn through the engine ([`super::one`]), on one runtime,
+//! sharing the catalog. A destination that cannot go on (a full disk, a revoked login,
+//! Flickr down) ends with its error in its own outcome; the others still run and keep
+//! what they recorded. Ctrl-C stops after the destination in progress has recorded its
+//! work.
 
+use super::destination::Destination;
+use super::one;
 use crate::cancel::Cancel;
 use crate::catalog::Catalog;
 use crate::dates::{review, rules::Rules};
-use crate::destinations::archive::{
-    self, ArchiveError, ArchiveEvent, ArchiveOptions, ArchiveReport,
-};
-use crate::destinations::flickr::api as flickr;
-use crate::destinations::flickr::sync::{self, SyncError, SyncEvent, SyncOptions, SyncReport};
-use crate::destinations::gphotos::api as gphotos;
-use crate::destinations::gphotos::sync::{
-    self as gphotos_sync, GphotosReport, GphotosSyncError, GphotosSyncOptions,
-};
+use crate::destinations::archive::{Archive, ArchiveError, ArchiveEvent, ArchiveReport};
+use crate::destinations::flickr::sync::{Flickr, SyncError, SyncEvent, SyncReport};
+use crate::destinations::gphotos::sync::{Gphotos, GphotosReport, GphotosSyncError};
+use crate::library::photo::Photo;
 use crate::library::scan::{self, ScanError, ScanOptions, ScanStats};
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::path::Path;
 
-/// Where a run copies the library to.
-pub enum Destination {
-    Archive {
-        root: PathBuf,
-        opts: ArchiveOptions,
-    },
-    Flickr {
-        client: flickr::Client,
-        opts: SyncOptions,
-    },
-    Gphotos {
-        client: Arc<gphotos::Client>,
-        opts: GphotosSyncOptions,
-    },
+/// Where a run copies the library to: each is a [`Destination`].
+// A run holds a handful, once: their size does not matter.
+#[allow(clippy::large_enum_variant)]
+pub enum Target {
+    Archive(Archive),
+    Flickr(Flickr),
+    Gphotos(Gphotos),
 }
 
-impl Destination {
+impl Target {
     /// The name its report goes under: `archive:<path>`, `flickr`, `gphotos`.
     pub fn name(&self) -> String {
         match self {
-            Destination::Archive { root, .. } => archive::open_root(root)
-                .map(|r| archive::backend_name(&r))
-                .unwrap_or_else(|_| archive::backend_name(root)),
-            Destination::Flickr { .. } => "flickr".to_string(),
-            Destination::Gphotos { .. } => "gphotos".to_string(),
+            Target::Archive(d) => d.name(),
+            Target::Flickr(d) => d.name(),
+            Target::Gphotos(d) => d.name(),
         }
     }
 
-    /// Local copies first (cheap, and they land before any network trouble), then the clouds.
     fn rank(&self) -> u8 {
         match self {
-            Destination::Archive { .. } => 0,
-            Destination::Flickr { .. } => 1,
-            Destination::Gphotos { .. } => 2,
+            Target::Archive(d) => d.rank(),
+            Target::Flickr(d) => d.rank(),
+            Target::Gphotos(d) => d.rank(),
         }
     }
 }
@@ -101,47 +89,40 @@ pub struct MultiReport {
 pub fn sync_all(
     dir: &Path,
     catalog: &mut Catalog,
-    mut destinations: Vec<Destination>,
+    mut targets: Vec<Target>,
     rules: &Rules,
     cancel: &Cancel,
     events: &(dyn Fn(Event) + Send + Sync),
 ) -> Result<MultiReport, ScanError> {
     catalog.hold_run_lock(cancel)?;
+    let runtime = one::runtime().map_err(ScanError::Runtime)?;
     let mut scanned = scan::scan(dir, catalog, &ScanOptions::default(), cancel, &mut |_| {})?;
     let library = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
     review::correct(&mut scanned.photos, &library, rules);
     events(Event::Scanned(scanned.stats.clone()));
-    destinations.sort_by_key(Destination::rank);
-    let mut outcomes = Vec::with_capacity(destinations.len());
-    for dest in destinations {
+    targets.sort_by_key(Target::rank);
+    let mut outcomes = Vec::with_capacity(targets.len());
+    for target in targets {
         if cancel.is_cancelled() {
             break;
         }
-        let name = dest.name();
-        let photos = &scanned.photos;
-        let outcome =
-            match dest {
-                Destination::Archive { root, opts } => {
-                    let tag = name.clone();
-                    let emit = move |e| events(Event::Archive(tag.clone(), e));
-                    Outcome::Archive(archive::archive_photos(
-                        photos, &root, catalog, &opts, cancel, &emit,
-                    ))
-                }
-                Destination::Flickr { client, opts } => Outcome::Flickr(sync::sync_flickr(
-                    photos,
-                    catalog,
-                    &client,
-                    &opts,
-                    cancel,
-                    &|e| events(Event::Flickr(e)),
-                )),
-                Destination::Gphotos { client, opts } => Outcome::Gphotos(
-                    gphotos_sync::sync_gphotos(photos, catalog, &client, &opts, cancel, &|e| {
-                        events(Event::Gphotos(e))
-                    }),
-                ),
-            };
+        let name = target.name();
+        let run = Run {
+            runtime: &runtime,
+            photos: &scanned.photos,
+            catalog: &mut *catalog,
+            cancel,
+        };
+        let outcome = match target {
+            Target::Archive(mut d) => {
+                let tag = name.clone();
+                Outcome::Archive(run.go(&mut d, &move |e| events(Event::Archive(tag.clone(), e))))
+            }
+            Target::Flickr(mut d) => Outcome::Flickr(run.go(&mut d, &|e| events(Event::Flickr(e)))),
+            Target::Gphotos(mut d) => {
+                Outcome::Gphotos(run.go(&mut d, &|e| events(Event::Gphotos(e))))
+            }
+        };
         let stop = outcome.cancelled();
         outcomes.push((name, outcome));
         if stop {
@@ -152,4 +133,29 @@ pub fn sync_all(
         scan: scanned.stats,
         outcomes,
     })
+}
+
+/// What every destination of a run shares.
+struct Run<'r> {
+    runtime: &'r tokio::runtime::Runtime,
+    photos: &'r [Photo],
+    catalog: &'r mut Catalog,
+    cancel: &'r Cancel,
+}
+
+impl Run<'_> {
+    fn go<D: Destination>(
+        self,
+        dest: &mut D,
+        events: &(dyn Fn(D::Event) + Send + Sync),
+    ) -> Result<D::Report, D::Error> {
+        one::run_alone(
+            self.runtime,
+            dest,
+            self.photos,
+            self.catalog,
+            self.cancel,
+            events,
+        )
+    }
 }

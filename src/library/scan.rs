@@ -38,6 +38,9 @@ pub enum ScanError {
     Cancelled { recorded: u64 },
     #[error("cannot start {threads} scan threads: {message}")]
     Threads { threads: usize, message: String },
+    /// The run across destinations could not start its async runtime.
+    #[error("cannot start the run's runtime: {0}")]
+    Runtime(std::io::Error),
 }
 
 #[derive(Debug, Clone, Default)]

@@ -13,12 +13,12 @@ use magnus::{
 use photosync::cancel::Cancel;
 use photosync::catalog::Catalog;
 use photosync::dates::rules::Rules;
-use photosync::destinations::archive::ArchiveError;
+use photosync::destinations::archive::{Archive, ArchiveError};
 use photosync::destinations::flickr::sync::{
-    Albums, Privacy, SyncError, SyncOptions, TitleTemplate,
+    Albums, Flickr, Privacy, SyncError, SyncOptions, TitleTemplate,
 };
-use photosync::destinations::gphotos::sync::GphotosSyncError;
-use photosync::engine::run::{self, Destination, Event, MultiReport, Outcome};
+use photosync::destinations::gphotos::sync::{Gphotos, GphotosSyncError};
+use photosync::engine::run::{self, Event, MultiReport, Outcome, Target};
 use photosync::library::scan::ScanError;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -46,12 +46,12 @@ fn sync(
         }
         None => Rules::default(),
     };
+    let cancel = Cancel::new();
     let targets = list
         .into_iter()
-        .map(|d| destination(ruby, &dir, d))
+        .map(|d| destination(ruby, &dir, d, &cancel))
         .collect::<Result<Vec<_>, _>>()?;
     let lock = crate::lock::take(ruby, catalog.as_deref(), Some(opts))?;
-    let cancel = Cancel::new();
     let worker_cancel = cancel.clone();
     let outcome = background::run(
         ruby,
@@ -104,21 +104,24 @@ fn split<R: Serialize, E>(
     }
 }
 
-fn destination(ruby: &Ruby, dir: &Path, d: Value) -> Result<Destination, Error> {
+fn destination(ruby: &Ruby, dir: &Path, d: Value, cancel: &Cancel) -> Result<Target, Error> {
     let (kind, target, opts): (String, Value, RHash) = TryConvert::try_convert(d)?;
     Ok(match kind.as_str() {
-        "archive" => Destination::Archive {
-            root: conv::path_from(RString::try_convert(target)?),
-            opts: archive::options(ruby, opts)?,
-        },
-        "flickr" => Destination::Flickr {
-            client: <&NativeFlickr>::try_convert(target)?.0.clone(),
-            opts: flickr_options(ruby, opts, dir)?,
-        },
-        "gphotos" => Destination::Gphotos {
-            client: <&NativeGooglePhotos>::try_convert(target)?.0.clone(),
-            opts: gphotos::options(opts, dir)?,
-        },
+        "archive" => {
+            let root = conv::path_from(RString::try_convert(target)?);
+            Target::Archive(Archive::new(&root, archive::options(ruby, opts)?, cancel))
+        }
+        "flickr" => {
+            let client = &<&NativeFlickr>::try_convert(target)?.0;
+            let opts = flickr_options(ruby, opts, dir)?;
+            Target::Flickr(Flickr::new(client, opts, cancel).map_err(|e| errors::sync(ruby, e))?)
+        }
+        "gphotos" => {
+            let client = &<&NativeGooglePhotos>::try_convert(target)?.0;
+            let opts = gphotos::options(opts, dir)?;
+            let dest = Gphotos::new(client, opts, cancel);
+            Target::Gphotos(dest.map_err(|e| errors::gphotos_sync(ruby, e))?)
+        }
         other => {
             return Err(Error::new(
                 ruby.exception_arg_error(),

@@ -1,0 +1,177 @@
+//! Turning upload tokens into media items: one batchCreate of up to 50 at a time, each
+//! token marked as sent before the call so an answer lost to a crash is resolved by the
+//! next run. Every item's own status is read: created (or already there) is recorded with
+//! its id, a refused file is remembered, an expired token is uploaded again, an item that
+//! failed alone is tried again in a later call.
+
+use super::destination::Gphotos;
+use super::error::GphotosSyncError;
+use super::plan::Job;
+use crate::destinations::flickr::sync::SyncEvent;
+use crate::destinations::gphotos::api::{description_for, GphotosError, ItemStatus, NewItem};
+use crate::engine::destination::{Cx, Landed};
+
+/// An upload token waiting for its batchCreate.
+pub struct Ready {
+    job: Job,
+    token: String,
+    attempts: u32,
+    /// Left by a previous run: no bytes were sent for it in this one.
+    reused: bool,
+}
+
+impl Ready {
+    pub fn new(job: Job, token: String, reused: bool) -> Self {
+        Ready {
+            job,
+            token,
+            attempts: 0,
+            reused,
+        }
+    }
+}
+
+/// A per-item status about the bytes themselves: Google will not take them however often
+/// they are sent. `BAD_IMAGE` is what Google answers for bytes it cannot decode (a RAW
+/// format it does not read, a broken file), with code 3: Bostwickenator/STGUploader#22.
+fn refused(message: &str) -> bool {
+    let m = message.to_ascii_lowercase();
+    m.starts_with("bad_image") || m.contains("not supported") || m.contains("too large")
+}
+
+fn failed(job: &Job, reason: String) -> Landed<Gphotos> {
+    Landed::Failed {
+        path: job.path.clone(),
+        reason,
+    }
+}
+
+impl Gphotos {
+    /// One batchCreate for `batch`, and what became of each item.
+    pub(super) async fn create(
+        &mut self,
+        cx: &mut Cx<'_, Self>,
+        batch: Vec<Ready>,
+    ) -> Result<Vec<Landed<Self>>, GphotosSyncError> {
+        let md5s: Vec<String> = batch.iter().map(|r| r.job.md5.clone()).collect();
+        let now = self.client.server_now();
+        cx.catalog.gphotos_tokens_sent(&cx.backend, &md5s, now)?;
+        let items: Vec<NewItem> = batch
+            .iter()
+            .map(|r| NewItem {
+                upload_token: r.token.clone(),
+                file_name: r.job.file_name.clone(),
+                description: description_for(self.opts.description.as_deref(), &r.job.md5),
+            })
+            .collect();
+        let quiet = |_: u32, _: &GphotosError| {};
+        let mut calls = 0u64;
+        let client = &self.client;
+        // A lost answer is resolved by sending the same tokens again: Google answers
+        // identical bytes with the item it already made.
+        let result = client
+            .retrying(&self.cancel, &quiet, || {
+                calls += 1;
+                client.batch_create(&items, None)
+            })
+            .await;
+        cx.report.batch_create_calls += calls;
+        let landed = match result {
+            Ok(statuses) => self.statuses(cx, batch, statuses)?,
+            Err(GphotosError::QuotaSpent) => {
+                self.quota_spent(cx)?;
+                // Their tokens stay journalled as sent: the next run resolves them.
+                self.ready.extend(batch);
+                Vec::new()
+            }
+            Err(e @ GphotosError::Revoked(_)) => {
+                self.fatal = Some(GphotosSyncError::Login(e));
+                Vec::new()
+            }
+            Err(GphotosError::Cancelled) => Vec::new(),
+            Err(e) => batch
+                .iter()
+                .map(|r| {
+                    failed(
+                        &r.job,
+                        format!("{e}; the next run finds out whether it was created"),
+                    )
+                })
+                .collect(),
+        };
+        self.save_quota(cx)?;
+        Ok(landed)
+    }
+
+    fn statuses(
+        &mut self,
+        cx: &mut Cx<'_, Self>,
+        batch: Vec<Ready>,
+        statuses: Vec<ItemStatus>,
+    ) -> Result<Vec<Landed<Self>>, GphotosSyncError> {
+        let mut landed = Vec::with_capacity(batch.len());
+        for (mut r, status) in batch.into_iter().zip(statuses) {
+            let backend = &cx.backend;
+            landed.push(match status {
+                ItemStatus::Created { id } | ItemStatus::Exists { id: Some(id) } => {
+                    self.created(cx, &r, &id)?
+                }
+                // Already in the library, its id not named: recorded so it is not sent again.
+                ItemStatus::Exists { id: None } => {
+                    let id = format!("exists:{}", r.job.md5);
+                    self.created(cx, &r, &id)?
+                }
+                ItemStatus::Failed { message, .. } if refused(&message) => {
+                    cx.catalog.gphotos_token_forget(backend, &r.job.md5)?;
+                    Landed::Refused {
+                        path: r.job.path,
+                        md5: r.job.md5,
+                        reason: format!("Google Photos refused it: {message}"),
+                        message,
+                    }
+                }
+                ItemStatus::Failed { code: 3, message } => {
+                    // The token is no longer good (a day old): the bytes go again, once.
+                    cx.catalog.gphotos_token_forget(backend, &r.job.md5)?;
+                    if self.requeued.insert(r.job.md5.clone()) {
+                        Landed::Again(r.job)
+                    } else {
+                        failed(&r.job, message)
+                    }
+                }
+                ItemStatus::Failed { code, message } => {
+                    r.attempts += 1;
+                    if r.attempts < self.opts.item_attempts.max(1) {
+                        self.ready.push_back(r);
+                        Landed::Staged
+                    } else {
+                        failed(&r.job, format!("batchCreate item status {code}: {message}"))
+                    }
+                }
+            });
+        }
+        Ok(landed)
+    }
+
+    fn created(
+        &mut self,
+        cx: &mut Cx<'_, Self>,
+        r: &Ready,
+        id: &str,
+    ) -> Result<Landed<Self>, GphotosSyncError> {
+        let now = self.client.server_now();
+        cx.catalog
+            .gphotos_created(&cx.backend, &r.job.md5, id, now)?;
+        if r.reused {
+            cx.report.reused_tokens += 1;
+        }
+        Ok(Landed::Done {
+            bytes: r.job.size,
+            event: SyncEvent::Uploaded {
+                path: r.job.path.clone(),
+                photo_id: id.to_string(),
+                bytes: r.job.size,
+            },
+        })
+    }
+}
