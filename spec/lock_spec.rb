@@ -94,7 +94,9 @@ RSpec.describe "One writing run per catalog" do
   end
 
   it "--no-wait exits 2 at once naming the run that holds the catalog; Ruby's wait: false raises LockedError" do
-    with_a_sync_running(12, jobs: 1) do |emu, env, library, holder|
+    # 24 photos at 0.3 s a call keep the holder busy while eight other runs are refused,
+    # each a Ruby process of its own: 12 were too few on a loaded machine.
+    with_a_sync_running(24, jobs: 1) do |emu, env, library, holder|
       _o, err, status = Open3.capture3(env, RbConfig.ruby, exe, "sync", library, "--catalog", catalog, "--no-wait")
       expect(status.exitstatus).to eq(2)
       expect(err.lines.size).to eq(1), err

@@ -1,20 +1,24 @@
 //! What differs between destinations, as one trait (rclone's `Fs` is the model): its
 //! name, what it takes, how it gets ready (login, index, journal recovery), how one photo
 //! is sent and recorded, and what it does once the photos are there (albums, dates).
-//! Everything else is the engine's, written once: the plan's rules, the run loop with
+//! Everything else is the engine's, written once: the plan ([`super::plan`]), the run loop with
 //! its bounded concurrency and Ctrl-C handling ([`super::send`]), the outcome words and
 //! counts, recording refusals, healing, the report's timing ([`super::run`]).
 
 use super::outcome::{Note, Tally};
-use super::plan;
+use super::plan::{self, Accepts};
 use crate::cancel::Cancel;
 use crate::catalog::{Catalog, CatalogError};
 use crate::library::photo::Photo;
+use std::collections::HashMap;
 use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::pin::Pin;
 use std::time::Duration;
 use tokio::sync::mpsc::UnboundedSender;
+
+/// What a destination holds, as the catalog records it: MD5 -> remote ids.
+pub type Index = HashMap<String, Vec<String>>;
 
 /// One photo on its way: a task the engine runs on its runtime.
 pub type Put<D> = Pin<Box<dyn Future<Output = <D as Destination>::Done> + Send + 'static>>;
@@ -138,6 +142,8 @@ pub trait Destination: Sized {
     fn concurrency(&self) -> usize;
     /// The local file a job sends.
     fn path_of(job: &Self::Job) -> &Path;
+    /// What it takes (kinds, sizes); the engine's plan leaves out the rest.
+    fn accepts(&self) -> &Accepts;
 
     /// Login, index refresh, journal recovery, listing check: the catalog's name for the
     /// destination, whose copies the catalog then holds.
@@ -147,11 +153,14 @@ pub trait Destination: Sized {
         photos: &[Photo],
     ) -> Result<String, Self::Error>;
 
-    /// The shared plan ([`plan::plan`] with what it holds and takes) and its jobs.
+    /// Its jobs, from the engine's plan (`shared`: the photos joined with `index`, the
+    /// MD5s it holds with their remote ids, and with what it takes), with its extras.
     async fn plan<'a>(
         &mut self,
         cx: &mut Cx<'_, Self>,
         photos: &'a [Photo],
+        shared: plan::Plan<'a>,
+        index: &Index,
     ) -> Result<Planned<'a, Self::Job>, Self::Error>;
 
     /// Before a job is sent (its journal entry); `in_flight`: puts running.

@@ -1,9 +1,10 @@
 //! One destination's run, start to end, the same for every destination: the run lock,
-//! `prepare`, the plan told in the common words, the run loop ([`super::send`]),
+//! `prepare`, the one plan ([`super::plan`]) told in the common words, the run loop ([`super::send`]),
 //! `finish`, the healing settled, and the report timed and settled whatever the ending
 //! (a cancelled run returns its partial report inside its error).
 
 use super::destination::{Cx, Destination, Events, Report, RunError};
+use super::plan;
 use crate::cancel::Cancel;
 use crate::catalog::Catalog;
 use crate::library::photo::Photo;
@@ -48,7 +49,11 @@ async fn run<D: Destination>(
     photos: &[Photo],
 ) -> Result<(), D::Error> {
     cx.backend = dest.prepare(cx, photos).await?;
-    let planned = dest.plan(cx, photos).await?;
+    let index = cx.catalog.remote_index(&cx.backend)?;
+    let refusals = cx.catalog.refusals(&cx.backend)?;
+    let holds = |md5: &str| index.contains_key(md5);
+    let shared = plan::plan(photos, &holds, dest.accepts(), &refusals);
+    let planned = dest.plan(cx, photos, shared, &index).await?;
     let shared = &planned.shared;
     let found = planned.found.len() as u64;
     (cx.events)(D::Event::planned(

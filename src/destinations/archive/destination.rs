@@ -9,8 +9,9 @@ use super::files::{self, Lock, LockMode};
 use super::{heal, plan, rel_key, ArchiveError, ArchiveEvent, ArchiveOptions, ArchiveReport};
 use crate::cancel::Cancel;
 use crate::catalog::{RemoteCopy, StoredCopy};
-use crate::engine::destination::{Cx, Destination, Events, Landed, Planned, Put, RunError};
+use crate::engine::destination::{Cx, Destination, Events, Index, Landed, Planned, Put, RunError};
 use crate::engine::outcome::{Note, Word};
+use crate::engine::plan::{self as shared, Accepts};
 use crate::library::photo::Photo;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -29,6 +30,8 @@ pub struct Archive {
     bytes_told: AtomicU64,
     bytes_total: u64,
     disk_full: bool,
+    /// Every kind and size.
+    accepts: Accepts,
 }
 
 impl Archive {
@@ -42,6 +45,7 @@ impl Archive {
             bytes_told: AtomicU64::new(0),
             bytes_total: 0,
             disk_full: false,
+            accepts: Accepts::everything("the archive"),
         }
     }
 }
@@ -76,6 +80,10 @@ impl Destination for Archive {
         &job.source
     }
 
+    fn accepts(&self) -> &Accepts {
+        &self.accepts
+    }
+
     async fn prepare(
         &mut self,
         cx: &mut Cx<'_, Self>,
@@ -105,15 +113,16 @@ impl Destination for Archive {
     async fn plan<'a>(
         &mut self,
         cx: &mut Cx<'_, Self>,
-        photos: &'a [Photo],
+        _: &'a [Photo],
+        shared: shared::Plan<'a>,
+        index: &Index,
     ) -> Result<Planned<'a, Job>, ArchiveError> {
-        let index = cx.catalog.remote_index(&cx.backend)?;
         let (root, opts) = (&self.root, &self.opts);
         let plan = plan::plan(
-            photos,
+            shared,
             root,
             &opts.layout,
-            &index,
+            index,
             opts.write_dates,
             cx.cancel,
         );

@@ -11,7 +11,7 @@ use super::layout::{with_hash_suffix, Layout};
 use super::redate;
 use crate::cancel::Cancel;
 use crate::dates::DateSource;
-use crate::engine::plan::{self as shared, Accepts};
+use crate::engine::plan as shared;
 use crate::library::hash;
 use crate::library::photo::Photo;
 use std::collections::{HashMap, HashSet};
@@ -38,9 +38,10 @@ pub struct InPlace {
     pub stored_md5: Option<String>,
 }
 
-/// `index`: MD5 -> relative paths the catalog records in this archive.
+/// Places the engine's plan (`shared`) in the archive; `index`: MD5 -> relative paths
+/// the catalog records in this archive.
 pub fn plan<'a>(
-    photos: &'a [Photo],
+    shared: shared::Plan<'a>,
     root: &Path,
     layout: &Layout,
     index: &HashMap<String, Vec<String>>,
@@ -51,10 +52,8 @@ pub fn plan<'a>(
         .iter()
         .flat_map(|(md5, paths)| paths.iter().map(move |p| (p.as_str(), md5.as_str())))
         .collect();
-    let holds = |md5: &str| index.contains_key(md5);
-    let everything = Accepts::everything("the archive");
     let mut plan = Plan {
-        shared: shared::plan(photos, &holds, &everything, &HashMap::new()),
+        shared,
         ..Plan::default()
     };
     let mut claimed: HashSet<PathBuf> = HashSet::new();

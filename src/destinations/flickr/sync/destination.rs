@@ -18,8 +18,9 @@ use super::{heal, index, journal, plan, tags};
 use crate::cancel::Cancel;
 use crate::catalog::RemoteCopy;
 use crate::destinations::flickr::api::{self as flickr, FlickrError};
-use crate::engine::destination::{Cx, Destination, Events, Landed, Planned, Put, RunError};
+use crate::engine::destination::{Cx, Destination, Events, Index, Landed, Planned, Put, RunError};
 use crate::engine::outcome::Note;
+use crate::engine::plan::{self as shared, Accepts};
 use crate::library::photo::Photo;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -90,6 +91,10 @@ impl Destination for Flickr {
         &job.path
     }
 
+    fn accepts(&self) -> &Accepts {
+        &self.opts.accepts
+    }
+
     async fn prepare(&mut self, cx: &mut Cx<'_, Self>, _: &[Photo]) -> Result<String, SyncError> {
         let remote = &self.remote;
         let backend = super::backend_name(remote, &quiet).await?;
@@ -117,11 +122,12 @@ impl Destination for Flickr {
         &mut self,
         cx: &mut Cx<'_, Self>,
         photos: &'a [Photo],
+        shared: shared::Plan<'a>,
+        _: &Index,
     ) -> Result<Planned<'a, Job>, SyncError> {
         let copies = cx.catalog.remote_copies(&cx.backend)?;
-        let refusals = cx.catalog.refusals(&cx.backend)?;
         let index = plan::RemoteIndex::new(&copies);
-        let mut plan = plan::plan(photos, &index, &self.opts.accepts, &refusals);
+        let mut plan = plan::extend(shared, photos, &index);
         if !self.opts.dry_run {
             let (remote, backend) = (&self.remote, &cx.backend);
             let turned_up =

@@ -66,16 +66,14 @@ impl<'r> RemoteIndex<'r> {
     }
 }
 
-/// `refusals`: MD5s Flickr refused before (type, size), with its message.
-pub fn plan<'a>(
+/// Flickr's extras on the engine's plan (`shared`, made from the same copies).
+pub fn extend<'a>(
+    shared: shared::Plan<'a>,
     photos: &'a [Photo],
     remote: &RemoteIndex<'_>,
-    accepts: &Accepts,
-    refusals: &HashMap<String, String>,
 ) -> Plan<'a> {
-    let holds = |md5: &str| remote.by_md5.contains_key(md5);
     let mut plan = Plan {
-        shared: shared::plan(photos, &holds, accepts, refusals),
+        shared,
         ..Plan::default()
     };
     let mut local: HashSet<&str> = photos.iter().filter_map(|p| p.md5.as_deref()).collect();
@@ -127,6 +125,21 @@ pub fn plan<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The engine's plan with Flickr's extras, as a run makes it.
+    fn plan<'a>(
+        photos: &'a [Photo],
+        remote: &RemoteIndex<'_>,
+        accepts: &Accepts,
+        refusals: &HashMap<String, String>,
+    ) -> Plan<'a> {
+        let holds = |md5: &str| remote.by_md5.contains_key(md5);
+        extend(
+            shared::plan(photos, &holds, accepts, refusals),
+            photos,
+            remote,
+        )
+    }
     use crate::engine::outcome::Word;
     use std::path::PathBuf;
 

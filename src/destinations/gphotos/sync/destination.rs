@@ -17,7 +17,8 @@ use super::{albums, verify};
 use crate::cancel::Cancel;
 use crate::destinations::flickr::sync::SyncEvent;
 use crate::destinations::gphotos::api::{Client, GphotosError, Uploaded, BATCH_LIMIT};
-use crate::engine::destination::{Cx, Destination, Landed, Planned, Put, Start};
+use crate::engine::destination::{Cx, Destination, Index, Landed, Planned, Put, Start};
+use crate::engine::plan::{self as shared, Accepts};
 use crate::library::photo::Photo;
 use std::collections::{HashSet, VecDeque};
 use std::path::Path;
@@ -112,6 +113,10 @@ impl Destination for Gphotos {
         &job.path
     }
 
+    fn accepts(&self) -> &Accepts {
+        &self.opts.accepts
+    }
+
     async fn prepare(
         &mut self,
         cx: &mut Cx<'_, Self>,
@@ -143,13 +148,13 @@ impl Destination for Gphotos {
 
     async fn plan<'a>(
         &mut self,
-        cx: &mut Cx<'_, Self>,
-        photos: &'a [Photo],
+        _: &mut Cx<'_, Self>,
+        _: &'a [Photo],
+        shared: shared::Plan<'a>,
+        _: &Index,
     ) -> Result<Planned<'a, Job>, GphotosSyncError> {
-        let index = cx.catalog.remote_index(&cx.backend)?;
-        let refusals = cx.catalog.refusals(&cx.backend)?;
-        let plan = plan::plan(photos, &index, &self.opts.accepts, &refusals);
-        Ok(Planned::new(plan.shared, plan.jobs))
+        let jobs = plan::jobs(&shared);
+        Ok(Planned::new(shared, jobs))
     }
 
     fn start(

@@ -5,7 +5,6 @@
 use crate::engine::plan::{self as shared, Accepts, Never};
 use crate::library::kind::MediaKind;
 use crate::library::photo::Photo;
-use std::collections::HashMap;
 use std::path::PathBuf;
 
 pub const MAX_PHOTO_BYTES: u64 = 200 * 1024 * 1024;
@@ -42,12 +41,6 @@ pub struct Job {
     pub file_name: String,
 }
 
-#[derive(Debug, Default)]
-pub struct Plan<'a> {
-    pub shared: shared::Plan<'a>,
-    pub jobs: Vec<Job>,
-}
-
 fn extension(photo: &Photo) -> String {
     photo
         .path
@@ -80,15 +73,9 @@ fn mime(kind: MediaKind, ext: &str) -> &'static str {
     }
 }
 
-pub fn plan<'a>(
-    photos: &'a [Photo],
-    index: &HashMap<String, Vec<String>>,
-    accepts: &Accepts,
-    refusals: &HashMap<String, String>,
-) -> Plan<'a> {
-    let holds = |md5: &str| index.contains_key(md5);
-    let shared = shared::plan(photos, &holds, accepts, refusals);
-    let jobs = shared
+/// The jobs of the engine's plan, each with its MIME type and file name.
+pub fn jobs(shared: &shared::Plan<'_>) -> Vec<Job> {
+    shared
         .send
         .iter()
         .filter_map(|photo| {
@@ -104,6 +91,5 @@ pub fn plan<'a>(
                     .unwrap_or_else(|| "photo".into()),
             })
         })
-        .collect();
-    Plan { shared, jobs }
+        .collect()
 }
