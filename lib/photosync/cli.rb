@@ -16,6 +16,8 @@ require "photosync/cli/status"
 require "photosync/cli/report"
 require "photosync/cli/outcomes"
 require "photosync/cli/options"
+require "photosync/cli/emulator"
+require "photosync/cli/login"
 
 module Photosync
   # The `photosync` command. Each subcommand is a method; errors become one line on
@@ -345,121 +347,6 @@ module Photosync
       n = Photosync.samples(dir, seed: seed)
       @out.puts("wrote #{n} files to #{dir}")
       0
-    end
-
-    def emulator(argv)
-      return emulator_gphotos(argv.drop(1)) if argv.first == "gphotos"
-
-      opts = { port: 0, latency: 0.0, fault_rate: 0.0, data: nil, seed: 1 }
-      parser = OptionParser.new do |o|
-        o.banner = "usage: photosync emulator [--port N] [--latency S] [--fault-rate R] [--data DIR] [--seed N]"
-        emulator_options(o, opts, "request")
-        o.on("--data DIR", "keep photos here across restarts") { |v| opts[:data] = Check.path("--data", v) }
-      end
-      return help(parser) if argv.include?("-h") || argv.include?("--help")
-
-      parser.parse!(argv)
-      no_more_arguments(argv)
-      # The traps come first: a caller may signal as soon as it has read the credentials.
-      stopped = stop_on_signal
-      emu = Emulator.start(**opts)
-      { endpoint: emu.endpoint, api_key: emu.api_key, shared_secret: emu.shared_secret,
-        access_token: emu.access_token, access_secret: emu.access_secret }.each { |k, v| @out.puts("#{k}: #{v}") }
-      @out.flush
-      sleep(0.2) until stopped.call
-      emu.stop
-      0
-    end
-
-    # The options both emulators share; what: "request" or "API request".
-    def emulator_options(parser, opts, what)
-      parser.on("--port N", "port on 127.0.0.1 (default: a free one)") do |v|
-        opts[:port] = Check.int("--port", v, min: 0, max: 65_535)
-      end
-      parser.on("--latency S", "seconds added to every #{what}") do |v|
-        opts[:latency] = Check.number("--latency", v, min: 0, max: 3600)
-      end
-      parser.on("--fault-rate R", "share of #{what}s that fail (0..1)") do |v|
-        opts[:fault_rate] = Check.number("--fault-rate", v, min: 0, max: 1)
-      end
-      parser.on("--seed N", "credentials, ids and faults follow from it") do |v|
-        opts[:seed] = Check.int("--seed", v, min: 0, max: 2**63 - 1)
-      end
-    end
-
-    # INT and TERM end a foreground server cleanly; the lambda says whether one came.
-    def stop_on_signal
-      stop = false
-      %w[INT TERM].each { |sig| trap(sig) { stop = true } }
-      -> { stop }
-    end
-
-    def login(argv)
-      return login_gphotos(argv.drop(1)) if argv.first == "gphotos"
-
-      perms = "write"
-      parser = OptionParser.new do |o|
-        o.banner = "usage: photosync login [--perms read|write|delete]\n" \
-                   "needs FLICKRAW_API_KEY and FLICKRAW_SHARED_SECRET (your app's key from Flickr)"
-        o.on("--perms P", "what photosync may do: read, write or delete (default write)") do |v|
-          perms = Check.choice("--perms", v, %w[read write delete])
-        end
-      end
-      return help(parser) if argv.include?("-h") || argv.include?("--help")
-
-      parser.parse!(argv)
-      no_more_arguments(argv)
-      creds = Credentials.current
-      if creds[:api_key].to_s.empty? || creds[:shared_secret].to_s.empty?
-        raise Error, "login needs your app's key: set FLICKRAW_API_KEY and FLICKRAW_SHARED_SECRET " \
-                     "(from flickr.com/services/apps/create), then run `photosync login` again"
-      end
-      flickr = Flickr.new(**creds.slice(:api_key, :shared_secret, :endpoint))
-      request = flickr.get_request_token(oauth_callback: "oob")
-      @out.puts("Open this page, allow photosync, and paste the code Flickr shows:")
-      @out.puts("  #{flickr.get_authorize_url(request['oauth_token'], perms: perms)}")
-      @out.print("code: ")
-      @out.flush
-      verifier = $stdin.gets.to_s.strip
-      return fail_with("no code given; nothing stored", 1) if verifier.empty?
-
-      access = flickr.get_access_token(request["oauth_token"], request["oauth_token_secret"], verifier)
-      path = Credentials.save(creds.merge(access_token: access["oauth_token"], access_secret: access["oauth_token_secret"]))
-      @out.puts("logged in as #{access['username']} (#{access['user_nsid']}); tokens stored in #{path} (mode 0600)")
-      0
-    end
-
-    def whoami(argv)
-      parser = OptionParser.new("usage: photosync whoami\nshows which Flickr account the stored credentials reach")
-      return help(parser) if argv.include?("-h") || argv.include?("--help")
-
-      parser.parse!(argv)
-      no_more_arguments(argv)
-      creds = Credentials.current
-      login = flickr_client.test.login
-      @out.puts("#{login.username} (#{login.id}) via #{creds[:endpoint] || 'flickr.com'}, " \
-                "api key #{Credentials.mask(creds[:api_key])}, token #{Credentials.mask(creds[:access_token])}")
-      0
-    end
-
-    def version(argv)
-      return help(OptionParser.new("usage: photosync version")) if argv.include?("-h") || argv.include?("--help")
-
-      no_more_arguments(argv)
-      @out.puts("photosync #{VERSION}")
-      0
-    end
-
-    # A Flickr client from the stored credentials (or FLICKRAW_*); without them, the way
-    # to get them.
-    def flickr_client
-      creds = Credentials.current
-      missing = %i[api_key shared_secret access_token access_secret].select { |k| creds[k].to_s.empty? }
-      unless missing.empty?
-        raise Error, "not logged in to Flickr (no #{missing.map { |k| k.to_s.tr('_', ' ') }.join(', ')}): " \
-                     "run `photosync login`, or set #{missing.map { |k| Credentials::ENV_NAMES[k] }.join(', ')}"
-      end
-      Flickr.new(**creds)
     end
 
     def help(parser)

@@ -59,7 +59,18 @@ impl Catalog {
     /// the files it cannot remember).
     pub fn open_existing_writable_if_possible(path: &Path) -> Result<Self, CatalogError> {
         Self::require_existing(path)?;
-        Self::open(path).or_else(|_| Self::open_existing(path))
+        // SQLite opens a file it may not write read-only without a word: asked, not assumed.
+        match Self::open(path) {
+            Ok(cat)
+                if !cat
+                    .conn
+                    .is_readonly(rusqlite::DatabaseName::Main)
+                    .unwrap_or(true) =>
+            {
+                Ok(cat)
+            }
+            _ => Self::open_existing(path),
+        }
     }
 
     /// Whether this catalog was opened read-only: writes to the scan cache are skipped.
