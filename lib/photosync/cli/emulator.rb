@@ -18,11 +18,16 @@ module Photosync
 
       parser.parse!(argv)
       no_more_arguments(argv)
-      # The traps come first: a caller may signal as soon as it has read the credentials.
+      serve(Emulator, opts, %i[endpoint api_key shared_secret access_token access_secret])
+    end
+
+    # Runs an emulator in the foreground: prints its fields as `name: value` lines, then
+    # serves until INT or TERM.
+    def serve(emulator_class, opts, fields)
+      # The traps come first: a caller may signal as soon as it has read the lines.
       stopped = stop_on_signal
-      emu = Emulator.start(**opts)
-      { endpoint: emu.endpoint, api_key: emu.api_key, shared_secret: emu.shared_secret,
-        access_token: emu.access_token, access_secret: emu.access_secret }.each { |k, v| @out.puts("#{k}: #{v}") }
+      emu = emulator_class.start(**opts)
+      fields.each { |k| @out.puts("#{k}: #{emu.public_send(k)}") }
       @out.flush
       sleep(0.2) until stopped.call
       emu.stop

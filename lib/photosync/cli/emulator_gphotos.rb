@@ -20,16 +20,7 @@ module Photosync
 
       parser.parse!(argv)
       no_more_arguments(argv)
-      # Traps first: whoever reads the printed lines may signal at once.
-      stopped = stop_on_signal
-      emu = GooglePhotosEmulator.start(**opts)
-      { endpoint: emu.endpoint, authorize_url: emu.authorize_url, token_url: emu.token_url,
-        client_id: emu.client_id, client_secret: emu.client_secret,
-        refresh_token: emu.refresh_token }.each { |k, v| @out.puts("#{k}: #{v}") }
-      @out.flush
-      sleep(0.2) until stopped.call
-      emu.stop
-      0
+      serve(GooglePhotosEmulator, opts, %i[endpoint authorize_url token_url client_id client_secret refresh_token])
     end
   end
 end
