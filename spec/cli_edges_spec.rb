@@ -76,7 +76,8 @@ RSpec.describe "the photosync command's edges" do
                   [%w[login gphotos --endpoint ftp://x], /--endpoint accepts an http/],
                   [%w[login gphotos], /no client id/]],
       "whoami" => [[%w[whoami], /not logged in to Flickr.*photosync login/], [%w[whoami x], /unexpected argument: x/]],
-      "version" => [[%w[version x], /unexpected argument: x/]]
+      "version" => [[%w[version x], /unexpected argument: x/]],
+      "(unknown)" => [[%w[frobnicate], /unknown command "frobnicate"/], [%w[help frobnicate], /unknown command/]]
     }
   end
 

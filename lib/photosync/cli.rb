@@ -85,7 +85,7 @@ module Photosync
       when "version", "--version" then version(argv)
       when "help" then argv.empty? ? (@out.print(USAGE) || 0) : run([argv.first, "--help"])
       when nil, "-h", "--help" then @out.print(USAGE) || 0
-      else fail_with("unknown command #{command.inspect}\n#{USAGE}", 1)
+      else fail_with("unknown command #{command.inspect}; usage: photosync COMMAND [options] (`photosync --help` lists them)", 1)
       end
     rescue OptionParser::ParseError, Usage => e
       fail_with("#{label}: #{e.message} (see `photosync #{label} --help`)", 1)
