@@ -94,7 +94,7 @@ RSpec.describe "Photosync.report" do
 
     _out, err, status = Open3.capture3(RbConfig.ruby, exe, "report", library, "--catalog", catalog)
     expect(status.exitstatus).to eq(1)
-    expect(err).to include("usage: photosync report --html FILE")
+    expect(err).to include("report: missing --html FILE")
     _out, err, status = Open3.capture3(RbConfig.ruby, exe, "report", "--html", File.join(tmpdir, "no/such/dir/r.html"),
                                        "--catalog", catalog)
     expect(status.exitstatus).to eq(1)

@@ -15,6 +15,9 @@ require "photosync/cli/account"
 require "photosync/cli/status"
 require "photosync/cli/report"
 require "photosync/cli/outcomes"
+require "photosync/cli/options"
+require "photosync/cli/emulator"
+require "photosync/cli/login"
 
 module Photosync
   # The `photosync` command. Each subcommand is a method; errors become one line on
@@ -26,7 +29,8 @@ module Photosync
       commands:
         demo [DIR]       back DIR (default: a generated sample library) up to the built-in
                          Flickr and Google Photos emulators, twice: the second run uploads nothing
-        sync DIR         back DIR up to Flickr: every photo exactly once
+        sync DIR [--to flickr|gphotos|archive:PATH]...
+                         back DIR up (default: to Flickr): every photo exactly once everywhere
         dates DIR        list bogus taken-dates by camera with the fix; --apply sets them on Flickr
         restore DIR      bring the Flickr account (or an archive) back into DIR, byte for byte
         verify flickr    check the Flickr copy: missing, duplicated, untagged, changed photos
@@ -45,8 +49,9 @@ module Photosync
         verify gphotos DIR  check Google Photos against the catalog (rebuilds lost records)
         version          print the version
 
-      Run `photosync COMMAND --help` for a command's options. Exit status: 0 nothing failed in this run,
-      1 usage error, 2 something failed in this run (docs/outcomes.md).
+      Run `photosync COMMAND --help` (or `photosync help COMMAND`) for a command's options.
+      Exit status: 0 nothing failed in this run, 1 usage error, 2 something failed in this run
+      (docs/outcomes.md).
     TEXT
 
     # Flickr's codes for a bad key, signature, token or permission.
@@ -58,8 +63,11 @@ module Photosync
     end
 
     def run(argv)
-      argv = argv.dup
+      # A file name need not be UTF-8: such an argument is kept as its bytes.
+      argv = argv.map { |a| a.valid_encoding? ? a : a.b }
       command = argv.shift
+      # How errors name the command: "verify flickr", "emulator gphotos".
+      label = [command, (argv.first if %w[flickr gphotos].include?(argv.first))].compact.join(" ")
       case command
       when "scan" then scan(argv)
       when "sync" then json_aside(argv) { sync(argv) }
@@ -74,12 +82,16 @@ module Photosync
       when "emulator" then emulator(argv)
       when "login" then login(argv)
       when "whoami" then whoami(argv)
-      when "version", "--version" then @out.puts("photosync #{VERSION}") || 0
-      when nil, "help", "-h", "--help" then @out.print(USAGE) || 0
-      else fail_with("unknown command #{command.inspect}\n#{USAGE}", 1)
+      when "version", "--version" then version(argv)
+      when "help" then argv.empty? ? (@out.print(USAGE) || 0) : run([argv.first, "--help"])
+      when nil, "-h", "--help" then @out.print(USAGE) || 0
+      else fail_with("unknown command #{command.inspect}; usage: photosync COMMAND [options] (`photosync --help` lists them)", 1)
       end
-    rescue OptionParser::ParseError => e
-      fail_with(e.message, 1)
+    rescue OptionParser::ParseError, Usage => e
+      fail_with("#{label}: #{e.message} (see `photosync #{label} --help`)", 1)
+    rescue Errno::EPIPE
+      # Whoever read the output stopped (`| head`): not an error of photosync.
+      0
     rescue Photosync::LockedError => e
       fail_with(e.message, 2)
     rescue Photosync::FailedResponse => e
@@ -90,6 +102,11 @@ module Photosync
     rescue Interrupt
       @err.puts("\nphotosync: interrupted; finished work is recorded")
       130
+    rescue StandardError => e
+      # A person never sees a backtrace; PHOTOSYNC_DEBUG=1 shows it to a developer.
+      raise if ENV["PHOTOSYNC_DEBUG"].to_s == "1"
+
+      fail_with("#{label}: #{e.message} (#{e.class}; PHOTOSYNC_DEBUG=1 shows where)", 2)
     end
 
     private
@@ -109,14 +126,18 @@ module Photosync
       opts = { catalog: :default, json: false, threads: 0 }
       parser = OptionParser.new do |o|
         o.banner = "usage: photosync scan [DIR] [--catalog PATH] [--json] [-j N]"
-        o.on("--catalog PATH", "catalog file (default #{Photosync.default_catalog_path})") { |v| opts[:catalog] = v }
+        catalog_option(o, opts)
         o.on("--json", "print one JSON object per photo") { opts[:json] = true }
-        o.on("-j", "--threads N", Integer, "files read at once (default: one per core)") { |v| opts[:threads] = v }
+        o.on("-j", "--threads N", "files read at once (default: one per core)") do |v|
+          opts[:threads] = Check.int("-j/--threads", v, min: 1, max: 256)
+        end
       end
       return help(parser) if argv.include?("-h") || argv.include?("--help")
 
       parser.parse!(argv)
-      dir = argv.shift || sample_library(opts)
+      dir = argv.shift
+      no_more_arguments(argv)
+      dir ||= sample_library(opts)
       bar = ProgressBar.new(@err, "scan")
       result = Photosync.scan(dir, catalog: opts[:catalog], threads: opts[:threads]) do |p|
         bar.update(p.files_done, p.files_total, p.bytes_done, p.bytes_total)
@@ -148,24 +169,33 @@ module Photosync
       parser = OptionParser.new do |o|
         o.banner = "usage: photosync sync DIR [--to flickr|gphotos|archive:PATH]... [--layout PATTERN] [--archive-write-dates] " \
                    "[--rules FILE] [--catalog PATH] " \
-                   "[--dry-run] [-j N] [--privacy private|family|friends|friends_and_family|public] [--tag T] " \
+                   "[--dry-run] [-j N] [--calls-per-hour N] [--privacy private|family|friends|friends_and_family|public] [--tag T] " \
                    "[--albums none|folders] [--title TEMPLATE] [--async] [--replace-edited] [--verify] [--json] [--no-wait]"
-        o.on("--to DEST", "flickr (default), gphotos or archive:PATH; repeat for several") { |v| dests << v }
-        o.on("--layout PATTERN", "where archive copies go (default #{layout}; see docs/destinations.md)") { |v| layout = v }
+        o.on("--to DEST", "flickr (default), gphotos or archive:PATH; repeat for several") do |v|
+          dests << Check.destination(v)
+        end
+        o.on("--layout PATTERN", "where archive copies go (default #{layout}; see docs/destinations.md)") do |v|
+          layout = Check.layout(v)
+        end
         o.on("--archive-write-dates", "write rule-corrected dates into the archive copies (never the originals)") do
           write_dates = true
         end
-        o.on("--rules FILE", "date rules (default #{Dates.default_rules_path}, if there)") { |v| opts[:date_rules] = v }
-        o.on("--catalog PATH", "catalog file (default #{Photosync.default_catalog_path})") { |v| opts[:catalog] = v }
+        o.on("--rules FILE", "date rules (default #{Dates.default_rules_path}, if there)") do |v|
+          opts[:date_rules] = Check.path("--rules", v)
+        end
+        catalog_option(o, opts)
         o.on("--dry-run", "show the plan, change nothing") { opts[:dry_run] = true }
-        o.on("-j", "--jobs N", Integer, "uploads in flight (default 4)") { |v| opts[:concurrency] = v }
-        o.on("--privacy P", PRIVACY.map(&:to_s), "who sees new uploads (default family)") { |v| opts[:privacy] = v.to_sym }
+        o.on("-j", "--jobs N", "uploads in flight (default 4)") { |v| opts[:concurrency] = Check.int("-j/--jobs", v, min: 1, max: 256) }
+        calls_per_hour_option(o, opts)
+        o.on("--privacy P", "who sees new uploads: #{PRIVACY.join(', ')} (default family)") do |v|
+          opts[:privacy] = Check.choice("--privacy", v, PRIVACY.map(&:to_s)).to_sym
+        end
         o.on("--tag T", "an extra tag for every upload (repeatable)") { |v| opts[:tags] << v }
-        o.on("--albums MODE", ALBUMS.map(&:to_s), "folders: one album per folder (default none)") do |v|
-          opts[:albums] = v.to_sym
+        o.on("--albums MODE", "folders: one album per folder (default none)") do |v|
+          opts[:albums] = Check.choice("--albums", v, ALBUMS.map(&:to_s)).to_sym
         end
         o.on("--title TEMPLATE", "upload titles from {stem} {name} {ext} {folder} {date} (default {stem})") do |v|
-          opts[:title] = v
+          opts[:title] = Check.title(v)
         end
         o.on("--async", "upload asynchronously and poll Flickr's tickets") { opts[:async] = true }
         o.on("--replace-edited", "replace the Flickr file of photos edited since upload") { opts[:replace_edited] = true }
@@ -178,15 +208,15 @@ module Photosync
       return help(parser) if argv.include?("-h") || argv.include?("--help")
 
       parser.parse!(argv)
-      if dests.uniq == ["gphotos"]
-        dir = argv.shift or return fail_with(parser.banner, 1)
-        return sync_gphotos(dir, opts)
-      end
+      dir = argv.shift or raise Usage, "missing DIR"
+      no_more_arguments(argv)
+      note_new_catalog(opts)
+      @dry_run = opts[:dry_run]
+      return sync_gphotos(dir, opts.except(:calls_per_hour)) if dests.uniq == ["gphotos"]
       unless dests.uniq.difference(["flickr"]).empty?
-        dir = argv.shift or return fail_with(parser.banner, 1)
         return sync_to(dir, dests, { layout: layout, write_dates: write_dates }, opts)
       end
-      with_flickr_dir(argv, parser, opts) { |dir, flickr, settings| run_sync(dir, flickr, settings) }
+      with_flickr_dir([dir], parser, opts) { |d, flickr, settings| run_sync(d, flickr, settings) }
     end
 
     # Parses argv for a command on DIR and Flickr, and runs the block with DIR, a client
@@ -196,8 +226,9 @@ module Photosync
       return help(parser) if argv.include?("-h") || argv.include?("--help")
 
       parser.parse!(argv)
-      dir = argv.shift or return fail_with(parser.banner, 1)
-      report = yield(dir, Flickr.new(**Credentials.current), opts.except(:json))
+      dir = argv.shift or raise Usage, "missing DIR"
+      no_more_arguments(argv)
+      report = yield(dir, flickr_client, opts.except(:json))
       json_out.puts(JSON.generate(report.to_h)) if opts[:json]
       report.ok? ? 0 : 2
     end
@@ -208,7 +239,10 @@ module Photosync
       return help(OptionParser.new("usage: photosync demo [DIR]")) if argv.include?("-h") || argv.include?("--help")
 
       opts = {}
-      dir = argv.shift || sample_library(opts)
+      OptionParser.new.parse!(argv)
+      dir = argv.shift
+      no_more_arguments(argv)
+      dir ||= sample_library(opts)
       Dir.mktmpdir("photosync-demo") do |tmp|
         # The emulator's budget is raised so the demo takes seconds, not the minutes
         # Flickr's 3,600 calls an hour would (a real sync keeps to Flickr's budget).
@@ -243,7 +277,8 @@ module Photosync
         case e.kind
         when :planned
           @out.puts("plan: #{e.to_upload} to upload (#{Format.bytes(e.bytes)}), #{e.already_there} already on Flickr, " \
-                    "#{e.duplicates} local duplicates")
+                    "#{e.duplicates} local duplicates#{catalog_note}")
+          remember_plan("", e.to_upload, e.bytes)
           bar = [ProgressBar.new(@err, "sync"), e.to_upload, e.bytes]
         when :uploaded, :failed, :refused, :retried
           e.kind == :retried ? retries += 1 : done += 1
@@ -258,6 +293,8 @@ module Photosync
 
     # prefix: "flickr: " when other destinations' lines are printed too.
     def print_sync_summary(r, prefix = "")
+      return dry_run_summary(prefix, "upload", r) if @dry_run
+
       rate = r.elapsed.positive? ? r.bytes / r.elapsed : 0
       @out.puts(format("#{prefix}%<up>d uploaded (%<bytes>s), %<skip>d skipped, %<fail>d failed, %<remote>d only on Flickr; " \
                        "%<calls>d API calls (%<index>d to decide); %<secs>.1f s, %<rate>s/s%<albums>s",
@@ -300,83 +337,15 @@ module Photosync
       seed = 1
       parser = OptionParser.new do |o|
         o.banner = "usage: photosync samples DIR [--seed N]"
-        o.on("--seed N", Integer, "vary the generated pixels (default 1)") { |v| seed = v }
+        o.on("--seed N", "vary the generated pixels (default 1)") { |v| seed = Check.int("--seed", v, min: 0) }
       end
       return help(parser) if argv.include?("-h") || argv.include?("--help")
 
       parser.parse!(argv)
-      dir = argv.shift or return fail_with(parser.banner, 1)
+      dir = argv.shift or raise Usage, "missing DIR"
+      no_more_arguments(argv)
       n = Photosync.samples(dir, seed: seed)
       @out.puts("wrote #{n} files to #{dir}")
-      0
-    end
-
-    def emulator(argv)
-      return emulator_gphotos(argv.drop(1)) if argv.first == "gphotos"
-
-      opts = { port: 0, latency: 0.0, fault_rate: 0.0, data: nil, seed: 1 }
-      parser = OptionParser.new do |o|
-        o.banner = "usage: photosync emulator [--port N] [--latency S] [--fault-rate R] [--data DIR] [--seed N]"
-        o.on("--port N", Integer, "port on 127.0.0.1 (default: a free one)") { |v| opts[:port] = v }
-        o.on("--latency S", Float, "seconds added to every request") { |v| opts[:latency] = v }
-        o.on("--fault-rate R", Float, "share of requests that fail (0..1)") { |v| opts[:fault_rate] = v }
-        o.on("--data DIR", "keep photos here across restarts") { |v| opts[:data] = v }
-        o.on("--seed N", Integer, "credentials, ids and faults follow from it") { |v| opts[:seed] = v }
-      end
-      return help(parser) if argv.include?("-h") || argv.include?("--help")
-
-      parser.parse!(argv)
-      # The traps come first: a caller may signal as soon as it has read the credentials.
-      stopped = stop_on_signal
-      emu = Emulator.start(**opts)
-      { endpoint: emu.endpoint, api_key: emu.api_key, shared_secret: emu.shared_secret,
-        access_token: emu.access_token, access_secret: emu.access_secret }.each { |k, v| @out.puts("#{k}: #{v}") }
-      @out.flush
-      sleep(0.2) until stopped.call
-      emu.stop
-      0
-    end
-
-    # INT and TERM end a foreground server cleanly; the lambda says whether one came.
-    def stop_on_signal
-      stop = false
-      %w[INT TERM].each { |sig| trap(sig) { stop = true } }
-      -> { stop }
-    end
-
-    def login(argv)
-      return login_gphotos(argv.drop(1)) if argv.first == "gphotos"
-
-      perms = "write"
-      parser = OptionParser.new do |o|
-        o.banner = "usage: photosync login [--perms read|write|delete]\n" \
-                   "needs FLICKRAW_API_KEY and FLICKRAW_SHARED_SECRET (your app's key from Flickr)"
-        o.on("--perms P", %w[read write delete], "what photosync may do (default write)") { |v| perms = v }
-      end
-      return help(parser) if argv.include?("-h") || argv.include?("--help")
-
-      parser.parse!(argv)
-      creds = Credentials.current
-      flickr = Flickr.new(**creds.slice(:api_key, :shared_secret, :endpoint))
-      request = flickr.get_request_token(oauth_callback: "oob")
-      @out.puts("Open this page, allow photosync, and paste the code Flickr shows:")
-      @out.puts("  #{flickr.get_authorize_url(request['oauth_token'], perms: perms)}")
-      @out.print("code: ")
-      @out.flush
-      verifier = $stdin.gets.to_s.strip
-      return fail_with("no code given; nothing stored", 1) if verifier.empty?
-
-      access = flickr.get_access_token(request["oauth_token"], request["oauth_token_secret"], verifier)
-      path = Credentials.save(creds.merge(access_token: access["oauth_token"], access_secret: access["oauth_token_secret"]))
-      @out.puts("logged in as #{access['username']} (#{access['user_nsid']}); tokens stored in #{path} (mode 0600)")
-      0
-    end
-
-    def whoami(_argv)
-      creds = Credentials.current
-      login = Flickr.new(**creds).test.login
-      @out.puts("#{login.username} (#{login.id}) via #{creds[:endpoint] || 'flickr.com'}, " \
-                "api key #{Credentials.mask(creds[:api_key])}, token #{Credentials.mask(creds[:access_token])}")
       0
     end
 

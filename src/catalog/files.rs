@@ -38,6 +38,10 @@ impl Catalog {
     /// Records (or updates) photos in one transaction. Photos without an MD5 (unreadable
     /// files) are not recorded, so the next scan tries them again.
     pub fn record(&mut self, photos: &[Photo]) -> Result<(), CatalogError> {
+        // A read-only catalog (a report's scan) only serves what it remembers.
+        if self.read_only {
+            return Ok(());
+        }
         self.write(|tx| {
             let mut stmt = tx.prepare_cached(
                 "INSERT OR REPLACE INTO files (path, size, mtime_ns, inode, kind, md5,
@@ -79,6 +83,9 @@ impl Catalog {
 
     /// Forgets files that are gone from disk (deleted or moved away).
     pub fn forget(&mut self, paths: &[PathBuf]) -> Result<(), CatalogError> {
+        if self.read_only {
+            return Ok(());
+        }
         self.write(|tx| {
             let mut stmt = tx.prepare_cached("DELETE FROM files WHERE path = ?1")?;
             for p in paths {

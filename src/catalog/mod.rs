@@ -10,6 +10,7 @@
 mod albums;
 mod altered;
 mod date_fixes;
+mod existing;
 mod files;
 mod gphotos;
 mod journal;
@@ -44,6 +45,15 @@ pub enum CatalogError {
         path: String,
         source: rusqlite::Error,
     },
+    #[error("no catalog at {path} (a mistyped --catalog? `photosync sync` creates one)")]
+    Missing { path: PathBuf },
+    #[error("catalog {path} is not a file")]
+    NotAFile { path: PathBuf },
+    #[error("cannot read the catalog {path}: {source}")]
+    Unreadable {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("cannot create the catalog's folder {path}: {source}")]
     Folder {
         path: PathBuf,
@@ -63,6 +73,8 @@ pub struct Catalog {
     /// Held by a run that writes (see `run`); declared last so the connection closes
     /// before the lock is released.
     run_lock: Option<crate::engine::RunLock>,
+    /// Opened by [`Catalog::open_existing`]: the scan cache is not written.
+    read_only: bool,
 }
 
 impl Catalog {
@@ -117,6 +129,7 @@ impl Catalog {
             name,
             path: None,
             run_lock: None,
+            read_only: false,
         };
         cat.sql(|c| {
             // WAL: readers (a status command) never block a running scan, and a crash

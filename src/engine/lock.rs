@@ -71,7 +71,11 @@ impl RunRequest {
     /// This process's command line, waiting: what a Rust caller that says nothing gets.
     pub fn this_process() -> Self {
         RunRequest {
-            command: std::env::args().collect::<Vec<_>>().join(" "),
+            // args() would panic on an argument that is not UTF-8 (a file name).
+            command: std::env::args_os()
+                .map(|a| a.to_string_lossy().into_owned())
+                .collect::<Vec<_>>()
+                .join(" "),
             wait: true,
         }
     }

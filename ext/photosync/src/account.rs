@@ -93,6 +93,8 @@ fn verify_flickr(
         sample_percent: opts.fetch("sample")?,
         root: root.map(conv::path_from),
     };
+    let path = catalog.map(conv::path_from);
+    crate::lock::require_catalog(ruby, path.as_deref())?;
     let r = quietly(
         ruby,
         catalog,

@@ -55,6 +55,7 @@ fn verify(
 ) -> Result<RHash, Error> {
     let root = conv::path_from(root);
     let catalog: Option<PathBuf> = catalog.map(conv::path_from);
+    crate::lock::require_catalog(ruby, catalog.as_deref())?;
     // Verify forgets the copies it finds lost (engine::heal): a write, under the lock.
     let lock = crate::lock::take(ruby, catalog.as_deref(), None)?;
     let cancel = Cancel::new();

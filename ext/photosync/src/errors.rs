@@ -140,6 +140,16 @@ pub fn hash(ruby: &Ruby, e: HashError) -> Error {
     }
 }
 
+/// An EXIF error of the file at `path`, naming it (a scan lists the path beside its errors;
+/// `Exif.read` has nothing else to say which file).
+pub fn exif_of(ruby: &Ruby, path: &std::path::Path, e: ExifError) -> Error {
+    let shown = path.display();
+    match e {
+        ExifError::Io(io) => error(ruby, "FileError", format!("cannot read {shown}: {io}")),
+        other => error(ruby, "ExifError", format!("{shown}: {other}")),
+    }
+}
+
 pub fn exif(ruby: &Ruby, e: ExifError) -> Error {
     match e {
         ExifError::Io { .. } => error(ruby, "FileError", e.to_string()),

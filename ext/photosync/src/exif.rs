@@ -7,9 +7,10 @@ use photosync::library::exif::{self, Metadata};
 
 fn read(ruby: &Ruby, path: RString) -> Result<Option<RHash>, Error> {
     let path = conv::path_from(path);
+    let shown = path.clone();
     let out = gvl::without_gvl(ruby, move || exif::read_path(&path), || {})?;
     let meta = match out {
-        Some(r) => r.map_err(|e| errors::exif(ruby, e))?,
+        Some(r) => r.map_err(|e| errors::exif_of(ruby, &shown, e))?,
         None => return Err(errors::error(ruby, "Cancelled", "cancelled".into())),
     };
     meta.map(|m| to_hash(ruby, &m)).transpose()

@@ -100,6 +100,7 @@ fn verify_gphotos(
     let dir = conv::path_from(dir);
     let catalog: Option<PathBuf> = catalog.map(conv::path_from);
     let client = gphotos.0.clone();
+    // No catalog required: this verify rebuilds a lost one from the items' descriptions.
     // Verify forgets the items it finds gone (engine::heal): a write, under the lock.
     let lock = crate::lock::take(ruby, catalog.as_deref(), None)?;
     let cancel = Cancel::new();

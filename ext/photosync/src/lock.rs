@@ -7,8 +7,18 @@
 use crate::{background, errors};
 use magnus::{prelude::*, Error, RHash, Ruby, Value};
 use photosync::cancel::Cancel;
+use photosync::catalog::Catalog;
 use photosync::engine::{LockNotice, RunLock, RunRequest};
 use std::path::Path;
+
+/// For the calls that only make sense on a catalog that is there (verify, restore
+/// --only-missing): refuses a path with none, before its lock would create a folder.
+pub fn require_catalog(ruby: &Ruby, catalog: Option<&Path>) -> Result<(), Error> {
+    match catalog {
+        Some(path) => Catalog::require_existing(path).map_err(|e| errors::catalog(ruby, e)),
+        None => Ok(()),
+    }
+}
 
 /// The lock of the catalog at `catalog` (None in memory). `run` holds the caller's
 /// "wait" (false: raise Photosync::LockedError at once) and "command" (how the run is

@@ -5,6 +5,8 @@
 use crate::{background, conv, errors};
 use magnus::{function, prelude::*, Error, RHash, RModule, RString, Ruby, Value};
 use photosync::cancel::Cancel;
+use photosync::catalog::Catalog;
+use photosync::dates::rules::Rules;
 use photosync::dates::DatesError;
 use photosync::library::scan::Progress;
 use photosync::report::{self, Limits, Report, ReportError};
@@ -34,13 +36,18 @@ fn report(
         ruby,
         &cancel,
         move |emit: &(dyn Fn(Progress) + Send + Sync)| -> Result<Report, Failure> {
-            let (rules, mut cat) = crate::dates::open(
-                rules_path.as_deref(),
-                rules_required,
-                catalog.as_deref(),
-                None,
-            )
-            .map_err(Failure::Dates)?;
+            let rules = match rules_path.as_deref() {
+                Some(p) => Rules::load(p, rules_required).map_err(Failure::Dates)?,
+                None => Rules::default(),
+            };
+            // The report only reads the catalog; with a folder its scan updates the
+            // cache where the catalog can be written.
+            let mut cat = match (catalog.as_deref(), dir.is_some()) {
+                (None, _) => Catalog::in_memory(),
+                (Some(p), true) => Catalog::open_existing_writable_if_possible(p),
+                (Some(p), false) => Catalog::open_existing(p),
+            }
+            .map_err(|e| Failure::Report(e.into()))?;
             let r = report::run(
                 dir.as_deref(),
                 &mut cat,

@@ -120,6 +120,10 @@ fn run(
     let catalog: Option<PathBuf> = catalog.map(conv::path_from);
     let run = opts;
     let opts = options(opts)?;
+    // What DIR2 held once is known from the catalog only.
+    if opts.only_missing.is_some() {
+        crate::lock::require_catalog(ruby, catalog.as_deref())?;
+    }
     let lock = crate::lock::take(ruby, catalog.as_deref(), Some(run))?;
     let cancel = Cancel::new();
     let worker_cancel = cancel.clone();

@@ -13,8 +13,12 @@ fn status(
     root: Option<RString>,
     below: Option<usize>,
 ) -> Result<RHash, Error> {
-    let cat = Catalog::open_or_memory(catalog.map(conv::path_from).as_deref())
-        .map_err(|e| errors::catalog(ruby, e))?;
+    // Status only reads: a mistyped path is refused, and a read-only catalog serves.
+    let cat = match catalog.map(conv::path_from) {
+        Some(p) => Catalog::open_existing(&p),
+        None => Catalog::in_memory(),
+    }
+    .map_err(|e| errors::catalog(ruby, e))?;
     let root = root.map(conv::path_from);
     let s =
         photosync::status::status(&cat, root.as_deref()).map_err(|e| errors::catalog(ruby, e))?;
@@ -59,7 +63,14 @@ fn status(
     Ok(out)
 }
 
+/// `Photosync._require_catalog(path)`: raises Photosync::CatalogError naming the path
+/// when no catalog is there (the CLI checks before a command that needs one starts).
+fn require_catalog(ruby: &Ruby, path: RString) -> Result<(), Error> {
+    crate::lock::require_catalog(ruby, Some(&conv::path_from(path)))
+}
+
 pub fn init(_ruby: &Ruby, m: RModule) -> Result<(), Error> {
+    m.define_singleton_method("_require_catalog", function!(require_catalog, 1))?;
     m.define_singleton_method("_status", function!(status, 3))?;
     Ok(())
 }

@@ -188,7 +188,16 @@ fn flickr_options(ruby: &Ruby, h: RHash, dir: &Path) -> Result<SyncOptions, Erro
     })
 }
 
+/// `Photosync._check_title(template)`: ArgumentError naming the fault, for the CLI to
+/// check `--title` before any work.
+fn check_title(ruby: &Ruby, template: String) -> Result<(), Error> {
+    TitleTemplate::parse(&template)
+        .map(|_| ())
+        .map_err(|e| Error::new(ruby.exception_arg_error(), e.to_string()))
+}
+
 pub fn init(_ruby: &Ruby, m: RModule) -> Result<(), Error> {
     m.define_singleton_method("_sync", function!(sync, 5))?;
+    m.define_singleton_method("_check_title", function!(check_title, 1))?;
     Ok(())
 }

@@ -10,9 +10,20 @@ module Photosync
       case argv.first
       when "flickr" then verify_flickr(argv.drop(1))
       when "gphotos" then verify_gphotos(argv.drop(1))
-      when /\Aarchive:/, "-h", "--help" then verify_archive(argv)
-      else fail_with("usage: photosync verify flickr|gphotos [DIR] [options] | verify archive:PATH [options]", 1)
+      when /\Aarchive:/ then verify_archive(argv)
+      when "-h", "--help" then verify_help
+      else raise Usage, "which copy? photosync verify flickr [DIR] | verify gphotos DIR | verify archive:PATH"
       end
+    end
+
+    # Every form of verify with its options.
+    def verify_help
+      @out.puts("photosync verify checks one copy of the library against the catalog:")
+      %i[verify_flickr verify_gphotos verify_archive].each do |form|
+        @out.puts
+        send(form, ["--help"])
+      end
+      0
     end
 
     def verify_flickr(argv)
@@ -22,23 +33,26 @@ module Photosync
                    "[--delete-duplicates [--yes [--no-wait]]] [--catalog PATH] [--json]"
         o.on("--read-data", "download the originals and re-hash them") { opts[:read_data] = true }
         o.on("--sample PERCENT", "with --read-data: read this share of them (e.g. 5%)") do |v|
-          opts[:sample] = Float(v.delete_suffix("%"))
+          opts[:sample] = Check.percent("--sample", v)
         end
         o.on("--delete-duplicates", "keep the oldest copy of each MD5, merge the others into it; " \
                                     "shows the plan, acts only with --yes") { opts[:dedupe] = true }
         o.on("--yes", "with --delete-duplicates: carry the plan out") { opts[:yes] = true }
-        o.on("--catalog PATH", "catalog file (default #{Photosync.default_catalog_path})") { |v| opts[:catalog] = v }
+        catalog_option(o, opts)
         o.on("--json", "print the report as JSON") { opts[:json] = true }
         no_wait_option(o, opts)
       end
       return help(parser) if argv.include?("-h") || argv.include?("--help")
 
       parser.parse!(argv)
-      flickr = Flickr.new(**Credentials.current)
+      root = argv.shift
+      no_more_arguments(argv)
+      require_catalog(opts)
+      flickr = flickr_client
       dedupe = opts[:dedupe] && Photosync.delete_duplicates(flickr, yes: opts[:yes], catalog: opts[:catalog],
                                                                     wait: opts.fetch(:wait, true))
       print_dedupe(dedupe) if dedupe && !opts[:json]
-      r = Photosync.verify(flickr, root: argv.shift, read_data: opts[:read_data], sample: opts[:sample],
+      r = Photosync.verify(flickr, root: root, read_data: opts[:read_data], sample: opts[:sample],
                                    catalog: opts[:catalog])
       if opts[:json]
         @out.puts(JSON.generate(dedupe ? r.to_h.merge(delete_duplicates: dedupe.to_h) : r.to_h))
@@ -81,19 +95,24 @@ module Photosync
     def adopt(argv)
       opts = { catalog: :default, concurrency: 4 }
       parser = OptionParser.new do |o|
-        o.banner = "usage: photosync adopt flickr [-j N] [--catalog PATH] [--no-wait]"
-        o.on("-j", "--jobs N", Integer, "originals read at once (default 4)") { |v| opts[:concurrency] = v }
-        o.on("--catalog PATH", "catalog file (default #{Photosync.default_catalog_path})") { |v| opts[:catalog] = v }
+        o.banner = "usage: photosync adopt flickr [-j N] [--calls-per-hour N] [--catalog PATH] [--no-wait]"
+        o.on("-j", "--jobs N", "originals read at once (default 4)") do |v|
+          opts[:concurrency] = Check.int("-j/--jobs", v, min: 1, max: 256)
+        end
+        calls_per_hour_option(o, opts)
+        catalog_option(o, opts)
         no_wait_option(o, opts)
       end
       return help(parser) if argv.include?("-h") || argv.include?("--help")
 
       parser.parse!(argv)
-      return fail_with(parser.banner, 1) unless argv.shift == "flickr"
+      raise Usage, "missing `flickr` (photosync adopt flickr)" unless argv.shift == "flickr"
+
+      no_more_arguments(argv)
 
       bar = nil
       done = 0
-      r = Photosync.adopt(Flickr.new(**Credentials.current), **opts) do |e|
+      r = Photosync.adopt(flickr_client, **opts) do |e|
         case e.kind
         when :planned
           @out.puts("#{e.untagged} photos without a checksum tag, #{e.tagged} tagged already")

@@ -10,15 +10,18 @@ module Photosync
       parser = OptionParser.new do |o|
         o.banner = "usage: photosync dates DIR [--json] [--rules FILE] [--apply [--no-wait]] [--catalog PATH]"
         o.on("--json", "one JSON object per photo: path, date, source, reason, fix") { opts[:json] = true }
-        o.on("--rules FILE", "date rules to preview (default #{Dates.default_rules_path})") { |v| opts[:rules] = v }
+        o.on("--rules FILE", "date rules to preview (default #{Dates.default_rules_path})") do |v|
+          opts[:rules] = Check.path("--rules", v)
+        end
         o.on("--apply", "set the corrected dates on Flickr (flickr.photos.setDates)") { opts[:apply] = true }
-        o.on("--catalog PATH", "catalog file (default #{Photosync.default_catalog_path})") { |v| opts[:catalog] = v }
+        catalog_option(o, opts)
         no_wait_option(o, opts)
       end
       return help(parser) if argv.include?("-h") || argv.include?("--help")
 
       parser.parse!(argv)
-      dir = argv.shift or return fail_with(parser.banner, 1)
+      dir = argv.shift or raise Usage, "missing DIR"
+      no_more_arguments(argv)
       findings, applied = dates_run(dir, opts)
       if opts[:json]
         findings.each { |f| @out.puts(JSON.generate(f.as_json)) }
@@ -34,7 +37,7 @@ module Photosync
       progress = proc { |done, total, bytes_done, bytes_total| bar.update(done, total, bytes_done, bytes_total) }
       settings = { rules: opts[:rules], catalog: opts[:catalog] }
       if opts[:apply]
-        report = Dates.apply(dir, to: Flickr.new(**Credentials.current), **settings, wait: opts.fetch(:wait, true),
+        report = Dates.apply(dir, to: flickr_client, **settings, wait: opts.fetch(:wait, true),
                              &progress)
         bar.finish
         [report.findings, report]

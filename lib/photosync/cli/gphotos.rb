@@ -15,12 +15,17 @@ module Photosync
                    "your own OAuth client (Desktop app) from console.cloud.google.com; see docs/destinations.md"
         o.on("--client-id ID", "OAuth client id") { |v| creds[:client_id] = v }
         o.on("--client-secret S", "OAuth client secret") { |v| creds[:client_secret] = v }
-        o.on("--endpoint URL", "an emulator's base URL instead of Google") { |v| creds[:endpoint] = v }
+        o.on("--endpoint URL", "an emulator's base URL instead of Google") do |v|
+          raise Usage, "--endpoint accepts an http:// or https:// URL, not #{v.inspect}" unless v.match?(%r{\Ahttps?://\S+\z})
+
+          creds[:endpoint] = v
+        end
         o.on("--no-browser", "only print the URL") { browser = false }
       end
       return help(parser) if argv.include?("-h") || argv.include?("--help")
 
       parser.parse!(argv)
+      no_more_arguments(argv)
       %i[client_id client_secret].each do |k|
         return fail_with("no #{k.to_s.tr('_', ' ')}: pass --#{k.to_s.tr('_', '-')} or set PHOTOSYNC_GPHOTOS_#{k.upcase}", 1) if creds[k].to_s.empty?
       end
@@ -62,7 +67,8 @@ module Photosync
         case e.kind
         when :planned
           @out.puts("plan: #{e.to_upload} to upload (#{Format.bytes(e.bytes)}), #{e.already_there} already in " \
-                    "Google Photos, #{e.duplicates} local duplicates")
+                    "Google Photos, #{e.duplicates} local duplicates#{catalog_note}")
+          remember_plan("", e.to_upload, e.bytes)
           bar = [ProgressBar.new(@err, "gphotos"), e.to_upload, e.bytes]
         when :uploaded, :failed, :refused
           done += 1
@@ -84,6 +90,8 @@ module Photosync
 
     # prefix: "gphotos: " when other destinations' lines are printed too.
     def print_gphotos_summary(report, prefix = "")
+      return dry_run_summary(prefix, "upload", report) if @dry_run
+
       @out.puts(format("%<pre>s%<up>d uploaded (%<bytes>s, %<sent>s sent), %<skip>d skipped, %<fail>d failed; " \
                        "%<calls>d API calls (%<batches>d batchCreate); %<secs>.1f s",
                        pre: prefix, up: report.uploaded, bytes: Format.bytes(report.bytes),

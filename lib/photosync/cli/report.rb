@@ -9,18 +9,21 @@ module Photosync
       opts = { catalog: :default, rules: :default, html: nil }
       parser = OptionParser.new do |o|
         o.banner = "usage: photosync report --html FILE [DIR] [--rules FILE] [--catalog PATH]"
-        o.on("--html FILE", "write the report to FILE (one page, no external files)") { |v| opts[:html] = v }
-        o.on("--rules FILE", "date rules for the date review (default #{Dates.default_rules_path})") do |v|
-          opts[:rules] = v
+        o.on("--html FILE", "write the report to FILE (one page, no external files)") do |v|
+          opts[:html] = Check.path("--html", v)
         end
-        o.on("--catalog PATH", "catalog file (default #{Photosync.default_catalog_path})") { |v| opts[:catalog] = v }
+        o.on("--rules FILE", "date rules for the date review (default #{Dates.default_rules_path})") do |v|
+          opts[:rules] = Check.path("--rules", v)
+        end
+        catalog_option(o, opts)
       end
       return help(parser) if argv.include?("-h") || argv.include?("--help")
 
       parser.parse!(argv)
-      return fail_with(parser.banner, 1) unless opts[:html]
+      raise Usage, "missing --html FILE" unless opts[:html]
 
       dir = argv.shift
+      no_more_arguments(argv)
       bar = ProgressBar.new(@err, "scan")
       r = Photosync.report(dir, html: opts[:html], catalog: opts[:catalog], rules: opts[:rules]) do |*p|
         bar.update(*p)

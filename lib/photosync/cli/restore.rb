@@ -10,24 +10,29 @@ module Photosync
       from = "flickr"
       parser = OptionParser.new do |o|
         o.banner = "usage: photosync restore --from flickr|archive:PATH|gphotos DIR [--albums] " \
-                   "[--only-missing DIR2] [--accept-lossy] [-j N] [--catalog PATH] [--json] [--no-wait]"
-        o.on("--from SOURCE", "where to restore from: flickr (default), archive:PATH, or gphotos") { |v| from = v }
+                   "[--only-missing DIR2] [--accept-lossy] [-j N] [--calls-per-hour N] [--catalog PATH] [--json] [--no-wait]"
+        o.on("--from SOURCE", "where to restore from: flickr (default), archive:PATH, or gphotos") do |v|
+          from = v.start_with?("archive:") && v.size > 8 ? v : Check.choice("--from", v, %w[flickr gphotos archive:PATH])
+        end
         o.on("--accept-lossy", "with --from gphotos: take Google's recompressed copies (named *.lossy.*)") do
           opts[:accept_lossy] = true
         end
         o.on("--albums", "one folder per album instead of YYYY/MM/DD") { opts[:albums] = true }
-        o.on("--only-missing DIR2", "only what DIR2 held once and no longer holds") { |v| opts[:only_missing] = v }
-        o.on("-j", "--jobs N", Integer, "downloads at once (default 4)") { |v| opts[:concurrency] = v }
-        o.on("--catalog PATH", "catalog file (default #{Photosync.default_catalog_path})") { |v| opts[:catalog] = v }
+        o.on("--only-missing DIR2", "only what DIR2 held once and no longer holds") do |v|
+          opts[:only_missing] = Check.path("--only-missing", v)
+        end
+        o.on("-j", "--jobs N", "downloads at once (default 4)") { |v| opts[:concurrency] = Check.int("-j/--jobs", v, min: 1, max: 256) }
+        calls_per_hour_option(o, opts)
+        catalog_option(o, opts)
         o.on("--json", "print only the report as JSON on stdout (the rest on stderr)") { opts[:json] = true }
         no_wait_option(o, opts)
       end
       return help(parser) if argv.include?("-h") || argv.include?("--help")
 
       parser.parse!(argv)
+      # What DIR2 held once is known from the catalog only.
+      require_catalog(opts) if opts[:only_missing]
       return restore_from(argv, parser, opts, from) if from.start_with?("archive:") || from == "gphotos"
-      return fail_with("restore: unknown source #{from.inspect}; use flickr, archive:PATH or gphotos", 1) \
-        unless from == "flickr"
 
       opts.delete(:accept_lossy)
       with_flickr_dir(argv, parser, opts) { |dir, flickr, settings| run_restore(dir, flickr, settings) }
@@ -35,7 +40,8 @@ module Photosync
 
     # Like with_flickr_dir, with the archive or Google Photos instead of Flickr.
     def restore_from(argv, parser, opts, from)
-      dir = argv.shift or return fail_with(parser.banner, 1)
+      dir = argv.shift or raise Usage, "missing DIR"
+      no_more_arguments(argv)
       if from == "gphotos" && !opts[:accept_lossy]
         return fail_with(Photosync._gphotos_restore_refusal, 1)
       end
@@ -45,6 +51,7 @@ module Photosync
       return fail_with(parser.banner, 1) unless source
 
       opts.delete(:accept_lossy) unless from == "gphotos"
+      opts.delete(:calls_per_hour)
       report = run_restore(dir, source, opts.except(:json))
       json_out.puts(JSON.generate(report.to_h)) if opts[:json]
       report.ok? ? 0 : 2

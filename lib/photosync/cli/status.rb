@@ -9,18 +9,20 @@ module Photosync
       opts = { catalog: :default, min_copies: nil, json: false }
       parser = OptionParser.new do |o|
         o.banner = "usage: photosync status [DIR] [--min-copies N] [--catalog PATH] [--json]"
-        o.on("--min-copies N", Integer, "list photos with fewer copies; exit 2 when there are any") do |v|
-          opts[:min_copies] = v
+        o.on("--min-copies N", "list photos with fewer copies; exit 2 when there are any") do |v|
+          opts[:min_copies] = Check.int("--min-copies", v, min: 1, max: 1000)
         end
-        o.on("--catalog PATH", "catalog file (default #{Photosync.default_catalog_path})") { |v| opts[:catalog] = v }
+        catalog_option(o, opts)
         o.on("--json", "print every photo with its copies as JSON") { opts[:json] = true }
       end
       return help(parser) if argv.include?("-h") || argv.include?("--help")
 
       parser.parse!(argv)
+      root = argv.shift
+      no_more_arguments(argv)
       # The summary needs the counts and the short photos only, not a Ruby object per photo.
       below = opts[:json] ? nil : opts[:min_copies].to_i
-      s = Photosync.status(root: argv.shift, catalog: opts[:catalog], below: below)
+      s = Photosync.status(root: root, catalog: opts[:catalog], below: below)
       short = opts[:min_copies] ? s.below(opts[:min_copies]) : []
       opts[:json] ? @out.puts(JSON.generate(s.to_h)) : print_status(s, short, opts[:min_copies])
       short.empty? ? 0 : 2

@@ -11,7 +11,7 @@ module Photosync
     # archive_opts: Archive.new's layout: and write_dates:.
     def sync_to(dir, specs, archive_opts, opts)
       destinations = specs.uniq.map do |spec|
-        next Flickr.new(**Credentials.current) if spec == "flickr"
+        next flickr_client if spec == "flickr"
         next gphotos_destination if spec == "gphotos"
 
         Archive.parse(spec, **archive_opts) or
@@ -28,8 +28,26 @@ module Photosync
         e.is_a?(ArchiveEvent) ? archive_progress(e, bars) : upload_progress(e, bars)
       end
       reports.each { |name, report| print_destination_summary(name, report) }
-      reports.failures.each { |name, error| @out.puts("#{name}: failed: #{error.message}") }
+      # A destination that could not go on is said on stderr too: it fails the run (exit 2).
+      reports.failures.each do |name, error|
+        @out.puts("#{name}: failed: #{error.message}")
+        @err.puts("photosync: #{name}: #{error.message}") unless @out.equal?(@err)
+      end
       reports
+    end
+
+    # What a dry run's plan said, by the prefix its summary lines get.
+    def remember_plan(prefix, count, bytes)
+      (@planned ||= {})[prefix] = [count.to_i, bytes.to_i]
+    end
+
+    # A dry run changes nothing: its summary says what the run would do (verb: upload, copy).
+    def dry_run_summary(prefix, verb, report)
+      n, bytes = @planned.to_h.fetch(prefix, [0, 0])
+      @out.puts("#{prefix}would #{verb} #{n} (#{Format.bytes(bytes)}), #{report.skipped} skipped; " \
+                "dry run, nothing changed")
+      report.not_taken.to_a.each { |path, why| @out.puts("  not taken: #{path}: #{why}") }
+      report.errors.each { |path, msg| @out.puts("  error: #{path}: #{msg}") }
     end
 
     def print_destination_summary(name, report)
@@ -46,6 +64,7 @@ module Photosync
       when :planned
         @out.puts("#{e.destination}: #{e.to_copy} to copy (#{Format.bytes(e.bytes)}), " \
                   "#{e.already_there} already there, #{e.duplicates} local duplicates")
+        remember_plan("#{e.destination}: ", e.to_copy, e.bytes)
         bars[e.destination] = [ProgressBar.new(@err, "archive"), e.to_copy, 0]
       when :copied, :failed
         bar = bars[e.destination] or return
@@ -61,10 +80,12 @@ module Photosync
     def upload_progress(e, bars)
       case e.kind
       when :scanned
-        @out.puts("scan: #{e.scan[:media]} photos and videos (#{Format.bytes(e.scan[:bytes])}), #{e.scan[:hashed]} read")
+        @out.puts("scan: #{e.scan[:media]} photos and videos (#{Format.bytes(e.scan[:bytes])}), " \
+                  "#{e.scan[:hashed]} read#{catalog_note}")
       when :planned
         @out.puts("#{e.destination}: #{e.to_upload} to upload (#{Format.bytes(e.bytes)}), " \
                   "#{e.already_there} already there, #{e.duplicates} local duplicates")
+        remember_plan("#{e.destination}: ", e.to_upload, e.bytes)
         bars[e.destination] = [ProgressBar.new(@err, e.destination), e.to_upload, 0, 0, e.bytes]
       when :uploaded, :failed, :refused
         bar = bars[e.destination] or return
@@ -77,6 +98,8 @@ module Photosync
     end
 
     def print_archive_summary(r)
+      return dry_run_summary("#{r.destination}: ", "copy", r) if @dry_run
+
       @out.puts(format("%<dest>s: %<n>d copied (%<bytes>s), %<skip>d skipped, %<fail>d failed%<extra>s; %<secs>.1f s",
                        dest: r.destination, n: r.copied, bytes: Format.bytes(r.bytes), skip: r.skipped,
                        fail: r.failed, secs: r.elapsed,

@@ -11,14 +11,15 @@ module Photosync
       opts = { catalog: :default, json: false, threads: 4 }
       parser = OptionParser.new do |o|
         o.banner = "usage: photosync verify archive:PATH [--catalog PATH] [-j N] [--json]"
-        o.on("--catalog PATH", "catalog file (default #{Photosync.default_catalog_path})") { |v| opts[:catalog] = v }
-        o.on("-j", "--threads N", Integer, "files read at once (default 4)") { |v| opts[:threads] = v }
+        catalog_option(o, opts)
+        o.on("-j", "--threads N", "files read at once (default 4)") { |v| opts[:threads] = Check.int("-j/--threads", v, min: 1, max: 256) }
         o.on("--json", "print the report as JSON") { opts[:json] = true }
       end
       return help(parser) if argv.include?("-h") || argv.include?("--help")
 
       parser.parse!(argv)
-      archive = Archive.parse(argv.shift.to_s) or return fail_with(parser.banner, 1)
+      archive = Archive.parse(argv.shift.to_s) or raise Usage, "missing archive:PATH"
+      no_more_arguments(argv)
       bar = ProgressBar.new(@err, "verify")
       report = archive.verify(catalog: opts[:catalog], threads: opts[:threads]) do |p|
         bar.update(p.files_done, p.files_total, p.bytes_done, p.bytes_total)

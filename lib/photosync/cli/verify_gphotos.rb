@@ -11,18 +11,22 @@ module Photosync
       opts = { catalog: :default }
       parser = OptionParser.new do |o|
         o.banner = "usage: photosync verify gphotos DIR [--catalog PATH]"
-        o.on("--catalog PATH", "catalog file (default #{Photosync.default_catalog_path})") { |v| opts[:catalog] = v }
+        catalog_option(o, opts)
       end
       return help(parser) if argv.include?("-h") || argv.include?("--help")
 
       parser.parse!(argv)
-      dir = argv.shift or return fail_with(parser.banner, 1)
+      dir = argv.shift or raise Usage, "missing DIR"
+      no_more_arguments(argv)
       creds = Credentials.gphotos
       return fail_with("not logged in to Google Photos; run `photosync login gphotos`", 1) if creds[:refresh_token].to_s.empty?
 
+      # It rebuilds a lost catalog from the items' descriptions: a new one is said.
+      note_new_catalog(opts)
       r = GooglePhotos.new(**creds).verify(dir, catalog: opts[:catalog])
       @out.puts("#{r.items} items in Google Photos (listed, not downloaded: Google's copies are recompressed " \
-                "and lose GPS, so bytes are never compared); #{r.rebuilt} records rebuilt from descriptions")
+                "and lose GPS, so bytes are never compared); #{r.rebuilt} records rebuilt from descriptions" \
+                "#{catalog_note}")
       @out.puts("#{r.missing.size} local photos missing, #{r.lost_checksum.size} items lost their checksum, " \
                 "#{r.unknown.size} items photosync does not know")
       r.missing.each { |p| @out.puts("  missing: #{p}") }

@@ -1,0 +1,60 @@
+# frozen_string_literal: true
+
+module Photosync
+  # `photosync emulator`: the built-in Flickr emulator in the foreground, until stopped.
+  class CLI
+    private
+
+    def emulator(argv)
+      return emulator_gphotos(argv.drop(1)) if argv.first == "gphotos"
+
+      opts = { port: 0, latency: 0.0, fault_rate: 0.0, data: nil, seed: 1 }
+      parser = OptionParser.new do |o|
+        o.banner = "usage: photosync emulator [--port N] [--latency S] [--fault-rate R] [--data DIR] [--seed N]"
+        emulator_options(o, opts, "request")
+        o.on("--data DIR", "keep photos here across restarts") { |v| opts[:data] = Check.path("--data", v) }
+      end
+      return help(parser) if argv.include?("-h") || argv.include?("--help")
+
+      parser.parse!(argv)
+      no_more_arguments(argv)
+      serve(Emulator, opts, %i[endpoint api_key shared_secret access_token access_secret])
+    end
+
+    # Runs an emulator in the foreground: prints its fields as `name: value` lines, then
+    # serves until INT or TERM.
+    def serve(emulator_class, opts, fields)
+      # The traps come first: a caller may signal as soon as it has read the lines.
+      stopped = stop_on_signal
+      emu = emulator_class.start(**opts)
+      fields.each { |k| @out.puts("#{k}: #{emu.public_send(k)}") }
+      @out.flush
+      sleep(0.2) until stopped.call
+      emu.stop
+      0
+    end
+
+    # The options both emulators share; what: "request" or "API request".
+    def emulator_options(parser, opts, what)
+      parser.on("--port N", "port on 127.0.0.1 (default: a free one)") do |v|
+        opts[:port] = Check.int("--port", v, min: 0, max: 65_535)
+      end
+      parser.on("--latency S", "seconds added to every #{what}") do |v|
+        opts[:latency] = Check.number("--latency", v, min: 0, max: 3600)
+      end
+      parser.on("--fault-rate R", "share of #{what}s that fail (0..1)") do |v|
+        opts[:fault_rate] = Check.number("--fault-rate", v, min: 0, max: 1)
+      end
+      parser.on("--seed N", "credentials, ids and faults follow from it") do |v|
+        opts[:seed] = Check.int("--seed", v, min: 0, max: 2**63 - 1)
+      end
+    end
+
+    # INT and TERM end a foreground server cleanly; the lambda says whether one came.
+    def stop_on_signal
+      stop = false
+      %w[INT TERM].each { |sig| trap(sig) { stop = true } }
+      -> { stop }
+    end
+  end
+end

@@ -1,0 +1,127 @@
+# frozen_string_literal: true
+
+module Photosync
+  # Every option's value is checked while the command line is parsed, before any work
+  # starts: a wrong one is one line naming the option and what it accepts, exit 1.
+  class CLI
+    # A usage error: the command line asks for something photosync cannot do.
+    class Usage < StandardError; end
+
+    # The checks, each returning the value as the command uses it.
+    module Check
+      module_function
+
+      # A whole number in min..max (by default at most 2**32 - 1, what the core's counts hold).
+      def int(option, value, min:, max: 4_294_967_295)
+        n = Integer(value, 10, exception: false)
+        return n if n && n >= min && (max.nil? || n <= max)
+
+        raise Usage, "#{option} accepts a whole number #{range_words(min, max)}, not #{value.inspect}"
+      end
+
+      # A finite decimal number in min..max.
+      def number(option, value, min:, max: nil)
+        x = Float(value, exception: false)
+        return x if x&.finite? && x >= min && (max.nil? || x <= max)
+
+        raise Usage, "#{option} accepts a number #{range_words(min, max)}, not #{value.inspect}"
+      end
+
+      # A share of 100: "5", "5%", "0.5%"; more than 0, at most 100.
+      def percent(option, value)
+        x = Float(value.to_s.delete_suffix("%"), exception: false)
+        return x if x&.finite? && x.positive? && x <= 100
+
+        raise Usage, "#{option} accepts a percentage above 0 and at most 100 (such as 5%), not #{value.inspect}"
+      end
+
+      def choice(option, value, list)
+        return value if list.include?(value)
+
+        raise Usage, "#{option} accepts #{list.join(', ')}, not #{value.inspect}"
+      end
+
+      # A file or folder name: not empty.
+      def path(option, value)
+        return value unless value.to_s.empty?
+
+        raise Usage, "#{option} accepts a file or folder name, not an empty string"
+      end
+
+      def layout(value)
+        Photosync._archive_check_layout(value)
+      rescue ArgumentError => e
+        raise Usage, "--layout: #{e.message}"
+      end
+
+      def title(value)
+        Photosync._check_title(value)
+        value
+      rescue ArgumentError => e
+        raise Usage, "--title: #{e.message}"
+      end
+
+      # flickr, gphotos or archive:PATH, PATH a folder (or not there yet: an unmounted
+      # drive is a failure of the run, not of the command line).
+      def destination(value)
+        return value if %w[flickr gphotos].include?(value)
+
+        path = value.delete_prefix("archive:")
+        unless value.start_with?("archive:") && !path.empty?
+          raise Usage, "--to accepts flickr, gphotos or archive:PATH, not #{value.inspect}"
+        end
+        raise Usage, "--to #{value}: #{path} is a file, not a folder" if File.exist?(path) && !File.directory?(path)
+
+        value
+      end
+
+      def range_words(min, max)
+        max.nil? ? "from #{min} up" : "from #{min} to #{max}"
+      end
+    end
+
+    private
+
+    # Arguments left after the command's own: a usage error naming them.
+    def no_more_arguments(argv)
+      raise Usage, "unexpected argument#{'s' if argv.size > 1}: #{argv.join(' ')}" unless argv.empty?
+    end
+
+    def calls_per_hour_option(parser, opts)
+      parser.on("--calls-per-hour N", "Flickr API calls an hour at most (default 3600, the key's budget)") do |v|
+        opts[:calls_per_hour] = Check.int("--calls-per-hour", v, min: 1)
+      end
+    end
+
+    def catalog_option(parser, opts)
+      parser.on("--catalog PATH", "catalog file (default #{Photosync.default_catalog_path})") do |v|
+        opts[:catalog] = Check.path("--catalog", v)
+      end
+    end
+
+    # The path a command's catalog option names.
+    def catalog_path(opts)
+      opts[:catalog] == :default ? Photosync.default_catalog_path : opts[:catalog]
+    end
+
+    # For the commands that only read the catalog: a path with no catalog is refused
+    # (naming it) before any work, never created empty.
+    def require_catalog(opts)
+      Photosync._require_catalog(catalog_path(opts))
+    end
+
+    # Before a run that writes the catalog: remembers whether it creates one, which the
+    # first plan line then says (catalog_note).
+    def note_new_catalog(opts)
+      path = catalog_path(opts)
+      @catalog_note = path.nil? || File.exist?(path) ? "" : "; new catalog at #{path}"
+    end
+
+    # "; new catalog at PATH" the first time it is asked for, when the run creates one.
+    def catalog_note
+      note = @catalog_note.to_s
+      @catalog_note = nil
+      note
+    end
+  end
+end
