@@ -14,6 +14,7 @@ mod fetch;
 mod gphotos;
 pub mod names;
 mod pool;
+mod target;
 
 pub use archive::restore_archive;
 pub use fetch::PART_SUFFIX;
@@ -25,13 +26,14 @@ use crate::destinations::flickr::api::{Client, FlickrError};
 use crate::destinations::flickr::sync::listing::{self, Listed, Query};
 use crate::destinations::flickr::sync::remote::Remote;
 use crate::destinations::flickr::sync::{Pacing, SyncError};
-use crate::library::scan::{self, ScanError, ScanOptions};
-use fetch::{Fetch, Fetched};
+use crate::library::scan::ScanError;
+use fetch::Fetch;
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use target::{prepare, record, Decision, Target};
 
 #[derive(Debug, Clone)]
 pub struct RestoreOptions {
@@ -169,188 +171,6 @@ pub fn restore_flickr(
         Err(e) => Err(e),
         Ok(()) if cancel.is_cancelled() => Err(RestoreError::Cancelled(Box::new(report))),
         Ok(()) => Ok(report),
-    }
-}
-
-/// What every source starts from: the destination, and which MD5s it already holds
-/// and which are asked for (`None`: all).
-struct Target {
-    held: HashSet<String>,
-    wanted: Option<HashSet<String>>,
-}
-
-/// Creates `dest`, removes what a stopped restore left in it, and reads what it holds.
-fn prepare(
-    dest: &Path,
-    catalog: &mut Catalog,
-    opts: &RestoreOptions,
-    cancel: &Cancel,
-) -> Result<Target, RestoreError> {
-    std::fs::create_dir_all(dest).map_err(|source| RestoreError::Folder {
-        path: dest.to_path_buf(),
-        source,
-    })?;
-    remove_parts(dest);
-    let wanted = match &opts.only_missing {
-        Some(dir) => Some(missing_from(catalog, dir)?),
-        None => None,
-    };
-    let held: HashSet<String> =
-        scan::scan(dest, catalog, &ScanOptions::default(), cancel, &mut |_| {})?
-            .photos
-            .into_iter()
-            .filter_map(|p| p.md5)
-            .collect();
-    Ok(Target { held, wanted })
-}
-
-/// What to do with one photo of a source.
-enum Decision {
-    Fetch,
-    Skip,
-    /// Its bytes differed from their record last time and are kept: reported again.
-    KeptMismatch(String),
-}
-
-impl Target {
-    /// `id` is the photo's id at the source, `md5` what the source records for it
-    /// (checked against the bytes when `checked`), `restored` what earlier restores
-    /// from this source wrote; `planned` collects the MD5s already chosen, so that each
-    /// is fetched once.
-    fn decide(
-        &self,
-        id: &str,
-        md5: Option<&String>,
-        checked: bool,
-        restored: &HashMap<String, (String, PathBuf)>,
-        planned: &mut HashSet<String>,
-    ) -> Decision {
-        let before = restored.get(id);
-        if let (true, Some(tag), Some((got, path))) = (checked, md5, before) {
-            if got != tag && self.held.contains(got) {
-                return Decision::KeptMismatch(format!(
-                    "its bytes have MD5 {got}, not {tag} as recorded; kept as {}",
-                    path.display()
-                ));
-            }
-        }
-        let held = md5.is_some_and(|m| self.held.contains(m))
-            || before.is_some_and(|(m, _)| self.held.contains(m));
-        let not_wanted = match (&self.wanted, md5) {
-            (Some(wanted), Some(m)) => !wanted.contains(m),
-            (Some(_), None) => true,
-            (None, _) => false,
-        };
-        let twice = md5.is_some_and(|m| !planned.insert(m.clone()));
-        if held || not_wanted || twice {
-            Decision::Skip
-        } else {
-            Decision::Fetch
-        }
-    }
-}
-
-fn mismatch_message(source: &str, actual: &str, expected: &str, kept: &Path) -> String {
-    format!(
-        "{source}'s bytes have MD5 {actual}, not {expected} as recorded; kept as {}",
-        kept.display()
-    )
-}
-
-/// Records one finished fetch in the catalog (under the source's `backend` name) and
-/// the report, and tells `events`.
-fn record(
-    catalog: &mut Catalog,
-    backend: &str,
-    source: &str,
-    job: Fetch,
-    fetched: Fetched,
-    report: &mut RestoreReport,
-    events: &(dyn Fn(RestoreEvent) + Send + Sync),
-) -> Result<(), RestoreError> {
-    match fetched {
-        Fetched::Done {
-            path,
-            md5,
-            bytes,
-            verified,
-        } => {
-            catalog.record_restore(backend, &job.photo_id, &md5, &path)?;
-            report.downloaded += 1;
-            report.bytes += bytes;
-            report.unverified += u64::from(!verified);
-            events(RestoreEvent::Downloaded {
-                path,
-                photo_id: job.photo_id,
-                bytes,
-                verified,
-            });
-        }
-        Fetched::Mismatch {
-            path,
-            expected,
-            actual,
-        } => {
-            catalog.record_restore(backend, &job.photo_id, &actual, &path)?;
-            report.mismatched += 1;
-            report.errors.push((
-                job.photo_id.clone(),
-                mismatch_message(source, &actual, &expected, &path),
-            ));
-            events(RestoreEvent::Mismatch {
-                path,
-                photo_id: job.photo_id,
-                expected,
-                actual,
-            });
-        }
-        Fetched::Failed(error) => {
-            report.failed += 1;
-            report.errors.push((job.photo_id.clone(), error.clone()));
-            events(RestoreEvent::Failed {
-                photo_id: job.photo_id,
-                error,
-            });
-        }
-        Fetched::Cancelled => {}
-    }
-    Ok(())
-}
-
-/// MD5s the folder held once and holds no longer, as the catalog knows them.
-fn missing_from(catalog: &Catalog, dir: &Path) -> Result<HashSet<String>, RestoreError> {
-    let mut once: HashMap<PathBuf, String> = catalog.uploads_under(dir)?;
-    for (path, photo) in catalog.files_under(dir)? {
-        if let Some(md5) = photo.md5 {
-            once.insert(path, md5);
-        }
-    }
-    let still: HashSet<&String> = once
-        .iter()
-        .filter(|(path, _)| path.exists())
-        .map(|(_, md5)| md5)
-        .collect();
-    Ok(once
-        .values()
-        .filter(|m| !still.contains(m))
-        .cloned()
-        .collect())
-}
-
-/// Removes downloads a stopped restore left behind, in `dir` and below.
-fn remove_parts(dir: &Path) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        match entry.file_type() {
-            Ok(t) if t.is_dir() => remove_parts(&path),
-            Ok(t) if t.is_file() && path.to_string_lossy().ends_with(PART_SUFFIX) => {
-                let _ = std::fs::remove_file(&path);
-            }
-            _ => {}
-        }
     }
 }
 
@@ -492,10 +312,12 @@ impl Run<'_> {
     /// Photo id -> the title of the first album (photoset) that holds it.
     async fn album_of_each(&self) -> Result<HashMap<String, String>, RestoreError> {
         let mut album_of = HashMap::new();
-        for set in crate::destinations::flickr::sync::albums::photosets(&self.remote).await? {
-            for id in
-                crate::destinations::flickr::sync::albums::photoset_members(&self.remote, &set.id)
-                    .await?
+        for set in crate::destinations::flickr::sync::photosets::photosets(&self.remote).await? {
+            for id in crate::destinations::flickr::sync::photosets::photoset_members(
+                &self.remote,
+                &set.id,
+            )
+            .await?
             {
                 album_of.entry(id).or_insert_with(|| set.title.clone());
             }

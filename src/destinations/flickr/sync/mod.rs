@@ -19,6 +19,7 @@ mod index;
 mod journal;
 pub(crate) mod listing;
 mod options;
+pub(crate) mod photosets;
 mod plan;
 pub(crate) mod remote;
 mod report;
