@@ -74,7 +74,7 @@ module Photosync
       when "emulator" then emulator(argv)
       when "login" then login(argv)
       when "whoami" then whoami(argv)
-      when "version", "--version" then @out.puts("photosync #{VERSION}") || 0
+      when "version", "--version" then @out.puts("photosync #{VERSION}", "md5: #{Photosync.md5_path}") || 0
       when nil, "help", "-h", "--help" then @out.print(USAGE) || 0
       else fail_with("unknown command #{command.inspect}\n#{USAGE}", 1)
       end

@@ -8,6 +8,7 @@ pub mod hash;
 pub mod imghash;
 pub mod kind;
 pub mod md5x;
+pub mod multiread;
 pub mod photo;
 pub mod samples;
 pub mod scan;
