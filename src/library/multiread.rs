@@ -181,3 +181,103 @@ fn close<T>(lanes: &mut Lanes, o: &Open<T>) {
         lanes.close(id);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use md5::{Digest as _, Md5};
+
+    /// Hands out `paths` in order and keeps what comes back.
+    struct List {
+        paths: Vec<PathBuf>,
+        next: usize,
+        results: Vec<(usize, Result<FileDigest, HashError>)>,
+        read: u64,
+        cancel_after: Option<(u64, Cancel)>,
+    }
+
+    impl Files for List {
+        type Item = usize;
+        fn next(&mut self) -> Option<(usize, &Path, usize)> {
+            let i = self.next;
+            self.next += 1;
+            self.paths.get(i).map(|p| (i, p.as_path(), 100))
+        }
+        fn done(&mut self, i: usize, result: Result<FileDigest, HashError>) {
+            self.results.push((i, result));
+        }
+        fn read(&mut self, n: u64) {
+            self.read += n;
+            if let Some((after, cancel)) = &self.cancel_after {
+                if self.read >= *after {
+                    cancel.cancel();
+                }
+            }
+        }
+    }
+
+    fn library(sizes: &[usize]) -> (tempfile::TempDir, Vec<PathBuf>) {
+        let dir = tempfile::tempdir().unwrap();
+        let paths = sizes
+            .iter()
+            .enumerate()
+            .map(|(i, &n)| {
+                let p = dir.path().join(format!("f{i}.bin"));
+                std::fs::write(&p, vec![i as u8; n]).unwrap();
+                p
+            })
+            .collect();
+        (dir, paths)
+    }
+
+    #[test]
+    fn a_missing_file_is_its_own_error_and_the_others_are_read() {
+        let (dir, mut paths) = library(&[0, 70, 300_000, 5]);
+        paths.insert(2, dir.path().join("gone.jpg"));
+        for path in Md5Path::available() {
+            let mut list = List {
+                paths: paths.clone(),
+                next: 0,
+                results: Vec::new(),
+                read: 0,
+                cancel_after: None,
+            };
+            read_all(path, &mut list, &Cancel::new());
+            list.results.sort_by_key(|(i, _)| *i);
+            assert_eq!(list.results.len(), 5, "{path:?}");
+            for (i, r) in &list.results {
+                match r {
+                    Err(HashError::Io { path: p, .. }) => assert_eq!(p, &paths[*i]),
+                    Ok(d) => {
+                        let bytes = std::fs::read(&paths[*i]).unwrap();
+                        assert_eq!(d.md5, <[u8; 16]>::from(Md5::digest(&bytes)), "{path:?}");
+                        assert_eq!(d.head, bytes[..bytes.len().min(100)]);
+                        assert_eq!(d.imgmd5, None);
+                    }
+                    Err(e) => panic!("{e}"),
+                }
+            }
+            assert!(matches!(list.results[2].1, Err(HashError::Io { .. })));
+            assert_eq!(list.read, 300_075);
+        }
+    }
+
+    #[test]
+    fn cancel_ends_the_files_in_flight_as_cancelled() {
+        let (_dir, paths) = library(&[1 << 20, 1 << 20, 1 << 20]);
+        let cancel = Cancel::new();
+        let mut list = List {
+            paths,
+            next: 0,
+            results: Vec::new(),
+            read: 0,
+            cancel_after: Some((CHUNK as u64, cancel.clone())),
+        };
+        read_all(Md5Path::detected(), &mut list, &cancel);
+        assert!(!list.results.is_empty());
+        assert!(list
+            .results
+            .iter()
+            .all(|(_, r)| matches!(r, Err(HashError::Cancelled))));
+    }
+}
