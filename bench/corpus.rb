@@ -95,6 +95,18 @@ module Bench
       end
     end
 
+    # One sparse video of `bytes` (an MP4 `ftyp` box, then zeros): one long stream.
+    def video(dir, bytes:)
+      spec = { kind: "video", bytes: bytes }
+      ensure_tree(dir, spec) do
+        File.open(File.join(dir, "MVI_0001.mp4"), "wb") do |f|
+          f.write("\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2".b)
+          f.truncate(bytes)
+        end
+        { files: 1, bytes: bytes }
+      end
+    end
+
     def write(path, head, size, rng)
       FileUtils.mkdir_p(File.dirname(path))
       File.open(path, "wb") do |f|

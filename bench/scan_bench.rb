@@ -60,7 +60,8 @@ module Bench
   end
 
   # 1 GiB of 2-8 MiB photos: photosync's first scan vs md5sum on every core, and vs
-  # the old script's sequential Digest::MD5 loop.
+  # the old script's sequential Digest::MD5 loop; then each MD5 path this CPU has
+  # (PHOTOSYNC_MD5, in a child ruby each) side by side.
   def first_scan(heads)
     dir = File.join(WORK, "photos")
     m = Corpus.photos(dir, heads: heads, bytes: (Corpus::GiB * SCALE).round)
@@ -68,6 +69,7 @@ module Bench
     warm_cache(dir)
     files = m["files"]
     md5sum = "find #{dir.shellescape} -type f -print0 | xargs -0 -P#{CORES} -n 16 md5sum > /dev/null"
+    paths = md5_paths
     t = rounds("photos", {
                  photosync: -> { first_scan_time(dir, files) },
                  photosync_1_thread: -> { first_scan_time(dir, files, threads: 1) },
@@ -75,17 +77,41 @@ module Bench
                  digest_loop: lambda {
                    timed { Dir.glob(File.join(dir, "**", "*.jpg")).each { |f| Digest::MD5.file(f).hexdigest } }
                  }
-               })
-    warn format("  photosync %.2f s (%.0f MiB/s), md5sum -P%d %.2f s, Digest::MD5 loop %.2f s; " \
+               }.merge(paths.to_h { |path| [path.to_sym, -> { path_scan_time(dir, files, path) }] }))
+    warn format("  photosync (%s) %.2f s (%.0f MiB/s), md5sum -P%d %.2f s, Digest::MD5 loop %.2f s; " \
                 "photosync on 1 thread %.2f s (per-core speed vs the loop: %.2fx)",
-                t[:photosync], m["bytes"] / MiB / t[:photosync], CORES, t[:md5sum], t[:digest_loop],
-                t[:photosync_1_thread], t[:digest_loop] / t[:photosync_1_thread])
+                Photosync.md5_path, t[:photosync], m["bytes"] / MiB / t[:photosync], CORES, t[:md5sum],
+                t[:digest_loop], t[:photosync_1_thread], t[:digest_loop] / t[:photosync_1_thread])
+    warn "  by MD5 path: #{paths.map { |p| format('%s %.2f s (%.2f of md5sum)', p, t[p.to_sym], t[p.to_sym] / t[:md5sum]) }.join(', ')}"
     [
-      row("first scan, #{m['bytes'] / MiB} MiB in #{m['files']} files, vs md5sum -P#{CORES}",
-          t[:photosync], t[:md5sum], "photosync/md5sum", t[:photosync] / t[:md5sum], :<=, 1.15),
+      row("first scan (#{Photosync.md5_path}), #{m['bytes'] / MiB} MiB in #{m['files']} files, vs md5sum -P#{CORES}",
+          t[:photosync], t[:md5sum], "photosync/md5sum", t[:photosync] / t[:md5sum], :<=, 0.85),
       row("first scan, same files, vs old Digest::MD5.file loop",
           t[:photosync], t[:digest_loop], "loop/photosync", t[:digest_loop] / t[:photosync], :>=, 1.8)
-    ]
+    ] + paths.map do |path|
+      row("  same, MD5 path #{path} (PHOTOSYNC_MD5, child ruby), vs md5sum -P#{CORES}",
+          t[path.to_sym], t[:md5sum], "photosync/md5sum", t[path.to_sym] / t[:md5sum], :<=, 0.85)
+    end
+  end
+
+  # The MD5 paths this CPU has: those a child asked for by PHOTOSYNC_MD5 reports back.
+  def md5_paths
+    %w[scalar avx2 avx512].select do |path|
+      _, out = child('require "photosync"; puts Photosync.md5_path', env: { "PHOTOSYNC_MD5" => path })
+      out.strip == path
+    end
+  end
+
+  # A first scan in a child ruby on `path`, timed inside the child (ruby's start left out).
+  def path_scan_time(dir, files, path)
+    code = 'require "photosync"; t = Process.clock_gettime(Process::CLOCK_MONOTONIC); ' \
+           'r = Photosync.scan(ARGV[0], catalog: ARGV[1]); ' \
+           'dt = Process.clock_gettime(Process::CLOCK_MONOTONIC) - t; ' \
+           'exit 3 unless r.hashed == Integer(ARGV[2]) && r.errors.zero?; puts dt'
+    with_catalog do |c|
+      _, out = child(code, dir, c, files.to_s, env: { "PHOTOSYNC_MD5" => path })
+      Float(out)
+    end
   end
 
   def first_scan_time(dir, files, threads: 0)
@@ -127,6 +153,23 @@ module Bench
             t[:rescan_cli], t[:find], "rescan/find", t[:rescan_cli] / t[:find], :<=, 3)
       ]
     end
+  end
+
+  # One 4 GiB video (sparse) and 2,000 small photos: the video is one stream, which
+  # runs alone in its thread once the small files are through (the scalar fallback).
+  def mixed(heads)
+    dir = File.join(WORK, "mixed")
+    v = Corpus.video(File.join(dir, "video"), bytes: (4 * Corpus::GiB * SCALE).round)
+    s = Corpus.small(File.join(dir, "small"), heads: heads, count: (2000 * SCALE).round)
+    files = v["files"] + s["files"]
+    section("first scan of one #{v['bytes'] / MiB} MiB video and #{s['files']} small photos")
+    warm_cache(dir)
+    md5sum = "find #{dir.shellescape} -type f -name '*.[jm]p[g4]' -print0 | " \
+             "xargs -0 -P#{CORES} -n 16 md5sum > /dev/null"
+    t = rounds("mixed", { photosync: -> { first_scan_time(dir, files) }, md5sum: -> { timed { sh!(md5sum) } } })
+    warn format("  photosync (%s) %.2f s, md5sum -P%d %.2f s", Photosync.md5_path, t[:photosync], CORES, t[:md5sum])
+    [row("first scan, one #{v['bytes'] / MiB} MiB video + #{s['files']} small photos, vs md5sum -P#{CORES}",
+         t[:photosync], t[:md5sum], "photosync/md5sum", t[:photosync] / t[:md5sum], :<=, 0.85)]
   end
 
   # Peak RSS of a child `ruby` that scans a tree holding a 2 GiB (sparse) file,
@@ -171,7 +214,7 @@ module Bench
     heads = Corpus.heads(Corpus.fixtures_dir(ROOT))
     load_before = start("photosync bench: #{CORES} cores, scale #{SCALE}, best of #{REPEAT} runs each, " \
                         "corpora in #{WORK}")
-    rows = first_scan(heads) + rescan(heads) + memory(heads)
+    rows = first_scan(heads) + mixed(heads) + rescan(heads) + memory(heads)
     note = "The old script also read EXIF with the exifr gem (not installable here): that part of its time " \
            "is not measured, so the Digest::MD5 loop ratio understates photosync's lead."
     puts "\n#{table(rows, '%-66s %11s %11s %8s  %-26s %s')}\n\nnote: #{note}"

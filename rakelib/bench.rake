@@ -2,7 +2,7 @@
 
 namespace :bench do
   desc "Benchmark the scanner against md5sum, the old Digest::MD5 loop and find " \
-       "(issue 2's targets as ratios; BENCH_SCALE=0.1 for a quick run)"
+       "(issue 2 and 16 targets as ratios, each MD5 path the CPU has; BENCH_SCALE=0.1 for a quick run)"
   task scan: :compile do
     ruby File.expand_path("../bench/scan_bench.rb", __dir__)
   end

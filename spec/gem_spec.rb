@@ -32,7 +32,7 @@ RSpec.describe "the packaged gem" do
 
       out, _err, status = Open3.capture3(env, File.join(gem_home, "bin/photosync"), "version")
       expect(status).to be_success
-      expect(out).to eq("photosync #{Photosync::VERSION}\n")
+      expect(out).to eq("photosync #{Photosync::VERSION}\nmd5: #{Photosync.md5_path}\n")
     end
   end
 end

@@ -24,6 +24,14 @@ use md5::{Digest as _, Md5};
 /// A streaming JPEG segment walker that hashes the image-defining bytes.
 pub struct ImageHasher {
     md5: Md5,
+    walk: JpegWalk,
+}
+
+/// The walker alone: hands the image-defining bytes to a sink, so that they can go to
+/// md-5 ([`ImageHasher`]) or to a lane of the multi-buffer engine
+/// ([`crate::library::md5x`]).
+#[derive(Debug, Clone)]
+pub struct JpegWalk {
     state: State,
     seen_frame: bool,
     seen_scan: bool,
@@ -69,21 +77,46 @@ impl ImageHasher {
     pub fn new() -> Self {
         ImageHasher {
             md5: Md5::new(),
+            walk: JpegWalk::new(),
+        }
+    }
+
+    /// Feeds the next bytes of the file.
+    pub fn update(&mut self, data: &[u8]) {
+        let md5 = &mut self.md5;
+        self.walk.feed(data, &mut |b| md5.update(b));
+    }
+
+    /// The image-data MD5, when the bytes fed were a complete JPEG.
+    pub fn finish(self) -> Option<[u8; 16]> {
+        self.walk.complete().then(|| self.md5.finalize().into())
+    }
+}
+
+impl Default for JpegWalk {
+    fn default() -> Self {
+        JpegWalk::new()
+    }
+}
+
+impl JpegWalk {
+    pub fn new() -> Self {
+        JpegWalk {
             state: State::Soi { got: 0 },
             seen_frame: false,
             seen_scan: false,
         }
     }
 
-    /// Feeds the next bytes of the file.
-    pub fn update(&mut self, mut data: &[u8]) {
+    /// Feeds the next bytes of the file; the image-defining ones go to `out`, in order.
+    pub fn feed(&mut self, mut data: &[u8], out: &mut dyn FnMut(&[u8])) {
         while !data.is_empty() {
             match self.state {
                 State::Done | State::Invalid => return,
                 State::Entropy { saw_ff: false } => {
                     // The bulk of a file: hash up to the next FF in one go.
                     let run = memchr::memchr(0xFF, data).unwrap_or(data.len());
-                    self.md5.update(&data[..run]);
+                    out(&data[..run]);
                     data = &data[run..];
                     if let Some((_, rest)) = data.split_first() {
                         self.state = State::Entropy { saw_ff: true };
@@ -93,7 +126,7 @@ impl ImageHasher {
                 State::Payload { marker, left, keep } => {
                     let n = data.len().min(usize::from(left));
                     if keep {
-                        self.md5.update(&data[..n]);
+                        out(&data[..n]);
                     }
                     data = &data[n..];
                     let left = left - n as u16;
@@ -104,7 +137,7 @@ impl ImageHasher {
                     };
                 }
                 _ => {
-                    self.byte(data[0]);
+                    self.byte(data[0], out);
                     data = &data[1..];
                 }
             }
@@ -112,11 +145,11 @@ impl ImageHasher {
     }
 
     /// One byte outside the bulk paths (markers, lengths, an `FF` in entropy data).
-    fn byte(&mut self, b: u8) {
+    fn byte(&mut self, b: u8, out: &mut dyn FnMut(&[u8])) {
         self.state = match self.state {
             State::Soi { got: 0 } if b == 0xFF => State::Soi { got: 1 },
             State::Soi { got: 1 } if b == 0xD8 => {
-                self.md5.update([0xFF, 0xD8]);
+                out(&[0xFF, 0xD8]);
                 State::Marker { saw_ff: false }
             }
             State::Marker { saw_ff: false } if b == 0xFF => State::Marker { saw_ff: true },
@@ -124,10 +157,10 @@ impl ImageHasher {
                 self.state // fill byte
             }
             State::Entropy { saw_ff: true } if b == 0x00 || (0xD0..=0xD7).contains(&b) => {
-                self.md5.update([0xFF, b]);
+                out(&[0xFF, b]);
                 State::Entropy { saw_ff: false }
             }
-            State::Marker { saw_ff: true } | State::Entropy { saw_ff: true } => self.marker(b),
+            State::Marker { saw_ff: true } | State::Entropy { saw_ff: true } => self.marker(b, out),
             State::Length { marker, high: None } => State::Length {
                 marker,
                 high: Some(b),
@@ -139,7 +172,7 @@ impl ImageHasher {
                 let len = u16::from_be_bytes([high, b]);
                 let keep = !is_metadata(marker);
                 if keep {
-                    self.md5.update([0xFF, marker, high, b]);
+                    out(&[0xFF, marker, high, b]);
                 }
                 match len.checked_sub(2) {
                     None => State::Invalid,
@@ -153,10 +186,10 @@ impl ImageHasher {
     }
 
     /// The marker byte after an `FF`, outside a payload.
-    fn marker(&mut self, m: u8) -> State {
+    fn marker(&mut self, m: u8, out: &mut dyn FnMut(&[u8])) -> State {
         match m {
             0xD9 => {
-                self.md5.update([0xFF, 0xD9]);
+                out(&[0xFF, 0xD9]);
                 State::Done
             }
             // A second SOI, a stray restart marker or TEM outside entropy data: not a
@@ -179,10 +212,14 @@ impl ImageHasher {
         }
     }
 
-    /// The image-data MD5, when the bytes fed were a complete JPEG.
-    pub fn finish(self) -> Option<[u8; 16]> {
-        (self.state == State::Done && self.seen_frame && self.seen_scan)
-            .then(|| self.md5.finalize().into())
+    /// Whether the bytes fed were a complete JPEG, so that what went out is its image data.
+    pub fn complete(&self) -> bool {
+        self.state == State::Done && self.seen_frame && self.seen_scan
+    }
+
+    /// Whether the walk has stopped: what follows would not go out.
+    pub fn stopped(&self) -> bool {
+        matches!(self.state, State::Done | State::Invalid)
     }
 }
 

@@ -7,6 +7,8 @@ pub mod exif;
 pub mod hash;
 pub mod imghash;
 pub mod kind;
+pub mod md5x;
+pub mod multiread;
 pub mod photo;
 pub mod samples;
 pub mod scan;

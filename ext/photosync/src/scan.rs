@@ -1,4 +1,4 @@
-//! `Photosync._scan` and `Photosync._md5`: the scanner from Ruby. Keyword arguments
+//! `Photosync._scan`, `Photosync._md5` and `Photosync.md5_path`: the scanner from Ruby. Keyword arguments
 //! and the Progress struct are added by lib/photosync/scan.rb.
 
 use crate::{background, conv, errors, gvl, photo::RbPhoto};
@@ -24,7 +24,10 @@ fn scan_dir(
         &cancel,
         move |emit: &(dyn Fn(Progress) + Send + Sync)| -> Result<ScanReport, ScanError> {
             let mut cat = Catalog::open_or_memory(catalog.as_deref())?;
-            let opts = ScanOptions { threads };
+            let opts = ScanOptions {
+                threads,
+                ..ScanOptions::default()
+            };
             scan::scan(&root, &mut cat, &opts, &worker_cancel, &mut |p| emit(*p))
         },
         |p: Progress| match &progress {
@@ -61,6 +64,11 @@ fn md5(ruby: &Ruby, path: RString) -> Result<String, Error> {
     }
 }
 
+/// The MD5 path the scanner uses on this CPU: "scalar", "avx2" or "avx512".
+fn md5_path() -> &'static str {
+    photosync::library::md5x::Md5Path::detected().name()
+}
+
 fn default_catalog_path(ruby: &Ruby) -> RString {
     conv::path_to(ruby, &Catalog::default_path())
 }
@@ -68,6 +76,7 @@ fn default_catalog_path(ruby: &Ruby) -> RString {
 pub fn init(_ruby: &Ruby, m: RModule) -> Result<(), Error> {
     m.define_singleton_method("_scan", function!(scan_dir, 4))?;
     m.define_singleton_method("_md5", function!(md5, 1))?;
+    m.define_singleton_method("md5_path", function!(md5_path, 0))?;
     m.define_singleton_method("_default_catalog_path", function!(default_catalog_path, 0))?;
     Ok(())
 }

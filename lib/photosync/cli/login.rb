@@ -58,7 +58,7 @@ module Photosync
       return help(OptionParser.new("usage: photosync version")) if argv.include?("-h") || argv.include?("--help")
 
       no_more_arguments(argv)
-      @out.puts("photosync #{VERSION}")
+      @out.puts("photosync #{VERSION}", "md5: #{Photosync.md5_path}")
       0
     end
 

@@ -1,24 +1,24 @@
 //! The scanner: walks a library, and reads each new or changed media file exactly
-//! once for its MD5 and EXIF, on every core. Files the catalog already knows (same
-//! size and mtime) are not read at all. Finished files are recorded in the catalog
+//! once for its MD5 and EXIF, on every core; where the CPU has AVX2 or AVX-512, each
+//! core reads several files at once and hashes them in MD5 lanes ([`read`]). Files the
+//! catalog already knows (same size and mtime) are not read at all. Finished files are recorded in the catalog
 //! as they complete, so a cancelled scan keeps its work.
 
 use crate::cancel::Cancel;
 use crate::catalog::{Catalog, CatalogError};
-use crate::dates::{self, resolve::Embedded, DateFacts};
-use crate::library::exif::{self, Metadata};
-use crate::library::hash::{self, HashError};
-use crate::library::kind::MediaKind;
+use crate::library::md5x::Md5Path;
 use crate::library::photo::Photo;
-use crate::library::walk::{self, Found};
+use crate::library::walk;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::os::unix::ffi::OsStrExt;
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::mpsc;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
+
+mod read;
+use read::{read_one, Lanes};
 
 const PROGRESS_EVERY: Duration = Duration::from_millis(100);
 const RECORD_EVERY: Duration = Duration::from_secs(1);
@@ -47,6 +47,8 @@ pub enum ScanError {
 pub struct ScanOptions {
     /// Files read at once; 0 means one per core.
     pub threads: usize,
+    /// The MD5 path; None: [`Md5Path::detected`]. A path the CPU lacks reads as scalar.
+    pub md5: Option<Md5Path>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -158,14 +160,33 @@ pub fn scan(
     let mut recorded = 0u64;
     let outcome = std::thread::scope(|s| -> Result<(), ScanError> {
         let bytes_read = &bytes_read;
-        s.spawn(move || {
-            pool.install(|| {
+        let md5 = opts.md5.unwrap_or_else(Md5Path::detected);
+        let md5 = if md5.supported() {
+            md5
+        } else {
+            Md5Path::Scalar
+        };
+        s.spawn(move || match md5 {
+            Md5Path::Scalar => pool.install(|| {
                 to_read.par_iter().for_each_with(tx, |tx, c| {
                     if let Some(photo) = read_one(c, cancel, bytes_read) {
                         let _ = tx.send(photo);
                     }
                 })
-            })
+            }),
+            path => {
+                let next = AtomicUsize::new(0);
+                pool.broadcast(|_| {
+                    let mut files = Lanes {
+                        to_read: &to_read,
+                        next: &next,
+                        bytes_read,
+                        tx: tx.clone(),
+                        pending: Vec::new(),
+                    };
+                    files.read_all(path, cancel);
+                });
+            }
         });
         let mut batch = Vec::new();
         let mut last_progress = Instant::now();
@@ -228,115 +249,4 @@ fn thread_pool(threads: usize) -> Result<rayon::ThreadPool, ScanError> {
             threads,
             message: e.to_string(),
         })
-}
-
-/// Reads one file. None only when cancelled mid-read (nothing half-done is kept).
-fn read_one(c: &Found, cancel: &Cancel, bytes_read: &AtomicU64) -> Option<Photo> {
-    if cancel.is_cancelled() {
-        return None;
-    }
-    let result = catch_unwind(AssertUnwindSafe(|| {
-        hash::digest_photo(
-            &c.path,
-            exif::HEAD_LEN.min(c.size as usize + 1),
-            cancel,
-            &mut |n| {
-                bytes_read.fetch_add(n, Ordering::Relaxed);
-            },
-        )
-    }));
-    let mut embedded = Embedded::default();
-    let mut imgmd5 = None;
-    let (md5, meta, error) = match result {
-        Err(_) => (
-            None,
-            None,
-            Some("internal error while reading this file (a photosync bug)".into()),
-        ),
-        Ok(Err(HashError::Cancelled)) => return None,
-        Ok(Err(e)) => (None, None, Some(e.to_string())),
-        Ok(Ok(d)) if d.bytes != c.size || d.end_len != c.size || d.end_mtime_ns != c.mtime_ns => {
-            let msg = format!(
-                "changed while being read ({} bytes before, {} read); scan again once it is complete",
-                c.size, d.bytes
-            );
-            (None, None, Some(msg))
-        }
-        Ok(Ok(d)) => {
-            let (meta, error) = inspect(c.kind, &d.head, d.bytes);
-            embedded = embedded_dates(c.kind, &d.head);
-            imgmd5 = d.imgmd5_hex();
-            (Some(d.md5_hex()), meta, error)
-        }
-    };
-    let name = c.path.file_name().unwrap_or_default();
-    let taken = dates::resolve(meta.as_ref(), &embedded, name, system_time(c.mtime_ns));
-    let meta = meta.unwrap_or_default();
-    let date_facts = DateFacts {
-        modify_date: meta.date_time.map(|d| d.local),
-        exif_version: meta.exif_version,
-        serial: meta.serial,
-        problem: (!meta.unreadable_dates.is_empty()).then(|| meta.unreadable_dates.join("; ")),
-    };
-    Some(Photo {
-        path: c.path.clone(),
-        size: c.size,
-        mtime_ns: c.mtime_ns,
-        inode: c.inode,
-        kind: c.kind,
-        md5,
-        imgmd5,
-        taken,
-        date_facts,
-        make: meta.make,
-        model: meta.model,
-        width: meta.width,
-        height: meta.height,
-        orientation: meta.orientation,
-        error,
-    })
-}
-
-/// Checks the format and parses EXIF from the head of a file already read.
-fn inspect(kind: MediaKind, head: &[u8], len: u64) -> (Option<Metadata>, Option<String>) {
-    if let Err(e) = kind.check_magic(head) {
-        return (None, Some(e));
-    }
-    if kind == MediaKind::Video {
-        return (None, None);
-    }
-    let complete = head.len() as u64 == len;
-    match catch_unwind(|| exif::parse(head, complete)) {
-        Ok(Ok(meta)) => (meta, None),
-        Ok(Err(e)) => (None, Some(format!("EXIF: {e}"))),
-        Err(_) => (
-            None,
-            Some("internal error while parsing EXIF (a photosync bug)".into()),
-        ),
-    }
-}
-
-/// The XMP and QuickTime dates in the head. Each is a bounded search of bytes already in
-/// memory, and a panic in one costs only that date.
-fn embedded_dates(kind: MediaKind, head: &[u8]) -> Embedded {
-    let found = catch_unwind(|| match kind {
-        MediaKind::Video => Embedded {
-            quicktime: dates::quicktime::creation_time(head),
-            xmp: None,
-        },
-        _ => Embedded {
-            xmp: dates::xmp::date_in(head),
-            quicktime: None,
-        },
-    });
-    found.unwrap_or_default()
-}
-
-fn system_time(mtime_ns: i64) -> SystemTime {
-    let d = Duration::from_nanos(mtime_ns.unsigned_abs());
-    if mtime_ns >= 0 {
-        UNIX_EPOCH + d
-    } else {
-        UNIX_EPOCH - d
-    }
 }
