@@ -36,6 +36,12 @@ impl WithPaths for PathBuf {
     }
 }
 
+impl<T: WithPaths + ?Sized> WithPaths for &T {
+    fn serialize_paths<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        (**self).serialize_paths(s)
+    }
+}
+
 impl<T: WithPaths> WithPaths for Option<T> {
     fn serialize_paths<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {

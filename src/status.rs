@@ -4,6 +4,7 @@
 //! are: two files on one disk fail together.
 
 use crate::catalog::{Catalog, CatalogError, CopyState};
+use serde::{Serialize, Serializer};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
@@ -25,6 +26,47 @@ impl PhotoStatus {
             })
             .count();
         usize::from(!self.local.is_empty()) + backends
+    }
+}
+
+/// A photo's serde form: its copies counted, each remote copy with `id` and, when its
+/// bytes were confirmed, `checked_at` and `checked_by`.
+#[derive(Serialize)]
+struct PhotoForm<'a> {
+    md5: &'a str,
+    copies: usize,
+    #[serde(serialize_with = "crate::serial::paths")]
+    local: &'a Vec<PathBuf>,
+    remote: Vec<CopyForm<'a>>,
+}
+
+#[derive(Serialize)]
+struct CopyForm<'a> {
+    backend: &'a str,
+    id: &'a str,
+    uploaded_at: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    checked_at: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    checked_by: Option<&'a str>,
+}
+
+impl Serialize for PhotoStatus {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let remote = self.remote.iter().map(|c| CopyForm {
+            backend: &c.backend,
+            id: &c.remote_id,
+            uploaded_at: c.uploaded_at,
+            checked_at: c.checked.as_ref().map(|(at, _)| *at),
+            checked_by: c.checked.as_ref().map(|(_, how)| how.as_str()),
+        });
+        PhotoForm {
+            md5: &self.md5,
+            copies: self.copies(),
+            local: &self.local,
+            remote: remote.collect(),
+        }
+        .serialize(s)
     }
 }
 

@@ -1,23 +1,33 @@
 # frozen_string_literal: true
 
+require "photosync/record"
+
 module Photosync
   # The outcome of Photosync.verify. ok? is false when a local photo is missing on
   # Flickr, an MD5 is there more than once, a photo has no checksum tag, or an original
   # read back differs from its tag; photos only on Flickr are listed, not wrong.
-  FlickrVerifyReport = Struct.new(:ok, :photos_on_flickr, :local_photos, :missing_on_flickr, :duplicates, :untagged,
-                            :only_on_flickr, :read, :corrupted, :api_calls, :notes, :forgotten,
-                            keyword_init: true) do
+  class FlickrVerifyReport < Record
+    fields :ok, :photos_on_flickr, :local_photos, :missing_on_flickr, :duplicates, :untagged, :only_on_flickr,
+           :read, :corrupted, :api_calls, :notes, :forgotten
+
     def ok? = ok
 
     def to_h
-      super.merge(missing_on_flickr: missing_on_flickr.map { |p| p.dup.force_encoding(Encoding::UTF_8).scrub },
+      super.merge(missing_on_flickr: missing_on_flickr.map { |p| Photosync.utf8(p) },
                   only_on_flickr: only_on_flickr.map { |id, md5| { photo_id: id, md5: md5 } },
                   corrupted: corrupted.map { |id, tag, actual| { photo_id: id, tag: tag, actual: actual } })
     end
   end
 
-  AdoptEvent = Struct.new(:kind, :photo_id, :md5, :error, :untagged, :tagged, keyword_init: true)
-  AdoptReport = Struct.new(:adopted, :already_tagged, :failed, :api_calls, :errors, keyword_init: true) do
+  # What Photosync.adopt hands its block: kind is :planned (untagged, tagged), :adopted
+  # (photo_id, md5) or :failed (photo_id, error).
+  class AdoptEvent < Event
+    fields :photo_id, :md5, :error, :untagged, :tagged
+  end
+
+  class AdoptReport < Record
+    fields :adopted, :already_tagged, :failed, :api_calls, :errors
+
     def ok? = failed.zero?
   end
 
@@ -47,7 +57,13 @@ module Photosync
   # another tool), planned: plan is an Array of DuplicateMerge, one per such MD5.
   # applied is true when the plan was carried out (yes: true); deleted counts the
   # copies removed; errors: [md5, message] pairs (that MD5's copies were all kept).
-  DedupeReport = Struct.new(:plan, :applied, :deleted, :errors, :api_calls, keyword_init: true) do
+  class DedupeReport < Record
+    fields :plan, :applied, :deleted, :errors, :api_calls
+
+    def initialize(**fields)
+      super(**fields, plan: fields[:plan].map { |m| DuplicateMerge.new(**m) })
+    end
+
     def ok? = errors.empty?
 
     def to_h
@@ -58,8 +74,9 @@ module Photosync
   # keeper: the oldest upload, kept; delete: the other photo ids; add_tags,
   # add_to_albums ([photoset id, title]), and title / description (nil unless the
   # keeper's is empty): what the keeper receives from them before they go.
-  DuplicateMerge = Struct.new(:md5, :keeper, :delete, :add_tags, :add_to_albums, :title, :description,
-                              keyword_init: true)
+  class DuplicateMerge < Record
+    fields :md5, :keeper, :delete, :add_tags, :add_to_albums, :title, :description
+  end
 
   # For every MD5 on Flickr more than once: keeps the oldest copy, merges the tags,
   # albums and (where the keeper has none) title and description of the others into it,
@@ -67,8 +84,7 @@ module Photosync
   # only returns the plan; nothing on Flickr changes. wait: as for sync (with yes: true).
   def self.delete_duplicates(flickr, yes: false, calls_per_hour: 3600, catalog: :default, wait: true)
     opts = { "concurrency" => 1, "calls_per_hour" => Integer(calls_per_hour), **run_options(wait) }
-    h = _dedupe_flickr(catalog_arg(catalog), flickr.send(:native), opts, yes ? true : false)
-    DedupeReport.new(**h, plan: h[:plan].map { |m| DuplicateMerge.new(**m) })
+    DedupeReport.new(**_dedupe_flickr(catalog_arg(catalog), flickr.send(:native), opts, yes ? true : false))
   end
 
   def self.catalog_arg(catalog)

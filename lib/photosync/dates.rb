@@ -1,5 +1,7 @@
 # frozen_string_literal: true
 
+require "photosync/record"
+
 module Photosync
   # Taken-dates: which photos have a bogus date and why, and the user's corrections as
   # rules in a YAML file (default ~/.config/photosync/dates.yml; see docs/dates.md).
@@ -10,8 +12,15 @@ module Photosync
     # :medium or :low; reasons an Array of { code:, message: } (empty when only a rule
     # changes it); fix what a rule makes of it ({ date:, granularity:, by: }) or nil;
     # suggestion a likely date the checks saw ({ date:, from: }) when no rule applies.
-    Finding = Struct.new(:path, :md5, :camera, :date, :source, :confidence, :reasons, :fix, :suggestion,
-                         keyword_init: true) do
+    class Finding < Record
+      fields :path, :md5, :camera, :date, :source, :confidence, :reasons, :fix, :suggestion
+
+      # The core's names as Symbols.
+      def initialize(**fields)
+        super(**fields, source: fields[:source]&.to_sym, confidence: fields[:confidence]&.to_sym,
+                        reasons: fields[:reasons].map { |r| r.merge(code: r[:code].to_sym) })
+      end
+
       def suspicious?
         !reasons.empty?
       end
@@ -53,7 +62,9 @@ module Photosync
 
     # What apply did: setDates calls made, copies already right, corrected photos with no
     # known Flickr copy (sync them first), and failures as [path, message].
-    ApplyReport = Struct.new(:set, :unchanged, :not_uploaded, :failed, :findings, keyword_init: true) do
+    class ApplyReport < Record
+      fields :set, :unchanged, :not_uploaded, :failed, :findings
+
       def ok?
         failed.empty?
       end

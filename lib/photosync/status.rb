@@ -1,10 +1,14 @@
 # frozen_string_literal: true
 
+require "photosync/record"
+
 module Photosync
   # One photo (by MD5) and where it lives: local paths, and its remote copies as hashes
   # (backend "flickr:<nsid>" / "archive:<path>" / "gphotos:...", id, uploaded_at, and
   # checked_at/checked_by when its bytes were last confirmed).
-  PhotoCopies = Struct.new(:md5, :copies, :local, :remote, keyword_init: true)
+  class PhotoCopies < Record
+    fields :md5, :copies, :local, :remote
+  end
 
   # Every photo of the catalog with its copies (only those below a count when asked so);
   # by_copies: copy count => photos; total: photos counted.

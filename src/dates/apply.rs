@@ -16,7 +16,7 @@ use crate::destinations::flickr::api::{self as flickr, FlickrError};
 const ATTEMPTS: u32 = 3;
 const FIRST_RETRY: Duration = Duration::from_millis(500);
 
-#[derive(Debug, Default, Clone, PartialEq)]
+#[derive(Debug, Default, Clone, PartialEq, serde::Serialize)]
 pub struct ApplyReport {
     /// setDates calls made and recorded.
     pub set: u64,
@@ -24,7 +24,9 @@ pub struct ApplyReport {
     pub unchanged: u64,
     /// Corrected photos with no known copy on this account (not uploaded, or the catalog's
     /// index was never read: run sync first).
+    #[serde(serialize_with = "crate::serial::paths")]
     pub not_uploaded: Vec<PathBuf>,
+    #[serde(serialize_with = "crate::serial::paths")]
     pub failed: Vec<(PathBuf, String)>,
 }
 

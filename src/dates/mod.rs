@@ -175,6 +175,14 @@ fn serialize_naive_opt<S: Serializer>(
     }
 }
 
+/// For `serialize_with`: a date in [`flickr_format`], as reviews show it.
+fn serialize_flickr<S: Serializer>(
+    value: &NaiveDateTime,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.collect_str(&value.format("%Y-%m-%d %H:%M:%S"))
+}
+
 /// The `YYYY-MM-DD HH:MM:SS` form Flickr's date_taken and the CLI use.
 pub fn flickr_format(date: &NaiveDateTime) -> String {
     date.format("%Y-%m-%d %H:%M:%S").to_string()

@@ -11,7 +11,9 @@ use super::suspect::{self, Proposal, Suspicion};
 use super::{Confidence, DateSource, TakenAt};
 use crate::library::photo::Photo;
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+/// Serialized (see [`Form`]) with the date in [`super::flickr_format`] and its source beside
+/// it, as Ruby and `--json` show a finding.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Finding {
     pub path: PathBuf,
     pub md5: Option<String>,
@@ -26,6 +28,38 @@ pub struct Finding {
     pub fix: Option<Fix>,
     /// Without a rule: the likeliest right date the checks saw, to write a rule from.
     pub suggestion: Option<Proposal>,
+}
+
+/// A finding's serde form.
+#[derive(serde::Serialize)]
+struct Form<'a> {
+    #[serde(serialize_with = "crate::serial::paths")]
+    path: &'a Path,
+    md5: &'a Option<String>,
+    camera: &'a Option<String>,
+    date: String,
+    source: DateSource,
+    confidence: Confidence,
+    reasons: &'a [Suspicion],
+    fix: &'a Option<Fix>,
+    suggestion: &'a Option<Proposal>,
+}
+
+impl serde::Serialize for Finding {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        Form {
+            path: &self.path,
+            md5: &self.md5,
+            camera: &self.camera,
+            date: super::flickr_format(&self.taken.local),
+            source: self.taken.source,
+            confidence: self.confidence,
+            reasons: &self.reasons,
+            fix: &self.fix,
+            suggestion: &self.suggestion,
+        }
+        .serialize(s)
+    }
 }
 
 /// Reviews `photos` (as scanned from `root`) against the checks and rules.

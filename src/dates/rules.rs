@@ -39,6 +39,11 @@ pub enum Granularity {
 }
 
 impl Granularity {
+    /// For `serialize_with`: Flickr's number for it.
+    fn serialize_flickr<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_u8(self.flickr_value())
+    }
+
     pub fn flickr_value(self) -> u8 {
         match self {
             Granularity::Exact => 0,
@@ -113,8 +118,9 @@ pub struct Rules {
 /// A correction a rule makes.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Fix {
-    #[serde(serialize_with = "super::serialize_naive")]
+    #[serde(serialize_with = "super::serialize_flickr")]
     pub date: NaiveDateTime,
+    #[serde(serialize_with = "Granularity::serialize_flickr")]
     pub granularity: Granularity,
     /// Which rule, for the user: "rule 2 (camera SR6: shift +2y0m0d 0:00:00)".
     pub by: String,

@@ -25,13 +25,15 @@ pub struct Suspicion {
     /// after_modify_date, file_name, neighbours.
     pub code: &'static str,
     pub message: String,
-    /// A likely right date, when the check saw one.
+    /// A likely right date, when the check saw one (a finding's `suggestion` carries
+    /// the one that counts).
+    #[serde(skip)]
     pub proposal: Option<Proposal>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Proposal {
-    #[serde(serialize_with = "super::serialize_naive")]
+    #[serde(serialize_with = "super::serialize_flickr")]
     pub date: NaiveDateTime,
     /// Where it comes from, e.g. "the file's ModifyDate".
     pub from: String,

@@ -1,10 +1,10 @@
 //! `Photosync._verify_flickr`, `_adopt_flickr` and `_dedupe_flickr`: the Flickr account against
-//! the catalog, on a worker thread. lib/photosync/account.rb adds keyword arguments
-//! and the report structs.
+//! the catalog, on a worker thread; reports and events go to Ruby in their serde form.
+//! lib/photosync/account.rb adds keyword arguments and the report classes.
 
 use crate::flickr::NativeFlickr;
 use crate::{background, conv, errors};
-use magnus::{function, prelude::*, Error, RArray, RHash, RModule, RString, Ruby, Value};
+use magnus::{function, prelude::*, Error, RHash, RModule, RString, Ruby, Value};
 use photosync::cancel::Cancel;
 use photosync::catalog::Catalog;
 use photosync::destinations::flickr::account::adopt::{self, AdoptEvent};
@@ -35,17 +35,6 @@ fn account_options(h: RHash) -> Result<AccountOptions, Error> {
             ..Pacing::default()
         },
     })
-}
-
-fn pairs<A: magnus::IntoValue, B: magnus::IntoValue>(
-    ruby: &Ruby,
-    items: impl IntoIterator<Item = (A, B)>,
-) -> Result<RArray, Error> {
-    let out = ruby.ary_new();
-    for (a, b) in items {
-        out.push((a, b))?;
-    }
-    Ok(out)
 }
 
 /// Runs `work` on a worker thread with the catalog opened there (holding the run lock
@@ -106,32 +95,9 @@ fn verify_flickr(
             verify::verify_flickr(cat, client, account, &verify_opts, cancel)
         },
     )?;
-    let h = ruby.hash_new();
-    let sym = |s: &str| ruby.to_symbol(s);
-    h.aset(sym("ok"), r.ok())?;
-    h.aset(sym("photos_on_flickr"), r.photos_on_flickr)?;
-    h.aset(sym("local_photos"), r.local_photos)?;
-    let missing = ruby.ary_new();
-    for p in &r.missing_on_flickr {
-        missing.push(conv::path_to(ruby, p))?;
-    }
-    h.aset(sym("missing_on_flickr"), missing)?;
-    let dups = ruby.hash_new();
-    for (md5, ids) in r.duplicates {
-        dups.aset(md5, ruby.ary_from_vec(ids))?;
-    }
-    h.aset(sym("duplicates"), dups)?;
-    h.aset(sym("untagged"), ruby.ary_from_vec(r.untagged))?;
-    h.aset(sym("only_on_flickr"), pairs(ruby, r.only_on_flickr)?)?;
-    h.aset(sym("read"), r.read)?;
-    let corrupted = ruby.ary_new();
-    for (id, tag, actual) in r.corrupted {
-        corrupted.push((id, tag, actual))?;
-    }
-    h.aset(sym("corrupted"), corrupted)?;
-    h.aset(sym("api_calls"), r.api_calls)?;
-    h.aset(sym("forgotten"), r.forgotten)?;
-    h.aset(sym("notes"), ruby.ary_from_vec(r.notes))?;
+    // `ok` is the core's judgement, not a field: added for Ruby's `ok?`.
+    let h: RHash = conv::to_ruby(ruby, &r)?;
+    h.aset(ruby.to_symbol("ok"), r.ok())?;
     Ok(h)
 }
 
@@ -156,43 +122,14 @@ fn adopt_flickr(
             adopt::adopt_flickr(&mut cat, &client, &account, &worker_cancel, emit)
         },
         |e: AdoptEvent| match &block {
-            Some(b) => b.call::<_, Value>((adopt_event(ruby, e)?,)).map(|_| ()),
+            Some(b) => b
+                .call::<_, Value>((conv::to_ruby::<_, RHash>(ruby, &e)?,))
+                .map(|_| ()),
             None => Ok(()),
         },
     )?;
     let r = outcome.map_err(|e| errors::account(ruby, e))?;
-    let h = ruby.hash_new();
-    let sym = |s: &str| ruby.to_symbol(s);
-    h.aset(sym("adopted"), r.adopted)?;
-    h.aset(sym("already_tagged"), r.already_tagged)?;
-    h.aset(sym("failed"), r.failed)?;
-    h.aset(sym("api_calls"), r.api_calls)?;
-    h.aset(sym("errors"), pairs(ruby, r.errors)?)?;
-    Ok(h)
-}
-
-fn adopt_event(ruby: &Ruby, e: AdoptEvent) -> Result<RHash, Error> {
-    let h = ruby.hash_new();
-    let sym = |s: &str| ruby.to_symbol(s);
-    let kind = match e {
-        AdoptEvent::Planned { untagged, tagged } => {
-            h.aset(sym("untagged"), untagged)?;
-            h.aset(sym("tagged"), tagged)?;
-            "planned"
-        }
-        AdoptEvent::Adopted { photo_id, md5 } => {
-            h.aset(sym("photo_id"), photo_id)?;
-            h.aset(sym("md5"), md5)?;
-            "adopted"
-        }
-        AdoptEvent::Failed { photo_id, error } => {
-            h.aset(sym("photo_id"), photo_id)?;
-            h.aset(sym("error"), error)?;
-            "failed"
-        }
-    };
-    h.aset(sym("kind"), sym(kind))?;
-    Ok(h)
+    conv::to_ruby(ruby, &r)
 }
 
 fn dedupe_flickr(
@@ -212,26 +149,7 @@ fn dedupe_flickr(
             dedupe::dedupe_flickr(cat, client, account, yes, cancel)
         },
     )?;
-    let h = ruby.hash_new();
-    let sym = |s: &str| ruby.to_symbol(s);
-    let plan = ruby.ary_new();
-    for m in r.plan {
-        let mh = ruby.hash_new();
-        mh.aset(sym("md5"), m.md5)?;
-        mh.aset(sym("keeper"), m.keeper)?;
-        mh.aset(sym("delete"), ruby.ary_from_vec(m.delete))?;
-        mh.aset(sym("add_tags"), ruby.ary_from_vec(m.add_tags))?;
-        mh.aset(sym("add_to_albums"), pairs(ruby, m.add_to_albums)?)?;
-        mh.aset(sym("title"), m.title)?;
-        mh.aset(sym("description"), m.description)?;
-        plan.push(mh)?;
-    }
-    h.aset(sym("plan"), plan)?;
-    h.aset(sym("applied"), r.applied)?;
-    h.aset(sym("deleted"), r.deleted)?;
-    h.aset(sym("errors"), pairs(ruby, r.errors)?)?;
-    h.aset(sym("api_calls"), r.api_calls)?;
-    Ok(h)
+    conv::to_ruby(ruby, &r)
 }
 
 pub fn init(_ruby: &Ruby, m: RModule) -> Result<(), Error> {

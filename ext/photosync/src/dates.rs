@@ -1,21 +1,21 @@
 //! `Photosync._dates`: scan a folder, review its taken-dates against the date rules and,
 //! given a Flickr client (holding the run lock, see lock.rs), push the corrected ones; on
 //! a worker thread, scan progress reaching the Ruby block on the Ruby thread.
-//! lib/photosync/dates.rb adds the Ruby API.
+//! Findings and reports go to Ruby in their serde form; lib/photosync/dates.rb adds the
+//! Ruby API.
 
 use crate::flickr::NativeFlickr;
 use crate::{background, conv, errors};
-use magnus::{
-    function, prelude::*, Error, RArray, RHash, RModule, RString, Ruby, TryConvert, Value,
-};
+use magnus::{function, prelude::*, Error, RHash, RModule, RString, Ruby, TryConvert, Value};
 use photosync::cancel::Cancel;
 use photosync::catalog::Catalog;
 use photosync::dates::apply::{self, ApplyReport};
 use photosync::dates::review::{self, Finding};
 use photosync::dates::rules::Rules;
-use photosync::dates::{flickr_format, DatesError};
+use photosync::dates::DatesError;
 use photosync::engine::RunLock;
 use photosync::library::scan::{self, Progress, ScanError, ScanOptions, ScanStats};
+use serde::Serialize;
 use std::path::{Path, PathBuf};
 
 enum Failure {
@@ -90,19 +90,23 @@ fn dates(
         Err(Failure::Scan(e)) => return Err(errors::scan(ruby, e)),
         Err(Failure::Dates(e)) => return Err(errors::dates(ruby, e)),
     };
-    let h = ruby.hash_new();
-    let list = ruby.ary_new_capa(findings.len());
-    for f in &findings {
-        list.push(finding_hash(ruby, f)?)?;
-    }
-    h.aset(ruby.to_symbol("findings"), list)?;
-    let applied = applied.map(|a| apply_hash(ruby, &a)).transpose()?;
-    h.aset(ruby.to_symbol("applied"), applied)?;
-    h.aset(
-        ruby.to_symbol("scan"),
-        conv::to_ruby::<_, Value>(ruby, &stats)?,
-    )?;
-    Ok(h)
+    conv::to_ruby(
+        ruby,
+        &Reviewed {
+            findings,
+            applied,
+            scan: stats,
+        },
+    )
+}
+
+/// What `_dates` returns, in its serde form: the findings, what apply did (nil for a
+/// review) and the scan's counts.
+#[derive(Serialize)]
+struct Reviewed {
+    findings: Vec<Finding>,
+    applied: Option<ApplyReport>,
+    scan: ScanStats,
 }
 
 /// The date rules (none without a path) and the catalog (in memory without a path;
@@ -122,65 +126,6 @@ pub(crate) fn open(
         None => Catalog::open_or_memory(catalog)?,
     };
     Ok((rules, cat))
-}
-
-fn finding_hash(ruby: &Ruby, f: &Finding) -> Result<RHash, Error> {
-    let h = ruby.hash_new();
-    let sym = |s: &str| ruby.to_symbol(s);
-    h.aset(sym("path"), conv::path_to(ruby, &f.path))?;
-    h.aset(sym("md5"), f.md5.clone())?;
-    h.aset(sym("camera"), f.camera.clone())?;
-    h.aset(sym("date"), flickr_format(&f.taken.local))?;
-    h.aset(sym("source"), sym(f.taken.source.as_str()))?;
-    h.aset(sym("confidence"), sym(f.confidence.as_str()))?;
-    let reasons: RArray = ruby.ary_new_capa(f.reasons.len());
-    for r in &f.reasons {
-        let rh = ruby.hash_new();
-        rh.aset(sym("code"), sym(r.code))?;
-        rh.aset(sym("message"), r.message.as_str())?;
-        reasons.push(rh)?;
-    }
-    h.aset(sym("reasons"), reasons)?;
-    let fix = match &f.fix {
-        Some(fix) => {
-            let fh = ruby.hash_new();
-            fh.aset(sym("date"), flickr_format(&fix.date))?;
-            fh.aset(sym("granularity"), fix.granularity.flickr_value())?;
-            fh.aset(sym("by"), fix.by.as_str())?;
-            Some(fh)
-        }
-        None => None,
-    };
-    h.aset(sym("fix"), fix)?;
-    let suggestion = match &f.suggestion {
-        Some(s) => {
-            let sh = ruby.hash_new();
-            sh.aset(sym("date"), flickr_format(&s.date))?;
-            sh.aset(sym("from"), s.from.as_str())?;
-            Some(sh)
-        }
-        None => None,
-    };
-    h.aset(sym("suggestion"), suggestion)?;
-    Ok(h)
-}
-
-fn apply_hash(ruby: &Ruby, a: &ApplyReport) -> Result<RHash, Error> {
-    let h = ruby.hash_new();
-    let sym = |s: &str| ruby.to_symbol(s);
-    h.aset(sym("set"), a.set)?;
-    h.aset(sym("unchanged"), a.unchanged)?;
-    let not_uploaded = ruby.ary_new_capa(a.not_uploaded.len());
-    for p in &a.not_uploaded {
-        not_uploaded.push(conv::path_to(ruby, p))?;
-    }
-    h.aset(sym("not_uploaded"), not_uploaded)?;
-    let failed = ruby.ary_new_capa(a.failed.len());
-    for (path, msg) in &a.failed {
-        failed.push((conv::path_to(ruby, path), msg.as_str()))?;
-    }
-    h.aset(sym("failed"), failed)?;
-    Ok(h)
 }
 
 fn default_rules_path(ruby: &Ruby) -> RString {

@@ -1,9 +1,12 @@
-//! `Photosync._status`: every photo of the catalog with its copies, as hashes for
-//! lib/photosync/status.rb.
+//! `Photosync._status`: every photo of the catalog with its copies, in its serde form,
+//! for lib/photosync/status.rb.
 
 use crate::{conv, errors};
 use magnus::{function, prelude::*, Error, RHash, RModule, RString, Ruby};
 use photosync::catalog::Catalog;
+use photosync::status::PhotoStatus;
+use serde::Serialize;
+use std::collections::BTreeMap;
 
 /// `below`: only the photos with fewer copies are converted (the CLI's summary of 100k
 /// photos needs the counts, not 100k hashes).
@@ -22,45 +25,23 @@ fn status(
     let root = root.map(conv::path_from);
     let s =
         photosync::status::status(&cat, root.as_deref()).map_err(|e| errors::catalog(ruby, e))?;
-    let sym = |s: &str| ruby.to_symbol(s);
-    let photos = ruby.ary_new();
-    for p in s
-        .photos
-        .iter()
-        .filter(|p| below.is_none_or(|min| p.copies() < min))
-    {
-        let h = ruby.hash_new();
-        h.aset(sym("md5"), p.md5.as_str())?;
-        h.aset(sym("copies"), p.copies())?;
-        let local = ruby.ary_new_capa(p.local.len());
-        for path in &p.local {
-            local.push(conv::path_to(ruby, path))?;
-        }
-        h.aset(sym("local"), local)?;
-        let remote = ruby.ary_new_capa(p.remote.len());
-        for c in &p.remote {
-            let r = ruby.hash_new();
-            r.aset(sym("backend"), c.backend.as_str())?;
-            r.aset(sym("id"), c.remote_id.as_str())?;
-            r.aset(sym("uploaded_at"), c.uploaded_at)?;
-            if let Some((at, how)) = &c.checked {
-                r.aset(sym("checked_at"), *at)?;
-                r.aset(sym("checked_by"), how.as_str())?;
-            }
-            remote.push(r)?;
-        }
-        h.aset(sym("remote"), remote)?;
-        photos.push(h)?;
-    }
-    let by = ruby.hash_new();
-    for (copies, n) in &s.by_copies {
-        by.aset(*copies, *n)?;
-    }
-    let out = ruby.hash_new();
-    out.aset(sym("photos"), photos)?;
-    out.aset(sym("by_copies"), by)?;
-    out.aset(sym("total"), s.photos.len())?;
-    Ok(out)
+    let listed = Listed {
+        photos: match below {
+            Some(min) => s.below(min).collect(),
+            None => s.photos.iter().collect(),
+        },
+        by_copies: &s.by_copies,
+        total: s.photos.len(),
+    };
+    conv::to_ruby(ruby, &listed)
+}
+
+/// What `_status` returns, in its serde form: the photos asked for, and the counts of all.
+#[derive(Serialize)]
+struct Listed<'a> {
+    photos: Vec<&'a PhotoStatus>,
+    by_copies: &'a BTreeMap<usize, u64>,
+    total: usize,
 }
 
 /// `Photosync._require_catalog(path)`: raises Photosync::CatalogError naming the path

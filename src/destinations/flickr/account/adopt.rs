@@ -9,17 +9,19 @@ use crate::catalog::{Catalog, RemoteCopy};
 use crate::destinations::flickr::api::{Client, FlickrError};
 use crate::destinations::flickr::sync::listing::Listed;
 use crate::destinations::flickr::sync::remote::{Remote, Stop};
+use serde::Serialize;
 use std::sync::Arc;
 use tokio::task::JoinSet;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
 pub enum AdoptEvent {
     Planned { untagged: u64, tagged: u64 },
     Adopted { photo_id: String, md5: String },
     Failed { photo_id: String, error: String },
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct AdoptReport {
     pub adopted: u64,
     pub already_tagged: u64,

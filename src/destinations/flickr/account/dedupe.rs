@@ -13,10 +13,11 @@ use crate::destinations::flickr::sync::photosets::{photoset_members, photosets};
 use crate::destinations::flickr::sync::remote::{Remote, Stop};
 use crate::destinations::flickr::sync::tags::tags_field;
 use crate::destinations::flickr::sync::SyncError;
+use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// What is done for one MD5 on Flickr more than once.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Merge {
     pub md5: String,
     /// The oldest upload.
@@ -32,7 +33,7 @@ pub struct Merge {
     pub description: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct DedupeReport {
     pub plan: Vec<Merge>,
     /// Whether the plan was carried out (`yes`).

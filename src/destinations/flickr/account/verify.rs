@@ -14,6 +14,7 @@ use crate::destinations::flickr::api::Client;
 use crate::destinations::flickr::sync::listing::Listed;
 use crate::engine::heal;
 use crate::library::photo::Photo;
+use serde::Serialize;
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -29,12 +30,13 @@ pub struct VerifyOptions {
     pub root: Option<PathBuf>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct VerifyReport {
     pub photos_on_flickr: u64,
     pub local_photos: u64,
     /// Local files whose MD5 is not on Flickr (files Flickr does not take or refused
     /// are the sync's "not taken" and "refused", not missing).
+    #[serde(serialize_with = "crate::serial::paths")]
     pub missing_on_flickr: Vec<PathBuf>,
     /// MD5 -> the Flickr photo ids that carry it, where more than one does.
     pub duplicates: BTreeMap<String, Vec<String>>,
