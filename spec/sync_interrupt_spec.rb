@@ -67,3 +67,27 @@ RSpec.describe "Interrupting a sync twice" do
     end
   end
 end
+
+RSpec.describe "Two Ctrl-Cs at once" do
+  include SyncInterruptHelpers
+
+  # `timeout -s INT` signals the command and its whole process group, and a person may press
+  # Ctrl-C twice: the second signal can land after the run stopped, while Ruby exits.
+  it "end with exit 130 and one line on stderr, never a backtrace" do
+    library = distinct_photos(12)
+    Photosync::Emulator.start(latency: 0.2, calls_per_hour: 1_000_000) do |emu|
+      env = emu.env.merge("XDG_CONFIG_HOME" => File.join(tmpdir, "cfg"))
+      4.times do |round|
+        Open3.popen3(env, RbConfig.ruby, exe, "sync", library, "--catalog", catalog, "-j", "2") do |_in, out, err, wait|
+          sleep 0.05 until emu.call_counts.fetch("upload", 0) > round * 2
+          2.times { Process.kill("INT", wait.pid) }
+          status = wait.value
+          text = err.read
+          out.read
+          expect(status.exitstatus).to eq(130), text
+          expect(text).not_to match(/SystemExit|Interrupt \(|\.rb:\d+|^\s+from /), text
+        end
+      end
+    end
+  end
+end
