@@ -26,6 +26,11 @@ pub trait Files {
     fn done(&mut self, item: Self::Item, result: Result<FileDigest, HashError>);
     /// `n` more bytes were read (progress).
     fn read(&mut self, n: u64);
+    /// Whether the image-data MD5 is wanted too (the scanner); without it each file
+    /// takes one lane, so twice as many are in flight (`verify archive:`).
+    fn image_data(&self) -> bool {
+        true
+    }
 }
 
 struct Open<T> {
@@ -39,11 +44,14 @@ struct Open<T> {
     image: Option<(JpegWalk, StreamId)>,
 }
 
-/// Reads every file `files` hands out, `path.lanes() / 2` at a time, until none is left
-/// or `cancel` is set (files in flight then end as [`HashError::Cancelled`]).
+/// Reads every file `files` hands out, a lane per stream (`path.lanes() / 2` files at a
+/// time with image data), until none is left or `cancel` is set (files in flight then
+/// end as [`HashError::Cancelled`]).
 pub fn read_all<F: Files>(path: Md5Path, files: &mut F, cancel: &Cancel) {
-    let in_flight = (path.lanes() / 2).max(1);
-    let mut lanes = Lanes::new(path, in_flight * 2, CHUNK + 64);
+    let image_data = files.image_data();
+    let per_file = if image_data { 2 } else { 1 };
+    let in_flight = (path.lanes() / per_file).max(1);
+    let mut lanes = Lanes::new(path, in_flight * per_file, CHUNK + 64);
     let mut open: Vec<Open<F::Item>> = Vec::with_capacity(in_flight);
     let mut buf = vec![0u8; CHUNK];
     let mut exhausted = false;
@@ -51,7 +59,8 @@ pub fn read_all<F: Files>(path: Md5Path, files: &mut F, cancel: &Cancel) {
         while !exhausted && open.len() < in_flight {
             match files.next() {
                 None => exhausted = true,
-                Some((item, p, head_len)) => match start(&mut lanes, item, p, head_len) {
+                Some((item, p, head_len)) => match start(&mut lanes, item, p, head_len, image_data)
+                {
                     Ok(o) => open.push(o),
                     Err((item, e)) => files.done(item, Err(e)),
                 },
@@ -95,6 +104,7 @@ fn start<T>(
     item: T,
     p: &Path,
     head_len: usize,
+    image_data: bool,
 ) -> Result<Open<T>, (T, HashError)> {
     let file = match File::open(p) {
         Ok(f) => f,
@@ -103,9 +113,17 @@ fn start<T>(
             return Err((item, HashError::Io { path, source }));
         }
     };
-    // Two streams per file and in_flight * 2 streams: a slot is always free here.
-    let (Some(whole), Some(image)) = (lanes.open(), lanes.open()) else {
-        unreachable!("a Lanes sized for two streams per file in flight")
+    // A Lanes sized for the streams of every file in flight: a slot is always free here.
+    let Some(whole) = lanes.open() else {
+        unreachable!("a Lanes sized for the files in flight")
+    };
+    let image = if image_data {
+        let Some(image) = lanes.open() else {
+            unreachable!("a Lanes sized for two streams per file in flight")
+        };
+        Some((JpegWalk::new(), image))
+    } else {
+        None
     };
     Ok(Open {
         item,
@@ -115,7 +133,7 @@ fn start<T>(
         head: Vec::with_capacity(head_len.min(CHUNK)),
         bytes: 0,
         whole,
-        image: Some((JpegWalk::new(), image)),
+        image,
     })
 }
 

@@ -176,6 +176,9 @@ fn write_checked(
     drop(sink);
     files::uncache(temp).map_err(write_err)?;
     // Not cancellable: the read back is the short end of a copy that must finish.
+    // One stream per copy thread, so no lanes to fill: md-5 (built with `asm`) runs
+    // md5-asm's block function, the engine's own path for a stream alone
+    // ([`crate::library::md5x::steps::compress_blocks`]), without the lane buffer's copy.
     let back = hash::digest_file(temp, 0, &Cancel::new(), &mut |_| {}).map_err(|e| match e {
         hash::HashError::Cancelled => CopyError::Cancelled,
         hash::HashError::Io { source, .. } => write_err(source),

@@ -104,6 +104,9 @@ async fn original_hashes(
     };
     let mut attempt = 1;
     loop {
+        // md-5 (built with `asm`) is the MD5 engine's single-stream path (md5-asm, as
+        // [`crate::library::md5x::steps::compress_blocks`]); lanes would gain nothing
+        // here: one stream per download, which the network feeds far below its speed.
         let mut hasher = Md5::new();
         let mut pixels = image.then(crate::library::imghash::ImageHasher::new);
         let result = remote
