@@ -367,7 +367,7 @@ fn verify_rebuilds_a_lost_catalog_from_descriptions_and_reports_what_is_off() {
     let mut fresh = Catalog::in_memory().unwrap();
     let photos = scan(dir.path(), &mut fresh);
     let report =
-        gphotos_sync::verify_gphotos(&photos, &mut fresh, &client, &Cancel::new()).unwrap();
+        gphotos_sync::verify_gphotos(dir.path(), &mut fresh, &client, &Cancel::new()).unwrap();
     assert_eq!((report.items, report.rebuilt), (6, 6));
     assert_eq!(report.missing.len(), 1);
     assert!(report.unknown.is_empty() && report.lost_checksum.is_empty());

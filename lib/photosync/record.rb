@@ -17,9 +17,11 @@ module Photosync
     end
     private_class_method :reader
 
+    # Keys may come as Strings: the core writes a report's common part and its
+    # destination's figures as one flat map.
     def initialize(**fields)
-      @fields = fields
-      fields.each_key { |name| self.class.send(:reader, name) }
+      @fields = fields.transform_keys(&:to_sym)
+      @fields.each_key { |name| self.class.send(:reader, name) }
     end
 
     def [](name)

@@ -39,10 +39,7 @@ pub fn apply(
     cancel: &Cancel,
 ) -> Result<ApplyReport, DatesError> {
     catalog.hold_run_lock(cancel)?;
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(DatesError::Runtime)?;
+    let runtime = crate::engine::one::runtime().map_err(DatesError::Runtime)?;
     runtime.block_on(run(findings, catalog, client, cancel))
 }
 

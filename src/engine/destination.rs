@@ -5,20 +5,42 @@
 //! its bounded concurrency and Ctrl-C handling ([`super::send`]), the outcome words and
 //! counts, recording refusals, healing, the report's timing ([`super::run`]).
 
-use super::outcome::{Note, Tally};
+use super::outcome::Note;
 use super::plan::{self, Accepts};
+use super::report::{Extra, RunReport};
+use super::verify::{Check, Found, Verified};
 use crate::cancel::Cancel;
-use crate::catalog::{Catalog, CatalogError};
+use crate::catalog::{Catalog, CatalogError, RemoteCopy};
 use crate::library::photo::Photo;
 use std::collections::HashMap;
 use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::pin::Pin;
-use std::time::Duration;
 use tokio::sync::mpsc::UnboundedSender;
 
 /// What a destination holds, as the catalog records it: MD5 -> remote ids.
 pub type Index = HashMap<String, Vec<String>>;
+
+/// What a destination holds, read once from the catalog for the plan: its copies as
+/// recorded (with their image-data MD5s), and by MD5.
+pub struct Held {
+    pub copies: Vec<RemoteCopy>,
+    pub index: Index,
+}
+
+impl Held {
+    pub fn read(catalog: &Catalog, backend: &str) -> Result<Held, CatalogError> {
+        let copies = catalog.remote_copies(backend)?;
+        let mut index = Index::new();
+        for c in &copies {
+            index
+                .entry(c.md5.clone())
+                .or_default()
+                .push(c.remote_id.clone());
+        }
+        Ok(Held { copies, index })
+    }
+}
 
 /// One photo on its way: a task the engine runs on its runtime.
 pub type Put<D> = Pin<Box<dyn Future<Output = <D as Destination>::Done> + Send + 'static>>;
@@ -28,7 +50,7 @@ pub struct Cx<'c, D: Destination> {
     pub catalog: &'c mut Catalog,
     pub cancel: &'c Cancel,
     pub events: &'c (dyn Fn(D::Event) + Send + Sync),
-    pub report: &'c mut D::Report,
+    pub report: &'c mut RunReport<D::Extra>,
     /// The catalog's name for the destination (`flickr:<nsid>`), known after `prepare`.
     pub backend: String,
 }
@@ -93,16 +115,6 @@ pub enum Landed<D: Destination> {
     Quiet,
 }
 
-/// A destination's report: the engine's common counts and fields, and its extras.
-pub trait Report: Default {
-    fn tally(&mut self) -> Tally<'_>;
-    /// Fills the done field, `skipped` and `failed` from the counts.
-    fn settle(&mut self);
-    fn add_bytes(&mut self, bytes: u64);
-    fn set_elapsed(&mut self, elapsed: Duration);
-    fn set_healed(&mut self, healed: u64);
-}
-
 /// The events every destination tells, in its own event type.
 pub trait Events: Send + 'static {
     fn planned(to_send: u64, already_there: u64, duplicates: u64, bytes: u64) -> Self;
@@ -128,8 +140,11 @@ pub trait Destination: Sized {
     type Job: Send + 'static;
     /// What a put hands back.
     type Done: Send + 'static;
-    type Report: Report;
-    type Error: RunError<Self::Report>;
+    /// Its own figures in the report, beside the engine's common part.
+    type Extra: Extra;
+    /// What its verify reports.
+    type Verified: Verified;
+    type Error: RunError<RunReport<Self::Extra>>;
     type Event: Events;
 
     /// The name its report goes under: `archive:<path>`, `flickr`, `gphotos`.
@@ -153,14 +168,14 @@ pub trait Destination: Sized {
         photos: &[Photo],
     ) -> Result<String, Self::Error>;
 
-    /// Its jobs, from the engine's plan (`shared`: the photos joined with `index`, the
-    /// MD5s it holds with their remote ids, and with what it takes), with its extras.
+    /// Its jobs, from the engine's plan (`shared`: the photos joined with what it holds,
+    /// `held`, and with what it takes), with its extras.
     async fn plan<'a>(
         &mut self,
         cx: &mut Cx<'_, Self>,
         photos: &'a [Photo],
         shared: plan::Plan<'a>,
-        index: &Index,
+        held: &Held,
     ) -> Result<Planned<'a, Self::Job>, Self::Error>;
 
     /// Before a job is sent (its journal entry); `in_flight`: puts running.
@@ -219,9 +234,15 @@ pub trait Destination: Sized {
         Ok(())
     }
 
+    /// Checks what it holds against the catalog (its listing or its files; with
+    /// `read_data` the bytes read back where it can) and says which recorded copies are
+    /// lost; the engine forgets those ([`super::verify`]).
+    async fn verify(&mut self, check: &mut Check<'_>)
+        -> Result<Found<Self::Verified>, Self::Error>;
+
     /// Fills the report's own figures (API calls, bytes on the wire) when the run ends,
     /// whatever its outcome.
-    fn close(&mut self, report: &mut Self::Report) {
+    fn close(&mut self, report: &mut RunReport<Self::Extra>) {
         let _ = report;
     }
 }

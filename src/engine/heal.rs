@@ -59,19 +59,29 @@ pub fn forget(catalog: &mut Catalog, backend: &str, lost: &[Lost]) -> Result<u64
     catalog.forget_lost(backend, &rows)
 }
 
+/// The recorded copies of `backend` whose id is not in `listed` (the destination's whole
+/// listing: never pass a partial one), as missing.
+pub fn unlisted(
+    catalog: &Catalog,
+    backend: &str,
+    listed: &HashSet<&str>,
+) -> Result<Vec<Lost>, CatalogError> {
+    Ok(catalog
+        .remote_copies(backend)?
+        .into_iter()
+        .filter(|c| !listed.contains(c.remote_id.as_str()))
+        .map(|c| Lost::missing(c.remote_id, c.md5))
+        .collect())
+}
+
 /// Forgets, as missing, every recorded copy of `backend` whose id is not in `listed` (the
-/// destination's whole listing: never pass a partial one). Returns how many.
+/// destination's whole listing). Returns how many.
 pub fn forget_unlisted(
     catalog: &mut Catalog,
     backend: &str,
     listed: &HashSet<&str>,
 ) -> Result<u64, CatalogError> {
-    let lost: Vec<Lost> = catalog
-        .remote_copies(backend)?
-        .into_iter()
-        .filter(|c| !listed.contains(c.remote_id.as_str()))
-        .map(|c| Lost::missing(c.remote_id, c.md5))
-        .collect();
+    let lost = unlisted(catalog, backend, listed)?;
     forget(catalog, backend, &lost)
 }
 

@@ -10,7 +10,9 @@ pub mod lock;
 pub mod one;
 pub mod outcome;
 pub mod plan;
+pub mod report;
 pub mod run;
 pub mod send;
+pub mod verify;
 
 pub use lock::{Holder, LockError, LockNotice, RunLock, RunRequest};

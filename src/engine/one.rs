@@ -3,8 +3,9 @@
 //! `finish`, the healing settled, and the report timed and settled whatever the ending
 //! (a cancelled run returns its partial report inside its error).
 
-use super::destination::{Cx, Destination, Events, Report, RunError};
+use super::destination::{Cx, Destination, Events, Held, RunError};
 use super::plan;
+use super::report::RunReport;
 use crate::cancel::Cancel;
 use crate::catalog::Catalog;
 use crate::library::photo::Photo;
@@ -18,10 +19,10 @@ pub fn run_alone<D: Destination>(
     catalog: &mut Catalog,
     cancel: &Cancel,
     events: &(dyn Fn(D::Event) + Send + Sync),
-) -> Result<D::Report, D::Error> {
+) -> Result<RunReport<D::Extra>, D::Error> {
     catalog.hold_run_lock(cancel)?;
     let started = Instant::now();
-    let mut report = D::Report::default();
+    let mut report = RunReport::<D::Extra>::default();
     let result = runtime.block_on(async {
         let mut cx = Cx {
             catalog: &mut *catalog,
@@ -33,7 +34,7 @@ pub fn run_alone<D: Destination>(
         run(dest, &mut cx, photos).await
     });
     dest.close(&mut report);
-    report.set_elapsed(started.elapsed());
+    report.elapsed = started.elapsed();
     report.settle();
     match result {
         Err(e) if e.is_cancelled() => Err(D::Error::cancelled(report)),
@@ -49,11 +50,11 @@ async fn run<D: Destination>(
     photos: &[Photo],
 ) -> Result<(), D::Error> {
     cx.backend = dest.prepare(cx, photos).await?;
-    let index = cx.catalog.remote_index(&cx.backend)?;
+    let held = Held::read(cx.catalog, &cx.backend)?;
     let refusals = cx.catalog.refusals(&cx.backend)?;
-    let holds = |md5: &str| index.contains_key(md5);
+    let holds = |md5: &str| held.index.contains_key(md5);
     let shared = plan::plan(photos, &holds, dest.accepts(), &refusals);
-    let planned = dest.plan(cx, photos, shared, &index).await?;
+    let planned = dest.plan(cx, photos, shared, &held).await?;
     let shared = &planned.shared;
     let found = planned.found.len() as u64;
     (cx.events)(D::Event::planned(
@@ -79,13 +80,14 @@ async fn run<D: Destination>(
             dest.finish(cx, photos).await?;
         }
         let healed = super::heal::settle(cx.catalog, &cx.backend)?;
-        cx.report.set_healed(healed);
+        cx.report.healed = healed;
     }
     (cx.events)(D::Event::finished());
     Ok(())
 }
 
-/// A runtime for one run: one thread, so events and the catalog stay on the caller's.
+/// The runtime of every run (sync, verify, restore, dates, login), made here alone: one
+/// thread, the caller's, so events and the catalog stay on it.
 pub fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()

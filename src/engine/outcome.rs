@@ -108,53 +108,6 @@ impl Tally<'_> {
     }
 }
 
-/// Gives a report type holding `counts`, `not_taken`, `refused`, `errors`, `skipped`,
-/// `failed` and its done field (`uploaded`, `copied`) the two methods every destination's
-/// report has: `tally` (where a per-file outcome goes) and `settle` (the done field,
-/// `skipped` and `failed` made from the counts when the run ends), and the engine's
-/// [`crate::engine::destination::Report`] over them.
-macro_rules! outcome_report {
-    ($report:ty, $done:ident) => {
-        impl $report {
-            /// Where a per-file outcome goes in this report.
-            pub fn tally(&mut self) -> $crate::engine::outcome::Tally<'_> {
-                $crate::engine::outcome::Tally {
-                    counts: &mut self.counts,
-                    not_taken: &mut self.not_taken,
-                    refused: &mut self.refused,
-                    errors: &mut self.errors,
-                }
-            }
-
-            /// Fills the done field, `skipped` and `failed` from the counts.
-            pub fn settle(&mut self) {
-                self.$done = self.counts.done;
-                self.skipped = self.counts.skipped();
-                self.failed = self.counts.failed_in_run();
-            }
-        }
-
-        impl $crate::engine::destination::Report for $report {
-            fn tally(&mut self) -> $crate::engine::outcome::Tally<'_> {
-                <$report>::tally(self)
-            }
-            fn settle(&mut self) {
-                <$report>::settle(self)
-            }
-            fn add_bytes(&mut self, bytes: u64) {
-                self.bytes += bytes;
-            }
-            fn set_elapsed(&mut self, elapsed: std::time::Duration) {
-                self.elapsed = elapsed;
-            }
-            fn set_healed(&mut self, healed: u64) {
-                self.healed = healed;
-            }
-        }
-    };
-}
-pub(crate) use outcome_report;
-
 /// Says a size the way limits are written: "200 MB", or bytes under a megabyte.
 pub fn size_text(bytes: u64) -> String {
     const MB: u64 = 1024 * 1024;

@@ -148,7 +148,7 @@ impl Run<'_> {
         self,
         dest: &mut D,
         events: &(dyn Fn(D::Event) + Send + Sync),
-    ) -> Result<D::Report, D::Error> {
+    ) -> Result<super::report::RunReport<D::Extra>, D::Error> {
         one::run_alone(
             self.runtime,
             dest,

@@ -4,7 +4,7 @@
 //! and are recorded; aborted, they stop too, and their journal entries make the next
 //! run look them up before sending anything again.
 
-use super::destination::{Cx, Destination, Events, Landed, Report, Start};
+use super::destination::{Cx, Destination, Events, Landed, Start};
 use super::outcome::{Note, Word};
 use std::collections::{HashSet, VecDeque};
 use std::path::PathBuf;
@@ -112,7 +112,7 @@ impl<D: Destination> Flight<D> {
             match landed {
                 Landed::Done { bytes, event } => {
                     cx.report.tally().counts.done += 1;
-                    cx.report.add_bytes(bytes);
+                    cx.report.bytes += bytes;
                     (cx.events)(event);
                 }
                 Landed::Refused {

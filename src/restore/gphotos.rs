@@ -47,9 +47,7 @@ pub fn restore_gphotos(
     let backend = crate::destinations::gphotos::sync::backend_name(client);
     let api = |e: GphotosError| RestoreError::Gphotos(e.to_string());
     let client = Arc::new(client.renewed().map_err(api)?);
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
+    let runtime = crate::engine::one::runtime()
         .map_err(|e| RestoreError::Gphotos(format!("cannot start the runtime: {e}")))?;
     let target = prepare(dest, catalog, opts, cancel)?;
     let restored = catalog.restores(&backend)?;

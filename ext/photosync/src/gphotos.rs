@@ -111,7 +111,7 @@ fn verify_gphotos(
         move |_: &(dyn Fn(()) + Send + Sync)| -> Result<gphotos_sync::VerifyReport, Failure> {
             let mut cat = Catalog::open_for_run(catalog.as_deref(), lock, &worker_cancel)
                 .map_err(|e| Failure::Scan(e.into()))?;
-            let scanned = scan::scan(
+            scan::scan(
                 &dir,
                 &mut cat,
                 &ScanOptions::default(),
@@ -119,7 +119,7 @@ fn verify_gphotos(
                 &mut |_| {},
             )
             .map_err(Failure::Scan)?;
-            gphotos_sync::verify_gphotos(&scanned.photos, &mut cat, &client, &worker_cancel)
+            gphotos_sync::verify_gphotos(&dir, &mut cat, &client, &worker_cancel)
                 .map_err(Failure::Sync)
         },
         |_: ()| Ok(()),

@@ -175,6 +175,17 @@ fn write_checked(
     sink.sync().map_err(write_err)?;
     drop(sink);
     files::uncache(temp).map_err(write_err)?;
+    let found = read_back(job, temp, expected)?;
+    Ok((!patches.is_empty()).then_some(found))
+}
+
+/// The written copy at `temp` read again from the disk and its MD5 compared with
+/// `expected`; gives the MD5.
+fn read_back(job: &Job, temp: &Path, expected: String) -> Result<String, CopyError> {
+    let write_err = |source| CopyError::Write {
+        path: temp.to_path_buf(),
+        source,
+    };
     // Not cancellable: the read back is the short end of a copy that must finish.
     // One stream per copy thread, so no lanes to fill: md-5 (built with `asm`) runs
     // md5-asm's block function, the engine's own path for a stream alone
@@ -191,5 +202,5 @@ fn write_checked(
             found,
         });
     }
-    Ok((!patches.is_empty()).then_some(found))
+    Ok(found)
 }

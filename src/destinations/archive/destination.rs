@@ -6,12 +6,14 @@
 
 use super::copy::{self, CopyError, Job};
 use super::files::{self, Lock, LockMode};
+use super::report::ArchiveFigures;
 use super::{heal, plan, rel_key, ArchiveError, ArchiveEvent, ArchiveOptions, ArchiveReport};
 use crate::cancel::Cancel;
 use crate::catalog::{RemoteCopy, StoredCopy};
-use crate::engine::destination::{Cx, Destination, Events, Index, Landed, Planned, Put, RunError};
+use crate::engine::destination::{Cx, Destination, Events, Held, Landed, Planned, Put, RunError};
 use crate::engine::outcome::{Note, Word};
 use crate::engine::plan::{self as shared, Accepts};
+use crate::engine::verify::{Check, Found};
 use crate::library::photo::Photo;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -54,7 +56,8 @@ impl Destination for Archive {
     type Job = Job;
     /// The job, and the copy's own MD5 when a date was written into it.
     type Done = (Job, Result<Option<String>, CopyError>);
-    type Report = ArchiveReport;
+    type Extra = ArchiveFigures;
+    type Verified = super::report::VerifyReport;
     type Error = ArchiveError;
     type Event = ArchiveEvent;
 
@@ -115,14 +118,14 @@ impl Destination for Archive {
         cx: &mut Cx<'_, Self>,
         _: &'a [Photo],
         shared: shared::Plan<'a>,
-        index: &Index,
+        held: &Held,
     ) -> Result<Planned<'a, Job>, ArchiveError> {
         let (root, opts) = (&self.root, &self.opts);
         let plan = plan::plan(
             shared,
             root,
             &opts.layout,
-            index,
+            &held.index,
             opts.write_dates,
             cx.cancel,
         );
@@ -233,8 +236,14 @@ impl Destination for Archive {
         Ok(())
     }
 
-    fn close(&mut self, report: &mut ArchiveReport) {
-        report.already_there = report.counts.already_there;
+    async fn verify(
+        &mut self,
+        check: &mut Check<'_>,
+    ) -> Result<Found<Self::Verified>, ArchiveError> {
+        super::verify::check(&self.root, self.opts.threads, check)
+    }
+
+    fn close(&mut self, _report: &mut ArchiveReport) {
         self.lock = None;
     }
 }

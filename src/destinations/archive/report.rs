@@ -1,6 +1,7 @@
 //! What an archive run and a verify tell their caller: live events and the reports.
 
-use crate::engine::outcome::{outcome_report, Counts, Note, Word};
+use crate::engine::outcome::{Counts, Note, Word};
+use crate::engine::report::{Extra, RunReport};
 use serde::Serialize;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -60,25 +61,15 @@ impl ArchiveEvent {
     }
 }
 
+/// The report of an archive run: the engine's common part (an archive takes every kind
+/// and size, and refuses nothing) and these figures.
+pub type ArchiveReport = RunReport<ArchiveFigures>;
+
+/// The archive's own figures in its report.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct ArchiveReport {
-    /// Every file under one word of [`crate::engine::outcome`] (an archive takes every
-    /// kind and size, and refuses nothing); `copied`, `skipped`, `failed` and
-    /// `already_there` are made from it when the run ends.
-    pub counts: Counts,
-    /// Always empty for an archive: the same fields as every destination's report.
-    #[serde(serialize_with = "crate::serial::paths")]
-    pub not_taken: Vec<(PathBuf, String)>,
-    #[serde(serialize_with = "crate::serial::paths")]
-    pub refused: Vec<(PathBuf, String)>,
+pub struct ArchiveFigures {
+    /// Photos copied in this run (the counts' done).
     pub copied: u64,
-    /// Not copied on purpose: already in the archive, local duplicates, unreadable.
-    pub skipped: u64,
-    pub failed: u64,
-    /// Bytes copied.
-    pub bytes: u64,
-    #[serde(serialize_with = "crate::serial::seconds")]
-    pub elapsed: Duration,
     /// Photos whose MD5 the archive already held.
     pub already_there: u64,
     /// Files in an archive new to this catalog, read and recorded before planning.
@@ -87,20 +78,20 @@ pub struct ArchiveReport {
     pub cleaned: u64,
     /// Copies that got a rule-corrected date written into them (`write_dates`).
     pub redated: u64,
-    /// Photos whose copy was found lost (gone, or its bytes changed) and was copied
-    /// again by this run.
-    pub healed: u64,
     /// Copies whose bytes changed, moved under the archive's `.photosync/changed/`
     /// (relative paths): kept, never deleted, no longer counted as copies.
     #[serde(serialize_with = "crate::serial::paths")]
     pub moved_aside: Vec<PathBuf>,
-    /// Copies the listing check of `verify` found gone or of the wrong size.
+    /// Copies the listing check of `sync --verify` found gone or of the wrong size.
     pub forgotten: u64,
-    #[serde(serialize_with = "crate::serial::paths")]
-    pub errors: Vec<(PathBuf, String)>,
 }
 
-outcome_report!(ArchiveReport, copied);
+impl Extra for ArchiveFigures {
+    fn settle(&mut self, counts: &Counts) {
+        self.copied = counts.done;
+        self.already_there = counts.already_there;
+    }
+}
 
 /// A file whose bytes differ from what the catalog recorded when it was copied.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -50,33 +50,7 @@ fn survey_on(
         Md5Path::Scalar
     };
     let mut survey = Survey::default();
-    let mut listed: Vec<(PathBuf, u64)> = Vec::new();
-    let walker = walkdir::WalkDir::new(root)
-        .min_depth(1)
-        .into_iter()
-        .filter_entry(|e| files::is_temp(e.file_name()) || !kind::is_ignored(e.file_name()));
-    for entry in walker {
-        if cancel.is_cancelled() {
-            return None;
-        }
-        match entry {
-            Ok(e) if e.file_type().is_file() => {
-                let rel = e
-                    .path()
-                    .strip_prefix(root)
-                    .unwrap_or(e.path())
-                    .to_path_buf();
-                if files::is_temp(e.file_name()) {
-                    survey.temporaries.push(rel);
-                } else {
-                    let size = e.metadata().map(|m| m.len()).unwrap_or(0);
-                    listed.push((rel, size));
-                }
-            }
-            Ok(_) => {}
-            Err(e) => survey.notes.push(e.to_string()),
-        }
-    }
+    let listed = list(root, cancel, &mut survey)?;
     let total = Progress {
         files_total: listed.len() as u64,
         bytes_total: listed.iter().map(|(_, s)| s).sum(),
@@ -138,6 +112,39 @@ fn survey_on(
         })
         .collect();
     Some(survey)
+}
+
+/// The archive's files (relative path, size) to read; temporaries and unreadable
+/// folders go to `survey`. `None` when cancelled.
+fn list(root: &Path, cancel: &Cancel, survey: &mut Survey) -> Option<Vec<(PathBuf, u64)>> {
+    let mut listed = Vec::new();
+    let walker = walkdir::WalkDir::new(root)
+        .min_depth(1)
+        .into_iter()
+        .filter_entry(|e| files::is_temp(e.file_name()) || !kind::is_ignored(e.file_name()));
+    for entry in walker {
+        if cancel.is_cancelled() {
+            return None;
+        }
+        match entry {
+            Ok(e) if e.file_type().is_file() => {
+                let rel = e
+                    .path()
+                    .strip_prefix(root)
+                    .unwrap_or(e.path())
+                    .to_path_buf();
+                if files::is_temp(e.file_name()) {
+                    survey.temporaries.push(rel);
+                } else {
+                    let size = e.metadata().map(|m| m.len()).unwrap_or(0);
+                    listed.push((rel, size));
+                }
+            }
+            Ok(_) => {}
+            Err(e) => survey.notes.push(e.to_string()),
+        }
+    }
+    Some(listed)
 }
 
 /// One thread's share of the listed files, handed out from a counter all threads share.

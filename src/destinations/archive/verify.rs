@@ -7,15 +7,20 @@
 use super::files::{Lock, LockMode};
 use super::report::{Corrupted, VerifyReport};
 use super::survey::survey;
-use super::{backend_name, open_root, rel_key, ArchiveError};
+use super::{backend_name, open_root, rel_key, Archive, ArchiveError, ArchiveOptions};
 use crate::cancel::Cancel;
 use crate::catalog::Catalog;
-use crate::engine::heal::{self, Lost, Why};
+use crate::engine::heal::{Lost, Why};
+use crate::engine::one;
+use crate::engine::verify::{self, Check, Found, Verified};
 use crate::library::scan::Progress;
 use std::collections::HashMap;
 use std::path::Path;
 use std::time::Instant;
 
+/// Reads every file of the archive at `root` (`threads` at once) against the catalog, on
+/// the engine's verify ([`crate::engine::verify`]): what it finds gone or changed is
+/// forgotten for the next sync.
 pub fn verify(
     root: &Path,
     catalog: &mut Catalog,
@@ -23,6 +28,31 @@ pub fn verify(
     cancel: &Cancel,
     progress: &mut dyn FnMut(&Progress),
 ) -> Result<VerifyReport, ArchiveError> {
+    let runtime = one::runtime().map_err(|e| ArchiveError::Threads(e.to_string()))?;
+    let opts = ArchiveOptions {
+        threads,
+        ..ArchiveOptions::default()
+    };
+    let mut archive = Archive::new(root, opts, cancel);
+    let mut check = Check {
+        catalog,
+        cancel,
+        root: None,
+        read_data: true,
+        sample_percent: 100.0,
+        progress,
+    };
+    verify::verify(&runtime, &mut archive, &mut check)
+}
+
+/// The archive's part of verify: every file read and hashed, and the copies found gone
+/// or changed.
+pub(super) fn check(
+    root: &Path,
+    threads: usize,
+    check: &mut Check<'_>,
+) -> Result<Found<VerifyReport>, ArchiveError> {
+    let (catalog, cancel) = (&mut *check.catalog, check.cancel);
     let started = Instant::now();
     let root = open_root(root)?;
     let _lock = Lock::try_take(&root, LockMode::Read)
@@ -46,7 +76,7 @@ pub fn verify(
             .entry(lost.remote_id)
             .or_insert_with(|| (md5.clone(), md5));
     }
-    let found = survey(&root, threads, cancel, progress)
+    let found = survey(&root, threads, cancel, &mut *check.progress)
         .ok_or_else(|| ArchiveError::Cancelled(Box::default()))?;
     let mut report = VerifyReport {
         bytes: found.bytes,
@@ -80,9 +110,7 @@ pub fn verify(
         report.missing.push(root.join(&rel));
         lost.push(Lost::missing(rel, photo));
     }
-    if !cancel.is_cancelled() && found.notes.is_empty() {
-        report.forgotten = heal::forget(catalog, &backend, &lost)?;
-    }
+    let whole = !cancel.is_cancelled() && found.notes.is_empty();
     report.missing.sort();
     report.unknown.sort();
     report.corrupted.sort_by(|a, b| a.path.cmp(&b.path));
@@ -90,5 +118,11 @@ pub fn verify(
         report.unreadable.push((root.clone(), note));
     }
     report.elapsed = started.elapsed();
-    Ok(report)
+    Ok(Found::new(report, backend, lost, whole))
+}
+
+impl Verified for VerifyReport {
+    fn set_forgotten(&mut self, forgotten: u64) {
+        self.forgotten = forgotten;
+    }
 }

@@ -11,6 +11,7 @@
 //! emu.stop();
 //! ```
 
+mod accept;
 mod answer;
 mod api_misc;
 mod api_photos;

@@ -11,6 +11,7 @@ use crate::library::photo::Photo;
 use crate::library::walk;
 use rayon::prelude::*;
 use serde::Serialize;
+use std::collections::HashMap;
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -107,31 +108,77 @@ pub fn scan(
     }
     let pool = thread_pool(opts.threads)?;
     let mut stats = ScanStats::default();
-    // The listing and the catalog's rows are independent: read both at once.
+    let (listing, mut known) = list_and_recall(&root, catalog, &pool, cancel)?;
+    stats.skipped = listing.skipped;
+    stats.notes = listing.notes;
+    if cancel.is_cancelled() {
+        return Err(ScanError::Cancelled { recorded: 0 });
+    }
+    let (mut photos, to_read, totals) = split_unchanged(listing.files, &mut known);
+    stats.media = totals.files_total;
+    stats.bytes = totals.bytes_total;
+    stats.cached = photos.len() as u64;
+    progress(&totals);
+
+    let reading = Reading {
+        pool: &pool,
+        md5: opts.md5.unwrap_or_else(Md5Path::detected),
+        cancel,
+        totals,
+        bytes_read: AtomicU64::new(0),
+    };
+    let recorded = reading.read(to_read, catalog, &mut photos, progress)?;
+    if cancel.is_cancelled() {
+        return Err(ScanError::Cancelled { recorded });
+    }
+
+    let gone: Vec<PathBuf> = known.into_keys().collect();
+    catalog.forget(&gone)?;
+    stats.forgotten = gone.len() as u64;
+    stats.hashed = photos.len() as u64 - stats.cached;
+    stats.bytes_read = reading.bytes_read.load(Ordering::Relaxed);
+    stats.errors = photos.iter().filter(|p| p.error.is_some()).count() as u64;
+    // Byte order: cheaper than Path's component order, and stable across runs.
+    photos.sort_unstable_by(|a, b| {
+        a.path
+            .as_os_str()
+            .as_bytes()
+            .cmp(b.path.as_os_str().as_bytes())
+    });
+    stats.elapsed = started.elapsed();
+    Ok(ScanReport { photos, stats })
+}
+
+/// The folder's listing and the catalog's rows under it, read at once (they are
+/// independent).
+fn list_and_recall(
+    root: &Path,
+    catalog: &mut Catalog,
+    pool: &rayon::ThreadPool,
+    cancel: &Cancel,
+) -> Result<(walk::Listing, HashMap<PathBuf, Photo>), ScanError> {
     let (listing, known) = std::thread::scope(|s| {
         // A &mut moves to the reader thread: Connection is Send, not Sync.
         let reader: &mut Catalog = &mut *catalog;
-        let root = &root;
         let known = s.spawn(move || reader.files_under(root));
         let listing = pool.install(|| walk::list(root, cancel));
         (listing, known.join())
     });
-    let mut known = match known {
-        Ok(k) => k?,
-        Err(_) => {
-            return Err(ScanError::Threads {
-                threads: 1,
-                message: "the catalog reader panicked".into(),
-            })
-        }
-    };
-    stats.skipped = listing.skipped;
-    stats.notes = listing.notes;
-    let candidates = listing.files;
-    if cancel.is_cancelled() {
-        return Err(ScanError::Cancelled { recorded: 0 });
+    match known {
+        Ok(k) => Ok((listing, k?)),
+        Err(_) => Err(ScanError::Threads {
+            threads: 1,
+            message: "the catalog reader panicked".into(),
+        }),
     }
+}
 
+/// The files the catalog knows unchanged (same size and mtime: not read again), the
+/// files to read, and the totals of all.
+fn split_unchanged(
+    candidates: Vec<walk::Found>,
+    known: &mut HashMap<PathBuf, Photo>,
+) -> (Vec<Photo>, Vec<walk::Found>, Progress) {
     let mut photos = Vec::with_capacity(candidates.len());
     let mut to_read = Vec::new();
     let mut totals = Progress::default();
@@ -150,24 +197,41 @@ pub fn scan(
             _ => to_read.push(c),
         }
     }
-    stats.media = totals.files_total;
-    stats.bytes = totals.bytes_total;
-    stats.cached = photos.len() as u64;
-    progress(&totals);
+    (photos, to_read, totals)
+}
 
-    let bytes_read = AtomicU64::new(0);
-    let (tx, rx) = mpsc::channel::<Photo>();
-    let mut recorded = 0u64;
-    let outcome = std::thread::scope(|s| -> Result<(), ScanError> {
-        let bytes_read = &bytes_read;
-        let md5 = opts.md5.unwrap_or_else(Md5Path::detected);
-        let md5 = if md5.supported() {
-            md5
-        } else {
-            Md5Path::Scalar
-        };
-        s.spawn(move || match md5 {
-            Md5Path::Scalar => pool.install(|| {
+/// The files a scan reads: on the pool, recorded in the catalog in batches as they come.
+struct Reading<'r> {
+    pool: &'r rayon::ThreadPool,
+    md5: Md5Path,
+    cancel: &'r Cancel,
+    /// What the listing found, and the unchanged files as done.
+    totals: Progress,
+    bytes_read: AtomicU64,
+}
+
+impl Reading<'_> {
+    /// Reads `to_read` into `photos`; returns how many were recorded with an MD5.
+    fn read(
+        &self,
+        to_read: Vec<walk::Found>,
+        catalog: &mut Catalog,
+        photos: &mut Vec<Photo>,
+        progress: &mut dyn FnMut(&Progress),
+    ) -> Result<u64, ScanError> {
+        let (tx, rx) = mpsc::channel::<Photo>();
+        std::thread::scope(|s| {
+            let to_read = &to_read;
+            s.spawn(move || self.hash_all(to_read, tx));
+            self.record_as_read(rx, catalog, photos, progress)
+        })
+    }
+
+    /// Every file read and sent to `tx`, on the pool, by the MD5 path this CPU has.
+    fn hash_all(&self, to_read: &[walk::Found], tx: mpsc::Sender<Photo>) {
+        let (cancel, bytes_read) = (self.cancel, &self.bytes_read);
+        match self.md5 {
+            md5 if !md5.supported() || md5 == Md5Path::Scalar => self.pool.install(|| {
                 to_read.par_iter().for_each_with(tx, |tx, c| {
                     if let Some(photo) = read_one(c, cancel, bytes_read) {
                         let _ = tx.send(photo);
@@ -176,9 +240,9 @@ pub fn scan(
             }),
             path => {
                 let next = AtomicUsize::new(0);
-                pool.broadcast(|_| {
+                self.pool.broadcast(|_| {
                     let mut files = Lanes {
-                        to_read: &to_read,
+                        to_read,
                         next: &next,
                         bytes_read,
                         tx: tx.clone(),
@@ -187,11 +251,20 @@ pub fn scan(
                     files.read_all(path, cancel);
                 });
             }
-        });
-        let mut batch = Vec::new();
+        }
+    }
+
+    /// Records what the readers send, in batches, and tells progress, until they end.
+    fn record_as_read(
+        &self,
+        rx: mpsc::Receiver<Photo>,
+        catalog: &mut Catalog,
+        photos: &mut Vec<Photo>,
+        progress: &mut dyn FnMut(&Progress),
+    ) -> Result<u64, ScanError> {
+        let (mut batch, mut recorded, mut files_read) = (Vec::new(), 0u64, 0u64);
         let mut last_progress = Instant::now();
         let mut last_record = Instant::now();
-        let mut files_read = 0u64;
         loop {
             let msg = rx.recv_timeout(PROGRESS_EVERY);
             let finished = matches!(msg, Err(mpsc::RecvTimeoutError::Disconnected));
@@ -207,37 +280,17 @@ pub fn scan(
             }
             if finished || last_progress.elapsed() >= PROGRESS_EVERY {
                 progress(&Progress {
-                    files_done: totals.files_done + files_read,
-                    bytes_done: totals.bytes_done + bytes_read.load(Ordering::Relaxed),
-                    ..totals
+                    files_done: self.totals.files_done + files_read,
+                    bytes_done: self.totals.bytes_done + self.bytes_read.load(Ordering::Relaxed),
+                    ..self.totals
                 });
                 last_progress = Instant::now();
             }
             if finished {
-                return Ok(());
+                return Ok(recorded);
             }
         }
-    });
-    outcome?;
-    if cancel.is_cancelled() {
-        return Err(ScanError::Cancelled { recorded });
     }
-
-    let gone: Vec<PathBuf> = known.into_keys().collect();
-    catalog.forget(&gone)?;
-    stats.forgotten = gone.len() as u64;
-    stats.hashed = photos.len() as u64 - stats.cached;
-    stats.bytes_read = bytes_read.load(Ordering::Relaxed);
-    stats.errors = photos.iter().filter(|p| p.error.is_some()).count() as u64;
-    // Byte order: cheaper than Path's component order, and stable across runs.
-    photos.sort_unstable_by(|a, b| {
-        a.path
-            .as_os_str()
-            .as_bytes()
-            .cmp(b.path.as_os_str().as_bytes())
-    });
-    stats.elapsed = started.elapsed();
-    Ok(ScanReport { photos, stats })
 }
 
 fn thread_pool(threads: usize) -> Result<rayon::ThreadPool, ScanError> {

@@ -42,6 +42,17 @@ pub enum AccountError {
     Cancelled,
 }
 
+impl From<AccountError> for SyncError {
+    /// An account check run as the Flickr destination's verify.
+    fn from(e: AccountError) -> SyncError {
+        match e {
+            AccountError::Flickr(e) => e,
+            AccountError::Catalog(e) => SyncError::Catalog(e),
+            AccountError::Cancelled => SyncError::Cancelled(Box::default()),
+        }
+    }
+}
+
 /// The run's paced, retrying view of Flickr, and its runtime.
 fn connect(
     client: &Client,

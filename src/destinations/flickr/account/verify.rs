@@ -7,12 +7,16 @@
 //! ([`crate::engine::heal`]), so the next sync uploads them again (after a targeted
 //! search confirms they are gone).
 
-use super::{connect, list_account, original_md5, AccountError, AccountOptions};
+use super::{list_account, original_md5, AccountError, AccountOptions};
 use crate::cancel::Cancel;
 use crate::catalog::Catalog;
 use crate::destinations::flickr::api::Client;
 use crate::destinations::flickr::sync::listing::Listed;
-use crate::engine::heal;
+use crate::destinations::flickr::sync::remote::Remote;
+use crate::destinations::flickr::sync::{Flickr, SyncError, SyncOptions};
+use crate::engine::one;
+use crate::engine::verify::{Check, Found, Verified};
+use crate::engine::{self, heal};
 use crate::library::photo::Photo;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashSet};
@@ -68,6 +72,9 @@ impl VerifyReport {
     }
 }
 
+/// Checks the account against the catalog on the engine's verify
+/// ([`crate::engine::verify`]): copies the listing no longer shows are forgotten for the
+/// next sync.
 pub fn verify_flickr(
     catalog: &mut Catalog,
     client: &Client,
@@ -75,44 +82,68 @@ pub fn verify_flickr(
     verify: &VerifyOptions,
     cancel: &Cancel,
 ) -> Result<VerifyReport, AccountError> {
-    let (runtime, remote) = connect(client, opts, cancel)?;
-    let remote = Arc::new(remote);
-    let mut report = runtime.block_on(async {
-        let (backend, photos, notes) = list_account(&remote).await?;
-        let root = verify.root.clone().unwrap_or_else(|| PathBuf::from("/"));
-        let refusals = catalog.refusals(&backend)?;
-        let accepts = crate::destinations::flickr::sync::flickr_accepts();
-        let expected = |p: &Photo| {
-            accepts.not_taken(p).is_none()
-                && p.md5.as_ref().is_some_and(|m| !refusals.contains_key(m))
-        };
-        let mut report = compare(catalog, &root, &photos, &expected)?;
-        // An incomplete listing proves nothing lost.
-        if notes.is_empty() && !remote.cancel.is_cancelled() {
-            let listed: HashSet<&str> = photos.iter().map(|p| p.id.as_str()).collect();
-            report.forgotten = heal::forget_unlisted(catalog, &backend, &listed)?;
+    let runtime = one::runtime().map_err(SyncError::Runtime)?;
+    let sync_opts = SyncOptions {
+        concurrency: opts.concurrency,
+        ..opts.pacing.sync_options()
+    };
+    let mut flickr = Flickr::new(client, sync_opts, cancel)?;
+    let mut check = Check {
+        catalog,
+        cancel,
+        root: verify.root.clone(),
+        read_data: verify.read_data,
+        sample_percent: verify.sample_percent,
+        progress: &mut |_| {},
+    };
+    Ok(engine::verify::verify(&runtime, &mut flickr, &mut check)?)
+}
+
+/// Flickr's part of verify: the whole account listed and compared with the catalog's
+/// photos under the check's root; with `read_data`, originals read back.
+pub(crate) async fn check(
+    remote: &Arc<Remote>,
+    concurrency: usize,
+    check: &mut Check<'_>,
+) -> Result<Found<VerifyReport>, AccountError> {
+    let (backend, photos, notes) = list_account(remote).await?;
+    let catalog = &mut *check.catalog;
+    let root = check.root.clone().unwrap_or_else(|| PathBuf::from("/"));
+    let refusals = catalog.refusals(&backend)?;
+    let accepts = crate::destinations::flickr::sync::flickr_accepts();
+    let expected = |p: &Photo| {
+        accepts.not_taken(p).is_none() && p.md5.as_ref().is_some_and(|m| !refusals.contains_key(m))
+    };
+    let mut report = compare(catalog, &root, &photos, &expected)?;
+    let listed: HashSet<&str> = photos.iter().map(|p| p.id.as_str()).collect();
+    let lost = heal::unlisted(catalog, &backend, &listed)?;
+    // An incomplete listing proves nothing lost.
+    let whole = notes.is_empty() && !remote.cancel.is_cancelled();
+    report.notes = notes;
+    if check.read_data {
+        let confirmed = read_back(
+            remote,
+            &photos,
+            check.sample_percent,
+            concurrency,
+            &mut report,
+        )
+        .await;
+        for id in confirmed {
+            catalog.record_check(&backend, &id, "read-data")?;
         }
-        report.notes = notes;
-        if verify.read_data {
-            let confirmed = read_back(
-                &remote,
-                &photos,
-                verify.sample_percent,
-                opts.concurrency,
-                &mut report,
-            )
-            .await;
-            for id in confirmed {
-                catalog.record_check(&backend, &id, "read-data")?;
-            }
-        }
-        Ok::<_, AccountError>(report)
-    })?;
+    }
     report.api_calls = remote.calls();
-    if cancel.is_cancelled() {
+    if remote.cancel.is_cancelled() {
         return Err(AccountError::Cancelled);
     }
-    Ok(report)
+    Ok(Found::new(report, backend, lost, whole))
+}
+
+impl Verified for VerifyReport {
+    fn set_forgotten(&mut self, forgotten: u64) {
+        self.forgotten = forgotten;
+    }
 }
 
 fn compare(
@@ -158,7 +189,7 @@ fn compare(
 /// Downloads the originals of tagged photos (a sample of them) and re-hashes them;
 /// returns the ids of those whose bytes match their tag.
 async fn read_back(
-    remote: &Arc<crate::destinations::flickr::sync::remote::Remote>,
+    remote: &Arc<Remote>,
     photos: &[Listed],
     sample_percent: f64,
     concurrency: usize,

@@ -11,16 +11,17 @@ use super::edited::{self, Edits};
 use super::error::SyncError;
 use super::options::{Albums, SyncOptions};
 use super::remote::Remote;
-use super::report::{SyncEvent, SyncReport};
+use super::report::{FlickrFigures, SyncEvent, SyncReport};
 use super::tickets::Tickets;
 use super::upload::{self, Done, Job, Outcome};
 use super::{heal, index, journal, plan, tags};
 use crate::cancel::Cancel;
 use crate::catalog::RemoteCopy;
 use crate::destinations::flickr::api::{self as flickr, FlickrError};
-use crate::engine::destination::{Cx, Destination, Events, Index, Landed, Planned, Put, RunError};
+use crate::engine::destination::{Cx, Destination, Events, Held, Landed, Planned, Put, RunError};
 use crate::engine::outcome::Note;
 use crate::engine::plan::{self as shared, Accepts};
+use crate::engine::verify::{Check, Found};
 use crate::library::photo::Photo;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -67,7 +68,8 @@ fn quiet(_: u32, _: &FlickrError) {}
 impl Destination for Flickr {
     type Job = Job;
     type Done = Task;
-    type Report = SyncReport;
+    type Extra = FlickrFigures;
+    type Verified = crate::destinations::flickr::account::verify::VerifyReport;
     type Error = SyncError;
     type Event = SyncEvent;
 
@@ -123,10 +125,9 @@ impl Destination for Flickr {
         cx: &mut Cx<'_, Self>,
         photos: &'a [Photo],
         shared: shared::Plan<'a>,
-        _: &Index,
+        held: &Held,
     ) -> Result<Planned<'a, Job>, SyncError> {
-        let copies = cx.catalog.remote_copies(&cx.backend)?;
-        let index = plan::RemoteIndex::new(&copies);
+        let index = plan::RemoteIndex::new(&held.copies);
         let mut plan = plan::extend(shared, photos, &index);
         if !self.opts.dry_run {
             let (remote, backend) = (&self.remote, &cx.backend);
@@ -219,6 +220,14 @@ impl Destination for Flickr {
             }
         }
         Ok(())
+    }
+
+    async fn verify(&mut self, check: &mut Check<'_>) -> Result<Found<Self::Verified>, SyncError> {
+        let concurrency = self.opts.concurrency;
+        Ok(
+            crate::destinations::flickr::account::verify::check(&self.remote, concurrency, check)
+                .await?,
+        )
     }
 
     fn close(&mut self, report: &mut SyncReport) {

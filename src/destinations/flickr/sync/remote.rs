@@ -171,10 +171,7 @@ pub fn connect(
     pacing: &super::options::Pacing,
     cancel: &Cancel,
 ) -> Result<(tokio::runtime::Runtime, Remote), super::SyncError> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(super::SyncError::Runtime)?;
+    let runtime = crate::engine::one::runtime().map_err(super::SyncError::Runtime)?;
     let remote = Remote::new(client, &pacing.sync_options(), cancel)
         .map_err(|e| super::SyncError::flickr("creating the HTTP client", e))?;
     Ok((runtime, remote))

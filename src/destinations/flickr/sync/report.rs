@@ -1,9 +1,9 @@
 //! What a sync run tells its caller: live events, and the report at the end.
 
-use crate::engine::outcome::{outcome_report, Counts, Note, Word};
+use crate::engine::outcome::{Counts, Note, Word};
+use crate::engine::report::{Extra, RunReport};
 use serde::Serialize;
 use std::path::PathBuf;
-use std::time::Duration;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -99,34 +99,18 @@ impl SyncEvent {
     }
 }
 
+/// The report of a Flickr run: the engine's common part and these figures.
+pub type SyncReport = RunReport<FlickrFigures>;
+
+/// Flickr's own figures in its report.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct SyncReport {
-    /// Every file under one word of [`crate::engine::outcome`]; the three fields after
-    /// it are made from it when the run ends.
-    pub counts: Counts,
-    /// Files Flickr never takes, and files it refused (in this run or before), with why.
-    #[serde(serialize_with = "crate::serial::paths")]
-    pub not_taken: Vec<(PathBuf, String)>,
-    #[serde(serialize_with = "crate::serial::paths")]
-    pub refused: Vec<(PathBuf, String)>,
+pub struct FlickrFigures {
+    /// Photos uploaded in this run (the counts' done).
     pub uploaded: u64,
-    /// Files not uploaded on purpose: already on Flickr, local duplicates, not taken,
-    /// refused before, unreadable.
-    pub skipped: u64,
-    /// Failed or refused in this run.
-    pub failed: u64,
-    /// Bytes uploaded.
-    pub bytes: u64,
-    #[serde(serialize_with = "crate::serial::seconds")]
-    pub elapsed: Duration,
     /// Every API call of the run, retries and lookups included.
     pub api_calls: u64,
     /// The calls made to decide what to upload: login, index pages, journal lookups.
     pub index_calls: u64,
-    /// Per-file problems: failures, unreadable files, dates that could not be set.
-    /// A problem of the run itself (an index that may be incomplete) has an empty path.
-    #[serde(serialize_with = "crate::serial::paths")]
-    pub errors: Vec<(PathBuf, String)>,
     /// Photos on Flickr (with a checksum tag) that match no local file. Never deleted.
     pub remote_only: u64,
     /// Photos put into albums, and albums created (`--albums folders`).
@@ -139,9 +123,10 @@ pub struct SyncReport {
     pub edited_replaced: u64,
     /// Copies (the old script's) that gained their `checksum:imgmd5=` tag.
     pub imgmd5_tagged: u64,
-    /// Photos whose copy was found lost (by verify or a full index read) and was
-    /// uploaded again by this run.
-    pub healed: u64,
 }
 
-outcome_report!(SyncReport, uploaded);
+impl Extra for FlickrFigures {
+    fn settle(&mut self, counts: &Counts) {
+        self.uploaded = counts.done;
+    }
+}

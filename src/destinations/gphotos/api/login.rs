@@ -167,10 +167,7 @@ impl LoginRequest {
             );
             break code.unwrap_or_default();
         };
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .map_err(|e| login_error(e.to_string()))?;
+        let runtime = crate::engine::one::runtime().map_err(|e| login_error(e.to_string()))?;
         let http = reqwest::Client::builder()
             .build()
             .map_err(|e| login_error(error_chain(&e)))?;

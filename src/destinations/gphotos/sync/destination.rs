@@ -11,14 +11,15 @@ use super::error::GphotosSyncError;
 use super::options::GphotosSyncOptions;
 use super::plan::{self, Job};
 use super::quota::Quota;
-use super::report::GphotosReport;
+use super::report::{GphotosFigures, GphotosReport};
 use super::resolve::{self, Resolved};
 use super::{albums, verify};
 use crate::cancel::Cancel;
 use crate::destinations::flickr::sync::SyncEvent;
 use crate::destinations::gphotos::api::{Client, GphotosError, Uploaded, BATCH_LIMIT};
-use crate::engine::destination::{Cx, Destination, Index, Landed, Planned, Put, Start};
+use crate::engine::destination::{Cx, Destination, Held, Landed, Planned, Put, Start};
 use crate::engine::plan::{self as shared, Accepts};
+use crate::engine::verify::{Check, Found};
 use crate::library::photo::Photo;
 use std::collections::{HashSet, VecDeque};
 use std::path::Path;
@@ -89,7 +90,8 @@ impl Gphotos {
 impl Destination for Gphotos {
     type Job = Job;
     type Done = (Job, Result<Uploaded, GphotosError>);
-    type Report = GphotosReport;
+    type Extra = GphotosFigures;
+    type Verified = super::verify::VerifyReport;
     type Error = GphotosSyncError;
     type Event = SyncEvent;
 
@@ -151,7 +153,7 @@ impl Destination for Gphotos {
         _: &mut Cx<'_, Self>,
         _: &'a [Photo],
         shared: shared::Plan<'a>,
-        _: &Index,
+        _: &Held,
     ) -> Result<Planned<'a, Job>, GphotosSyncError> {
         let jobs = plan::jobs(&shared);
         Ok(Planned::new(shared, jobs))
@@ -305,6 +307,13 @@ impl Destination for Gphotos {
         .await;
         self.save_quota(cx)?;
         filed
+    }
+
+    async fn verify(
+        &mut self,
+        check: &mut Check<'_>,
+    ) -> Result<Found<Self::Verified>, GphotosSyncError> {
+        super::verify::check(&self.client, check).await
     }
 
     fn close(&mut self, report: &mut GphotosReport) {

@@ -6,16 +6,19 @@
 //! Recorded items the listing no longer shows (the user deleted them in the app) are
 //! forgotten as lost ([`crate::engine::heal`]): the next sync uploads them again.
 
+use super::destination::Gphotos;
 use super::error::GphotosSyncError;
+use super::GphotosSyncOptions;
 use crate::cancel::Cancel;
 use crate::catalog::Catalog;
 use crate::destinations::gphotos::api::{checksum_of, Client, GphotosError, ListedItem};
 use crate::engine::heal;
+use crate::engine::one;
+use crate::engine::verify::{self, Check, Found, Verified};
 use crate::library::photo::Photo;
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
-use std::path::PathBuf;
-use std::sync::Arc;
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct VerifyReport {
@@ -36,26 +39,42 @@ pub struct VerifyReport {
     pub forgotten: u64,
 }
 
+/// Checks the app's items against the catalog's photos under `root` (a folder scanned
+/// before), on the engine's verify ([`crate::engine::verify`]): items the listing no
+/// longer shows are forgotten for the next sync.
 pub fn verify_gphotos(
-    photos: &[Photo],
+    root: &Path,
     catalog: &mut Catalog,
     client: &Client,
     cancel: &Cancel,
 ) -> Result<VerifyReport, GphotosSyncError> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(GphotosSyncError::Runtime)?;
-    let client = Arc::new(
-        client
-            .renewed()
-            .map_err(|e| GphotosSyncError::api("creating the HTTP client", e))?,
-    );
+    let runtime = one::runtime().map_err(GphotosSyncError::Runtime)?;
+    let mut gphotos = Gphotos::new(client, GphotosSyncOptions::default(), cancel)?;
+    let mut check = Check {
+        catalog,
+        cancel,
+        // The catalog holds the scan's canonical paths.
+        root: Some(std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf())),
+        read_data: false,
+        sample_percent: 0.0,
+        progress: &mut |_| {},
+    };
+    verify::verify(&runtime, &mut gphotos, &mut check)
+}
+
+/// Google Photos' part of verify: the whole listing read, records rebuilt from
+/// descriptions, and the recorded items it no longer shows.
+pub(super) async fn check(
+    client: &Client,
+    check: &mut Check<'_>,
+) -> Result<Found<VerifyReport>, GphotosSyncError> {
     let quiet = |_: u32, _: &GphotosError| {};
-    let listing = runtime
-        .block_on(client.list_all(cancel, &quiet))
+    let listing = client
+        .list_all(check.cancel, &quiet)
+        .await
         .map_err(|e| GphotosSyncError::api("listing the app's items", e))?;
-    let backend = super::backend_name(&client);
+    let catalog = &mut *check.catalog;
+    let backend = super::backend_name(client);
     let recorded = catalog.remote_index(&backend)?;
     let recorded_ids: HashSet<&String> = recorded.values().flatten().collect();
     let mut report = VerifyReport {
@@ -81,26 +100,35 @@ pub fn verify_gphotos(
                 .push((item.id.clone(), item.filename.clone())),
         }
     }
-    let listed_ids: HashSet<&String> = listing.iter().map(|i| &i.id).collect();
-    report.forgotten = forget_unlisted(catalog, &backend, &listing)?;
+    let listed_ids: HashSet<&str> = listing.iter().map(|i| i.id.as_str()).collect();
+    let lost = heal::unlisted(catalog, &backend, &listed_ids)?;
     let (accepts, refusals) = (super::plan::accepts(), catalog.refusals(&backend)?);
+    let root = check.root.clone().unwrap_or_else(|| PathBuf::from("/"));
+    let mut local: Vec<(PathBuf, Photo)> = catalog.files_under(&root)?.into_iter().collect();
+    local.sort_by(|a, b| a.0.cmp(&b.0));
     let mut seen = HashSet::new();
-    for photo in photos {
+    for (path, photo) in local {
         let Some(md5) = &photo.md5 else { continue };
         if !seen.insert(md5.clone()) || present.contains_key(md5) {
             continue;
         }
-        if accepts.not_taken(photo).is_some() || refusals.contains_key(md5) {
+        if accepts.not_taken(&photo).is_some() || refusals.contains_key(md5) {
             continue;
         }
         let by_record = recorded
             .get(md5)
-            .is_some_and(|ids| ids.iter().any(|id| listed_ids.contains(id)));
+            .is_some_and(|ids| ids.iter().any(|id| listed_ids.contains(id.as_str())));
         if !by_record {
-            report.missing.push(photo.path.clone());
+            report.missing.push(path);
         }
     }
-    Ok(report)
+    Ok(Found::new(report, backend, lost, true))
+}
+
+impl Verified for VerifyReport {
+    fn set_forgotten(&mut self, forgotten: u64) {
+        self.forgotten = forgotten;
+    }
 }
 
 /// Forgets the recorded items of `backend` that `listing` (the app's whole listing) does
