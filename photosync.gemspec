@@ -19,4 +19,9 @@ Gem::Specification.new do |spec|
   spec.executables = ["photosync"]
   spec.require_paths = ["lib"]
   spec.extensions = ["ext/photosync/extconf.rb"]
+  # From its source tree (Bundler's `gemspec`, `irb -Ilib`) the extension is built in place by
+  # `rake compile`, which marks it built in tmp/extension; without this RubyGems looks for the
+  # mark outside the tree and warns "extensions are not built". An installed gem's spec does
+  # not keep this line's effect.
+  spec.extension_dir = File.join(__dir__, "tmp", "extension") if File.exist?(File.join(__dir__, "Cargo.toml"))
 end

@@ -63,6 +63,10 @@ RSpec.describe "Photosync.sync to an archive" do
     md5 = Digest::MD5.file(File.join(library, names.first)).hexdigest
     expect(md5s_under(archive_root).keys).to eq(["Canon EOS 40D/2008/Canon_40D-#{md5[0, 8]}.jpg"])
     expect { Photosync::Archive.new(archive_root, layout: "%Y/%m") }.to raise_error(ArgumentError, /must name the file/)
+    file = File.join(tmpdir, "not-a-folder.txt")
+    File.write(file, "x")
+    expect { Photosync::Archive.new(file) }.to raise_error(ArgumentError, /archive:.*not-a-folder.txt is not a folder/)
+    expect { Photosync::Archive.new("  ") }.to raise_error(ArgumentError, /needs a folder path/)
   end
 
   it "refuses an archive folder that is not there (an unmounted drive) and creates nothing" do

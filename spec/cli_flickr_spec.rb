@@ -4,6 +4,7 @@ require "spec_helper"
 require "open3"
 require "net/http"
 require "yaml"
+require "shellwords"
 
 RSpec.describe "the photosync command with Flickr" do
   let(:exe) { File.expand_path("../exe/photosync", __dir__) }
@@ -16,6 +17,20 @@ RSpec.describe "the photosync command with Flickr" do
       expect(values.keys).to eq(%w[endpoint api_key shared_secret access_token access_secret])
       flickr = Photosync::Flickr.new(**values.transform_keys(&:to_sym))
       expect(flickr.test.login.username).to eq("photosync")
+      Process.kill("INT", wait.pid)
+      expect(wait.value.exitstatus).to eq(0)
+    end
+  end
+
+  it "`emulator --env` prints export lines that a shell sources to point every command at it" do
+    Open3.popen3(RbConfig.ruby, exe, "emulator", "--env", "--seed", "7") do |_in, out, _err, wait|
+      lines = 5.times.map { out.gets.to_s.chomp }
+      expect(lines).to all(match(/\Aexport [A-Z_]+=\S+\z/))
+      File.write(File.join(tmpdir, "emu.env"), lines.join("\n"))
+      script = ". ./emu.env && #{Shellwords.join([RbConfig.ruby, exe, 'whoami'])}"
+      whoami, status = Open3.capture2e({ "XDG_CONFIG_HOME" => config_home }, "sh", "-c", script, chdir: tmpdir)
+      expect(status.exitstatus).to eq(0), whoami
+      expect(whoami).to include("photosync")
       Process.kill("INT", wait.pid)
       expect(wait.value.exitstatus).to eq(0)
     end

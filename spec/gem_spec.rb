@@ -35,4 +35,13 @@ RSpec.describe "the packaged gem" do
       expect(out).to eq("photosync #{Photosync::VERSION}\nmd5: #{Photosync.md5_path}\n")
     end
   end
+
+  it "loads from its source tree in irb (bundle exec irb -Ilib) with no 'extensions are not built' warning" do
+    out, status = Open3.capture2e("bundle", "exec", "irb", "-Ilib", "--noecho", "--noprompt",
+                                  stdin_data: "require 'photosync'\nputs Photosync::VERSION\nrequire 'set'\n",
+                                  chdir: root)
+    expect(status).to be_success, out
+    expect(out).to include(Photosync::VERSION)
+    expect(out).not_to include("Ignoring")
+  end
 end

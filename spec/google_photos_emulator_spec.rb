@@ -1,6 +1,7 @@
 # frozen_string_literal: true
 
 require "spec_helper"
+require "shellwords"
 require "json"
 require "net/http"
 require "open3"
@@ -91,5 +92,29 @@ RSpec.describe Photosync::GooglePhotosEmulator do
       Process.kill("INT", wait.pid)
       expect(wait.value.exitstatus).to eq(0)
     end
+  end
+
+  it "`photosync emulator gphotos --env` prints the PHOTOSYNC_GPHOTOS_* exports" do
+    exe = File.expand_path("../exe/photosync", __dir__)
+    Open3.popen3(RbConfig.ruby, exe, "emulator", "gphotos", "--env") do |_in, out, _err, wait|
+      env = 4.times.to_h { out.gets.to_s.chomp.delete_prefix("export ").split("=", 2) }
+      expect(env.keys).to eq(%w[PHOTOSYNC_GPHOTOS_CLIENT_ID PHOTOSYNC_GPHOTOS_CLIENT_SECRET
+                                PHOTOSYNC_GPHOTOS_REFRESH_TOKEN PHOTOSYNC_GPHOTOS_ENDPOINT])
+      env.transform_values! { |v| Shellwords.split(v).first }
+      # Photosync::GooglePhotos.new reads the same variables.
+      gphotos = with_env(env) { Photosync::GooglePhotos.new }
+      expect([gphotos.client_id, gphotos.endpoint]).to eq(env.values_at("PHOTOSYNC_GPHOTOS_CLIENT_ID",
+                                                                         "PHOTOSYNC_GPHOTOS_ENDPOINT"))
+      Process.kill("INT", wait.pid)
+      expect(wait.value.exitstatus).to eq(0)
+    end
+  end
+
+  def with_env(vars)
+    saved = vars.keys.to_h { |k| [k, ENV.fetch(k, nil)] }
+    vars.each { |k, v| ENV[k] = v }
+    yield
+  ensure
+    saved.each { |k, v| ENV[k] = v }
   end
 end

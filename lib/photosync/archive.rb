@@ -55,8 +55,13 @@ module Photosync
       new(spec.delete_prefix("archive:"), **opts)
     end
 
+    # A path that names something other than a folder is refused here; a folder that does
+    # not exist yet (a drive not mounted) is the sync's failure, when it runs.
     def initialize(path, layout: DEFAULT_LAYOUT, threads: 4, write_dates: false)
+      raise ArgumentError, "an archive needs a folder path" if path.to_s.strip.empty?
+
       @path = File.expand_path(path.to_s)
+      raise ArgumentError, "archive:#{@path} is not a folder" if File.exist?(@path) && !File.directory?(@path)
       @write_dates = write_dates ? true : false
       @layout = Photosync._archive_check_layout(layout.to_s)
       @threads = Integer(threads)

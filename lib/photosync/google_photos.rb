@@ -45,7 +45,12 @@ module Photosync
 
     attr_reader :daily_quota, :description, :resumable_above, :chunk_size
 
-    def initialize(client_id:, client_secret:, refresh_token:, endpoint: nil, daily_quota: 10_000, description: nil,
+    # client_id, client_secret, refresh_token and endpoint default to PHOTOSYNC_GPHOTOS_CLIENT_ID,
+    # _CLIENT_SECRET, _REFRESH_TOKEN and _ENDPOINT, as Photosync::Flickr.new reads FLICKRAW_*.
+    def initialize(client_id: ENV.fetch("PHOTOSYNC_GPHOTOS_CLIENT_ID", nil),
+                   client_secret: ENV.fetch("PHOTOSYNC_GPHOTOS_CLIENT_SECRET", nil),
+                   refresh_token: ENV.fetch("PHOTOSYNC_GPHOTOS_REFRESH_TOKEN", nil),
+                   endpoint: ENV.fetch("PHOTOSYNC_GPHOTOS_ENDPOINT", nil), daily_quota: 10_000, description: nil,
                    rate_limit_wait: 30.0, backoff: 1.0, max_attempts: 5, resumable_above: 8 * MIB, chunk_size: 8 * MIB)
       [[:client_id, client_id], [:client_secret, client_secret], [:refresh_token, refresh_token]].each do |name, v|
         raise ArgumentError, "#{name} is missing (run `photosync login gphotos`)" if v.nil? || v.to_s.empty?

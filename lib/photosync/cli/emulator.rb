@@ -1,5 +1,7 @@
 # frozen_string_literal: true
 
+require "shellwords"
+
 module Photosync
   # `photosync emulator`: the built-in Flickr emulator in the foreground, until stopped.
   class CLI
@@ -10,7 +12,7 @@ module Photosync
 
       opts = { port: 0, latency: 0.0, fault_rate: 0.0, data: nil, seed: 1 }
       parser = OptionParser.new do |o|
-        o.banner = "usage: photosync emulator [--port N] [--latency S] [--fault-rate R] [--data DIR] [--seed N]"
+        o.banner = "usage: photosync emulator [--port N] [--latency S] [--fault-rate R] [--data DIR] [--seed N] [--env]"
         emulator_options(o, opts, "request")
         o.on("--data DIR", "keep photos here across restarts") { |v| opts[:data] = Check.path("--data", v) }
       end
@@ -21,13 +23,18 @@ module Photosync
       serve(Emulator, opts, %i[endpoint api_key shared_secret access_token access_secret])
     end
 
-    # Runs an emulator in the foreground: prints its fields as `name: value` lines, then
-    # serves until INT or TERM.
+    # Runs an emulator in the foreground: prints its fields as `name: value` lines (with
+    # --env, `export NAME=value` lines for `eval`), then serves until INT or TERM.
     def serve(emulator_class, opts, fields)
       # The traps come first: a caller may signal as soon as it has read the lines.
       stopped = stop_on_signal
+      as_env = opts.delete(:env)
       emu = emulator_class.start(**opts)
-      fields.each { |k| @out.puts("#{k}: #{emu.public_send(k)}") }
+      if as_env
+        emu.env.each { |name, value| @out.puts("export #{name}=#{Shellwords.escape(value.to_s)}") }
+      else
+        fields.each { |k| @out.puts("#{k}: #{emu.public_send(k)}") }
+      end
       @out.flush
       sleep(0.2) until stopped.call
       emu.stop
@@ -48,6 +55,7 @@ module Photosync
       parser.on("--seed N", "credentials, ids and faults follow from it") do |v|
         opts[:seed] = Check.int("--seed", v, min: 0, max: 2**63 - 1)
       end
+      parser.on("--env", "print `export NAME=value` lines: eval them to point photosync here") { opts[:env] = true }
     end
 
     # INT and TERM end a foreground server cleanly; the lambda says whether one came.

@@ -9,7 +9,7 @@ module Photosync
       opts = { port: 0, latency: 0.0, fault_rate: 0.0, seed: 1, daily_quota: 10_000, testing: false }
       parser = OptionParser.new do |o|
         o.banner = "usage: photosync emulator gphotos [--port N] [--latency S] [--fault-rate R] [--seed N] " \
-                   "[--daily-quota N] [--testing]"
+                   "[--daily-quota N] [--testing] [--env]"
         emulator_options(o, opts, "API request")
         o.on("--daily-quota N", "requests per project per day (default 10000)") do |v|
           opts[:daily_quota] = Check.int("--daily-quota", v, min: 1, max: 4_294_967_295)
