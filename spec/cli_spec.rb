@@ -46,6 +46,21 @@ RSpec.describe "the photosync command" do
     expect(err).to match(/2 media files/)
   end
 
+  it "writes plain progress lines to stderr when it is not a terminal (cron), at the interval asked" do
+    lib = File.join(tmpdir, "lib")
+    archive = File.join(tmpdir, "archive")
+    FileUtils.mkdir_p(archive)
+    copy_fixtures(["jpg/Canon_40D.jpg", "jpg/Nikon_D70.jpg"], lib)
+    env["PHOTOSYNC_PROGRESS_EVERY"] = "0"
+    out, err, status = run("sync", lib, "--to", "archive:#{archive}", "--catalog", File.join(tmpdir, "c.sqlite3"))
+    expect(status.exitstatus).to eq(0), err
+    expect(err.lines.grep(%r{\A(scan|archive) \[#* *\] \d/2 files})).not_to be_empty
+    expect(err + out).not_to include("\r", "\e[")
+    env["PHOTOSYNC_PROGRESS_EVERY"] = "3600"
+    _out, quiet, = run("sync", lib, "--to", "archive:#{archive}", "--catalog", File.join(tmpdir, "c.sqlite3"))
+    expect(quiet).not_to match(/files  .*ETA/)
+  end
+
   it "explains a missing folder in one line, without a backtrace" do
     _out, err, status = run("scan", File.join(tmpdir, "missing"), "--catalog", File.join(tmpdir, "c.sqlite3"))
     expect(status.exitstatus).to eq(1)

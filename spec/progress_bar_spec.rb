@@ -19,13 +19,31 @@ RSpec.describe Photosync::ProgressBar do
     expect(line).to match(%r{\Async \[#+ *\] 3/10 files  3\.0 MB/10\.0 MB  .*/s  ETA \S+  2 retries\e\[K\z})
   end
 
-  it "leaves the retries out while there are none, and prints nothing when not on a terminal" do
+  it "leaves the retries out while there are none, and prints nothing on a short run when not on a terminal" do
     io = terminal
     described_class.new(io, "sync").update(10, 10, 5, 5)
     expect(io.string).not_to include("retr")
     plain = StringIO.new
-    described_class.new(plain, "sync").update(1, 2, 3, 4, retries: 1)
+    bar = described_class.new(plain, "sync")
+    bar.update(1, 2, 3, 4, retries: 1)
+    bar.update(2, 2, 4, 4)
+    bar.finish
     expect(plain.string).to be_empty
+  end
+
+  it "writes plain lines, at most one per interval, when not on a terminal (a log, cron's mail)" do
+    plain = StringIO.new
+    every_time = described_class.new(plain, "sync", every: 0)
+    quiet = described_class.new(plain, "sync", every: 3600)
+    (1..4).each do |n|
+      every_time.update(n, 4, n * 1_000_000, 4_000_000)
+      quiet.update(n, 4, n * 1_000_000, 4_000_000)
+    end
+    [every_time, quiet].each(&:finish)
+    lines = plain.string.lines
+    expect(lines.size).to eq(4)
+    expect(lines).to all(match(%r{\Async \[#* *\] \d/4 files  .* ETA \S+\n\z}))
+    expect(plain.string).not_to include("\r", "\e")
   end
 end
 

@@ -2,33 +2,33 @@
 
 module Photosync
   # A one-line progress bar for a terminal: files, MB, MB/s, ETA and retries so far,
-  # redrawn in place at most ten times a second. Prints nothing when the stream is not a
-  # terminal.
+  # redrawn in place at most ten times a second. Elsewhere (a log file, cron's mail) the
+  # same line is written as a line of its own every `every` seconds (PHOTOSYNC_PROGRESS_EVERY,
+  # default 10), so a short run writes none and a long one is never silent for long.
   class ProgressBar
     WIDTH = 24
 
-    def initialize(io, label)
+    def initialize(io, label, every: Float(ENV.fetch("PHOTOSYNC_PROGRESS_EVERY", 10)))
       @io = io
       @label = label
-      @enabled = io.respond_to?(:tty?) && io.tty?
+      @terminal = io.respond_to?(:tty?) && io.tty?
+      @every = @terminal ? 0.1 : every
       @started = Process.clock_gettime(Process::CLOCK_MONOTONIC)
-      @last = 0.0
+      @last = @terminal ? 0.0 : @started
     end
 
     def update(files_done, files_total, bytes_done, bytes_total, retries: 0)
-      return unless @enabled
-
       now = Process.clock_gettime(Process::CLOCK_MONOTONIC)
-      return if now - @last < 0.1 && files_done < files_total
+      return if now - @last < @every && (files_done < files_total || !@terminal)
 
       @last = now
       text = line(files_done, files_total, bytes_done, bytes_total, now - @started)
       text += "  #{retries} #{retries == 1 ? 'retry' : 'retries'}" if retries.positive?
-      @io.print("\r#{text}\e[K")
+      @io.print(@terminal ? "\r#{text}\e[K" : "#{text}\n")
     end
 
     def finish
-      @io.print("\r\e[K") if @enabled
+      @io.print("\r\e[K") if @terminal
     end
 
     private

@@ -58,20 +58,22 @@ module Photosync
       end
     end
 
-    # bars: destination => [ProgressBar, total, done]
+    # bars: destination => [ProgressBar, total, done, bytes done, bytes total]
     def archive_progress(e, bars)
       case e.kind
       when :planned
         @out.puts("#{e.destination}: #{e.to_copy} to copy (#{Format.bytes(e.bytes)}), " \
                   "#{e.already_there} already there, #{e.duplicates} local duplicates")
         remember_plan("#{e.destination}: ", e.to_copy, e.bytes)
-        bars[e.destination] = [ProgressBar.new(@err, "archive"), e.to_copy, 0]
+        bars[e.destination] = [ProgressBar.new(@err, "archive"), e.to_copy, 0, 0, e.bytes]
       when :copied, :failed
         bar = bars[e.destination] or return
         bar[2] += 1
+        bar[0].update(bar[2], bar[1], bar[3], bar[4])
       when :progress
         bar = bars[e.destination] or return
-        bar[0].update(bar[2], bar[1], e.bytes_done, e.bytes_total)
+        bar[3..4] = [e.bytes_done, e.bytes_total]
+        bar[0].update(bar[2], bar[1], bar[3], bar[4])
       when :finished
         bars[e.destination]&.first&.finish
       end
