@@ -23,24 +23,41 @@ RSpec.describe "Restoring from an archive" do
     md5s_under(archive.path)
   end
 
+  # The library as it was, path => MD5, for the photos the archive holds (not its litter).
+  def library_as_archived(archived)
+    md5s_under(library).select { |_, md5| archived.value?(md5) }
+  end
+
   def run_cli(*args)
     Open3.capture3({ "XDG_CONFIG_HOME" => File.join(tmpdir, "cfg") }, RbConfig.ruby, exe, *args)
   end
 
-  it "brings a deleted library back byte for byte in the archive's layout; a second restore copies nothing" do
+  it "brings a deleted library back byte for byte at its original paths, both copies of a duplicate, case kept" do
     archived = archived_library
+    was = library_as_archived(archived)
+    expect(was.values.tally.values.max).to eq(2)
+    expect(was.keys.grep(/\.JPG\z/)).not_to be_empty
     FileUtils.rm_rf(library)
 
     events = []
     report = Photosync.restore(back, from: archive, catalog: catalog) { |e| events << e.kind }
     expect([report.downloaded, report.failed, report.mismatched, report.unverified]).to eq([archived.size, 0, 0, 0])
-    expect(md5s_under(back)).to eq(archived)
-    expect(md5s_under(back)).to include("2008/05/30/Canon_40D.jpg")
+    expect(md5s_under(back)).to eq(was)
+    expect(md5s_under(back)).to include("jpg/Canon_40D.jpg")
     expect(events).to include(:planned, :downloaded, :finished)
 
     again = Photosync.restore(back, from: archive, catalog: catalog)
     expect([again.downloaded, again.skipped]).to eq([0, archived.size])
-    expect(md5s_under(back)).to eq(archived)
+    expect(md5s_under(back)).to eq(was)
+  end
+
+  it "into the library's own folder, gives every file back where it was" do
+    archived = archived_library
+    was = library_as_archived(archived)
+    FileUtils.rm_rf(library)
+    report = Photosync.restore(library, from: archive, catalog: catalog)
+    expect(report.failed).to eq(0)
+    expect(md5s_under(library)).to eq(was)
   end
 
   it "restores an archive this catalog never recorded, its files counted as unchecked" do
@@ -66,10 +83,10 @@ RSpec.describe "Restoring from an archive" do
       .to eq([[archived[victim], Digest::MD5.hexdigest(bytes), "MD5 #{Digest::MD5.hexdigest(bytes)}, tag says #{archived[victim]}"]])
     expect(report.errors.map(&:last).join).to include(archived[victim], "kept as")
     restored = md5s_under(back)
-    expect(restored).not_to include(victim)
+    expect(restored).not_to include("jpg/Canon_40D.jpg")
     marked = restored.keys.grep(/MISMATCH/)
     expect(marked.size).to eq(1)
-    expect(marked.first).to start_with("2008/05/30/Canon_40D.MISMATCH-")
+    expect(marked.first).to start_with("jpg/Canon_40D.MISMATCH-")
     expect(restored[marked.first]).to eq(Digest::MD5.hexdigest(bytes))
 
     again = Photosync.restore(back, from: archive, catalog: catalog)
@@ -78,17 +95,18 @@ RSpec.describe "Restoring from an archive" do
 
   it "goes on where an interrupted restore stopped, leaving no temporary behind" do
     archived = archived_library
+    was = library_as_archived(archived)
     FileUtils.rm_rf(library)
     Photosync.restore(back, from: archive, catalog: catalog)
-    lost = md5s_under(back).keys.first(3)
+    lost = md5s_under(back).select { |_, md5| was.values.count(md5) == 1 }.keys.first(3)
     lost.each { |rel| File.delete(File.join(back, rel)) }
-    part = File.join(back, "2008/05/30/.cafebabe#{Photosync::PART_SUFFIX}")
+    part = File.join(back, "jpg/.cafebabe#{Photosync::PART_SUFFIX}")
     File.binwrite(part, "half a photo")
 
     report = Photosync.restore(back, from: archive, catalog: catalog)
     expect(report.downloaded).to eq(3)
     expect(File.exist?(part)).to be(false)
-    expect(md5s_under(back)).to eq(archived)
+    expect(md5s_under(back)).to eq(was)
   end
 
   it "from the CLI: --only-missing restores what the library lost, --albums is refused with the reason" do

@@ -24,19 +24,23 @@ RSpec.describe "Restoring from Flickr" do
     Photosync.samples(File.join(library, "generated"))
   end
 
-  it "brings a synced library back byte for byte after it is deleted; a second restore downloads nothing" do
+  it "brings a synced library back byte for byte at its paths after it is deleted; a second restore downloads nothing" do
     library_with_fixtures_and_generated_photos
     Photosync::Emulator.start(calls_per_hour: 1_000_000) do |emu|
       flickr = Photosync::Flickr.new(**emu.credentials)
       synced = Photosync.sync(library, to: flickr, catalog: catalog, calls_per_hour: 1_000_000)
       uploaded = md5s_under(library).values.uniq.sort & emu.photos.map(&:md5)
       expect(uploaded.size).to eq(emu.photos.size)
+      # What Flickr holds of the library, at its paths (a duplicate's two copies both).
+      relative = ->(dir) { md5s_under(dir).transform_keys { |path| path.delete_prefix("#{dir}/") } }
+      was = relative[library].select { |_, md5| uploaded.include?(md5) }
       FileUtils.rm_rf(library)
 
       events = []
       report = Photosync.restore(back, from: flickr, catalog: catalog, calls_per_hour: 1_000_000) { |e| events << e.kind }
       expect([report.downloaded, report.failed, report.mismatched]).to eq([synced.uploaded, 0, 0])
-      expect(md5s_under(back).values.sort).to eq(emu.photos.map(&:md5).sort)
+      expect(relative[back]).to eq(was)
+      expect(md5s_under(back).values.uniq.sort).to eq(emu.photos.map(&:md5).sort)
       expect(events).to include(:planned, :downloaded, :finished)
 
       again = Photosync.restore(back, from: flickr, catalog: catalog, calls_per_hour: 1_000_000)

@@ -1,6 +1,7 @@
 //! What restore needs from the catalog: which photos were restored where (so a photo
-//! without a checksum tag is not downloaded again), and which photos a folder once
-//! held (for `--only-missing`: uploads from it and files seen in it).
+//! without a checksum tag is not downloaded again), which photos a folder once
+//! held (for `--only-missing`: uploads from it and files seen in it), and the library
+//! folders that were synced (so a restore puts each photo back at its path in them).
 
 use super::{now_secs, Catalog, CatalogError};
 use rusqlite::params;
@@ -11,9 +12,34 @@ use std::path::{Path, PathBuf};
 pub(super) const RESTORE_TABLES: &str = "
     CREATE TABLE IF NOT EXISTS restores (
       backend TEXT NOT NULL, remote_id TEXT NOT NULL, md5 TEXT NOT NULL, path BLOB NOT NULL,
-      restored_at INTEGER NOT NULL, PRIMARY KEY (backend, remote_id)) WITHOUT ROWID;";
+      restored_at INTEGER NOT NULL, PRIMARY KEY (backend, remote_id)) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS libraries (
+      root BLOB PRIMARY KEY, synced_at INTEGER NOT NULL) WITHOUT ROWID;";
 
 impl Catalog {
+    /// Records `root` (canonical) as a library folder that a sync backed up.
+    pub fn record_library(&mut self, root: &Path) -> Result<(), CatalogError> {
+        self.sql(|c| {
+            c.execute(
+                "INSERT OR REPLACE INTO libraries (root, synced_at) VALUES (?1, ?2)",
+                params![root.as_os_str().as_bytes(), now_secs()],
+            )
+            .map(|_| ())
+        })
+    }
+
+    /// The library folders syncs backed up, in path order.
+    pub fn libraries(&self) -> Result<Vec<PathBuf>, CatalogError> {
+        self.sql(|c| {
+            let mut stmt = c.prepare("SELECT root FROM libraries ORDER BY root")?;
+            let rows = stmt.query_map([], |r| {
+                let root: Vec<u8> = r.get(0)?;
+                Ok(PathBuf::from(std::ffi::OsString::from_vec(root)))
+            })?;
+            rows.collect()
+        })
+    }
+
     pub fn record_restore(
         &mut self,
         backend: &str,

@@ -98,6 +98,8 @@ pub fn sync_all(
     let runtime = one::runtime().map_err(ScanError::Runtime)?;
     let mut scanned = scan::scan(dir, catalog, &ScanOptions::default(), cancel, &mut |_| {})?;
     let library = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    // A restore puts each photo back at its path under the folders that were synced.
+    catalog.record_library(&library)?;
     review::correct(&mut scanned.photos, &library, rules);
     events(Event::Scanned(scanned.stats.clone()));
     targets.sort_by_key(Target::rank);

@@ -5,6 +5,7 @@
 //! download. Albums are a Flickr notion; an archive has none.
 
 use super::fetch::{self, Fetch, Fetched};
+use super::places::Places;
 use super::RestoreReport;
 use super::{names, prepare, record, Decision, RestoreError, RestoreEvent, RestoreOptions};
 use crate::cancel::Cancel;
@@ -36,6 +37,7 @@ pub fn restore_archive(
     catalog.hold_run_lock(cancel)?;
     let started = Instant::now();
     let source = archive::open_source(root, catalog, opts.concurrency, cancel)?;
+    let places = Places::read(catalog, dest)?;
     let target = prepare(dest, catalog, opts, cancel)?;
     let restored = catalog.restores(&source.backend)?;
     let mut report = RestoreReport::default();
@@ -49,7 +51,11 @@ pub fn restore_archive(
                 report.errors.push((id, message));
             }
             Decision::Skip => report.skipped += 1,
-            Decision::Fetch => jobs.push(job(&source, dest, rel, md5, id)),
+            Decision::Fetch => {
+                let mut job = job(&source, dest, rel, md5, id);
+                places.place(&mut job, Some(md5), dest);
+                jobs.push(job);
+            }
         }
     }
     events(RestoreEvent::Planned {
@@ -97,6 +103,7 @@ fn job(source: &ArchiveSource, dest: &Path, rel: &Path, md5: &str, id: String) -
         name,
         ext,
         url: None,
+        also: Vec::new(),
     }
 }
 

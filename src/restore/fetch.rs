@@ -33,6 +33,8 @@ pub struct Fetch {
     pub ext: String,
     /// `url_o` from the listing, when Flickr gave one.
     pub url: Option<String>,
+    /// The other places of the same bytes (two local copies come back as two files).
+    pub also: Vec<PathBuf>,
 }
 
 #[derive(Debug)]

@@ -115,6 +115,7 @@ fn job(dest: &Path, item: &ListedItem) -> Fetch {
         name: format!("{name}{LOSSY_INFIX}"),
         ext,
         url: Some(item.base_url.clone()),
+        also: Vec::new(),
     }
 }
 

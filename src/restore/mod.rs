@@ -13,6 +13,7 @@ mod archive;
 mod fetch;
 mod gphotos;
 pub mod names;
+mod places;
 mod pool;
 mod target;
 
@@ -28,6 +29,7 @@ use crate::destinations::flickr::sync::remote::Remote;
 use crate::destinations::flickr::sync::{Pacing, SyncError};
 use crate::library::scan::ScanError;
 use fetch::Fetch;
+use places::Places;
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -147,6 +149,7 @@ pub fn restore_flickr(
 ) -> Result<RestoreReport, RestoreError> {
     catalog.hold_run_lock(cancel)?;
     let started = Instant::now();
+    let places = Places::read(catalog, dest)?;
     let target = prepare(dest, catalog, opts, cancel)?;
     let (runtime, remote) =
         crate::destinations::flickr::sync::remote::connect(client, &opts.pacing, cancel)?;
@@ -159,6 +162,7 @@ pub fn restore_flickr(
         opts,
         events,
         target,
+        places,
     };
     let result = runtime.block_on(run.run(&mut report));
     report.api_calls = remote.calls();
@@ -181,6 +185,7 @@ struct Run<'a> {
     opts: &'a RestoreOptions,
     events: &'a (dyn Fn(RestoreEvent) + Send + Sync),
     target: Target,
+    places: Places,
 }
 
 impl Run<'_> {
@@ -253,14 +258,14 @@ impl Run<'_> {
     fn job(&self, photo: Listed, md5: Option<String>, albums: &HashMap<String, String>) -> Fetch {
         let raw = &photo.raw;
         let folder = match albums.get(&photo.id) {
-            Some(album) => self.dest.join(names::component(album, "Album")),
+            Some(album) => self.dest.join(names::album_folder(album)),
             None if self.opts.albums => self.dest.join("Not in an album"),
             None => self
                 .dest
                 .join(date_folder(raw["datetaken"].as_str().unwrap_or(""))),
         };
         let title = raw["title"].as_str().unwrap_or("");
-        Fetch {
+        let mut job = Fetch {
             name: names::component(title, &photo.id),
             ext: names::extension(raw["originalformat"].as_str().unwrap_or("jpg")),
             url: raw["url_o"]
@@ -271,7 +276,13 @@ impl Run<'_> {
             md5,
             key: photo.id.clone(),
             photo_id: photo.id,
+            also: Vec::new(),
+        };
+        if !self.opts.albums {
+            let md5 = job.md5.clone();
+            self.places.place(&mut job, md5.as_ref(), self.dest);
         }
+        job
     }
 
     async fn download(

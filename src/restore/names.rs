@@ -4,6 +4,8 @@
 //! component that stays inside the restore folder, readable, and short enough for
 //! every file system.
 
+use std::path::PathBuf;
+
 /// Bytes a name may take before its extension; ext4 allows 255 in all.
 const MAX_NAME_BYTES: usize = 180;
 
@@ -75,6 +77,20 @@ pub fn numbered(name: &str, ext: &str, n: u32) -> String {
     }
 }
 
+/// An album's folder: a title holding `/` (`2004/holiday`, as `--albums folders` names
+/// nested folders) keeps its nesting, each part made safe.
+pub fn album_folder(title: &str) -> PathBuf {
+    let parts: Vec<&str> = title
+        .split('/')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    match parts.is_empty() {
+        true => PathBuf::from(component(title, "Album")),
+        false => parts.iter().map(|p| component(p, "Album")).collect(),
+    }
+}
+
 /// A file name from elsewhere (an archive's `IMG_0001.JPG`) as a safe stem and its
 /// extension, case kept; `fallback` when nothing of the stem is left.
 pub fn split_file_name(file_name: &str, fallback: &str) -> (String, String) {
@@ -128,6 +144,21 @@ mod tests {
         assert_eq!(got.len(), MAX_NAME_BYTES);
         let wide = "é".repeat(500);
         assert!(component(&wide, "photo").len() <= MAX_NAME_BYTES);
+    }
+
+    #[test]
+    fn album_titles_keep_their_nesting_safely() {
+        assert_eq!(album_folder("2004/holiday"), PathBuf::from("2004/holiday"));
+        assert_eq!(album_folder(" a / b "), PathBuf::from("a/b"));
+        for hostile in ["../..", "/", "..//x"] {
+            let folder = album_folder(hostile);
+            assert!(
+                folder
+                    .components()
+                    .all(|c| matches!(c, Component::Normal(_))),
+                "{hostile}"
+            );
+        }
     }
 
     #[test]

@@ -114,6 +114,9 @@ pub(super) fn record(
             verified,
         } => {
             catalog.record_restore(backend, &job.photo_id, &md5, &path)?;
+            for error in super::places::copy_to(&path, &job.also) {
+                report.errors.push((job.photo_id.clone(), error));
+            }
             report.downloaded += 1;
             report.bytes += bytes;
             report.unverified += u64::from(!verified);
