@@ -60,8 +60,23 @@ RSpec.describe "Restoring from an archive" do
     expect(md5s_under(library)).to eq(was)
   end
 
-  it "restores an archive this catalog never recorded, its files counted as unchecked" do
+  it "with the library and its catalog both lost, gives the library back at its paths from the archive alone" do
     archived = archived_library
+    was = library_as_archived(archived)
+    expect(File.file?(File.join(archive.path, Photosync::ARCHIVE_CATALOG_COPY))).to be(true)
+    FileUtils.rm_rf(library)
+    File.delete(catalog)
+    out, err, status = run_cli("restore", "--from", "archive:#{archive.path}", back, "--catalog", catalog)
+    expect(status.exitstatus).to eq(0), err
+    expect(out).to include("became the catalog")
+    expect(md5s_under(back)).to eq(was)
+    expect(File.file?(catalog)).to be(true)
+    expect(Photosync.restore(back, from: archive, catalog: catalog).catalog_from).to be_nil
+  end
+
+  it "restores an archive this catalog never recorded (and without a catalog copy), its files counted as unchecked" do
+    archived = archived_library
+    File.delete(File.join(archive.path, Photosync::ARCHIVE_CATALOG_COPY))
     report = Photosync.restore(back, from: archive, catalog: File.join(tmpdir, "new-machine.sqlite3"))
     expect([report.downloaded, report.unverified]).to eq([archived.size, archived.size])
     expect(md5s_under(back)).to eq(archived)

@@ -21,11 +21,12 @@ module SpecHelpers
     @tmpdir ||= Dir.mktmpdir("photosync-spec")
   end
 
-  # Relative path -> MD5 of every file under dir (an archive's lock file aside).
+  # Relative path -> MD5 of every file under dir (an archive's lock file and its copy of
+  # the catalog aside).
   def md5s_under(dir)
     Dir.glob("**/*", File::FNM_DOTMATCH, base: dir).filter_map do |rel|
       path = File.join(dir, rel)
-      next unless File.file?(path) && File.basename(rel) != ".photosync.lock"
+      next unless File.file?(path) && File.basename(rel) != ".photosync.lock" && rel != Photosync::ARCHIVE_CATALOG_COPY
 
       [rel, Digest::MD5.file(path).hexdigest]
     end.to_h

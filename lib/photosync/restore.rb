@@ -1,9 +1,14 @@
 # frozen_string_literal: true
 
+require "fileutils"
+
 module Photosync
   # The suffix of a file being downloaded by a restore; a stopped restore leaves at
   # most these, and the next one removes them.
   PART_SUFFIX = ".photosync-part"
+
+  # Where an archive keeps the copy of the catalog each sync writes there.
+  ARCHIVE_CATALOG_COPY = ".photosync/catalog.sqlite3"
 
   # What Photosync.restore hands its block, on the calling thread: kind is one of
   # :planned, :downloaded, :mismatch (expected: the recorded MD5, actual: the bytes'),
@@ -20,6 +25,7 @@ module Photosync
   # The outcome of Photosync.restore: downloaded, skipped, failed, mismatched, unverified,
   # bytes, elapsed, api_calls, errors ([photo id, message] pairs), and any count the core adds.
   # lossy: copies restored from Google Photos (not originals; named *.lossy.*).
+  # catalog_from: the archive's catalog copy that became the catalog (no catalog was found), or nil.
   class RestoreReport < Record
     def ok?
       failed.zero? && mismatched.zero?
@@ -53,6 +59,7 @@ module Photosync
     end
 
     catalog_path = catalog == :default ? default_catalog_path : catalog&.to_s
+    from_copy = from.is_a?(Archive) && catalog_from_archive(from, catalog_path)
     opts = { "concurrency" => Integer(concurrency), "albums" => albums ? true : false,
              "only_missing" => only_missing && File.expand_path(only_missing.to_s),
              "calls_per_hour" => Integer(calls_per_hour), "accept_lossy" => accept_lossy ? true : false,
@@ -64,6 +71,22 @@ module Photosync
              when GooglePhotos then _restore_gphotos(dest, catalog_path, from.send(:native), opts, events)
              else _restore_flickr(dest, catalog_path, from.send(:native), opts, events)
              end
-    RestoreReport.new(**report)
+    RestoreReport.new(**report, catalog_from: from_copy || nil)
   end
+
+  # The disaster case: no catalog where one is looked for (the disk holding it is gone),
+  # and the archive holds the copy each sync leaves there. That copy becomes the catalog
+  # (written to a temporary, then renamed), so the photos come back at their paths and
+  # the next sync goes on from it. Returns the copy's path, or nil.
+  def self.catalog_from_archive(archive, catalog_path)
+    copy = File.join(archive.path, ARCHIVE_CATALOG_COPY)
+    return nil if catalog_path.nil? || File.exist?(catalog_path) || !File.file?(copy)
+
+    FileUtils.mkdir_p(File.dirname(catalog_path))
+    temp = "#{catalog_path}.from-archive-#{Process.pid}"
+    FileUtils.cp(copy, temp)
+    File.rename(temp, catalog_path)
+    copy
+  end
+  private_class_method :catalog_from_archive
 end

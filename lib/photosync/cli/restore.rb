@@ -90,6 +90,10 @@ module Photosync
       if report.lossy.positive?
         @out.puts("#{report.lossy} of them are Google Photos' recompressed copies, not originals (named *.lossy.*)")
       end
+      if report.catalog_from
+        @out.puts("no catalog was found: the copy the archive holds (#{report.catalog_from}) became the catalog, " \
+                  "so the photos came back at their paths")
+      end
       report.errors.each { |id, msg| @out.puts("  error: photo #{id}: #{msg}") }
       report
     end

@@ -236,6 +236,18 @@ impl Destination for Archive {
         Ok(())
     }
 
+    /// A whole copy of the catalog goes into the archive (`.photosync/catalog.sqlite3`),
+    /// so the archive alone can give the library back with its paths. Not a failure of
+    /// the photos when it cannot be written: reported with the run's errors.
+    async fn finish(&mut self, cx: &mut Cx<'_, Self>, _: &[Photo]) -> Result<(), ArchiveError> {
+        let root = super::open_root(&self.root)?;
+        match cx.catalog.copy_to(&root.join(super::CATALOG_COPY)) {
+            Ok(()) => cx.report.catalog_copied = true,
+            Err(e) => cx.report.errors.push((root, e.to_string())),
+        }
+        Ok(())
+    }
+
     async fn verify(
         &mut self,
         check: &mut Check<'_>,

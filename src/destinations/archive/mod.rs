@@ -31,6 +31,9 @@ pub use source::{open_source, ArchiveSource};
 pub use storage::{Disk, Sink, Storage};
 pub use verify::verify;
 
+/// Where in an archive the catalog's copy is kept, relative to its root.
+pub const CATALOG_COPY: &str = ".photosync/catalog.sqlite3";
+
 use crate::cancel::Cancel;
 use crate::catalog::{Catalog, CatalogError, RemoteCopy};
 use crate::engine::one;

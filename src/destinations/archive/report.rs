@@ -84,6 +84,8 @@ pub struct ArchiveFigures {
     pub moved_aside: Vec<PathBuf>,
     /// Copies the listing check of `sync --verify` found gone or of the wrong size.
     pub forgotten: u64,
+    /// The catalog's copy was written into the archive (`.photosync/catalog.sqlite3`).
+    pub catalog_copied: bool,
 }
 
 impl Extra for ArchiveFigures {
