@@ -63,7 +63,10 @@ pub enum CatalogError {
     #[error("catalog {path} was written by a newer photosync (schema {found}, this one knows {SCHEMA_VERSION}); upgrade photosync")]
     TooNew { path: String, found: i64 },
     #[error("cannot write the catalog's copy {path}: {source}")]
-    Copy { path: PathBuf, source: std::io::Error },
+    Copy {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error(transparent)]
     Locked(#[from] crate::engine::LockError),
 }
