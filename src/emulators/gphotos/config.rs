@@ -25,6 +25,31 @@ pub struct GooglePhotosConfig {
     pub max_photo_bytes: u64,
     pub max_video_bytes: u64,
     pub max_album_items: usize,
+    /// How batchCreate answers an upload token that is unknown, expired (a day old) or
+    /// already made into an item.
+    pub bad_token: BadToken,
+}
+
+/// How batchCreate answers a bad upload token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum BadToken {
+    /// The whole call fails with 400 INVALID_ARGUMENT "Request must contain a valid upload
+    /// token." and nothing is created: what users of other clients meet
+    /// (gphotosuploader/gphotos-uploader-cli#132 and #223, ShareX/ShareX#4956).
+    #[default]
+    WholeCall,
+    /// Only that item fails (status code 3), the others are created.
+    PerItem,
+}
+
+impl BadToken {
+    pub fn parse(name: &str) -> Option<BadToken> {
+        match name {
+            "whole_call" => Some(BadToken::WholeCall),
+            "per_item" => Some(BadToken::PerItem),
+            _ => None,
+        }
+    }
 }
 
 impl Default for GooglePhotosConfig {
@@ -41,6 +66,7 @@ impl Default for GooglePhotosConfig {
             max_photo_bytes: 200 * 1024 * 1024,
             max_video_bytes: 20 * 1024 * 1024 * 1024,
             max_album_items: 20_000,
+            bad_token: BadToken::WholeCall,
         }
     }
 }

@@ -50,6 +50,20 @@ impl GphotosError {
         }
     }
 
+    /// Google refused a whole batchCreate for an upload token it does not take (unknown,
+    /// expired, already used): 400 "Request must contain a valid upload token."
+    /// (gphotosuploader/gphotos-uploader-cli#132, #223).
+    pub fn is_bad_upload_token(&self) -> bool {
+        matches!(self, GphotosError::Http { status: 400, message, .. }
+            if message.to_ascii_lowercase().contains("valid upload token"))
+    }
+
+    /// albums:batchAddMediaItems refused for an item the app did not create.
+    pub fn is_invalid_media_item(&self) -> bool {
+        matches!(self, GphotosError::Http { status: 400, message, .. }
+            if message.to_ascii_lowercase().contains("invalid media item id"))
+    }
+
     /// A 429 naming the per-day limit: waiting minutes will not help, the next day will.
     pub(crate) fn is_daily_quota(status: u16, message: &str) -> bool {
         status == 429 && message.contains("per day")

@@ -34,6 +34,9 @@ pub struct GphotosReport {
     /// API requests (each counts against the daily quota).
     pub api_calls: u64,
     pub batch_create_calls: u64,
+    /// Upload tokens Google refused whole calls for (found by splitting the call); their
+    /// bytes were sent again.
+    pub bad_tokens: u64,
     #[serde(serialize_with = "crate::serial::seconds")]
     pub elapsed: Duration,
     #[serde(serialize_with = "crate::serial::paths")]
@@ -46,6 +49,10 @@ pub struct GphotosReport {
     /// Photos put into their folder's album, and albums created (`albums: folders`).
     pub album_adds: u64,
     pub albums_created: u64,
+    /// Photos left out of their album, with why: Google answered their bytes with an item
+    /// another app made (the phone's own backup), which only that app can put in albums.
+    #[serde(serialize_with = "crate::serial::paths")]
+    pub album_notes: Vec<(PathBuf, String)>,
     /// Why the run stopped before the end, said plainly (the quota).
     pub stopped: Option<String>,
 }

@@ -1,0 +1,64 @@
+# frozen_string_literal: true
+
+require "spec_helper"
+
+# Google Photos as it really fails (issue 13), through the native extension against the emulator in
+# its harsher defaults.
+RSpec.describe "Google Photos as it really fails" do
+  let(:canon) { File.binread(File.join(FIXTURES, "jpg/Canon_40D.jpg")) }
+  let(:library) { File.join(tmpdir, "library") }
+  let(:catalog) { File.join(tmpdir, "catalog.sqlite3") }
+
+  def photo(name, bytes)
+    path = File.join(library, name)
+    FileUtils.mkdir_p(File.dirname(path))
+    File.binwrite(path, bytes)
+    path
+  end
+
+  def gphotos(emu, **settings)
+    Photosync::GooglePhotos.new(**emu.credentials, rate_limit_wait: 0.01, backoff: 0.005, **settings)
+  end
+
+  def sync(emu, dest = gphotos(emu), **opts)
+    Photosync.sync(library, to: dest, catalog: catalog, **opts)
+  end
+
+  it "refuses bytes Google cannot decode with its BAD_IMAGE reason, once, until the file changes" do
+    Photosync::GooglePhotosEmulator.start do |emu|
+      photo("good.jpg", canon + "good")
+      photo("noise.jpg", Random.new(3).bytes(4000))
+      cut = photo("cut.jpg", canon[0, canon.size / 2])
+      first = sync(emu)
+      expect(first.uploaded).to eq(1)
+      expect(first.refused.map { |path, _| File.basename(path) }.sort).to eq(%w[cut.jpg noise.jpg])
+      expect(first.refused.map(&:last)).to all(include("BAD_IMAGE"))
+      expect(emu.call_counts["uploads"]).to eq(3) # each sent once
+      again = sync(emu)
+      expect([again.uploaded, again.api_calls, again.counts[:refused_before]]).to eq([0, 0, 2])
+      File.binwrite(cut, canon + "repaired")
+      expect(sync(emu).uploaded).to eq(1)
+      expect(emu.items.size).to eq(2)
+    end
+  end
+
+  it "keeps a photo the phone already backed up out of its album, as a note, and fills every album" do
+    Photosync::GooglePhotosEmulator.start do |emu|
+      first_rome = photo("Rome/a.jpg", canon + "rome a")
+      photo("Rome/b.jpg", canon + "rome b")
+      photo("Paris/c.jpg", canon + "paris c")
+      emu.add_foreign_item(first_rome, filename: "IMG_0001.JPG")
+      report = sync(emu, albums: :folders)
+      expect([report.uploaded, report.failed, report.album_adds]).to eq([3, 0, 2])
+      expect(report.album_notes.map(&:first)).to eq([first_rome])
+      expect(report.album_notes.first.last).to include("another app")
+      expect(emu.albums.to_h { |a| [a.title, a.items.size] }).to eq("Rome" => 1, "Paris" => 1)
+      expect(emu.items.map(&:md5).tally.values.uniq).to eq([1])
+    end
+  end
+
+  it "names the bad_token modes it knows" do
+    expect { Photosync::GooglePhotosEmulator.start(bad_token: :sometimes) }
+      .to raise_error(Photosync::Error, /bad_token: sometimes \(whole_call or per_item\)/)
+  end
+end

