@@ -57,6 +57,21 @@ RSpec.describe "Google Photos as it really fails" do
     end
   end
 
+  it "never sends a photo over Google's 200 MB limit or a RAW kind it does not take" do
+    Photosync::GooglePhotosEmulator.start do |emu|
+      photo("small.jpg", canon + "small")
+      huge = File.join(library, "huge.jpg")
+      File.open(huge, "wb") { |f| f.truncate(201 * 1024 * 1024) } # sparse: read fast, never sent
+      photo("old.crw", "raw from 2003")
+      report = sync(emu)
+      expect([report.uploaded, report.failed]).to eq([1, 0])
+      expect(report.not_taken.to_h.keys.map { |p| File.basename(p) }.sort).to eq(%w[huge.jpg old.crw])
+      expect(report.not_taken.to_h[huge]).to include("over Google Photos' 200")
+      expect(emu.call_counts["uploads"]).to eq(1)
+      expect(report.bytes_sent).to eq(File.size(File.join(library, "small.jpg")))
+    end
+  end
+
   it "names the bad_token modes it knows" do
     expect { Photosync::GooglePhotosEmulator.start(bad_token: :sometimes) }
       .to raise_error(Photosync::Error, /bad_token: sometimes \(whole_call or per_item\)/)

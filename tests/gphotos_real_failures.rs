@@ -142,3 +142,55 @@ fn an_item_another_app_made_stays_out_of_its_album_and_every_other_album_fills()
     );
     assert_eq!(second.album_notes.len(), 1);
 }
+
+#[test]
+fn files_over_google_s_limits_or_of_kinds_it_does_not_take_are_never_sent() {
+    // Google's limits (200 MB photos, 20 GB videos), scaled down on both sides.
+    let emu = emulator(GooglePhotosConfig {
+        max_photo_bytes: 4_000,
+        max_video_bytes: 8_000,
+        ..GooglePhotosConfig::default()
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let small = &write_photos(dir.path(), "small", 1)[0];
+    let mut big = jpeg_bytes("big");
+    big.splice(20..20, vec![b'x'; 5_000]);
+    std::fs::write(dir.path().join("big.jpg"), &big).unwrap();
+    std::fs::write(dir.path().join("long.mp4"), vec![b'v'; 9_000]).unwrap();
+    std::fs::write(dir.path().join("old.crw"), b"raw from 2003").unwrap();
+    let mut catalog = Catalog::in_memory().unwrap();
+    let photos = scan(dir.path(), &mut catalog);
+    let client = client(&emu);
+    let mut opts = GphotosSyncOptions::default();
+    opts.accepts.max_photo_bytes = Some(4_000);
+    opts.accepts.max_video_bytes = Some(8_000);
+    let report = sync(&photos, &mut catalog, &client, &opts).unwrap();
+    assert_eq!((report.uploaded, report.failed), (1, 0), "{report:?}");
+    let mut not_taken: Vec<(String, String)> = report
+        .not_taken
+        .iter()
+        .map(|(p, why)| (p.file_name().unwrap().to_string_lossy().into(), why.clone()))
+        .collect();
+    not_taken.sort();
+    assert_eq!(not_taken.len(), 3, "{not_taken:?}");
+    assert!(not_taken[0].1.contains("limit for photos"), "{not_taken:?}");
+    assert!(not_taken[1].1.contains("limit for videos"), "{not_taken:?}");
+    assert!(not_taken[2].1.contains(".crw"), "{not_taken:?}");
+    // Not one byte of them went out.
+    assert_eq!(calls(&emu, "uploads"), 1);
+    assert_eq!(report.bytes_sent, std::fs::metadata(small).unwrap().len());
+
+    // A client that sent them anyway would have had them refused, after the bytes.
+    opts.accepts = photosync::engine::plan::Accepts::everything("Google Photos");
+    let mut fresh = Catalog::in_memory().unwrap();
+    let photos = scan(dir.path(), &mut fresh);
+    let blind = sync(&photos, &mut fresh, &client, &opts).unwrap();
+    assert!(blind.bytes_sent > big.len() as u64, "{blind:?}");
+    assert!(
+        blind
+            .refused
+            .iter()
+            .any(|(p, why)| p.ends_with("big.jpg") && why.contains("too large")),
+        "{blind:?}"
+    );
+}
