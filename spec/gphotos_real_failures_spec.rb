@@ -72,6 +72,18 @@ RSpec.describe "Google Photos as it really fails" do
     end
   end
 
+  it "says which daily quota stopped the run: Google's, not the 10,000 photosync assumed" do
+    Photosync::GooglePhotosEmulator.start(daily_quota: 10) do |emu|
+      12.times { |i| photo("q#{i}.jpg", canon + "quota #{i}") }
+      report = sync(emu)
+      expect(report.failed).to eq(0)
+      expect(report.stopped).to start_with("Google Photos says the project's daily quota is used up")
+      expect(report.stopped).to match(/per ?day/i).and include("photos left, the quota resets at 00:00 Pacific")
+      expect(report.stopped).not_to include("10000 requests")
+      expect(report).not_to be_ok
+    end
+  end
+
   it "names the bad_token modes it knows" do
     expect { Photosync::GooglePhotosEmulator.start(bad_token: :sometimes) }
       .to raise_error(Photosync::Error, /bad_token: sometimes \(whole_call or per_item\)/)

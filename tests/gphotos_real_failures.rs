@@ -25,6 +25,24 @@ fn items_per_md5(emu: &GooglePhotosEmulator) -> BTreeMap<String, usize> {
     counts
 }
 
+/// `n` photos in a new folder, scanned into a new catalog, and a client of `emu`.
+fn library(
+    emu: &GooglePhotosEmulator,
+    prefix: &str,
+    n: usize,
+) -> (
+    tempfile::TempDir,
+    Catalog,
+    Vec<Photo>,
+    std::sync::Arc<photosync::destinations::gphotos::api::Client>,
+) {
+    let dir = tempfile::tempdir().unwrap();
+    write_photos(dir.path(), prefix, n);
+    let mut catalog = Catalog::in_memory().unwrap();
+    let photos = scan(dir.path(), &mut catalog);
+    (dir, catalog, photos, client(emu))
+}
+
 fn assert_each_once(emu: &GooglePhotosEmulator, photos: &[Photo]) {
     let counts = items_per_md5(emu);
     for photo in photos {
@@ -40,11 +58,7 @@ fn one_bad_upload_token_in_fifty_costs_one_upload_and_is_never_replayed() {
             bad_token: mode,
             ..GooglePhotosConfig::default()
         });
-        let dir = tempfile::tempdir().unwrap();
-        write_photos(dir.path(), "t", 50);
-        let mut catalog = Catalog::in_memory().unwrap();
-        let photos = scan(dir.path(), &mut catalog);
-        let client = client(&emu);
+        let (_dir, mut catalog, photos, client) = library(&emu, "t", 50);
         leave_tokens(&client, &mut catalog, &photos, false);
         // A token Google no longer takes (mistyped, used, past its day) in the journal.
         let backend = gphotos_sync::backend_name(&client);
@@ -193,4 +207,51 @@ fn files_over_google_s_limits_or_of_kinds_it_does_not_take_are_never_sent() {
             .any(|(p, why)| p.ends_with("big.jpg") && why.contains("too large")),
         "{blind:?}"
     );
+}
+
+#[test]
+fn a_daily_quota_in_either_wording_stops_the_run_and_says_which_quota_a_per_minute_one_is_waited_out(
+) {
+    let mut wordings = std::collections::BTreeSet::new();
+    for seed in 1..=6 {
+        // The project's quota is Google's: 10 a day here, whatever photosync was told.
+        let emu = emulator(GooglePhotosConfig {
+            daily_quota: 10,
+            seed,
+            ..GooglePhotosConfig::default()
+        });
+        let (_dir, mut catalog, photos, client) = library(&emu, "q", 20);
+        let report = sync(
+            &photos,
+            &mut catalog,
+            &client,
+            &GphotosSyncOptions::default(),
+        )
+        .unwrap();
+        let stopped = report.stopped.clone().expect("stopped by Google's quota");
+        assert!(
+            stopped.starts_with("Google Photos says the project's daily quota is used up"),
+            "{stopped}"
+        );
+        assert!(!stopped.contains("10000 requests is used up"), "{stopped}");
+        assert!(stopped.contains("photos left, the quota resets at 00:00 Pacific"));
+        assert_eq!(report.failed, 0, "{:?}", report.errors);
+        wordings.insert(stopped.contains("ApiCallsPerProjectPerDay"));
+    }
+    assert_eq!(wordings.len(), 2, "both wordings met");
+
+    // Per minute (in both wordings): waited out, the run finishes.
+    let emu = emulator(GooglePhotosConfig::default());
+    emu.set_fault_kinds(&[photosync::emulators::gphotos::FaultKind::Http429]);
+    emu.set_fault_rate(0.2);
+    let (_dir, mut catalog, photos, client) = library(&emu, "m", 30);
+    let opts = GphotosSyncOptions::default();
+    let report = sync(&photos, &mut catalog, &client, &opts).unwrap();
+    assert_eq!(
+        (report.stopped, report.failed),
+        (None, 0),
+        "{:?}",
+        report.errors
+    );
+    assert_each_once(&emu, &photos);
 }

@@ -64,8 +64,37 @@ impl GphotosError {
             if message.to_ascii_lowercase().contains("invalid media item id"))
     }
 
-    /// A 429 naming the per-day limit: waiting minutes will not help, the next day will.
+    /// A 429 whose quota metric is a per-day one ('All requests per day',
+    /// 'ApiCallsPerProjectPerDay'): waiting minutes will not help, the next day will. Per
+    /// minute ones ('WritesPerMinutePerUser', 'Write requests per minute per user') and
+    /// 'concurrent write request' are waited out.
     pub(crate) fn is_daily_quota(status: u16, message: &str) -> bool {
-        status == 429 && message.contains("per day")
+        let words: String = message
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        status == 429 && words.contains("perday")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quota_errors_are_daily_or_per_minute_by_their_metric() {
+        let daily = [
+            "Quota exceeded for quota metric 'All requests' and limit 'All requests per day' of service 'photoslibrary.googleapis.com'",
+            "Quota exceeded for quota metric 'ApiCallsPerProjectPerDay' and limit 'ApiCallsPerProjectPerDay'",
+        ];
+        let minute = [
+            "Quota exceeded for quota metric 'Write requests' and limit 'WritesPerMinutePerUser'",
+            "Quota exceeded for quota metric 'Write requests' and limit 'Write requests per minute per user'",
+            "Quota exceeded for quota metric 'Write requests' and limit 'concurrent write request'",
+        ];
+        assert!(daily.iter().all(|m| GphotosError::is_daily_quota(429, m)));
+        assert!(!minute.iter().any(|m| GphotosError::is_daily_quota(429, m)));
+        assert!(!GphotosError::is_daily_quota(400, daily[0]));
     }
 }
