@@ -1,6 +1,7 @@
 # frozen_string_literal: true
 
 require "spec_helper"
+require "open3"
 
 # Google Photos as it really fails (issue 13), through the native extension against the emulator in
 # its harsher defaults.
@@ -81,6 +82,24 @@ RSpec.describe "Google Photos as it really fails" do
       expect(report.stopped).to match(/per ?day/i).and include("photos left, the quota resets at 00:00 Pacific")
       expect(report.stopped).not_to include("10000 requests")
       expect(report).not_to be_ok
+    end
+  end
+
+  it "says why a login died after 7 days (a project in Testing) and to run `photosync login gphotos` again" do
+    Photosync::GooglePhotosEmulator.start do |emu|
+      photo("a.jpg", canon + "a")
+      exe = File.expand_path("../exe/photosync", __dir__)
+      env = emu.env.merge("XDG_CONFIG_HOME" => File.join(tmpdir, "config"))
+      run = -> { Open3.capture3(env, RbConfig.ruby, exe, "sync", library, "--to", "gphotos", "--catalog", catalog) }
+      _out, err, status = run.call
+      expect(status.exitstatus).to eq(0), err
+      emu.advance_clock(7 * 86_400)
+      photo("b.jpg", canon + "b")
+      _out, err, status = run.call
+      expect(status.exitstatus).to eq(1) # as for any login the user must renew
+      expect(err.lines.size).to eq(1), err
+      expect(err).to include("7 days", "Testing status", "run `photosync login gphotos` again")
+      expect(err).not_to include(".rb:")
     end
   end
 

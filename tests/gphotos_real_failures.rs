@@ -10,7 +10,9 @@ use gphotos_common::{
     album_options, album_sizes, calls, client, leave_tokens, start as emulator, sync,
 };
 use photosync::catalog::Catalog;
-use photosync::destinations::gphotos::sync::{self as gphotos_sync, GphotosSyncOptions};
+use photosync::destinations::gphotos::sync::{
+    self as gphotos_sync, GphotosSyncError, GphotosSyncOptions,
+};
 use photosync::emulators::gphotos::{BadToken, GooglePhotosConfig, GooglePhotosEmulator};
 use photosync::library::photo::Photo;
 use std::collections::BTreeMap;
@@ -254,4 +256,31 @@ fn a_daily_quota_in_either_wording_stops_the_run_and_says_which_quota_a_per_minu
         report.errors
     );
     assert_each_once(&emu, &photos);
+}
+
+#[test]
+fn a_testing_project_s_login_dies_after_seven_days_and_the_error_says_why_and_what_to_do() {
+    // The emulator's default: a project in Testing status.
+    let emu = emulator(GooglePhotosConfig::default());
+    let (_dir, mut catalog, photos, client) = library(&emu, "l", 3);
+    let opts = GphotosSyncOptions::default();
+    assert_eq!(
+        sync(&photos, &mut catalog, &client, &opts)
+            .unwrap()
+            .uploaded,
+        3
+    );
+    emu.advance_clock(std::time::Duration::from_secs(7 * 86_400));
+    let client = client.renewed().unwrap();
+    let err = sync(&photos, &mut catalog, &client, &opts).unwrap_err();
+    assert!(matches!(err, GphotosSyncError::Login(_)), "{err:?}");
+    let text = err.to_string();
+    for part in [
+        "Token has been expired or revoked.",
+        "7 days",
+        "Testing status",
+        "run `photosync login gphotos` again",
+    ] {
+        assert!(text.contains(part), "{text}");
+    }
 }

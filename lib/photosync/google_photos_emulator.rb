@@ -22,11 +22,12 @@ module Photosync
     FAULT_KINDS = %w[http500 http503 http429 aborted409 drop_before_answer drop_after_work cut_upload
                      item_failed].freeze
 
-    # testing: a project in Testing status (refresh tokens die after 7 days).
+    # testing: a project in Testing status (refresh tokens die after 7 days; the default, as for a
+    # personal project Google has not verified); false for a published one.
     # page_repeat_rate: how often a next page starts with the previous page's last item.
     # bad_token: how batchCreate answers an unknown, expired or used upload token: :whole_call
     # (Google's way: 400 for the whole call, nothing created) or :per_item (that item fails alone).
-    def self.start(latency: 0.0, fault_rate: 0.0, seed: 1, port: 0, daily_quota: 10_000, testing: false,
+    def self.start(latency: 0.0, fault_rate: 0.0, seed: 1, port: 0, daily_quota: 10_000, testing: true,
                    page_repeat_rate: 0.2, bad_token: :whole_call, faults: nil, &block)
       native = NativeGooglePhotosEmulator.start(Integer(port), Float(latency), Float(fault_rate), Integer(seed),
                                                 Integer(daily_quota), testing ? true : false,

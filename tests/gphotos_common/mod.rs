@@ -112,7 +112,10 @@ pub async fn full_token(emu: &GooglePhotosEmulator) -> String {
 
 /// Bytes the emulator takes as a JPEG, distinct per `n`.
 pub fn jpeg(n: usize) -> Vec<u8> {
-    let mut bytes = vec![0xFF, 0xD8, 0xFF, 0xE0];
+    // A whole APP0 segment (16 bytes, as its length says), then data and the end marker.
+    let mut bytes = vec![
+        0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, b'J', b'F', b'I', b'F', 0, 1, 1, 0, 0, 1, 0, 1, 0, 0,
+    ];
     bytes.extend(format!("photo number {n} ").repeat(20).bytes());
     bytes.extend([0xFF, 0xD9]);
     bytes

@@ -17,7 +17,10 @@ pub struct GooglePhotosConfig {
     pub seed: u64,
     /// Requests per project per (Pacific) day.
     pub daily_quota: u64,
-    /// A project in Testing status: refresh tokens die after 7 days.
+    /// A project in Testing status: refresh tokens die after 7 days (Google's rule for
+    /// Testing projects: developers.google.com/identity/protocols/oauth2#expiration). The
+    /// default: a personal project asking for Photos scopes stays in Testing unless Google
+    /// verifies it.
     pub testing: bool,
     /// Chance that a next page starts with the previous page's last item.
     pub page_repeat_rate: f64,
@@ -60,7 +63,7 @@ impl Default for GooglePhotosConfig {
             fault_rate: 0.0,
             seed: 1,
             daily_quota: 10_000,
-            testing: false,
+            testing: true,
             page_repeat_rate: 0.2,
             chunk_granularity: 262_144,
             max_photo_bytes: 200 * 1024 * 1024,

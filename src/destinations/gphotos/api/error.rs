@@ -3,7 +3,12 @@
 #[derive(Debug, thiserror::Error)]
 pub enum GphotosError {
     /// The refresh token was revoked, or expired (7 days on a project in Testing).
-    #[error("Google refused the stored refresh token ({0}); run `photosync login gphotos` again")]
+    #[error(
+        "Google refused the stored Google Photos login ({0}): a login lasts only 7 days while \
+         the Google Cloud project is in Testing status (Google's rule; publishing the project \
+         lifts it), and ends when revoked or unused for 6 months; run `photosync login gphotos` \
+         again"
+    )]
     Revoked(String),
     #[error("{what}: HTTP {status}: {message}")]
     Http {
