@@ -103,6 +103,19 @@ RSpec.describe "Google Photos as it really fails" do
     end
   end
 
+  it "ends descriptions with the checksum by default, and with checksum: :none keeps only the user's text" do
+    Photosync::GooglePhotosEmulator.start do |emu|
+      photo("a.jpg", canon + "a")
+      sync(emu, gphotos(emu, description: "Rome, 2019"))
+      md5 = Digest::MD5.file(File.join(library, "a.jpg")).hexdigest
+      expect(emu.items.map(&:description)).to eq(["Rome, 2019\nchecksum:md5=#{md5}"])
+      photo("b.jpg", canon + "b")
+      sync(emu, gphotos(emu, description: "Rome, 2019", checksum: :none))
+      expect(emu.items.map(&:description).last).to eq("Rome, 2019")
+      expect { gphotos(emu, checksum: :sha1) }.to raise_error(ArgumentError, /:description or :none/)
+    end
+  end
+
   it "names the bad_token modes it knows" do
     expect { Photosync::GooglePhotosEmulator.start(bad_token: :sometimes) }
       .to raise_error(Photosync::Error, /bad_token: sometimes \(whole_call or per_item\)/)

@@ -10,6 +10,7 @@ use gphotos_common::{
     album_options, album_sizes, calls, client, leave_tokens, start as emulator, sync,
 };
 use photosync::catalog::Catalog;
+use photosync::destinations::gphotos::api::NewItem;
 use photosync::destinations::gphotos::sync::{
     self as gphotos_sync, GphotosSyncError, GphotosSyncOptions,
 };
@@ -283,4 +284,52 @@ fn a_testing_project_s_login_dies_after_seven_days_and_the_error_says_why_and_wh
     ] {
         assert!(text.contains(part), "{text}");
     }
+}
+
+#[test]
+fn with_checksum_none_descriptions_hold_only_the_user_s_text_and_a_lost_answer_still_makes_no_copy()
+{
+    let emu = emulator(GooglePhotosConfig::default());
+    let (_dir, mut catalog, photos, client) = library(&emu, "c", 6);
+    let opts = GphotosSyncOptions {
+        checksum: gphotos_sync::Checksum::None,
+        description: Some("Rome, 2019".into()),
+        ..GphotosSyncOptions::default()
+    };
+    // A run died after its batchCreate went out; a day later its tokens are no use, and
+    // no checksum finds its items in the listing: the bytes go again, and Google answers
+    // them with the items it made.
+    leave_tokens(&client, &mut catalog, &photos[..3], false);
+    let backend = gphotos_sync::backend_name(&client);
+    let entries = catalog.gphotos_tokens(&backend).unwrap();
+    let md5s: Vec<String> = entries.iter().map(|t| t.md5.clone()).collect();
+    catalog
+        .gphotos_tokens_sent(&backend, &md5s, client.server_now())
+        .unwrap();
+    let items: Vec<NewItem> = entries
+        .iter()
+        .map(|t| NewItem {
+            upload_token: t.token.clone(),
+            file_name: "x.jpg".into(),
+            description: opts.description_for(&t.md5),
+        })
+        .collect();
+    let client = client.renewed().unwrap();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(client.batch_create(&items, None)).unwrap();
+    emu.advance_clock(std::time::Duration::from_secs(21 * 3600));
+    let report = sync(&photos, &mut catalog, &client, &opts).unwrap();
+    assert_eq!(
+        (report.failed, report.bad_tokens),
+        (0, 0),
+        "{:?}",
+        report.errors
+    );
+    assert_eq!(report.uploaded, 6, "3 new, 3 answered with the items made");
+    assert_each_once(&emu, &photos);
+    assert_eq!(emu.items().len(), 6);
+    let descriptions: Vec<String> = emu.items().into_iter().map(|i| i.description).collect();
+    assert_eq!(descriptions, vec!["Rome, 2019"; 6]);
+    let again = sync(&photos, &mut catalog, &client, &opts).unwrap();
+    assert_eq!((again.uploaded, again.api_calls), (0, 0));
 }
