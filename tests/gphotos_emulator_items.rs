@@ -96,6 +96,7 @@ async fn batch_create_takes_fifty_refuses_fifty_one_and_answers_each_item() {
     // Used once, a token is no longer valid.
     let used = batch_create(&emu, &token, new_items(&t[..1])).await;
     assert_eq!(used.status, 400);
+    assert_eq!(emu.call_counts()["mediaItems.batchCreate:bad_token"], 2);
     // Answered item by item instead.
     let emu = start(GooglePhotosConfig {
         bad_token: BadToken::PerItem,

@@ -192,6 +192,8 @@ pub async fn batch_create(
     // One unknown, expired or used token fails the whole call, nothing created:
     // gphotosuploader/gphotos-uploader-cli#132 and #223, ShareX/ShareX#4956.
     if shared.limits.bad_token == BadToken::WholeCall && tokens.iter().any(Option::is_none) {
+        // Counted apart, so a test can tell the client met it.
+        shared.count("mediaItems.batchCreate:bad_token");
         return reply::invalid("Request must contain a valid upload token.");
     }
     // Then, without it: what each new file is.

@@ -54,6 +54,9 @@ enum Call {
     /// Google refused the whole call for an upload token it does not take (unknown,
     /// expired, or already made into an item): nothing was created.
     BadToken(Vec<Ready>),
+    /// The same, for a call sent again after its answer was lost: the first one made the
+    /// items, so every token is used.
+    Used(Vec<Ready>),
 }
 
 impl Gphotos {
@@ -75,21 +78,10 @@ impl Gphotos {
             }
             match self.call(cx, part).await? {
                 Call::Landed(mut l) => landed.append(&mut l),
-                Call::BadToken(mut one) if one.len() == 1 => {
-                    let r = one.remove(0);
-                    cx.report.bad_tokens += 1;
-                    cx.catalog.gphotos_token_forget(&cx.backend, &r.job.md5)?;
-                    landed.push(if self.requeued.insert(r.job.md5.clone()) {
-                        Landed::Again(r.job)
-                    } else {
-                        failed(
-                            &r.job,
-                            "Google did not take its upload token, twice \
-                             (\"Request must contain a valid upload token.\"); tried again on the next run"
-                                .into(),
-                        )
-                    });
-                }
+                // The lost answer's call made the items: every token is used. Their bytes
+                // go again (Google answers them with the items made), without a split.
+                Call::Used(all) => landed.extend(self.bad_tokens(cx, all)?),
+                Call::BadToken(one) if one.len() == 1 => landed.extend(self.bad_tokens(cx, one)?),
                 Call::BadToken(whole) => {
                     part = whole;
                     let second = part.split_off(part.len() / 2);
@@ -97,6 +89,31 @@ impl Gphotos {
                     parts.push(part);
                 }
             }
+        }
+        Ok(landed)
+    }
+
+    /// Drops the tokens Google would not take from the journal; each photo's bytes go
+    /// again, once in a run.
+    fn bad_tokens(
+        &mut self,
+        cx: &mut Cx<'_, Self>,
+        batch: Vec<Ready>,
+    ) -> Result<Vec<Landed<Self>>, GphotosSyncError> {
+        let mut landed = Vec::with_capacity(batch.len());
+        for r in batch {
+            cx.report.bad_tokens += 1;
+            cx.catalog.gphotos_token_forget(&cx.backend, &r.job.md5)?;
+            landed.push(if self.requeued.insert(r.job.md5.clone()) {
+                Landed::Again(r.job)
+            } else {
+                failed(
+                    &r.job,
+                    "Google did not take its upload token, twice \
+                     (\"Request must contain a valid upload token.\"); tried again on the next run"
+                        .into(),
+                )
+            });
         }
         Ok(landed)
     }
@@ -118,21 +135,32 @@ impl Gphotos {
                 description: self.opts.description_for(&r.job.md5),
             })
             .collect();
-        let quiet = |_: u32, _: &GphotosError| {};
         let mut calls = 0u64;
         let client = &self.client;
         // A lost answer is resolved by sending the same tokens again: Google answers
         // identical bytes with the item it already made (or, for tokens it has used, the
         // whole call fails, and the split sends those bytes again).
+        let lost_answer = std::sync::atomic::AtomicBool::new(false);
+        let on_retry = |_: u32, e: &GphotosError| {
+            if matches!(e, GphotosError::Transport { .. }) {
+                lost_answer.store(true, std::sync::atomic::Ordering::Relaxed);
+            }
+        };
         let result = client
-            .retrying(&self.cancel, &quiet, || {
+            .retrying(&self.cancel, &on_retry, || {
                 calls += 1;
                 client.batch_create(&items, None)
             })
             .await;
+        let lost_answer = lost_answer.into_inner();
         cx.report.batch_create_calls += calls;
         let landed = match result {
             Ok(statuses) => self.statuses(cx, batch, statuses)?,
+            // Sent again after a lost answer: that first call may have made the items.
+            Err(e) if e.is_bad_upload_token() && lost_answer => {
+                self.save_quota(cx)?;
+                return Ok(Call::Used(batch));
+            }
             Err(e) if e.is_bad_upload_token() => {
                 self.save_quota(cx)?;
                 return Ok(Call::BadToken(batch));

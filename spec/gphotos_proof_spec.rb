@@ -1,0 +1,59 @@
+# frozen_string_literal: true
+
+require "spec_helper"
+require "rbconfig"
+
+# The proof of issue 13 for Google Photos: runs killed with SIGKILL at random moments (between
+# uploads and their batchCreate among them), days passing on the emulator's clock between kills,
+# batchCreate answers lost after the work was done (so the tokens sent again are used ones, and
+# Google fails those whole calls), then a clean run: every photo exactly once.
+RSpec.describe "Google Photos sync killed while the days pass and invalid tokens fail whole calls" do
+  let(:canon) { File.binread(File.join(FIXTURES, "jpg/Canon_40D.jpg")) }
+  let(:library) { File.join(tmpdir, "library") }
+  let(:catalog) { File.join(tmpdir, "catalog.sqlite3") }
+  let(:lib) { File.expand_path("../lib", __dir__) }
+
+  def child_sync(creds)
+    code = <<~RUBY
+      require "photosync"
+      creds = Marshal.load([ARGV[2]].pack("H*"))
+      Photosync.sync(ARGV[0], to: Photosync::GooglePhotos.new(**creds, rate_limit_wait: 0.01, backoff: 0.005),
+                              catalog: ARGV[1], concurrency: 4)
+    RUBY
+    Process.spawn(RbConfig.ruby, "-I#{lib}", "-e", code, library, catalog, Marshal.dump(creds).unpack1("H*"),
+                  out: File::NULL, err: File::NULL)
+  end
+
+  it "12 runs killed at random, two days between most, then a clean run: every photo exactly once" do
+    FileUtils.mkdir_p(library)
+    400.times { |i| File.binwrite(File.join(library, format("d%03d.jpg", i)), canon + "proof #{i}") }
+    md5s = Dir[File.join(library, "*.jpg")].map { |f| Digest::MD5.file(f).hexdigest }.sort
+    # bad_token: :whole_call is the default; a published project (testing: false), as its login
+    # outlives the weeks that pass here.
+    Photosync::GooglePhotosEmulator.start(latency: 0.04, seed: 13, testing: false, faults: %w[drop_after_work],
+                                          fault_rate: 0.3) do |emu|
+      creds = emu.credentials
+      rng = Random.new(13)
+      12.times do |run|
+        pid = child_sync(creds)
+        sleep(rng.rand(0.5..3.5))
+        Process.kill(:KILL, pid)
+        Process.wait(pid)
+        # Two days pass after most runs (every token left is past its day); after every third, a
+        # few hours only, so the next run reuses the tokens the killed one left, used ones too.
+        emu.advance_clock(run % 3 == 2 ? rng.rand(1..6) * 3600 : 2 * 86_400)
+      end
+      expect(emu.items.map(&:md5).tally.values.uniq - [1]).to be_empty
+      expect(emu.call_counts["mediaItems.batchCreate:bad_token"].to_i).to be > 0, emu.call_counts.inspect
+      puts "    killed runs: #{emu.call_counts.inspect}"
+      emu.fault_rate = 0.0
+      emu.advance_clock(2 * 86_400)
+      clean = Photosync.sync(library, to: Photosync::GooglePhotos.new(**creds), catalog: catalog)
+      expect(clean.failed).to eq(0), clean.errors.inspect
+      expect(emu.items.map(&:md5).sort).to eq(md5s)
+      expect(emu.upload_tokens_used[:expired]).to eq(0)
+      again = Photosync.sync(library, to: Photosync::GooglePhotos.new(**creds), catalog: catalog)
+      expect([again.uploaded, again.api_calls]).to eq([0, 0])
+    end
+  end
+end
