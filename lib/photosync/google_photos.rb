@@ -10,6 +10,8 @@ module Photosync
   #   uploaded: media items created for local photos (reused_tokens of them from upload tokens
   #   a run that died left behind); bytes_sent: upload bytes on the wire, resends included;
   #   resumed: resumable uploads continued from the server's offset; batch_create_calls;
+  #   bad_tokens: upload tokens Google refused whole calls for (their files were sent again);
+  #   album_notes: [path, why] of photos left out of their album (another app's item);
   #   stopped: why the run ended early (the daily quota), with left photos not tried.
   class GooglePhotosReport < Report
     # No failure, and not stopped early by the quota with photos left (cron should hear of

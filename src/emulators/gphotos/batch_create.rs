@@ -1,7 +1,9 @@
-//! `mediaItems:batchCreate`: at most 50 upload tokens a call, one call at a time per user; each
-//! item answered on its own (`status`, and `mediaItem` when it worked). Bytes the library already
-//! holds are answered with the item it has (its first file name kept), even one another app
-//! made; such an item can join this app's album here, and nowhere else.
+//! `mediaItems:batchCreate`: at most 50 upload tokens a call, one call at a time per user; one
+//! unknown, expired or used token fails the whole call (or, with `BadToken::PerItem`, that item);
+//! otherwise each item is answered on its own (`status`, and `mediaItem` when it worked; BAD_IMAGE
+//! for bytes it cannot decode). Bytes the library already holds are answered with the item it
+//! has (its first file name kept), even one another app made; such an item can join this app's
+//! album here, and nowhere else.
 
 use std::sync::Arc;
 

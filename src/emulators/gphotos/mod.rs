@@ -2,7 +2,9 @@
 //! for installed apps (loopback redirect, PKCE, refresh, revocation), the three remaining
 //! scopes, raw and resumable uploads, `mediaItems:batchCreate` and the app-created-only
 //! listings, albums, Google's error bodies, a per-project daily quota, and seeded latency and
-//! faults. Built on the Flickr emulator's hosting, connection dropping and fault draw.
+//! faults; by default as harshly as the real service fails (whole calls refused for a bad
+//! upload token, BAD_IMAGE, other apps' items, quota wordings, Testing logins: docs/emulators.md).
+//! Built on the Flickr emulator's hosting, connection dropping and fault draw.
 //!
 //! ```no_run
 //! use photosync::emulators::gphotos::{GooglePhotosConfig, GooglePhotosEmulator};
