@@ -4,8 +4,9 @@ require "spec_helper"
 require "rbconfig"
 
 # Runs of Photosync.sync to Google Photos killed with SIGKILL at random moments (mid-upload,
-# mid-batchCreate, mid-catalog write) while hours pass between them, then a clean run: every
-# photo exactly once, and no upload token older than a day given to batchCreate.
+# between uploads and their batchCreate, mid-batchCreate, mid-catalog write) while hours or days
+# pass between them, then a clean run: every photo exactly once, and no upload token older than a
+# day given to batchCreate.
 RSpec.describe "Google Photos sync killed with SIGKILL" do
   let(:canon) { File.binread(File.join(FIXTURES, "jpg/Canon_40D.jpg")) }
   let(:library) { File.join(tmpdir, "library") }
@@ -27,7 +28,8 @@ RSpec.describe "Google Photos sync killed with SIGKILL" do
     FileUtils.mkdir_p(library)
     150.times { |i| File.binwrite(File.join(library, format("k%03d.jpg", i)), canon + "kill #{i}") }
     md5s = Dir[File.join(library, "*.jpg")].map { |f| Digest::MD5.file(f).hexdigest }.sort
-    Photosync::GooglePhotosEmulator.start(latency: 0.02, seed: 5) do |emu|
+    # A published project (testing: false): its login outlives the three weeks that pass here.
+    Photosync::GooglePhotosEmulator.start(latency: 0.02, seed: 5, testing: false) do |emu|
       creds = emu.credentials
       rng = Random.new(9)
       20.times do |run|
@@ -53,6 +55,41 @@ RSpec.describe "Google Photos sync killed with SIGKILL" do
       used = emu.upload_tokens_used
       expect(used[:oldest]).to be_between(0, 86_399)
       expect(used[:expired]).to eq(0)
+    end
+  end
+
+  # The proof of issue 13: days pass between kills, and batchCreate answers are lost after the work
+  # was done, so the tokens sent again are used ones and Google fails those whole calls.
+  it "12 runs killed at random, two days between most, used tokens failing whole calls, then a clean run: exactly once" do
+    FileUtils.mkdir_p(library)
+    400.times { |i| File.binwrite(File.join(library, format("d%03d.jpg", i)), canon + "proof #{i}") }
+    md5s = Dir[File.join(library, "*.jpg")].map { |f| Digest::MD5.file(f).hexdigest }.sort
+    # bad_token: :whole_call is the default; a published project (testing: false), as its login
+    # outlives the weeks that pass here.
+    Photosync::GooglePhotosEmulator.start(latency: 0.04, seed: 13, testing: false, faults: %w[drop_after_work],
+                                          fault_rate: 0.4) do |emu|
+      creds = emu.credentials
+      rng = Random.new(13)
+      12.times do |run|
+        pid = child_sync(creds)
+        sleep(rng.rand(0.5..4.0))
+        Process.kill(:KILL, pid)
+        Process.wait(pid)
+        # Two days pass after most runs (every token left is past its day); after every third, a
+        # few hours only, so the next run reuses the tokens the killed one left, used ones too.
+        emu.advance_clock(run % 3 == 2 ? rng.rand(1..6) * 3600 : 2 * 86_400)
+      end
+      expect(emu.items.map(&:md5).tally.values.uniq - [1]).to be_empty
+      expect(emu.call_counts["mediaItems.batchCreate:bad_token"].to_i).to be > 0, emu.call_counts.inspect
+      puts "    killed runs: #{emu.call_counts.inspect}"
+      emu.fault_rate = 0.0
+      emu.advance_clock(2 * 86_400)
+      clean = Photosync.sync(library, to: Photosync::GooglePhotos.new(**creds), catalog: catalog)
+      expect(clean.failed).to eq(0), clean.errors.inspect
+      expect(emu.items.map(&:md5).sort).to eq(md5s)
+      expect(emu.upload_tokens_used[:expired]).to eq(0)
+      again = Photosync.sync(library, to: Photosync::GooglePhotos.new(**creds), catalog: catalog)
+      expect([again.uploaded, again.api_calls]).to eq([0, 0])
     end
   end
 end

@@ -20,7 +20,10 @@ fn setup(config: GooglePhotosConfig) -> (GooglePhotosEmulator, Client) {
 }
 
 fn jpeg(salt: usize) -> Vec<u8> {
-    let mut b = vec![0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, b'J', b'F', b'I', b'F', 0];
+    // A whole APP0 segment (16 bytes, as its length says), then data and the end marker.
+    let mut b = vec![
+        0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, b'J', b'F', b'I', b'F', 0, 1, 1, 0, 0, 1, 0, 1, 0, 0,
+    ];
     b.extend_from_slice(format!("item {salt}").as_bytes());
     b.extend_from_slice(&[0xFF, 0xD9]);
     b

@@ -8,7 +8,9 @@ use std::collections::HashSet;
 use std::time::Duration;
 
 use gphotos_common::*;
-use photosync::emulators::gphotos::{scopes, FaultKind, GooglePhotosConfig, GooglePhotosEmulator};
+use photosync::emulators::gphotos::{
+    scopes, BadToken, FaultKind, GooglePhotosConfig, GooglePhotosEmulator,
+};
 use serde_json::{json, Value};
 
 async fn other_app_token(emu: &GooglePhotosEmulator) -> String {
@@ -75,6 +77,33 @@ async fn batch_create_takes_fifty_refuses_fifty_one_and_answers_each_item() {
         "Request must have less than 50 items."
     );
     t.truncate(50);
+    let good = t[7].clone();
+    t[7] = "not-a-token".to_string();
+    // One bad token fails the whole call, as Google does by default.
+    let whole = batch_create(&emu, &token, new_items(&t)).await;
+    assert_eq!(whole.status, 400);
+    assert_eq!(
+        whole.json()["error"]["message"],
+        "Request must contain a valid upload token."
+    );
+    assert!(emu.items().is_empty());
+    t[7] = good;
+    let ok = batch_create(&emu, &token, new_items(&t)).await;
+    assert_eq!(
+        ok.json()["newMediaItemResults"].as_array().unwrap().len(),
+        50
+    );
+    // Used once, a token is no longer valid.
+    let used = batch_create(&emu, &token, new_items(&t[..1])).await;
+    assert_eq!(used.status, 400);
+    assert_eq!(emu.call_counts()["mediaItems.batchCreate:bad_token"], 2);
+    // Answered item by item instead.
+    let emu = start(GooglePhotosConfig {
+        bad_token: BadToken::PerItem,
+        ..GooglePhotosConfig::default()
+    });
+    let token = full_token(&emu).await;
+    let mut t = tokens(&emu, &token, 0..50).await;
     t[7] = "not-a-token".to_string();
     let ok = batch_create(&emu, &token, new_items(&t)).await;
     let results = ok.json()["newMediaItemResults"].as_array().unwrap().clone();
@@ -115,10 +144,8 @@ async fn identical_bytes_are_answered_with_the_item_already_there() {
     // which that app cannot read nor add to its albums.
     let other = other_app_token(&emu).await;
     let theirs = upload_token(&emu, &other, jpeg(0), "x.jpg").await;
-    let refused = batch_create(&emu, &token, new_items(std::slice::from_ref(&theirs)))
-        .await
-        .json();
-    assert_eq!(refused["newMediaItemResults"][0]["status"]["code"], 3);
+    let refused = batch_create(&emu, &token, new_items(std::slice::from_ref(&theirs))).await;
+    assert_eq!(refused.status, 400, "{}", refused.text);
     let shared = batch_create(&emu, &other, new_items(&[theirs]))
         .await
         .json();
@@ -176,12 +203,13 @@ async fn a_second_batch_create_while_one_runs_gets_429() {
     let mut statuses = vec![a.status, b.status];
     statuses.sort();
     assert_eq!(statuses, vec![200, 429]);
+    let unused = if a.status == 429 { &t[..1] } else { &t[1..] };
     let refused = if a.status == 429 { a } else { b };
     assert_eq!(refused.json()["error"]["status"], "RESOURCE_EXHAUSTED");
     assert!(refused.text.contains("concurrent write request"));
     emu.set_latency(Duration::ZERO);
     assert_eq!(
-        batch_create(&emu, &token, new_items(&t[1..])).await.status,
+        batch_create(&emu, &token, new_items(unused)).await.status,
         200
     );
 }

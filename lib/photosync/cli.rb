@@ -170,7 +170,8 @@ module Photosync
         o.banner = "usage: photosync sync DIR [--to flickr|gphotos|archive:PATH]... [--layout PATTERN] [--archive-write-dates] " \
                    "[--rules FILE] [--catalog PATH] " \
                    "[--dry-run] [-j N] [--calls-per-hour N] [--privacy private|family|friends|friends_and_family|public] [--tag T] " \
-                   "[--albums none|folders] [--title TEMPLATE] [--async] [--replace-edited] [--verify] [--json] [--no-wait]"
+                   "[--albums none|folders] [--title TEMPLATE] [--async] [--replace-edited] [--gphotos-checksum description|none] " \
+                   "[--verify] [--json] [--no-wait]"
         o.on("--to DEST", "flickr (default), gphotos or archive:PATH; repeat for several") do |v|
           dests << Check.destination(v)
         end
@@ -199,6 +200,9 @@ module Photosync
         end
         o.on("--async", "upload asynchronously and poll Flickr's tickets") { opts[:async] = true }
         o.on("--replace-edited", "replace the Flickr file of photos edited since upload") { opts[:replace_edited] = true }
+        o.on("--gphotos-checksum MODE", "description (default): end each description with the MD5; none") do |v|
+          @gphotos_checksum = Check.choice("--gphotos-checksum", v, GooglePhotos::CHECKSUMS.map(&:to_s)).to_sym
+        end
         o.on("--verify", "read every destination's whole index first and make lost copies again") do
           opts[:verify] = true
         end

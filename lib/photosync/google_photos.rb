@@ -10,6 +10,8 @@ module Photosync
   #   uploaded: media items created for local photos (reused_tokens of them from upload tokens
   #   a run that died left behind); bytes_sent: upload bytes on the wire, resends included;
   #   resumed: resumable uploads continued from the server's offset; batch_create_calls;
+  #   bad_tokens: upload tokens Google refused whole calls for (their files were sent again);
+  #   album_notes: [path, why] of photos left out of their album (another app's item);
   #   stopped: why the run ended early (the daily quota), with left photos not tried.
   class GooglePhotosReport < Report
     # No failure, and not stopped early by the quota with photos left (cron should hear of
@@ -37,13 +39,18 @@ module Photosync
   # endpoint: a base URL serving the API, /token and /o/oauth2/auth (the emulator); nil for Google.
   # daily_quota: the project's requests per day (Google's default 10,000), counted across runs.
   # description: your text before the `checksum:md5=<hex>` every description ends with.
+  # checksum: :description (the default: that one line ends every description, so a lost catalog
+  # is rebuilt from the listing) or :none (your text only, as Google asks; copies are then known by
+  # the catalog and its backup alone, and `verify gphotos` cannot rebuild it).
   # rate_limit_wait: seconds to wait after a 429 (Google asks for 30); backoff: the first wait
   # after a 5xx (doubled, jittered); max_attempts: tries per request.
   # resumable_above: bytes above which uploads use the resumable protocol, in chunk_size chunks.
   class GooglePhotos
     MIB = 1024 * 1024
 
-    attr_reader :daily_quota, :description, :resumable_above, :chunk_size
+    CHECKSUMS = %i[description none].freeze
+
+    attr_reader :daily_quota, :description, :checksum, :resumable_above, :chunk_size
 
     # client_id, client_secret, refresh_token and endpoint default to PHOTOSYNC_GPHOTOS_CLIENT_ID,
     # _CLIENT_SECRET, _REFRESH_TOKEN and _ENDPOINT, as Photosync::Flickr.new reads FLICKRAW_*.
@@ -51,12 +58,16 @@ module Photosync
                    client_secret: ENV.fetch("PHOTOSYNC_GPHOTOS_CLIENT_SECRET", nil),
                    refresh_token: ENV.fetch("PHOTOSYNC_GPHOTOS_REFRESH_TOKEN", nil),
                    endpoint: ENV.fetch("PHOTOSYNC_GPHOTOS_ENDPOINT", nil), daily_quota: 10_000, description: nil,
-                   rate_limit_wait: 30.0, backoff: 1.0, max_attempts: 5, resumable_above: 8 * MIB, chunk_size: 8 * MIB)
+                   checksum: :description, rate_limit_wait: 30.0, backoff: 1.0, max_attempts: 5,
+                   resumable_above: 8 * MIB, chunk_size: 8 * MIB)
       [[:client_id, client_id], [:client_secret, client_secret], [:refresh_token, refresh_token]].each do |name, v|
         raise ArgumentError, "#{name} is missing (run `photosync login gphotos`)" if v.nil? || v.to_s.empty?
       end
       @daily_quota = Integer(daily_quota)
       @description = description&.to_s
+      @checksum = checksum.to_s.to_sym
+      raise ArgumentError, "checksum: #{checksum.inspect} (:description or :none)" unless CHECKSUMS.include?(@checksum)
+
       @resumable_above = Integer(resumable_above)
       @chunk_size = Integer(chunk_size)
       policy = { "rate_limit_wait" => Float(rate_limit_wait), "backoff" => Float(backoff),
@@ -110,7 +121,8 @@ module Photosync
     # This destination as Photosync._sync takes it; run: the run's concurrency, dry_run, albums.
     def sync_target(run)
       ["gphotos", @native, run.slice("concurrency", "dry_run", "verify").merge(
-        "daily_quota" => daily_quota, "description" => description, "resumable_above" => resumable_above,
+        "daily_quota" => daily_quota, "description" => description, "checksum" => checksum.to_s,
+        "resumable_above" => resumable_above,
         "chunk_size" => chunk_size, "album_folders" => run["albums"] == "folders"
       )]
     end

@@ -22,13 +22,16 @@ module Photosync
     FAULT_KINDS = %w[http500 http503 http429 aborted409 drop_before_answer drop_after_work cut_upload
                      item_failed].freeze
 
-    # testing: a project in Testing status (refresh tokens die after 7 days).
+    # testing: a project in Testing status (refresh tokens die after 7 days; the default, as for a
+    # personal project Google has not verified); false for a published one.
     # page_repeat_rate: how often a next page starts with the previous page's last item.
-    def self.start(latency: 0.0, fault_rate: 0.0, seed: 1, port: 0, daily_quota: 10_000, testing: false,
-                   page_repeat_rate: 0.2, faults: nil, &block)
+    # bad_token: how batchCreate answers an unknown, expired or used upload token: :whole_call
+    # (Google's way: 400 for the whole call, nothing created) or :per_item (that item fails alone).
+    def self.start(latency: 0.0, fault_rate: 0.0, seed: 1, port: 0, daily_quota: 10_000, testing: true,
+                   page_repeat_rate: 0.2, bad_token: :whole_call, faults: nil, &block)
       native = NativeGooglePhotosEmulator.start(Integer(port), Float(latency), Float(fault_rate), Integer(seed),
                                                 Integer(daily_quota), testing ? true : false,
-                                                Float(page_repeat_rate))
+                                                Float(page_repeat_rate), bad_token.to_s)
       wrap(native, faults, &block)
     end
 
@@ -63,6 +66,13 @@ module Photosync
 
     def items
       @native._items.map { |h| Item.new(**h) }
+    end
+
+    # Puts the file at path in the library as another app's item (the phone's own backup), named
+    # filename (else the file's name); returns its id. photosync's upload of the same bytes is
+    # answered with this item, which Google lets no other app add to an album.
+    def add_foreign_item(path, filename: nil)
+      @native._add_foreign_item(path.to_s, filename&.to_s)
     end
 
     # Removes an item as its owner can in the Google Photos app (the API cannot delete); true

@@ -2,8 +2,11 @@
 //! redirects, tokens through the emulator's own token endpoint, raw uploads and batchCreate.
 #![allow(dead_code)]
 
-use photosync::destinations::gphotos::api::{Client, Config, Endpoints, RetryPolicy};
+use photosync::cancel::Cancel;
+use photosync::catalog::Catalog;
+use photosync::destinations::gphotos::api::{Client, Config, Endpoints, NewItem, RetryPolicy};
 use photosync::emulators::gphotos::{scopes, GooglePhotosConfig, GooglePhotosEmulator};
+use photosync::library::photo::Photo;
 use serde_json::{json, Value};
 use std::sync::Arc;
 use std::time::Duration;
@@ -109,8 +112,12 @@ pub async fn full_token(emu: &GooglePhotosEmulator) -> String {
 
 /// Bytes the emulator takes as a JPEG, distinct per `n`.
 pub fn jpeg(n: usize) -> Vec<u8> {
-    let mut bytes = vec![0xFF, 0xD8, 0xFF, 0xE0];
+    // A whole APP0 segment (16 bytes, as its length says), then data and the end marker.
+    let mut bytes = vec![
+        0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, b'J', b'F', b'I', b'F', 0, 1, 1, 0, 0, 1, 0, 1, 0, 0,
+    ];
     bytes.extend(format!("photo number {n} ").repeat(20).bytes());
+    bytes.extend([0xFF, 0xD9]);
     bytes
 }
 
@@ -193,4 +200,94 @@ pub async fn post_json(emu: &GooglePhotosEmulator, token: &str, path: &str, body
             .body(body.to_string()),
     )
     .await
+}
+
+/// Uploads the photos' bytes and journals the tokens as a run does; with `created`, also
+/// sends the batchCreate whose answer the "crashed" run never recorded.
+pub fn leave_tokens(client: &Client, catalog: &mut Catalog, photos: &[Photo], created: bool) {
+    let client = &client.renewed().unwrap();
+    let backend = photosync::destinations::gphotos::sync::backend_name(client);
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let quiet = |_: u32, _: &photosync::destinations::gphotos::api::GphotosError| {};
+    let cancel = Cancel::new();
+    let mut items = Vec::new();
+    for p in photos {
+        let md5 = p.md5.clone().unwrap();
+        let up = rt
+            .block_on(client.upload(
+                &p.path,
+                p.size,
+                "image/jpeg",
+                "x.jpg",
+                1 << 30,
+                1 << 20,
+                &cancel,
+                &quiet,
+            ))
+            .unwrap();
+        catalog
+            .gphotos_token_record(&backend, &md5, &up.token, &p.path, client.server_now())
+            .unwrap();
+        items.push(NewItem {
+            upload_token: up.token,
+            file_name: "x.jpg".into(),
+            description: photosync::destinations::gphotos::api::description_for(None, &md5),
+        });
+    }
+    if created {
+        let md5s: Vec<String> = photos.iter().map(|p| p.md5.clone().unwrap()).collect();
+        catalog
+            .gphotos_tokens_sent(&backend, &md5s, client.server_now())
+            .unwrap();
+        rt.block_on(client.batch_create(&items, None)).unwrap();
+    }
+}
+
+/// Runs a Google Photos sync of `photos` as the engine does, without events.
+pub fn sync(
+    photos: &[Photo],
+    catalog: &mut Catalog,
+    client: &Client,
+    opts: &photosync::destinations::gphotos::sync::GphotosSyncOptions,
+) -> Result<
+    photosync::destinations::gphotos::sync::GphotosReport,
+    photosync::destinations::gphotos::sync::GphotosSyncError,
+> {
+    photosync::destinations::gphotos::sync::sync_gphotos(
+        photos,
+        catalog,
+        client,
+        opts,
+        &Cancel::new(),
+        &|_| {},
+    )
+}
+
+/// Requests the emulator received for `method`.
+pub fn calls(emu: &GooglePhotosEmulator, method: &str) -> u64 {
+    emu.call_counts().get(method).copied().unwrap_or(0)
+}
+
+/// The emulator's albums as (title, items), by title.
+pub fn album_sizes(emu: &GooglePhotosEmulator) -> Vec<(String, usize)> {
+    let mut albums: Vec<(String, usize)> = emu
+        .albums()
+        .into_iter()
+        .map(|a| (a.title, a.items.len()))
+        .collect();
+    albums.sort();
+    albums
+}
+
+/// Sync options filing photos into one album per folder under `root`.
+pub fn album_options(
+    root: &std::path::Path,
+) -> photosync::destinations::gphotos::sync::GphotosSyncOptions {
+    photosync::destinations::gphotos::sync::GphotosSyncOptions {
+        albums_root: Some(root.to_path_buf()),
+        ..Default::default()
+    }
 }

@@ -10,7 +10,7 @@ use photosync::destinations::gphotos::api::{
     login, Client, Config, Endpoints, GphotosError, RetryPolicy,
 };
 use photosync::destinations::gphotos::sync::{
-    self as gphotos_sync, GphotosSyncError, GphotosSyncOptions,
+    self as gphotos_sync, Checksum, GphotosSyncError, GphotosSyncOptions,
 };
 use photosync::library::scan::{self, ScanOptions};
 use std::path::PathBuf;
@@ -74,14 +74,28 @@ enum Failure {
     Sync(GphotosSyncError),
 }
 
-pub(crate) fn options(h: RHash, dir: &std::path::Path) -> Result<GphotosSyncOptions, Error> {
+pub(crate) fn options(
+    ruby: &Ruby,
+    h: RHash,
+    dir: &std::path::Path,
+) -> Result<GphotosSyncOptions, Error> {
     let folders: bool = h.fetch("album_folders")?;
+    let checksum = h
+        .lookup::<_, Option<String>>("checksum")?
+        .unwrap_or_else(|| "description".into());
+    let checksum = Checksum::parse(&checksum).ok_or_else(|| {
+        Error::new(
+            ruby.exception_arg_error(),
+            format!("checksum: {checksum} (description or none)"),
+        )
+    })?;
     Ok(GphotosSyncOptions {
         albums_root: folders.then(|| dir.to_path_buf()),
         concurrency: h.fetch::<_, usize>("concurrency")?.max(1),
         dry_run: h.fetch("dry_run")?,
         daily_quota: h.fetch("daily_quota")?,
         description: h.fetch("description")?,
+        checksum,
         resumable_above: h.fetch("resumable_above")?,
         chunk_size: h.fetch::<_, u64>("chunk_size")?.max(1),
         verify: h.lookup::<_, Option<bool>>("verify")?.unwrap_or(false),

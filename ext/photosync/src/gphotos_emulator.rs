@@ -5,7 +5,9 @@
 use crate::emulator_args::{self, rate, seconds};
 use crate::errors;
 use magnus::{function, method, prelude::*, Error, RArray, RHash, RModule, Ruby};
-use photosync::emulators::gphotos::{FaultKind, GooglePhotosConfig, GooglePhotosEmulator};
+use photosync::emulators::gphotos::{
+    BadToken, FaultKind, GooglePhotosConfig, GooglePhotosEmulator,
+};
 use std::cell::RefCell;
 
 #[magnus::wrap(
@@ -26,7 +28,15 @@ impl NativeGooglePhotosEmulator {
         daily_quota: u64,
         testing: bool,
         page_repeat_rate: f64,
+        bad_token: String,
     ) -> Result<Self, Error> {
+        let bad_token = BadToken::parse(&bad_token).ok_or_else(|| {
+            errors::error(
+                ruby,
+                "Error",
+                format!("bad_token: {bad_token} (whole_call or per_item)"),
+            )
+        })?;
         let config = GooglePhotosConfig {
             port,
             latency: seconds(ruby, latency)?,
@@ -35,6 +45,7 @@ impl NativeGooglePhotosEmulator {
             daily_quota,
             testing,
             page_repeat_rate,
+            bad_token,
             ..GooglePhotosConfig::default()
         };
         GooglePhotosEmulator::start(config)
@@ -126,6 +137,18 @@ impl NativeGooglePhotosEmulator {
         Ok(out)
     }
 
+    fn add_foreign_item(
+        ruby: &Ruby,
+        rb_self: &Self,
+        path: std::path::PathBuf,
+        filename: Option<String>,
+    ) -> Result<String, Error> {
+        Self::with(ruby, rb_self, |e| {
+            e.add_foreign_item(&path, filename.as_deref())
+        })?
+        .map_err(|e| errors::error(ruby, "Error", e.to_string()))
+    }
+
     fn delete_item(ruby: &Ruby, rb_self: &Self, id: String) -> Result<bool, Error> {
         Self::with(ruby, rb_self, |e| e.delete_item(&id))
     }
@@ -179,7 +202,7 @@ impl NativeGooglePhotosEmulator {
 pub fn init(ruby: &Ruby, m: RModule) -> Result<(), Error> {
     type E = NativeGooglePhotosEmulator;
     let c = m.define_class("NativeGooglePhotosEmulator", ruby.class_object())?;
-    c.define_singleton_method("start", function!(E::start, 7))?;
+    c.define_singleton_method("start", function!(E::start, 8))?;
     c.define_method("endpoint", method!(E::endpoint, 0))?;
     c.define_method("authorize_url", method!(E::authorize_url, 0))?;
     c.define_method("token_url", method!(E::token_url, 0))?;
@@ -197,6 +220,7 @@ pub fn init(ruby: &Ruby, m: RModule) -> Result<(), Error> {
     c.define_method("_items", method!(E::items, 0))?;
     c.define_method("_albums", method!(E::albums, 0))?;
     c.define_method("delete_item", method!(E::delete_item, 1))?;
+    c.define_method("_add_foreign_item", method!(E::add_foreign_item, 2))?;
     c.define_method("call_counts", method!(E::call_counts, 0))?;
     c.define_method("quota_used", method!(E::quota_used, 0))?;
     c.define_method("_upload_tokens_used", method!(E::upload_tokens_used, 0))?;

@@ -118,7 +118,7 @@ fn destination(ruby: &Ruby, dir: &Path, d: Value, cancel: &Cancel) -> Result<Tar
         }
         "gphotos" => {
             let client = &<&NativeGooglePhotos>::try_convert(target)?.0;
-            let opts = gphotos::options(opts, dir)?;
+            let opts = gphotos::options(ruby, opts, dir)?;
             let dest = Gphotos::new(client, opts, cancel);
             Target::Gphotos(dest.map_err(|e| errors::gphotos_sync(ruby, e))?)
         }

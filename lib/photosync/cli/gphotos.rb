@@ -85,7 +85,7 @@ module Photosync
       creds = Credentials.gphotos
       raise Error, "not logged in to Google Photos; run `photosync login gphotos`" if creds[:refresh_token].to_s.empty?
 
-      GooglePhotos.new(**creds)
+      GooglePhotos.new(**creds, checksum: @gphotos_checksum || :description)
     end
 
     # prefix: "gphotos: " when other destinations' lines are printed too.
@@ -98,6 +98,7 @@ module Photosync
                        sent: Format.bytes(report.bytes_sent), skip: report.skipped, fail: report.failed,
                        calls: report.api_calls, batches: report.batch_create_calls, secs: report.elapsed))
       @out.puts("#{prefix}#{report.album_adds} added to albums (#{report.albums_created} new)") if report.album_adds.positive?
+      report.album_notes.each { |path, why| @out.puts("#{prefix}note: #{path}: #{why}") }
       @out.puts("#{prefix}stopped: #{report.stopped}") if report.stopped
       print_healed(report, prefix)
       print_outcomes(report, prefix)

@@ -1,7 +1,9 @@
-//! `mediaItems:batchCreate`: at most 50 upload tokens a call, one call at a time per user; each
-//! item answered on its own (`status`, and `mediaItem` when it worked). Bytes the library already
-//! holds are answered with the item it has (its first file name kept), even one another app
-//! made; such an item can join this app's album here, and nowhere else.
+//! `mediaItems:batchCreate`: at most 50 upload tokens a call, one call at a time per user; one
+//! unknown, expired or used token fails the whole call (or, with `BadToken::PerItem`, that item);
+//! otherwise each item is answered on its own (`status`, and `mediaItem` when it worked; BAD_IMAGE
+//! for bytes it cannot decode). Bytes the library already holds are answered with the item it
+//! has (its first file name kept), even one another app made; such an item can join this app's
+//! album here, and nowhere else.
 
 use std::sync::Arc;
 
@@ -13,6 +15,7 @@ use axum::Extension;
 use chrono::DateTime;
 use serde_json::{json, Value};
 
+use super::config::BadToken;
 use super::faults::FaultKind;
 use super::formats;
 use super::gate::{gate, Auth, Spec};
@@ -29,22 +32,23 @@ struct NewItem {
 }
 
 /// What the stored bytes say about themselves.
-struct Looked {
-    mime: &'static str,
-    video: bool,
-    width: u32,
-    height: u32,
-    taken: Option<String>,
+pub(super) struct Looked {
+    pub mime: &'static str,
+    pub video: bool,
+    pub width: u32,
+    pub height: u32,
+    pub taken: Option<String>,
 }
 
-fn rfc3339(ts: i64) -> String {
+pub(super) fn rfc3339(ts: i64) -> String {
     DateTime::from_timestamp(ts, 0)
         .map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
         .unwrap_or_else(|| "1970-01-01T00:00:00Z".to_string())
 }
 
-/// Reads the head (type) and the EXIF (size, capture time) of a stored file.
-fn look(path: &std::path::Path) -> Option<Looked> {
+/// Reads the head (type) and the EXIF (size, capture time) of a stored file; `None` for
+/// bytes Google could not decode (an unknown kind, a JPEG cut short).
+pub(super) fn look(path: &std::path::Path) -> Option<Looked> {
     use std::io::Read;
     let mut head = Vec::with_capacity(formats::HEAD_LEN);
     std::fs::File::open(path)
@@ -53,6 +57,9 @@ fn look(path: &std::path::Path) -> Option<Looked> {
         .read_to_end(&mut head)
         .ok()?;
     let (mime, video) = formats::sniff(&head)?;
+    if mime == "image/jpeg" && !formats::jpeg_complete(path) {
+        return None;
+    }
     let exif = if video {
         None
     } else {
@@ -184,6 +191,13 @@ pub async fn batch_create(
             })
             .collect()
     };
+    // One unknown, expired or used token fails the whole call, nothing created:
+    // gphotosuploader/gphotos-uploader-cli#132 and #223, ShareX/ShareX#4956.
+    if shared.limits.bad_token == BadToken::WholeCall && tokens.iter().any(Option::is_none) {
+        // Counted apart, so a test can tell the client met it.
+        shared.count("mediaItems.batchCreate:bad_token");
+        return reply::invalid("Request must contain a valid upload token.");
+    }
     // Then, without it: what each new file is.
     let blobs: Vec<_> = tokens
         .iter()
@@ -214,6 +228,8 @@ pub async fn batch_create(
             let mut result = json!({"uploadToken": w.token});
             match status {
                 Ok((item, message)) => {
+                    // A token makes one item; sent again it is no longer valid.
+                    state.upload_tokens.remove(&w.token);
                     result["status"] = json!({ "message": message });
                     result["mediaItem"] = item_json(&state.items[item], &shared.endpoint, now);
                 }

@@ -17,7 +17,10 @@ pub struct GooglePhotosConfig {
     pub seed: u64,
     /// Requests per project per (Pacific) day.
     pub daily_quota: u64,
-    /// A project in Testing status: refresh tokens die after 7 days.
+    /// A project in Testing status: refresh tokens die after 7 days (Google's rule for
+    /// Testing projects: developers.google.com/identity/protocols/oauth2#expiration). The
+    /// default: a personal project asking for Photos scopes stays in Testing unless Google
+    /// verifies it.
     pub testing: bool,
     /// Chance that a next page starts with the previous page's last item.
     pub page_repeat_rate: f64,
@@ -25,6 +28,31 @@ pub struct GooglePhotosConfig {
     pub max_photo_bytes: u64,
     pub max_video_bytes: u64,
     pub max_album_items: usize,
+    /// How batchCreate answers an upload token that is unknown, expired (a day old) or
+    /// already made into an item.
+    pub bad_token: BadToken,
+}
+
+/// How batchCreate answers a bad upload token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum BadToken {
+    /// The whole call fails with 400 INVALID_ARGUMENT "Request must contain a valid upload
+    /// token." and nothing is created: what users of other clients meet
+    /// (gphotosuploader/gphotos-uploader-cli#132 and #223, ShareX/ShareX#4956).
+    #[default]
+    WholeCall,
+    /// Only that item fails (status code 3), the others are created.
+    PerItem,
+}
+
+impl BadToken {
+    pub fn parse(name: &str) -> Option<BadToken> {
+        match name {
+            "whole_call" => Some(BadToken::WholeCall),
+            "per_item" => Some(BadToken::PerItem),
+            _ => None,
+        }
+    }
 }
 
 impl Default for GooglePhotosConfig {
@@ -35,12 +63,13 @@ impl Default for GooglePhotosConfig {
             fault_rate: 0.0,
             seed: 1,
             daily_quota: 10_000,
-            testing: false,
+            testing: true,
             page_repeat_rate: 0.2,
             chunk_granularity: 262_144,
             max_photo_bytes: 200 * 1024 * 1024,
             max_video_bytes: 20 * 1024 * 1024 * 1024,
             max_album_items: 20_000,
+            bad_token: BadToken::WholeCall,
         }
     }
 }

@@ -103,11 +103,14 @@ pub async fn gate(
         let mut state = lock(&shared.state);
         if !state.quota.take(&client, now) {
             let project = state.project_of(&client);
-            return Err(reply::quota_exceeded(
-                "All requests",
-                "All requests per day",
-                &project,
-            ));
+            // Both wordings of the daily limit: 'All requests per day' (rclone/rclone#3736,
+            // ylexus/jiotty-photos-uploader#12) and the metric named in one word, as Cloud
+            // quota metrics are ('ApiCallsPerProjectPerDay', issue 13).
+            let (metric, limit) = match state.rng.below(2) {
+                0 => ("All requests", "All requests per day"),
+                _ => ("ApiCallsPerProjectPerDay", "ApiCallsPerProjectPerDay"),
+            };
+            return Err(reply::quota_exceeded(metric, limit, &project));
         }
     }
     let writer = if spec.write {
@@ -138,11 +141,15 @@ pub async fn gate(
             StatusCode::SERVICE_UNAVAILABLE,
             "The service is currently unavailable.",
         )),
-        Some(FaultKind::Http429) => Err(reply::quota_exceeded(
-            "Write requests",
-            "WritesPerMinutePerUser",
-            &project(),
-        )),
+        // The per-minute limit, in both wordings: 'WritesPerMinutePerUser' (rclone/rclone#3677)
+        // and 'Write requests per minute per user' (issue 13).
+        Some(FaultKind::Http429) => {
+            let limit = match lock(&shared.state).rng.below(2) {
+                0 => "WritesPerMinutePerUser",
+                _ => "Write requests per minute per user",
+            };
+            Err(reply::quota_exceeded("Write requests", limit, &project()))
+        }
         Some(FaultKind::Aborted) => Err(reply::error(
             StatusCode::CONFLICT,
             "The operation was aborted.",

@@ -2,7 +2,9 @@
 //! for installed apps (loopback redirect, PKCE, refresh, revocation), the three remaining
 //! scopes, raw and resumable uploads, `mediaItems:batchCreate` and the app-created-only
 //! listings, albums, Google's error bodies, a per-project daily quota, and seeded latency and
-//! faults. Built on the Flickr emulator's hosting, connection dropping and fault draw.
+//! faults; by default as harshly as the real service fails (whole calls refused for a bad
+//! upload token, BAD_IMAGE, other apps' items, quota wordings, Testing logins: docs/emulators.md).
+//! Built on the Flickr emulator's hosting, connection dropping and fault draw.
 //!
 //! ```no_run
 //! use photosync::emulators::gphotos::{GooglePhotosConfig, GooglePhotosEmulator};
@@ -22,6 +24,7 @@ mod blobs;
 mod config;
 mod download;
 mod faults;
+mod foreign;
 mod formats;
 mod gate;
 mod media_items;
@@ -44,8 +47,11 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use axum::Router;
 
-pub use config::{AlbumRecord, GooglePhotosConfig, GooglePhotosEmulatorError, ItemRecord};
+pub use config::{
+    AlbumRecord, BadToken, GooglePhotosConfig, GooglePhotosEmulatorError, ItemRecord,
+};
 pub use faults::FaultKind;
+pub use foreign::{ForeignError, OTHER_APP};
 
 use crate::emulators::flickr::faults::{check_rate, Faults};
 use crate::emulators::flickr::host::{self, Host};
@@ -150,6 +156,7 @@ impl GooglePhotosEmulator {
                 max_album_items: config.max_album_items,
                 chunk_granularity: config.chunk_granularity,
                 refresh_ttl: config.testing.then_some(TESTING_REFRESH_TTL),
+                bad_token: config.bad_token,
             },
         });
         let host = Host::serve(
@@ -286,6 +293,17 @@ impl GooglePhotosEmulator {
                     .collect(),
             })
             .collect()
+    }
+
+    /// Puts a file in the user's library as another app's item (the phone's own backup):
+    /// photosync's upload of the same bytes is answered with it, and its albums cannot
+    /// take it. Returns the item's id.
+    pub fn add_foreign_item(
+        &self,
+        path: &std::path::Path,
+        filename: Option<&str>,
+    ) -> Result<String, ForeignError> {
+        foreign::add(&self.shared, path, filename)
     }
 
     /// Removes an item as the user can in the Google Photos app (the Library API itself

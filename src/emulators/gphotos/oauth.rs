@@ -158,6 +158,8 @@ fn verifier_matches(challenge: &(String, String), verifier: &str) -> bool {
     well_formed && derived == challenge.0
 }
 
+/// What Google answers a refresh token that is revoked, or past a Testing project's 7 days:
+/// the same words for both (jobisoft/google-4-tbsync wiki; gphotosuploader/gphotos-uploader-cli).
 fn expired_or_revoked() -> Response {
     oauth_error(
         StatusCode::BAD_REQUEST,

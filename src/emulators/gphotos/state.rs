@@ -277,6 +277,7 @@ pub struct Limits {
     pub max_album_items: usize,
     pub chunk_granularity: u64,
     pub refresh_ttl: Option<i64>,
+    pub bad_token: super::config::BadToken,
 }
 
 /// Everything the handlers share. Locks are never held across an `.await`.

@@ -90,6 +90,8 @@ pub struct Client {
     budget: AtomicU64,
     pub(super) bytes_sent: AtomicU64,
     pub(super) resumed: AtomicU64,
+    /// Google's own words when it said the day's quota is spent.
+    quota_said: std::sync::Mutex<Option<String>>,
 }
 
 /// A failure while building the HTTP client.
@@ -120,6 +122,7 @@ impl Client {
             budget: AtomicU64::new(u64::MAX),
             bytes_sent: AtomicU64::new(0),
             resumed: AtomicU64::new(0),
+            quota_said: std::sync::Mutex::new(None),
         })
     }
 
@@ -151,6 +154,11 @@ impl Client {
         self.budget
             .load(Ordering::Relaxed)
             .saturating_sub(self.calls())
+    }
+
+    /// Google's message, when it said the day's quota is spent (not photosync's own count).
+    pub fn quota_said(&self) -> Option<String> {
+        self.quota_said.lock().ok().and_then(|s| s.clone())
     }
 
     /// Upload bytes put on the wire, resent ones included.
@@ -223,6 +231,9 @@ impl Client {
             let body = response.text().await.unwrap_or_default();
             let message = error_message(&body);
             if GphotosError::is_daily_quota(status, &message) {
+                if let Ok(mut said) = self.quota_said.lock() {
+                    *said = Some(message);
+                }
                 return Err(GphotosError::QuotaSpent);
             }
             return Err(GphotosError::Http {

@@ -3,7 +3,12 @@
 #[derive(Debug, thiserror::Error)]
 pub enum GphotosError {
     /// The refresh token was revoked, or expired (7 days on a project in Testing).
-    #[error("Google refused the stored refresh token ({0}); run `photosync login gphotos` again")]
+    #[error(
+        "Google refused the stored Google Photos login ({0}): a login lasts only 7 days while \
+         the Google Cloud project is in Testing status (Google's rule; publishing the project \
+         lifts it), and ends when revoked or unused for 6 months; run `photosync login gphotos` \
+         again"
+    )]
     Revoked(String),
     #[error("{what}: HTTP {status}: {message}")]
     Http {
@@ -50,8 +55,51 @@ impl GphotosError {
         }
     }
 
-    /// A 429 naming the per-day limit: waiting minutes will not help, the next day will.
+    /// Google refused a whole batchCreate for an upload token it does not take (unknown,
+    /// expired, already used): 400 "Request must contain a valid upload token."
+    /// (gphotosuploader/gphotos-uploader-cli#132, #223).
+    pub fn is_bad_upload_token(&self) -> bool {
+        matches!(self, GphotosError::Http { status: 400, message, .. }
+            if message.to_ascii_lowercase().contains("valid upload token"))
+    }
+
+    /// albums:batchAddMediaItems refused for an item the app did not create.
+    pub fn is_invalid_media_item(&self) -> bool {
+        matches!(self, GphotosError::Http { status: 400, message, .. }
+            if message.to_ascii_lowercase().contains("invalid media item id"))
+    }
+
+    /// A 429 whose quota metric is a per-day one ('All requests per day',
+    /// 'ApiCallsPerProjectPerDay'): waiting minutes will not help, the next day will. Per
+    /// minute ones ('WritesPerMinutePerUser', 'Write requests per minute per user') and
+    /// 'concurrent write request' are waited out.
     pub(crate) fn is_daily_quota(status: u16, message: &str) -> bool {
-        status == 429 && message.contains("per day")
+        let words: String = message
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        status == 429 && words.contains("perday")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quota_errors_are_daily_or_per_minute_by_their_metric() {
+        let daily = [
+            "Quota exceeded for quota metric 'All requests' and limit 'All requests per day' of service 'photoslibrary.googleapis.com'",
+            "Quota exceeded for quota metric 'ApiCallsPerProjectPerDay' and limit 'ApiCallsPerProjectPerDay'",
+        ];
+        let minute = [
+            "Quota exceeded for quota metric 'Write requests' and limit 'WritesPerMinutePerUser'",
+            "Quota exceeded for quota metric 'Write requests' and limit 'Write requests per minute per user'",
+            "Quota exceeded for quota metric 'Write requests' and limit 'concurrent write request'",
+        ];
+        assert!(daily.iter().all(|m| GphotosError::is_daily_quota(429, m)));
+        assert!(!minute.iter().any(|m| GphotosError::is_daily_quota(429, m)));
+        assert!(!GphotosError::is_daily_quota(400, daily[0]));
     }
 }

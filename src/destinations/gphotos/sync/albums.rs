@@ -10,8 +10,8 @@ use crate::catalog::{AlbumPart, Catalog};
 use crate::destinations::flickr::sync::album_title;
 use crate::destinations::gphotos::api::{Client, GphotosError, BATCH_LIMIT};
 use crate::library::photo::Photo;
-use std::collections::{BTreeMap, HashSet};
-use std::path::Path;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
 
 /// Google's limit of items in one album.
 pub const MAX_PER_ALBUM: u64 = 20_000;
@@ -22,6 +22,41 @@ fn part_title(title: &str, part: u32) -> String {
     } else {
         format!("{title} ({part})")
     }
+}
+
+/// Why a photo stays out of its album.
+const FOREIGN: &str = "not put in its album: Google Photos answered its bytes with an item \
+     another app made (the phone's own backup?), and only that app may add it to albums";
+
+/// Adds `ids` to `album`. Google refuses the whole call when one id is an item another app
+/// made, with 400 "Request contains an invalid media item id." (ylexus/jiotty-photos-uploader#49,
+/// f2calv/CasCap.Api.GooglePhotos#118): the call is split until each such id stands alone, so
+/// the app's own items all go in. Returns the ids added and the ids refused.
+async fn add_isolating(
+    client: &Client,
+    album: &str,
+    ids: Vec<String>,
+    cancel: &Cancel,
+) -> Result<(Vec<String>, Vec<String>), GphotosError> {
+    let quiet = |_: u32, _: &GphotosError| {};
+    let (mut added, mut foreign) = (Vec::new(), Vec::new());
+    let mut parts = vec![ids];
+    while let Some(mut part) = parts.pop() {
+        let result = client
+            .retrying(cancel, &quiet, || client.add_to_album(album, &part))
+            .await;
+        match result {
+            Ok(()) => added.append(&mut part),
+            Err(e) if e.is_invalid_media_item() && part.len() == 1 => foreign.append(&mut part),
+            Err(e) if e.is_invalid_media_item() => {
+                let second = part.split_off(part.len() / 2);
+                parts.push(second);
+                parts.push(part);
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Ok((added, foreign))
 }
 
 pub async fn file(
@@ -35,6 +70,7 @@ pub async fn file(
 ) -> Result<(), GphotosSyncError> {
     let index = catalog.remote_index(backend)?;
     let mut by_title: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut paths: HashMap<String, PathBuf> = HashMap::new();
     let mut seen = HashSet::new();
     for photo in photos {
         let Some(ids) = photo.md5.as_ref().and_then(|m| index.get(m)) else {
@@ -44,6 +80,7 @@ pub async fn file(
             continue;
         };
         if seen.insert(id.clone()) {
+            paths.insert(id.clone(), photo.path.clone());
             by_title
                 .entry(album_title(root, &photo.path))
                 .or_default()
@@ -81,16 +118,17 @@ pub async fn file(
             };
             let room = (MAX_PER_ALBUM - part.size).min(BATCH_LIMIT as u64) as usize;
             let chunk: Vec<String> = todo.drain(..room.min(todo.len())).collect();
-            client
-                .retrying(cancel, &quiet, || {
-                    client.add_to_album(&part.photoset_id, &chunk)
-                })
+            let (added, foreign) = add_isolating(client, &part.photoset_id, chunk, cancel)
                 .await
                 .map_err(fail)?;
-            for id in &chunk {
+            for id in &added {
                 catalog.record_album_member(backend, &title, &part.photoset_id, id)?;
             }
-            report.album_adds += chunk.len() as u64;
+            report.album_adds += added.len() as u64;
+            for id in foreign {
+                let path = paths.get(&id).cloned().unwrap_or_default();
+                report.album_notes.push((path, FOREIGN.to_string()));
+            }
         }
     }
     Ok(())

@@ -77,6 +77,23 @@ impl Gphotos {
         }
     }
 
+    /// Which daily quota stopped the run, as the one who said so put it: Google's 429 (its
+    /// limit is the project's, whatever photosync was told), or photosync's own count.
+    fn quota_in_force(&self) -> String {
+        let used = self.quota.as_ref().map_or(0, |q| q.used(&self.client));
+        match self.client.quota_said() {
+            Some(said) => format!(
+                "Google Photos says the project's daily quota is used up (\"{said}\"; {used} requests \
+                 counted today, daily_quota is {})",
+                self.opts.daily_quota
+            ),
+            None => format!(
+                "the daily quota of {} requests (daily_quota) is used up",
+                self.opts.daily_quota
+            ),
+        }
+    }
+
     /// Google said the day's budget is spent.
     pub(super) fn quota_spent(&mut self, cx: &mut Cx<'_, Self>) -> Result<(), GphotosSyncError> {
         if let Some(quota) = &self.quota {
@@ -281,8 +298,9 @@ impl Destination for Gphotos {
         if self.spent {
             self.left += (left.len() + self.ready.len()) as u64;
             cx.report.stopped = Some(format!(
-                "the daily quota of {} requests is used up: {} photos left, the quota resets at 00:00 Pacific",
-                self.opts.daily_quota, self.left
+                "{}: {} photos left, the quota resets at 00:00 Pacific",
+                self.quota_in_force(),
+                self.left
             ));
         }
         cx.report.left = self.left;

@@ -22,7 +22,7 @@ mod verify;
 
 pub use destination::Gphotos;
 pub use error::GphotosSyncError;
-pub use options::GphotosSyncOptions;
+pub use options::{Checksum, GphotosSyncOptions};
 pub use plan::{accepts as gphotos_accepts, MAX_PHOTO_BYTES, MAX_VIDEO_BYTES};
 pub use quota::pacific_day;
 pub use report::GphotosReport;

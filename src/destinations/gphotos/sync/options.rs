@@ -1,6 +1,7 @@
 //! What the caller chooses for a Google Photos run. How calls are retried (the 429 wait, the
 //! backoff) belongs to the client's `RetryPolicy`.
 
+use crate::destinations::gphotos::api::{description_for, DESCRIPTION_LIMIT};
 use std::time::Duration;
 
 #[derive(Debug, Clone)]
@@ -13,6 +14,8 @@ pub struct GphotosSyncOptions {
     pub daily_quota: u64,
     /// The user's own text, put before the checksum in every description.
     pub description: Option<String>,
+    /// Whether the description carries `checksum:md5=<hex>` after the user's text.
+    pub checksum: Checksum,
     /// Files up to this size go in one raw request; bigger ones resumable.
     pub resumable_above: u64,
     /// About this many bytes per resumable chunk (rounded to the server's granularity).
@@ -30,6 +33,46 @@ pub struct GphotosSyncOptions {
     pub accepts: crate::engine::plan::Accepts,
 }
 
+/// Where the MD5 of an upload is kept on Google's side. Google's upload guide
+/// (developers.google.com/photos/library/guides/upload-media) asks that a description hold
+/// only text the user wrote, not text the app makes up; the checksum is how copies are
+/// recognised after a lost catalog, so it stays by default, one short line, and can be
+/// turned off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Checksum {
+    /// `checksum:md5=<32 hex>` on the description's last line.
+    #[default]
+    Description,
+    /// Only the user's text: copies are known by the catalog (and its backup) alone.
+    None,
+}
+
+impl Checksum {
+    pub fn parse(name: &str) -> Option<Checksum> {
+        match name {
+            "description" => Some(Checksum::Description),
+            "none" => Some(Checksum::None),
+            _ => None,
+        }
+    }
+}
+
+impl GphotosSyncOptions {
+    /// The description an upload of `md5` carries.
+    pub fn description_for(&self, md5: &str) -> String {
+        let text = self.description.as_deref();
+        match self.checksum {
+            Checksum::Description => description_for(text, md5),
+            Checksum::None => text
+                .map(str::trim)
+                .unwrap_or("")
+                .chars()
+                .take(DESCRIPTION_LIMIT)
+                .collect(),
+        }
+    }
+}
+
 impl Default for GphotosSyncOptions {
     fn default() -> Self {
         GphotosSyncOptions {
@@ -37,6 +80,7 @@ impl Default for GphotosSyncOptions {
             dry_run: false,
             daily_quota: 10_000,
             description: None,
+            checksum: Checksum::Description,
             resumable_above: 8 * 1024 * 1024,
             chunk_size: 8 * 1024 * 1024,
             token_max_age: Duration::from_secs(20 * 3600),

@@ -44,9 +44,13 @@ impl Quota {
         })
     }
 
+    /// Requests counted today, this run's included.
+    pub fn used(&self, client: &Client) -> u64 {
+        self.used_before + client.calls().saturating_sub(self.calls_before)
+    }
+
     pub fn save(&self, catalog: &mut Catalog, client: &Client) -> Result<(), CatalogError> {
-        let used = self.used_before + client.calls().saturating_sub(self.calls_before);
-        catalog.gphotos_quota_set(&self.backend, self.day, used)
+        catalog.gphotos_quota_set(&self.backend, self.day, self.used(client))
     }
 
     /// Google said the day's budget is spent, whatever photosync counted.

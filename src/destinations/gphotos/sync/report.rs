@@ -4,6 +4,7 @@
 use crate::engine::outcome::Counts;
 use crate::engine::report::{Extra, RunReport};
 use serde::Serialize;
+use std::path::PathBuf;
 
 /// The report of a Google Photos run: the engine's common part and these figures.
 pub type GphotosReport = RunReport<GphotosFigures>;
@@ -22,11 +23,18 @@ pub struct GphotosFigures {
     /// API requests (each counts against the daily quota).
     pub api_calls: u64,
     pub batch_create_calls: u64,
+    /// Upload tokens Google refused whole calls for (found by splitting the call); their
+    /// bytes were sent again.
+    pub bad_tokens: u64,
     /// Photos not tried because the daily quota ran out.
     pub left: u64,
     /// Photos put into their folder's album, and albums created (`albums: folders`).
     pub album_adds: u64,
     pub albums_created: u64,
+    /// Photos left out of their album, with why: Google answered their bytes with an item
+    /// another app made (the phone's own backup), which only that app can put in albums.
+    #[serde(serialize_with = "crate::serial::paths")]
+    pub album_notes: Vec<(PathBuf, String)>,
     /// Why the run stopped before the end, said plainly (the quota).
     pub stopped: Option<String>,
 }
