@@ -50,9 +50,12 @@ fn run(photos: &[Photo], root: &Path, cat: &mut Catalog, opts: &ArchiveOptions) 
 }
 
 /// Every file in the archive (temporaries included), relative path -> MD5.
+/// The archive's files and their MD5s, its own `.photosync/` folder (the catalog's copy,
+/// changed copies moved aside) and lock file left out.
 fn contents(root: &Path) -> BTreeMap<PathBuf, String> {
     walkdir::WalkDir::new(root)
         .into_iter()
+        .filter_entry(|e| e.file_name() != ".photosync")
         .map(|e| e.unwrap())
         .filter(|e| e.file_type().is_file() && e.file_name() != ".photosync.lock")
         .map(|e| {

@@ -159,37 +159,9 @@ pub async fn batch_create(
     };
     let now = shared.now();
     // First, under the lock: the album, and which tokens are good.
-    let tokens: Vec<Option<UploadToken>> = {
-        let mut state = lock(&shared.state);
-        if let Some(album) = &album {
-            let own = state
-                .album_index(album)
-                .map(|a| &state.albums[a])
-                .filter(|a| a.owner == pass.client);
-            let Some(own) = own else {
-                return reply::invalid("No permission to add media items to this album.");
-            };
-            if own.items.len() + wanted.len() > shared.limits.max_album_items {
-                return reply::invalid("The album is full.");
-            }
-        }
-        let own: Vec<Option<UploadToken>> = wanted
-            .iter()
-            .map(|w| {
-                state
-                    .upload_tokens
-                    .get(&w.token)
-                    .filter(|t| t.client == pass.client)
-                    .cloned()
-            })
-            .collect();
-        own.into_iter()
-            .map(|t| {
-                let t = t?;
-                state.token_used(&t, now);
-                (t.created + UPLOAD_TOKEN_TTL > now).then_some(t)
-            })
-            .collect()
+    let tokens = match claim(&shared, &pass.client, album.as_deref(), &wanted, now) {
+        Ok(t) => t,
+        Err(r) => return r,
     };
     // One unknown, expired or used token fails the whole call, nothing created:
     // gphotosuploader/gphotos-uploader-cli#132 and #223, ShareX/ShareX#4956.
@@ -324,4 +296,48 @@ fn create_one(
         }
     }
     Ok((index, message))
+}
+
+/// The upload tokens of `wanted` this client may use, each marked used now (`None`: unknown,
+/// another client's, or expired), once the album (if any) is checked: its owner's, with room.
+fn claim(
+    shared: &Shared,
+    client: &str,
+    album: Option<&str>,
+    wanted: &[NewItem],
+    now: i64,
+) -> Result<Vec<Option<UploadToken>>, Response> {
+    let mut state = lock(&shared.state);
+    if let Some(album) = album {
+        let own = state
+            .album_index(album)
+            .map(|a| &state.albums[a])
+            .filter(|a| a.owner == *client);
+        let Some(own) = own else {
+            return Err(reply::invalid(
+                "No permission to add media items to this album.",
+            ));
+        };
+        if own.items.len() + wanted.len() > shared.limits.max_album_items {
+            return Err(reply::invalid("The album is full."));
+        }
+    }
+    let own: Vec<Option<UploadToken>> = wanted
+        .iter()
+        .map(|w| {
+            state
+                .upload_tokens
+                .get(&w.token)
+                .filter(|t| t.client == *client)
+                .cloned()
+        })
+        .collect();
+    Ok(own
+        .into_iter()
+        .map(|t| {
+            let t = t?;
+            state.token_used(&t, now);
+            (t.created + UPLOAD_TOKEN_TTL > now).then_some(t)
+        })
+        .collect())
 }

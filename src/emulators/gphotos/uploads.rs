@@ -258,18 +258,7 @@ async fn resumable(
     else {
         return plain(StatusCode::NOT_FOUND, "Not Found".to_string());
     };
-    let command = header_text(&headers, "x-goog-upload-command").unwrap_or("");
-    let commands: Vec<&str> = command.split(',').map(str::trim).collect();
-    let has = |c: &str| commands.contains(&c);
-    let method = if has("query") {
-        "uploads.query"
-    } else if has("cancel") {
-        "uploads.cancel"
-    } else if has("upload") {
-        "uploads.upload"
-    } else if has("finalize") {
-        "uploads.finalize"
-    } else {
+    let Some((method, finalize)) = command_of(&headers) else {
         return reply::invalid("Unknown X-Goog-Upload-Command.");
     };
     let spec = Spec {
@@ -301,7 +290,6 @@ async fn resumable(
         SessionStatus::Cancelled => return status_of(&snapshot, StatusCode::BAD_REQUEST),
         SessionStatus::Active => {}
     }
-    let finalize = has("finalize");
     let offset = header_text(&headers, "x-goog-upload-offset").and_then(|v| v.parse::<u64>().ok());
     let offset = match offset {
         Some(o) => o,
@@ -353,12 +341,45 @@ async fn resumable(
         done.received = total;
         return status_of(&done, StatusCode::OK);
     }
+    finalized(&shared, &kill, pass.fault, &id, snapshot, hasher, total).await
+}
+
+/// The API method an `X-Goog-Upload-Command` names, and whether it finalizes.
+fn command_of(headers: &HeaderMap) -> Option<(&'static str, bool)> {
+    let command = header_text(headers, "x-goog-upload-command").unwrap_or("");
+    let commands: Vec<&str> = command.split(',').map(str::trim).collect();
+    let has = |c: &str| commands.contains(&c);
+    let method = if has("query") {
+        "uploads.query"
+    } else if has("cancel") {
+        "uploads.cancel"
+    } else if has("upload") {
+        "uploads.upload"
+    } else if has("finalize") {
+        "uploads.finalize"
+    } else {
+        return None;
+    };
+    Some((method, has("finalize")))
+}
+
+/// The last chunk is in: the bytes stored under their MD5, an upload token minted, and
+/// the session final (a finalize repeated after a lost answer gets the same token).
+async fn finalized(
+    shared: &Arc<Shared>,
+    kill: &ConnectionKill,
+    fault: Option<FaultKind>,
+    id: &str,
+    snapshot: Session,
+    hasher: Md5,
+    total: u64,
+) -> Response {
     let md5 = blobs::hex(hasher);
     if let Err(e) = blobs::store(&snapshot.file, &shared.blob(&md5)).await {
         return reply::error(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string());
     }
     let token = mint(
-        &shared,
+        shared,
         &snapshot.client,
         md5,
         total,
@@ -366,14 +387,14 @@ async fn resumable(
     );
     let finished = {
         let mut state = lock(&shared.state);
-        let Some(session) = state.sessions.get_mut(&id) else {
+        let Some(session) = state.sessions.get_mut(id) else {
             return plain(StatusCode::NOT_FOUND, "Not Found".to_string());
         };
         session.status = SessionStatus::Final;
         session.token = Some(token);
         session.clone()
     };
-    if pass.fault == Some(FaultKind::DropAfterWork) {
+    if fault == Some(FaultKind::DropAfterWork) {
         return kill.drop_connection().await;
     }
     status_of(&finished, StatusCode::OK)
