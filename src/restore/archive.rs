@@ -49,7 +49,7 @@ pub fn restore_archive(
                 report.errors.push((id, message));
             }
             Decision::Skip => report.skipped += 1,
-            Decision::Fetch => jobs.push(job(&source, dest, rel, md5, id)),
+            Decision::Fetch => jobs.push(job(source.recorded, dest, rel, md5, id)),
         }
     }
     events(RestoreEvent::Planned {
@@ -69,8 +69,9 @@ fn archive_key(rel: &Path) -> String {
     rel.to_string_lossy().into_owned()
 }
 
-/// Where `rel` goes in `dest`: the same folders and name, each part made safe.
-fn job(source: &ArchiveSource, dest: &Path, rel: &Path, md5: &str, id: String) -> Fetch {
+/// Where `rel` goes in `dest`: the same folders and name, each part made safe; `checked`:
+/// whether `md5` is a record to check the bytes against (else only what was just read).
+pub(super) fn job(checked: bool, dest: &Path, rel: &Path, md5: &str, id: String) -> Fetch {
     // The id is the relative path: copy_all reads the file from it.
     let mut folder = dest.to_path_buf();
     let parts: Vec<String> = rel
@@ -91,7 +92,7 @@ fn job(source: &ArchiveSource, dest: &Path, rel: &Path, md5: &str, id: String) -
         photo_id: id,
         // An archive the catalog never recorded has no MD5 to check against but the
         // one just read from it.
-        md5: source.recorded.then(|| md5.to_string()),
+        md5: checked.then(|| md5.to_string()),
         key: md5.chars().take(8).collect(),
         folder,
         name,

@@ -1,0 +1,205 @@
+//! The S3 destination against a real S3 server (s3s-fs, see s3_common): a sync uploads
+//! each distinct photo once under the layout's key with its MD5 in the metadata, a
+//! second sync sends nothing, a restore brings the bytes back, an object deleted behind
+//! photosync's back is found by the next listing and uploaded again, verify compares the
+//! listing with the catalog without downloading, and big files go up in parts.
+
+mod s3_common;
+
+use photosync::cancel::Cancel;
+use photosync::catalog::Catalog;
+use photosync::destinations::s3::{self, S3Options, S3Report};
+use photosync::library::photo::Photo;
+use photosync::library::scan::{self, ScanOptions};
+use photosync::restore::{self, RestoreOptions};
+use s3_common::S3Server;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// `n` files of `size` bytes each, all different, named with a date (2019/05/02), and
+/// one duplicate of the first.
+fn library(dir: &Path, n: usize, size: usize) -> PathBuf {
+    let lib = dir.join("library");
+    fs::create_dir_all(lib.join("dup")).unwrap();
+    for i in 0..n {
+        let mut bytes = vec![0xFF, 0xD8, 0xFF, 0xE0];
+        bytes.extend((0..size).map(|j| ((i * 7919 + j * 31) % 251) as u8));
+        let name = format!("IMG_20190502_1430{:02}.jpg", i % 60);
+        fs::write(lib.join(&name), &bytes).unwrap();
+        if i == 0 {
+            fs::write(lib.join("dup").join(name), &bytes).unwrap();
+        }
+    }
+    lib
+}
+
+fn scanned(lib: &Path, cat: &mut Catalog) -> Vec<Photo> {
+    let opts = ScanOptions::default();
+    scan::scan(lib, cat, &opts, &Cancel::new(), &mut |_| {})
+        .unwrap()
+        .photos
+}
+
+fn options(server: &S3Server, prefix: &str) -> S3Options {
+    let mut opts = S3Options::new(server.url(prefix));
+    opts.connection = server.connection();
+    opts
+}
+
+fn sync(photos: &[Photo], cat: &mut Catalog, opts: &S3Options) -> S3Report {
+    s3::sync_photos(photos, cat, opts, &Cancel::new(), &|_| {}).unwrap()
+}
+
+#[test]
+fn round_trip_once_then_nothing_then_restore_byte_exact() {
+    let server = S3Server::start();
+    let dir = tempfile::tempdir().unwrap();
+    let lib = library(dir.path(), 5, 40_000);
+    let mut cat = Catalog::open_or_memory(None).unwrap();
+    let photos = scanned(&lib, &mut cat);
+    let opts = options(&server, "backup/main");
+
+    let first = sync(&photos, &mut cat, &opts);
+    assert_eq!((first.uploaded, first.failed), (5, 0), "{first:?}");
+    assert_eq!(first.counts.duplicates, 1);
+    let key = "backup/main/2019/05/02/IMG_20190502_143003.jpg";
+    let stored = fs::read(server.object_file(key)).unwrap();
+    assert_eq!(
+        stored,
+        fs::read(lib.join("IMG_20190502_143003.jpg")).unwrap()
+    );
+
+    let second = sync(&photos, &mut cat, &opts);
+    assert_eq!(
+        (second.uploaded, second.already_there),
+        (0, 5),
+        "{second:?}"
+    );
+    assert_eq!(second.bytes, 0);
+
+    // A catalog that never saw the bucket learns it from the listing: nothing is sent.
+    let mut fresh = Catalog::open_or_memory(None).unwrap();
+    let photos2 = scanned(&lib, &mut fresh);
+    let adopted = sync(&photos2, &mut fresh, &opts);
+    assert_eq!((adopted.uploaded, adopted.adopted), (0, 5), "{adopted:?}");
+
+    let back = dir.path().join("restored");
+    let report = restore::restore_s3(
+        &opts.url,
+        &opts.connection,
+        &back,
+        &mut cat,
+        &RestoreOptions::default(),
+        &Cancel::new(),
+        &|_| {},
+    )
+    .unwrap();
+    assert_eq!((report.downloaded, report.failed), (5, 0), "{report:?}");
+    for photo in photos
+        .iter()
+        .filter(|p| !p.path.starts_with(lib.join("dup")))
+    {
+        let name = photo.path.file_name().unwrap();
+        let restored = fs::read(back.join("2019/05/02").join(name)).unwrap();
+        assert_eq!(restored, fs::read(&photo.path).unwrap(), "{name:?}");
+    }
+}
+
+#[test]
+fn a_deleted_object_is_found_by_verify_and_uploaded_again() {
+    let server = S3Server::start();
+    let dir = tempfile::tempdir().unwrap();
+    let lib = library(dir.path(), 3, 10_000);
+    let mut cat = Catalog::open_or_memory(None).unwrap();
+    let photos = scanned(&lib, &mut cat);
+    let opts = options(&server, "");
+    sync(&photos, &mut cat, &opts);
+
+    let verified = s3::verify(&opts.url, &opts.connection, &mut cat, &Cancel::new()).unwrap();
+    assert!(verified.is_ok(), "{verified:?}");
+    assert_eq!(verified.checked, 3);
+
+    fs::remove_file(server.object_file("2019/05/02/IMG_20190502_143001.jpg")).unwrap();
+    fs::write(server.object_file("stranger.txt"), b"not a photo of ours").unwrap();
+    let verified = s3::verify(&opts.url, &opts.connection, &mut cat, &Cancel::new()).unwrap();
+    assert_eq!(
+        verified.missing,
+        vec![PathBuf::from(
+            "s3://photos/2019/05/02/IMG_20190502_143001.jpg"
+        )]
+    );
+    assert_eq!(
+        verified.unknown,
+        vec![PathBuf::from("s3://photos/stranger.txt")]
+    );
+    assert_eq!(verified.forgotten, 1);
+
+    let healed = sync(&photos, &mut cat, &opts);
+    assert_eq!((healed.uploaded, healed.healed), (1, 1), "{healed:?}");
+    assert!(server
+        .object_file("2019/05/02/IMG_20190502_143001.jpg")
+        .exists());
+}
+
+#[test]
+fn a_deletion_is_healed_by_the_next_sync_without_a_verify() {
+    let server = S3Server::start();
+    let dir = tempfile::tempdir().unwrap();
+    let lib = library(dir.path(), 2, 10_000);
+    let mut cat = Catalog::open_or_memory(None).unwrap();
+    let photos = scanned(&lib, &mut cat);
+    let opts = options(&server, "p");
+    sync(&photos, &mut cat, &opts);
+    fs::remove_file(server.object_file("p/2019/05/02/IMG_20190502_143000.jpg")).unwrap();
+    let again = sync(&photos, &mut cat, &opts);
+    assert_eq!(
+        (again.uploaded, again.forgotten, again.healed),
+        (1, 1, 1),
+        "{again:?}"
+    );
+}
+
+#[test]
+fn a_key_held_by_other_bytes_is_not_overwritten() {
+    let server = S3Server::start();
+    let dir = tempfile::tempdir().unwrap();
+    let lib = library(dir.path(), 1, 1_000);
+    let taken = server.object_file("2019/05/02/IMG_20190502_143000.jpg");
+    fs::create_dir_all(taken.parent().unwrap()).unwrap();
+    fs::write(&taken, b"someone else's bytes").unwrap();
+    let mut cat = Catalog::open_or_memory(None).unwrap();
+    let photos = scanned(&lib, &mut cat);
+    let report = sync(&photos, &mut cat, &options(&server, ""));
+    assert_eq!(report.uploaded, 1, "{report:?}");
+    assert_eq!(fs::read(&taken).unwrap(), b"someone else's bytes");
+    let copies = cat.remote_index("s3://photos").unwrap();
+    let md5 = photos[0].md5.clone().unwrap();
+    let key = &copies[&md5][0];
+    assert!(key.starts_with("2019/05/02/IMG_20190502_143000-"), "{key}");
+}
+
+#[test]
+fn big_files_go_up_in_parts_and_are_known_by_their_metadata() {
+    let server = S3Server::start();
+    let dir = tempfile::tempdir().unwrap();
+    let lib = library(dir.path(), 1, 13 * 1024 * 1024);
+    let mut cat = Catalog::open_or_memory(None).unwrap();
+    let photos = scanned(&lib, &mut cat);
+    let mut opts = options(&server, "big");
+    opts.multipart_from = 6 * 1024 * 1024;
+    opts.part_size = 5 * 1024 * 1024;
+    let report = sync(&photos, &mut cat, &opts);
+    assert_eq!((report.uploaded, report.failed), (1, 0), "{report:?}");
+    let key = "big/2019/05/02/IMG_20190502_143000.jpg";
+    assert_eq!(
+        fs::read(server.object_file(key)).unwrap(),
+        fs::read(lib.join("IMG_20190502_143000.jpg")).unwrap()
+    );
+    // Its ETag is not an MD5: a catalog new to the bucket reads the metadata.
+    let mut fresh = Catalog::open_or_memory(None).unwrap();
+    let photos2 = scanned(&lib, &mut fresh);
+    let again = sync(&photos2, &mut fresh, &opts);
+    assert_eq!((again.uploaded, again.adopted), (0, 1), "{again:?}");
+    let verified = s3::verify(&opts.url, &opts.connection, &mut fresh, &Cancel::new()).unwrap();
+    assert!(verified.is_ok(), "{verified:?}");
+}
