@@ -83,3 +83,102 @@ impl Drop for S3Server {
         let _ = self.child.wait();
     }
 }
+
+/// What the proxy does to the requests it passes on.
+#[derive(Default)]
+pub struct Faults {
+    /// Answer this many requests with S3's `503 SlowDown` without passing them on.
+    pub slow_down: std::sync::atomic::AtomicU32,
+    /// Flip one byte in the body of this many PUTs on the way.
+    pub corrupt_puts: std::sync::atomic::AtomicU32,
+    /// Requests passed on, and answered with a fault.
+    pub passed: std::sync::atomic::AtomicU32,
+    pub faulted: std::sync::atomic::AtomicU32,
+}
+
+/// A proxy in front of the server that damages what the network can: one request per
+/// connection (it answers `Connection: close`), so each request can be judged alone.
+pub struct FaultyProxy {
+    pub endpoint: String,
+    pub faults: std::sync::Arc<Faults>,
+}
+
+impl FaultyProxy {
+    pub fn start(upstream: &str) -> FaultyProxy {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let endpoint = format!("http://{}", listener.local_addr().unwrap());
+        let upstream = upstream.trim_start_matches("http://").to_string();
+        let faults = std::sync::Arc::new(Faults::default());
+        let shared = faults.clone();
+        std::thread::spawn(move || {
+            for conn in listener.incoming().map_while(Result::ok) {
+                let (faults, upstream) = (shared.clone(), upstream.clone());
+                std::thread::spawn(move || {
+                    let _ = proxy_one(conn, &upstream, &faults);
+                });
+            }
+        });
+        FaultyProxy { endpoint, faults }
+    }
+}
+
+fn take_one(counter: &std::sync::atomic::AtomicU32) -> bool {
+    use std::sync::atomic::Ordering;
+    counter
+        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+        .is_ok()
+}
+
+fn proxy_one(
+    mut client: std::net::TcpStream,
+    upstream: &str,
+    faults: &Faults,
+) -> std::io::Result<()> {
+    use std::io::{Read, Write};
+    use std::sync::atomic::Ordering;
+    let mut reader = BufReader::new(client.try_clone()?);
+    let mut head = Vec::new();
+    let mut length = 0usize;
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line)? == 0 {
+            return Ok(());
+        }
+        let lower = line.to_ascii_lowercase();
+        if let Some(v) = lower.strip_prefix("content-length:") {
+            length = v.trim().parse().unwrap_or(0);
+        }
+        if lower.starts_with("connection:") {
+            continue;
+        }
+        if line == "\r\n" {
+            head.extend_from_slice(b"Connection: close\r\n\r\n");
+            break;
+        }
+        head.extend_from_slice(line.as_bytes());
+    }
+    let mut body = vec![0u8; length];
+    reader.read_exact(&mut body)?;
+    if take_one(&faults.slow_down) {
+        faults.faulted.fetch_add(1, Ordering::SeqCst);
+        let xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>";
+        write!(
+            client,
+            "HTTP/1.1 503 Slow Down\r\nContent-Type: application/xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{xml}",
+            xml.len()
+        )?;
+        return Ok(());
+    }
+    if head.starts_with(b"PUT ") && body.len() > 100 && take_one(&faults.corrupt_puts) {
+        faults.faulted.fetch_add(1, Ordering::SeqCst);
+        let at = body.len() / 2;
+        body[at] ^= 0xFF;
+    }
+    faults.passed.fetch_add(1, Ordering::SeqCst);
+    let mut server = std::net::TcpStream::connect(upstream)?;
+    server.write_all(&head)?;
+    server.write_all(&body)?;
+    let mut answer = Vec::new();
+    server.read_to_end(&mut answer)?;
+    client.write_all(&answer)
+}
