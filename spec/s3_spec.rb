@@ -80,6 +80,23 @@ RSpec.describe "An S3 bucket as a destination" do
     expect(restored["2008/05/30/Canon_40D.jpg"]).to eq(local["jpg/Canon_40D.jpg"])
   end
 
+  it "finds with --read-data the bytes that changed in the store behind an intact listing" do
+    photos
+    url = "s3://#{S3Server::BUCKET}/rot"
+    _, err, status = run_cli("sync", library, "--to", url, "--catalog", catalog)
+    expect(status.exitstatus).to eq(0), err
+    victim = server.object_file("rot/2008/05/30/Canon_40D.jpg")
+    bytes = File.binread(victim)
+    bytes.setbyte(4000, bytes.getbyte(4000) ^ 0xff)
+    File.binwrite(victim, bytes)
+
+    _, _, status = run_cli("verify", url, "--catalog", catalog)
+    expect(status.exitstatus).to eq(0)
+    out, _, status = run_cli("verify", url, "--read-data", "--catalog", catalog)
+    expect(status.exitstatus).to eq(2)
+    expect(out).to include("changed: #{url}/2008/05/30/Canon_40D.jpg").and include("1 changed")
+  end
+
   it "restores byte for byte through the API, to a catalog that never saw the bucket" do
     local = photos
     Photosync.sync(library, to: server.destination("api"), catalog: catalog)
@@ -87,6 +104,23 @@ RSpec.describe "An S3 bucket as a destination" do
     report = Photosync.restore(back, from: server.destination("api"), catalog: File.join(tmpdir, "new.sqlite3"))
     expect([report.downloaded, report.failed, report.mismatched]).to eq([3, 0, 0])
     expect(md5s_under(back).values.sort).to eq(local.values.uniq.sort)
+  end
+
+  it "runs beside an archive in one scan, after it, and plans without sending on --dry-run" do
+    photos
+    url = "s3://#{S3Server::BUCKET}/both"
+    archive = FileUtils.mkdir_p(File.join(tmpdir, "archive")).first
+    out, err, status = run_cli("sync", library, "--to", url, "--to", "archive:#{archive}", "--catalog", catalog,
+                               "--dry-run")
+    expect(status.exitstatus).to eq(0), err
+    expect(out).to include("#{url}: would upload 3")
+    expect(Dir.exist?(server.object_file("both"))).to be(false)
+
+    out, err, status = run_cli("sync", library, "--to", url, "--to", "archive:#{archive}", "--catalog", catalog, "--json")
+    expect(status.exitstatus).to eq(0), err
+    names = JSON.parse(out)["destinations"].keys
+    expect(names).to eq(["archive:#{File.realpath(archive)}", url])
+    expect(JSON.parse(out)["destinations"][url]["uploaded"]).to eq(3)
   end
 
   it "says which names to set when there are no credentials, in one line" do

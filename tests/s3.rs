@@ -116,13 +116,13 @@ fn a_deleted_object_is_found_by_verify_and_uploaded_again() {
     let opts = options(&server, "");
     sync(&photos, &mut cat, &opts);
 
-    let verified = s3::verify(&opts.url, &opts.connection, &mut cat, &Cancel::new()).unwrap();
+    let verified = s3::verify(&opts.url, &opts.connection, &mut cat, None, &Cancel::new()).unwrap();
     assert!(verified.is_ok(), "{verified:?}");
     assert_eq!(verified.checked, 3);
 
     fs::remove_file(server.object_file("2019/05/02/IMG_20190502_143001.jpg")).unwrap();
     fs::write(server.object_file("stranger.txt"), b"not a photo of ours").unwrap();
-    let verified = s3::verify(&opts.url, &opts.connection, &mut cat, &Cancel::new()).unwrap();
+    let verified = s3::verify(&opts.url, &opts.connection, &mut cat, None, &Cancel::new()).unwrap();
     assert_eq!(
         verified.missing,
         vec![PathBuf::from(
@@ -201,7 +201,14 @@ fn big_files_go_up_in_parts_and_are_known_by_their_metadata() {
     let photos2 = scanned(&lib, &mut fresh);
     let again = sync(&photos2, &mut fresh, &opts);
     assert_eq!((again.uploaded, again.adopted), (0, 1), "{again:?}");
-    let verified = s3::verify(&opts.url, &opts.connection, &mut fresh, &Cancel::new()).unwrap();
+    let verified = s3::verify(
+        &opts.url,
+        &opts.connection,
+        &mut fresh,
+        None,
+        &Cancel::new(),
+    )
+    .unwrap();
     assert!(verified.is_ok(), "{verified:?}");
 }
 
@@ -282,4 +289,40 @@ fn slow_down_answers_are_waited_out() {
     );
     let again = sync(&photos, &mut cat, &opts);
     assert_eq!(again.uploaded, 0);
+}
+
+#[test]
+fn read_data_finds_bytes_that_changed_behind_an_intact_listing() {
+    let server = S3Server::start();
+    let dir = tempfile::tempdir().unwrap();
+    let lib = library(dir.path(), 3, 10_000);
+    let mut cat = Catalog::open_or_memory(None).unwrap();
+    let photos = scanned(&lib, &mut cat);
+    let opts = options(&server, "");
+    sync(&photos, &mut cat, &opts);
+    // s3s-fs keeps the ETag it computed at upload beside the file: the listing stays intact.
+    let victim = server.object_file("2019/05/02/IMG_20190502_143002.jpg");
+    let mut bytes = fs::read(&victim).unwrap();
+    bytes[5_000] ^= 0xFF;
+    fs::write(&victim, &bytes).unwrap();
+    let listing = s3::verify(&opts.url, &opts.connection, &mut cat, None, &Cancel::new()).unwrap();
+    assert!(listing.is_ok(), "{listing:?}");
+    let read = s3::verify(
+        &opts.url,
+        &opts.connection,
+        &mut cat,
+        Some(100.0),
+        &Cancel::new(),
+    )
+    .unwrap();
+    assert_eq!(read.corrupted.len(), 1, "{read:?}");
+    assert_eq!(
+        read.corrupted[0].path,
+        PathBuf::from("s3://photos/2019/05/02/IMG_20190502_143002.jpg")
+    );
+    assert_eq!(read.forgotten, 1);
+    let healed = sync(&photos, &mut cat, &opts);
+    assert_eq!((healed.uploaded, healed.healed), (1, 1), "{healed:?}");
+    // Under another key: the damaged object is not overwritten.
+    assert_eq!(fs::read(&victim).unwrap(), bytes);
 }

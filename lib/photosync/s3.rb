@@ -58,12 +58,14 @@ module Photosync
       "#<Photosync::S3 #{url}#{" endpoint=#{endpoint}" if endpoint}#{" storage_class=#{storage_class}" if storage_class}>"
     end
 
-    # Compares the bucket's listing with the catalog, downloading nothing: recorded
-    # copies missing or with another MD5 (their ETag, or their metadata for objects
-    # uploaded in parts), objects the catalog does not know. A VerifyReport.
-    def verify(catalog: :default)
+    # Compares the bucket's listing with the catalog: recorded copies missing or with
+    # another MD5 (their ETag, or their metadata for objects uploaded in parts), objects
+    # the catalog does not know. read_data: also download and hash them (sample: this
+    # percentage of them). A VerifyReport.
+    def verify(catalog: :default, read_data: false, sample: 100)
       catalog_path = catalog == :default ? Photosync.default_catalog_path : catalog&.to_s
-      VerifyReport.new(destination: to_s, **Photosync._s3_verify(url, connection, catalog_path))
+      read = read_data ? Float(sample) : nil
+      VerifyReport.new(destination: to_s, **Photosync._s3_verify(url, connection, catalog_path, read))
     end
 
     private

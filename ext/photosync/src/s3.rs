@@ -42,11 +42,13 @@ pub(crate) fn options(ruby: &Ruby, address: &str, h: RHash) -> Result<S3Options,
     Ok(opts)
 }
 
+/// `read_data`: the percentage of objects to download and hash, or nil.
 fn verify(
     ruby: &Ruby,
     address: String,
     conn: RHash,
     catalog: Option<RString>,
+    read_data: Option<f64>,
 ) -> Result<RHash, Error> {
     let url = url(ruby, &address)?;
     let conn = connection(conn)?;
@@ -61,7 +63,7 @@ fn verify(
         &cancel,
         move |_: &(dyn Fn(()) + Send + Sync)| -> Result<_, S3Error> {
             let mut cat = Catalog::open_for_run(catalog.as_deref(), lock, &worker_cancel)?;
-            s3::verify(&url, &conn, &mut cat, &worker_cancel)
+            s3::verify(&url, &conn, &mut cat, read_data, &worker_cancel)
         },
         |()| Ok(()),
     )?;
@@ -93,7 +95,7 @@ fn restore_s3(
 
 pub fn init(_ruby: &Ruby, m: RModule) -> Result<(), Error> {
     m.define_singleton_method("_s3_check_url", function!(check_url, 1))?;
-    m.define_singleton_method("_s3_verify", function!(verify, 3))?;
+    m.define_singleton_method("_s3_verify", function!(verify, 4))?;
     m.define_singleton_method("_restore_s3", function!(restore_s3, 5))?;
     Ok(())
 }

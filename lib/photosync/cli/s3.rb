@@ -2,15 +2,20 @@
 
 module Photosync
   # `photosync sync --to s3://BUCKET/PREFIX`'s summary and `photosync verify
-  # s3://BUCKET/PREFIX`: the bucket's listing against the catalog, downloading nothing.
-  # Exit status 0 when all is well, 2 when anything is missing, changed or unknown.
+  # s3://BUCKET/PREFIX`: the bucket's listing against the catalog (with --read-data, the
+  # objects downloaded and hashed too). Exit status 0 when all is well, 2 when anything
+  # is missing, changed or unknown.
   class CLI
     private
 
     def verify_s3(argv)
-      opts = { catalog: :default, json: false }
+      opts = { catalog: :default, json: false, read_data: false, sample: 100 }
       parser = OptionParser.new do |o|
-        o.banner = "usage: photosync verify s3://BUCKET/PREFIX [--catalog PATH] [--json]"
+        o.banner = "usage: photosync verify s3://BUCKET/PREFIX [--read-data [--sample PERCENT]] [--catalog PATH] [--json]"
+        o.on("--read-data", "download the objects and hash them too") { opts[:read_data] = true }
+        o.on("--sample PERCENT", "with --read-data: read this share of them (e.g. 5%)") do |v|
+          opts[:sample] = Check.percent("--sample", v)
+        end
         catalog_option(o, opts)
         o.on("--json", "print the report as JSON") { opts[:json] = true }
       end
@@ -19,7 +24,7 @@ module Photosync
       parser.parse!(argv)
       bucket = S3.parse(Check.s3_url(argv.shift.to_s))
       no_more_arguments(argv)
-      report = bucket.verify(catalog: opts[:catalog])
+      report = bucket.verify(**opts.slice(:catalog, :read_data, :sample))
       opts[:json] ? @out.puts(JSON.generate(report.to_h)) : print_verify_s3(report)
       report.ok? ? 0 : 2
     end
@@ -28,12 +33,7 @@ module Photosync
       @out.puts(format("%<dest>s: %<n>d objects listed (%<bytes>s) in %<secs>.1f s: %<verdict>s",
                        dest: r.destination, n: r.checked, bytes: Format.bytes(r.bytes), secs: r.elapsed,
                        verdict: r.ok? ? "all intact" : "PROBLEMS FOUND"))
-      r.missing.each { |p| @out.puts("  missing: #{p}") }
-      r.corrupted.each { |p, want, got| @out.puts("  changed: #{p} (MD5 #{got}, uploaded as #{want})") }
-      r.unknown.each { |p| @out.puts("  unknown: #{p}") }
-      r.unreadable.each { |p, msg| @out.puts("  unreadable: #{p}: #{msg}") }
-      @out.puts(format("%<m>d missing, %<c>d changed, %<u>d unknown, %<r>d unreadable",
-                       m: r.missing.size, c: r.corrupted.size, u: r.unknown.size, r: r.unreadable.size))
+      print_problems(r, "changed", "uploaded")
       return if r.missing.empty? && r.corrupted.empty?
 
       @out.puts("the next `photosync sync --to #{r.destination}` uploads the missing and changed ones again " \

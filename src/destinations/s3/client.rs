@@ -6,19 +6,23 @@
 //! the destination, verify and restore make.
 
 use super::{Connection, S3Error, S3Url, OWN};
-use futures::TryStreamExt;
+use futures::{StreamExt, TryStreamExt};
 use object_store::aws::{AmazonS3, AmazonS3Builder, Checksum};
 use object_store::path::Path as Key;
 use object_store::{
     Attribute, Attributes, BackoffConfig, ClientOptions, GetOptions, GetResult, ObjectStore,
     PutMultipartOptions, PutOptions, PutPayload, RetryConfig,
 };
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
 /// The metadata names a photo's object carries (`x-amz-meta-md5`, `x-amz-meta-imgmd5`).
 pub const META_MD5: &str = "md5";
 pub const META_IMGMD5: &str = "imgmd5";
+
+/// HEAD requests at once when reading the metadata of many objects.
+const HEADS: usize = 16;
 
 /// One bucket and prefix, connected.
 pub struct Bucket {
@@ -161,7 +165,7 @@ impl Bucket {
     }
 
     /// The MD5 an object's metadata names (objects uploaded in parts have no MD5 ETag).
-    pub async fn meta_md5(&self, rel: &str) -> Result<Option<String>, object_store::Error> {
+    async fn meta_md5(&self, rel: &str) -> Result<Option<String>, object_store::Error> {
         let head = GetOptions {
             head: true,
             ..GetOptions::default()
@@ -169,6 +173,21 @@ impl Bucket {
         let got = self.store.get_opts(&self.key(rel), head).await?;
         let md5 = got.attributes.get(&Attribute::Metadata(META_MD5.into()));
         Ok(md5.map(|v| v.to_string()))
+    }
+
+    /// The `md5` metadata of each object of `rels`, [`HEADS`] requests at once.
+    pub async fn meta_md5s(
+        &self,
+        rels: Vec<String>,
+    ) -> HashMap<String, Result<Option<String>, object_store::Error>> {
+        futures::stream::iter(rels)
+            .map(|rel| async move {
+                let md5 = self.meta_md5(&rel).await;
+                (rel, md5)
+            })
+            .buffer_unordered(HEADS)
+            .collect()
+            .await
     }
 
     /// The attributes of a photo's object: its MD5s and the storage class.

@@ -32,18 +32,38 @@ pub async fn refresh(
         .into_iter()
         .map(|c| (c.remote_id, c.md5))
         .collect();
+    // Keys a verify read other bytes at: neither ETag nor metadata is to be trusted there
+    // (both were computed at upload), so the photo goes to another key.
+    let changed: HashSet<String> = heal::open(catalog, backend)?
+        .into_values()
+        .flatten()
+        .filter(|l| l.why == Why::Changed.as_str())
+        .map(|l| l.remote_id)
+        .collect();
+    // Objects without an MD5 ETag that the catalog does not know: their metadata says.
+    let unknown: Vec<String> = listed
+        .iter()
+        .filter(|o| o.etag_md5.is_none() && !recorded.contains_key(&o.rel))
+        .map(|o| o.rel.clone())
+        .collect();
+    report.index_calls += unknown.len() as u64;
+    let mut metas = bucket.meta_md5s(unknown).await;
     let now = chrono::Utc::now().timestamp();
     let (mut held, mut lost, mut copies) = (Held::new(), Vec::new(), Vec::new());
     for object in listed {
+        if changed.contains(&object.rel) {
+            held.insert(object.rel, None);
+            continue;
+        }
         let was = recorded.get(&object.rel);
         let md5 = match (&object.etag_md5, was) {
             (Some(etag), _) => Some(etag.clone()),
             (None, Some(was)) => Some(was.clone()),
-            (None, None) => {
-                report.index_calls += 1;
-                let meta = bucket.meta_md5(&object.rel).await;
-                meta.map_err(|e| bucket.error("reading an object's metadata", e))?
-            }
+            (None, None) => match metas.remove(&object.rel) {
+                Some(Err(e)) => return Err(bucket.error("reading an object's metadata", e)),
+                Some(Ok(md5)) => md5,
+                None => None,
+            },
         };
         // Other bytes at a recorded key (overwritten by another tool): that copy is lost.
         if let (Some(was), Some(now_md5)) = (was, &md5) {

@@ -31,13 +31,20 @@ pub async fn open_source(
             files.extend(keys.into_iter().map(|k| (k, md5.clone())));
         }
     } else {
-        for object in bucket.list().await? {
-            let md5 = match object.etag_md5 {
-                Some(md5) => Some(md5),
-                None => bucket
-                    .meta_md5(&object.rel)
-                    .await
-                    .map_err(|e| bucket.error("reading an object's metadata", e))?,
+        let listed = bucket.list().await?;
+        let heads = listed
+            .iter()
+            .filter(|o| o.etag_md5.is_none())
+            .map(|o| o.rel.clone())
+            .collect();
+        let mut metas = bucket.meta_md5s(heads).await;
+        for object in listed {
+            let md5 = match (object.etag_md5, metas.remove(&object.rel)) {
+                (Some(md5), _) => Some(md5),
+                (None, Some(meta)) => {
+                    meta.map_err(|e| bucket.error("reading an object's metadata", e))?
+                }
+                (None, None) => None,
             };
             files.extend(md5.map(|m| (object.rel, m)));
         }
