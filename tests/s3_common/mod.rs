@@ -91,6 +91,8 @@ pub struct Faults {
     pub slow_down: std::sync::atomic::AtomicU32,
     /// Flip one byte in the body of this many PUTs on the way.
     pub corrupt_puts: std::sync::atomic::AtomicU32,
+    /// Milliseconds each request waits before it is passed on (a slow uplink).
+    pub delay_ms: std::sync::atomic::AtomicU64,
     /// Requests passed on, and answered with a fault.
     pub passed: std::sync::atomic::AtomicU32,
     pub faulted: std::sync::atomic::AtomicU32,
@@ -175,6 +177,8 @@ fn proxy_one(
         body[at] ^= 0xFF;
     }
     faults.passed.fetch_add(1, Ordering::SeqCst);
+    let delay = faults.delay_ms.load(Ordering::SeqCst);
+    std::thread::sleep(std::time::Duration::from_millis(delay));
     let mut server = std::net::TcpStream::connect(upstream)?;
     server.write_all(&head)?;
     server.write_all(&body)?;

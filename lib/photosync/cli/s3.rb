@@ -48,7 +48,8 @@ module Photosync
       @out.puts(format("#{prefix}%<up>d uploaded (%<bytes>s), %<skip>d skipped, %<fail>d failed%<adopted>s; " \
                        "%<secs>.1f s, %<rate>s/s",
                        up: r.uploaded, bytes: Format.bytes(r.bytes), skip: r.skipped, fail: r.failed,
-                       adopted: r.adopted.positive? ? ", #{r.adopted} found already there" : "",
+                       adopted: (r.adopted.positive? ? ", #{r.adopted} found already there" : "") +
+                                (r.resumed.positive? ? ", #{r.resumed} resumed (#{Format.bytes(r.bytes_sent)} sent)" : ""),
                        secs: r.elapsed, rate: Format.bytes(rate)))
       print_healed(r, prefix)
       print_outcomes(r, prefix)

@@ -7,12 +7,14 @@
 
 use super::{Connection, S3Error, S3Url, OWN};
 use futures::{StreamExt, TryStreamExt};
-use object_store::aws::{AmazonS3, AmazonS3Builder, Checksum};
+use object_store::aws::{AmazonS3, AmazonS3Builder, AwsAuthorizer, AwsCredential, Checksum};
+use object_store::client::HttpRequestBody;
 use object_store::path::Path as Key;
 use object_store::{
     Attribute, Attributes, BackoffConfig, ClientOptions, GetOptions, GetResult, ObjectStore,
-    PutMultipartOptions, PutOptions, PutPayload, RetryConfig,
+    PutOptions, PutPayload, RetryConfig,
 };
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
@@ -24,11 +26,25 @@ pub const META_IMGMD5: &str = "imgmd5";
 /// HEAD requests at once when reading the metadata of many objects.
 const HEADS: usize = 16;
 
+/// How S3 escapes a key in a URL: every byte but the unreserved ones and `/`.
+const KEY_SET: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'/');
+
 /// One bucket and prefix, connected.
 pub struct Bucket {
     store: Arc<AmazonS3>,
     pub url: S3Url,
     storage_class: Option<String>,
+    /// For the one request signed here (an upload in parts started with metadata).
+    credential: AwsCredential,
+    region: String,
+    /// The bucket's URL, without a trailing slash.
+    base: String,
+    http: reqwest::Client,
 }
 
 /// One object of the listing, below the prefix.
@@ -62,6 +78,14 @@ impl Bucket {
         let (Some(key_id), Some(secret)) = (key_id, secret) else {
             return Err(S3Error::NoCredentials);
         };
+        let credential = AwsCredential {
+            key_id,
+            secret_key: secret,
+            token: conn
+                .session_token
+                .clone()
+                .or_else(|| env("AWS_SESSION_TOKEN")),
+        };
         let region = conn
             .region
             .clone()
@@ -73,52 +97,78 @@ impl Bucket {
             .clone()
             .or_else(|| env("PHOTOSYNC_S3_ENDPOINT"))
             .or_else(|| env("AWS_ENDPOINT_URL"));
-        let retry = RetryConfig {
-            backoff: BackoffConfig {
-                init_backoff: Duration::from_millis(100),
-                max_backoff: Duration::from_secs(15),
-                base: 2.,
-            },
-            max_retries: 5,
-            retry_timeout: Duration::from_secs(120),
+        let base = match &endpoint {
+            Some(e) => format!("{}/{}", e.trim_end_matches('/'), url.bucket),
+            None => format!("https://{}.s3.{region}.amazonaws.com", url.bucket),
         };
-        // A photo of 64 MB on a slow uplink takes minutes; only a stalled connection
-        // should time out.
-        let client = ClientOptions::new()
-            .with_timeout(Duration::from_secs(600))
-            .with_connect_timeout(Duration::from_secs(10));
-        let mut builder = AmazonS3Builder::new()
-            .with_bucket_name(&url.bucket)
-            .with_region(region)
-            .with_access_key_id(key_id)
-            .with_secret_access_key(secret)
-            .with_checksum_algorithm(Checksum::SHA256)
-            .with_retry(retry)
-            .with_client_options(client);
-        if let Some(token) = conn
-            .session_token
-            .clone()
-            .or_else(|| env("AWS_SESSION_TOKEN"))
-        {
-            builder = builder.with_token(token);
-        }
-        builder = match endpoint {
-            // MinIO, Garage and most others want path-style requests; so does any
-            // endpoint given as an IP address.
-            Some(endpoint) => builder
-                .with_endpoint(endpoint)
-                .with_allow_http(true)
-                .with_virtual_hosted_style_request(false),
-            None => builder.with_virtual_hosted_style_request(true),
-        };
-        let store = builder
+        let store = store(url, &credential, &region, endpoint)
             .build()
             .map_err(|e| store_error(url, "settings", e))?;
         Ok(Bucket {
             store: Arc::new(store),
             url: url.clone(),
             storage_class,
+            credential,
+            region,
+            base,
+            http: reqwest::Client::new(),
         })
+    }
+
+    /// The store, for the parts of an upload.
+    pub fn store(&self) -> &AmazonS3 {
+        &self.store
+    }
+
+    /// Starts an upload in parts of `rel` whose object will carry the photo's MD5s and the
+    /// storage class; its upload id.
+    pub async fn start_multipart(
+        &self,
+        rel: &str,
+        md5: &str,
+        imgmd5: Option<&str>,
+    ) -> Result<String, object_store::Error> {
+        let key = self.key(rel);
+        let url = format!(
+            "{}/{}?uploads=",
+            self.base,
+            utf8_percent_encode(key.as_ref(), KEY_SET)
+        );
+        let mut request = http::Request::builder()
+            .method(http::Method::POST)
+            .uri(&url)
+            .header("x-amz-meta-md5", md5)
+            .header("x-amz-checksum-algorithm", "SHA256");
+        if let Some(img) = imgmd5 {
+            request = request.header("x-amz-meta-imgmd5", img);
+        }
+        if let Some(class) = &self.storage_class {
+            request = request.header("x-amz-storage-class", class);
+        }
+        let mut request = request
+            .body(HttpRequestBody::from(Vec::new()))
+            .map_err(|e| generic(e.to_string()))?;
+        AwsAuthorizer::new(&self.credential, "s3", &self.region).authorize(&mut request, None);
+        let (head, _) = request.into_parts();
+        let answer = self
+            .http
+            .request(head.method, &url)
+            .headers(head.headers)
+            .send()
+            .await
+            .map_err(|e| generic(e.to_string()))?;
+        let status = answer.status();
+        let body = answer.text().await.map_err(|e| generic(e.to_string()))?;
+        let id = body
+            .split_once("<UploadId>")
+            .and_then(|(_, rest)| rest.split_once("</UploadId>"))
+            .map(|(id, _)| id.to_string());
+        match id {
+            Some(id) if status.is_success() => Ok(id),
+            _ => Err(generic(format!(
+                "starting an upload in parts: {status}: {body}"
+            ))),
+        }
     }
 
     /// The object of the relative key `rel`.
@@ -221,19 +271,6 @@ impl Bucket {
         Ok(done.e_tag.as_deref().and_then(etag_md5))
     }
 
-    /// Starts an upload in parts.
-    pub async fn multipart(
-        &self,
-        rel: &str,
-        attributes: Attributes,
-    ) -> Result<Box<dyn object_store::MultipartUpload>, object_store::Error> {
-        let opts = PutMultipartOptions {
-            attributes,
-            ..PutMultipartOptions::default()
-        };
-        self.store.put_multipart_opts(&self.key(rel), opts).await
-    }
-
     pub async fn get(&self, rel: &str) -> Result<GetResult, object_store::Error> {
         self.store.get(&self.key(rel)).await
     }
@@ -245,6 +282,55 @@ impl Bucket {
 
     pub fn error(&self, doing: &'static str, e: object_store::Error) -> S3Error {
         store_error(&self.url, doing, e)
+    }
+}
+
+/// The object_store client: checksums on, retries with backoff, path-style requests for
+/// a custom endpoint (MinIO, Garage and most others want them; so does an IP address).
+fn store(
+    url: &S3Url,
+    credential: &AwsCredential,
+    region: &str,
+    endpoint: Option<String>,
+) -> AmazonS3Builder {
+    let retry = RetryConfig {
+        backoff: BackoffConfig {
+            init_backoff: Duration::from_millis(100),
+            max_backoff: Duration::from_secs(15),
+            base: 2.,
+        },
+        max_retries: 5,
+        retry_timeout: Duration::from_secs(120),
+    };
+    // A photo of 64 MB on a slow uplink takes minutes; only a stalled connection
+    // should time out.
+    let client = ClientOptions::new()
+        .with_timeout(Duration::from_secs(600))
+        .with_connect_timeout(Duration::from_secs(10));
+    let mut builder = AmazonS3Builder::new()
+        .with_bucket_name(&url.bucket)
+        .with_region(region)
+        .with_access_key_id(&credential.key_id)
+        .with_secret_access_key(&credential.secret_key)
+        .with_checksum_algorithm(Checksum::SHA256)
+        .with_retry(retry)
+        .with_client_options(client);
+    if let Some(token) = &credential.token {
+        builder = builder.with_token(token);
+    }
+    match endpoint {
+        Some(endpoint) => builder
+            .with_endpoint(endpoint)
+            .with_allow_http(true)
+            .with_virtual_hosted_style_request(false),
+        None => builder.with_virtual_hosted_style_request(true),
+    }
+}
+
+fn generic(message: String) -> object_store::Error {
+    object_store::Error::Generic {
+        store: "S3",
+        source: message.into(),
     }
 }
 

@@ -1,19 +1,23 @@
-//! The bucket as a [`Destination`]: `prepare` connects and reads the listing into the
-//! catalog ([`super::index`]), `plan` gives each photo its key, a put is one checked
-//! upload ([`super::put`]), recorded as `s3://bucket/prefix` with its key. Lock,
-//! outcomes and healing are the engine's.
+//! The bucket as a [`Destination`]: `prepare` connects, reads the listing into the
+//! catalog ([`super::index`]) and the uploads in parts a killed run left from the
+//! journal; `plan` gives each photo its key (and its upload to resume), aborting the
+//! uploads no photo needs any more; a put is one checked upload, or one part
+//! ([`super::put`]), whose state the journal keeps; the object is recorded as
+//! `s3://bucket/prefix` with its key. Lock, outcomes and healing are the engine's.
 
 use super::client::Bucket;
 use super::index::{self, Held, Job};
+use super::multipart::{self, State, Step};
 use super::put::{self, PutError, Sending};
 use super::{S3Error, S3Options, S3Report};
 use crate::cancel::Cancel;
 use crate::catalog::RemoteCopy;
 use crate::destinations::flickr::sync::SyncEvent;
-use crate::engine::destination::{Cx, Destination, Index, Landed, Planned, Put, RunError};
+use crate::engine::destination::{Cx, Destination, Index, Landed, Planned, Put, RunError, Start};
 use crate::engine::outcome::{Note, Word};
 use crate::engine::plan::{self as shared, Accepts};
 use crate::library::photo::Photo;
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 use tokio::sync::mpsc::UnboundedSender;
@@ -24,6 +28,8 @@ pub struct S3 {
     cancel: Cancel,
     bucket: Option<Arc<Bucket>>,
     held: Held,
+    /// Uploads in parts a killed run left, by MD5.
+    unfinished: HashMap<String, State>,
     /// Every kind and size: a bucket keeps bytes.
     accepts: Accepts,
 }
@@ -35,6 +41,7 @@ impl S3 {
             cancel: cancel.clone(),
             bucket: None,
             held: Held::new(),
+            unfinished: HashMap::new(),
             accepts: Accepts::everything("the bucket"),
         }
     }
@@ -48,7 +55,7 @@ impl S3 {
 
 impl Destination for S3 {
     type Job = Job;
-    type Done = (Job, Result<(), PutError>);
+    type Done = (Job, Result<Step, PutError>);
     type Report = S3Report;
     type Error = S3Error;
     type Event = SyncEvent;
@@ -84,17 +91,44 @@ impl Destination for S3 {
         let backend = opts.url.to_string();
         self.held = index::refresh(&bucket, &backend, cx.catalog, cx.report).await?;
         self.bucket = Some(Arc::new(bucket));
+        // The upload's state rides in the journal's date_taken, which a bucket has no
+        // use for; an entry without one was a single PUT: the listing said if it landed.
+        for entry in cx.catalog.journal_unfinished(&backend)? {
+            match entry.date_taken.as_deref().and_then(State::from_json) {
+                Some(state) => {
+                    self.unfinished.insert(entry.md5, state);
+                }
+                None if !opts.dry_run => cx.catalog.journal_forget(&backend, &entry.md5)?,
+                None => {}
+            }
+        }
         Ok(backend)
     }
 
     async fn plan<'a>(
         &mut self,
-        _: &mut Cx<'_, Self>,
+        cx: &mut Cx<'_, Self>,
         _: &'a [Photo],
         shared: shared::Plan<'a>,
         _: &Index,
     ) -> Result<Planned<'a, Job>, S3Error> {
-        let (jobs, failed) = index::place(&shared.send, &self.opts.layout, &self.held);
+        let (mut jobs, failed) = index::place(&shared.send, &self.opts.layout, &self.held);
+        for job in &mut jobs {
+            if let Some(state) = self.unfinished.remove(&job.md5) {
+                cx.report.resumed += 1;
+                job.rel = state.key.clone();
+                job.resume = Some(state);
+            }
+        }
+        if !self.opts.dry_run {
+            // No photo needs these any more: no parts are left behind.
+            let bucket = self.bucket()?.clone();
+            for (md5, state) in std::mem::take(&mut self.unfinished) {
+                multipart::abort(&bucket, &state).await;
+                cx.catalog.journal_forget(&cx.backend, &md5)?;
+                cx.report.aborted += 1;
+            }
+        }
         let bytes = jobs.iter().map(|j| j.size).sum();
         let failed = failed.into_iter().map(|(path, reason)| Note {
             path,
@@ -106,6 +140,15 @@ impl Destination for S3 {
             bytes,
             ..Planned::new(shared, jobs)
         })
+    }
+
+    fn start(&mut self, cx: &mut Cx<'_, Self>, job: Job, _: usize) -> Result<Start<Job>, S3Error> {
+        // Journaled before its first part, so that a kill leaves nothing unknown.
+        if job.size >= self.opts.multipart_from && job.resume.is_none() {
+            cx.catalog
+                .journal_start(&cx.backend, &job.md5, &job.source, None)?;
+        }
+        Ok(Start::Go(job))
     }
 
     fn put(&self, job: Job, events: UnboundedSender<SyncEvent>) -> Put<Self> {
@@ -131,14 +174,29 @@ impl Destination for S3 {
         _: &UnboundedSender<SyncEvent>,
     ) -> Result<Vec<Landed<Self>>, S3Error> {
         let landed = match result {
-            Ok(()) => {
+            Ok(Step::Part { state, sent }) => {
+                cx.report.bytes_sent += sent;
+                let json = state.to_json();
+                cx.catalog
+                    .journal_start(&cx.backend, &job.md5, &job.source, Some(&json))?;
+                Landed::Again(Job {
+                    resume: Some(state),
+                    ..job
+                })
+            }
+            Ok(Step::Whole { sent }) => {
+                cx.report.bytes_sent += sent;
                 let copy = RemoteCopy {
                     remote_id: job.rel.clone(),
                     md5: job.md5.clone(),
                     uploaded_at: chrono::Utc::now().timestamp(),
                     imgmd5: job.imgmd5.clone(),
                 };
-                cx.catalog.record_remote(&cx.backend, &[copy], None)?;
+                if job.size >= self.opts.multipart_from {
+                    cx.catalog.journal_finish(&cx.backend, &copy)?;
+                } else {
+                    cx.catalog.record_remote(&cx.backend, &[copy], None)?;
+                }
                 self.held.insert(job.rel.clone(), Some(job.md5));
                 Landed::Done {
                     bytes: job.size,
@@ -150,10 +208,16 @@ impl Destination for S3 {
                 }
             }
             Err(PutError::Cancelled) => Landed::Quiet,
-            Err(e) => Landed::Failed {
-                path: job.source,
-                reason: e.to_string(),
-            },
+            Err(e) => {
+                // Other bytes now: that upload is over (step aborted it).
+                if matches!(e, PutError::Changed(_)) && job.size >= self.opts.multipart_from {
+                    cx.catalog.journal_forget(&cx.backend, &job.md5)?;
+                }
+                Landed::Failed {
+                    path: job.source,
+                    reason: e.to_string(),
+                }
+            }
         };
         Ok(vec![landed])
     }

@@ -6,6 +6,7 @@
 //! ([`crate::engine::heal`]). Placement gives each photo to send a key no object holds.
 
 use super::client::Bucket;
+use super::multipart::State;
 use super::{S3Error, S3Report};
 use crate::catalog::{Catalog, RemoteCopy};
 use crate::destinations::archive::{with_hash_suffix, Layout};
@@ -103,6 +104,8 @@ pub struct Job {
     pub size: u64,
     /// Its key below the prefix.
     pub rel: String,
+    /// An upload in parts an earlier put or run began.
+    pub resume: Option<State>,
 }
 
 /// Places each photo to send under its layout's key, or the hash-suffixed one when an
@@ -129,6 +132,7 @@ pub fn place(send: &[&Photo], layout: &Layout, held: &Held) -> (Vec<Job>, Vec<(P
                     imgmd5: photo.imgmd5.clone(),
                     size: photo.size,
                     rel,
+                    resume: None,
                 });
             }
             None => failed.push((

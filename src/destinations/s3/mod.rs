@@ -5,13 +5,14 @@
 //!
 //! A run connects ([`client`]), reads the bucket's one listing into the catalog
 //! ([`index`]: the ETag of a single-part upload is the MD5), places each photo under a
-//! free key, and uploads with a checksum the server verifies ([`put`], through
-//! [`destination`]). [`verify`] compares the listing with the catalog without
+//! free key, and uploads with a checksum the server verifies ([`put`], big files in
+//! resumable parts: [`multipart`], through [`destination`]). [`verify`] compares the listing with the catalog without
 //! downloading; [`source`] opens the bucket for a restore.
 
 mod client;
 mod destination;
 mod index;
+mod multipart;
 mod put;
 mod report;
 mod source;
@@ -19,6 +20,7 @@ mod verify;
 
 pub use client::{Bucket, Listed};
 pub use destination::{sync_photos, S3};
+pub use multipart::State as UploadState;
 pub use report::S3Report;
 pub use source::{open_source, S3Source};
 pub use verify::verify;

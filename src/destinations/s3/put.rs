@@ -1,13 +1,14 @@
 //! One photo's upload: the file is read and its MD5 checked against the scan's (a file
-//! changed since is not sent under the old MD5), then sent in one PUT, or in parts from
-//! [`super::S3Options::multipart_from`] up; object_store sends the SHA-256 of every PUT
-//! and part, and the server refuses bytes that do not match. A single PUT's ETag is
-//! checked against the MD5 too. Failures the client's own retries did not cure (a body
+//! changed since is not sent under the old MD5), then sent in one PUT, or, from
+//! [`super::S3Options::multipart_from`] up, one part of it ([`super::multipart`]);
+//! object_store sends the SHA-256 of every PUT and part, and the server refuses bytes
+//! that do not match. A single PUT's ETag is checked against the MD5 too. Failures the client's own retries did not cure (a body
 //! refused as damaged, a connection lost) are tried again here, with the shared backoff
 //! ([`crate::net::retry`]), before the file counts as failed for this run.
 
 use super::client::Bucket;
 use super::index::Job;
+use super::multipart::{self, Step};
 use crate::cancel::Cancel;
 use crate::destinations::flickr::sync::SyncEvent;
 use crate::library::hash::hex;
@@ -15,7 +16,6 @@ use crate::net::retry;
 use md5::{Digest, Md5};
 use object_store::PutPayload;
 use std::time::Duration;
-use tokio::io::AsyncReadExt;
 use tokio::sync::mpsc::UnboundedSender;
 
 /// Attempts of one file, the client's own retries of each request aside.
@@ -52,22 +52,25 @@ pub struct Sending {
     pub cancel: Cancel,
 }
 
-/// Uploads `job` to `bucket`, retrying what may pass next time.
+/// Uploads `job` to `bucket` (a big file: its next part), retrying what may pass next
+/// time.
 pub async fn send(
     bucket: &Bucket,
     job: &Job,
     how: &Sending,
     events: &UnboundedSender<SyncEvent>,
-) -> Result<(), PutError> {
+) -> Result<Step, PutError> {
     let mut attempt = 1;
     loop {
         if how.cancel.is_cancelled() {
             return Err(PutError::Cancelled);
         }
         let result = if job.size >= how.multipart_from {
-            in_parts(bucket, job, how).await
+            multipart::step(bucket, job, how.part_size as u64).await
         } else {
-            whole(bucket, job).await
+            whole(bucket, job)
+                .await
+                .map(|()| Step::Whole { sent: job.size })
         };
         match result {
             Err(e) if e.transient() && attempt < ATTEMPTS => {
@@ -104,47 +107,5 @@ async fn whole(bucket: &Bucket, job: &Job) -> Result<(), PutError> {
             got,
         }),
         _ => Ok(()),
-    }
-}
-
-/// The file in parts of `part_size`, read as they go (memory: one part); aborted on any
-/// failure so no orphaned parts stay behind.
-async fn in_parts(bucket: &Bucket, job: &Job, how: &Sending) -> Result<(), PutError> {
-    let mut file = tokio::fs::File::open(&job.source)
-        .await
-        .map_err(PutError::Read)?;
-    let attributes = bucket.attributes(&job.md5, job.imgmd5.as_deref());
-    let mut upload = bucket.multipart(&job.rel, attributes).await?;
-    let mut hasher = Md5::new();
-    let result = async {
-        loop {
-            if how.cancel.is_aborted() {
-                return Err(PutError::Cancelled);
-            }
-            let mut part = Vec::with_capacity(how.part_size);
-            let n = (&mut file)
-                .take(how.part_size as u64)
-                .read_to_end(&mut part)
-                .await
-                .map_err(PutError::Read)?;
-            if n == 0 {
-                break;
-            }
-            hasher.update(&part);
-            upload.put_part(PutPayload::from(part)).await?;
-        }
-        let md5 = hex(hasher.finalize().as_slice());
-        if md5 != job.md5 {
-            return Err(PutError::Changed(md5));
-        }
-        Ok(())
-    }
-    .await;
-    match result {
-        Ok(()) => upload.complete().await.map(|_| ()).map_err(PutError::from),
-        Err(e) => {
-            let _ = upload.abort().await;
-            Err(e)
-        }
     }
 }

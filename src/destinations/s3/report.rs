@@ -19,8 +19,16 @@ pub struct S3Report {
     /// Not uploaded on purpose: already in the bucket, local duplicates, unreadable.
     pub skipped: u64,
     pub failed: u64,
-    /// Bytes uploaded.
+    /// Bytes of the photos uploaded.
     pub bytes: u64,
+    /// Bytes sent in this run: less than `bytes` when uploads in parts an earlier run
+    /// began were resumed.
+    pub bytes_sent: u64,
+    /// Uploads in parts an earlier run began, resumed by this one.
+    pub resumed: u64,
+    /// Uploads in parts an earlier run began for photos that no longer need them:
+    /// aborted, their parts dropped.
+    pub aborted: u64,
     #[serde(serialize_with = "crate::serial::seconds")]
     pub elapsed: Duration,
     pub already_there: u64,
