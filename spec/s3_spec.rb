@@ -4,6 +4,7 @@ require "spec_helper"
 require "support/s3_server"
 require "open3"
 require "json"
+require "yaml"
 
 # Photosync::S3 as a sync destination, through the extension and the CLI, against a real
 # S3 server: each distinct photo uploaded once under the layout's key with its MD5 in the
@@ -121,6 +122,20 @@ RSpec.describe "An S3 bucket as a destination" do
     names = JSON.parse(out)["destinations"].keys
     expect(names).to eq(["archive:#{File.realpath(archive)}", url])
     expect(JSON.parse(out)["destinations"][url]["uploaded"]).to eq(3)
+  end
+
+  it "takes the keys from the s3 section of the credentials file, and the endpoint from PHOTOSYNC_S3_ENDPOINT" do
+    photos
+    config = File.join(tmpdir, "cfg")
+    FileUtils.mkdir_p(File.join(config, "photosync"))
+    File.write(File.join(config, "photosync", "credentials.yml"),
+               { "s3" => { "access_key_id" => S3Server::KEY_ID, "secret_access_key" => S3Server::SECRET } }.to_yaml)
+    env = { "XDG_CONFIG_HOME" => config, "AWS_ACCESS_KEY_ID" => "", "AWS_SECRET_ACCESS_KEY" => "",
+            "AWS_ENDPOINT_URL" => "", "PHOTOSYNC_S3_ENDPOINT" => server.endpoint }
+    out, err, status = Open3.capture3(env, RbConfig.ruby, exe, "sync", library, "--to", "s3://photos/file",
+                                      "--catalog", catalog)
+    expect(status.exitstatus).to eq(0), err
+    expect(out).to include("s3://photos/file: 3 uploaded")
   end
 
   it "says which names to set when there are no credentials, in one line" do
