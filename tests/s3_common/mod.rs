@@ -5,7 +5,12 @@
 
 #![allow(dead_code)]
 
-use photosync::destinations::s3::{Connection, S3Url};
+use photosync::cancel::Cancel;
+use photosync::catalog::Catalog;
+use photosync::destinations::s3::{self, Connection, S3Options, S3Report, S3Url};
+use photosync::library::photo::Photo;
+use photosync::library::scan::{self, ScanOptions};
+use std::fs;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -185,4 +190,38 @@ fn proxy_one(
     let mut answer = Vec::new();
     server.read_to_end(&mut answer)?;
     client.write_all(&answer)
+}
+
+/// `n` files of `size` bytes each, all different, named with a date (2019/05/02), and
+/// one duplicate of the first.
+pub fn library(dir: &Path, n: usize, size: usize) -> PathBuf {
+    let lib = dir.join("library");
+    fs::create_dir_all(lib.join("dup")).unwrap();
+    for i in 0..n {
+        let mut bytes = vec![0xFF, 0xD8, 0xFF, 0xE0];
+        bytes.extend((0..size).map(|j| ((i * 7919 + j * 31) % 251) as u8));
+        let name = format!("IMG_20190502_1430{:02}.jpg", i % 60);
+        fs::write(lib.join(&name), &bytes).unwrap();
+        if i == 0 {
+            fs::write(lib.join("dup").join(name), &bytes).unwrap();
+        }
+    }
+    lib
+}
+
+pub fn scanned(lib: &Path, cat: &mut Catalog) -> Vec<Photo> {
+    let opts = ScanOptions::default();
+    scan::scan(lib, cat, &opts, &Cancel::new(), &mut |_| {})
+        .unwrap()
+        .photos
+}
+
+pub fn options(server: &S3Server, prefix: &str) -> S3Options {
+    let mut opts = S3Options::new(server.url(prefix));
+    opts.connection = server.connection();
+    opts
+}
+
+pub fn sync(photos: &[Photo], cat: &mut Catalog, opts: &S3Options) -> S3Report {
+    s3::sync_photos(photos, cat, opts, &Cancel::new(), &|_| {}).unwrap()
 }
