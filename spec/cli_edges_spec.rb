@@ -41,7 +41,7 @@ RSpec.describe "the photosync command's edges" do
                  [["sync", lib, "--title", "{nope}"], /--title.*\{nope\}/],
                  [["sync", lib, "-j", "-3"], /-j.*from 1/], [["sync", lib, "-j", "0"], /-j.*from 1/],
                  [["sync", lib, "--to", "archive:#{file}"], /--to archive:.*a-file is a file, not a folder/],
-                 [["sync", lib, "--to", "s3"], /--to accepts flickr, gphotos or archive:PATH/],
+                 [["sync", lib, "--to", "s3"], %r{--to accepts flickr, gphotos, archive:PATH or s3://BUCKET/PREFIX}],
                  [["sync", lib, "--privacy", "everyone"], /--privacy accepts private, family/],
                  [["sync", lib, "--calls-per-hour", "0"], /--calls-per-hour.*from 1/],
                  [["sync", lib, "-j", "99999999999999999999999"], /-j.*to 256/],

@@ -148,7 +148,7 @@ RSpec.describe "the documentation" do
     expect(wrong).to eq([])
     # docs/cli.md shows every command there is.
     expect(DocPages.usages("docs/cli.md").map(&:first).uniq).to match_array(forms.keys)
-    expect(DocPages.unknown(forms, "verify", "s3:bucket")).to include("not listed")
+    expect(DocPages.unknown(forms, "verify", "dropbox:folder")).to include("not listed")
     expect(DocPages.unknown(forms, "frobnicate", nil)).to eq("frobnicate is not a command")
   end
 end

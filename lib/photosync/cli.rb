@@ -10,6 +10,7 @@ require "photosync/cli/dates"
 require "photosync/cli/emulator_gphotos"
 require "photosync/cli/gphotos"
 require "photosync/cli/verify_gphotos"
+require "photosync/cli/s3"
 require "photosync/cli/restore"
 require "photosync/cli/account"
 require "photosync/cli/status"
@@ -29,12 +30,13 @@ module Photosync
       commands:
         demo [DIR]       back DIR (default: a generated sample library) up to the built-in
                          Flickr and Google Photos emulators, twice: the second run uploads nothing
-        sync DIR [--to flickr|gphotos|archive:PATH]...
+        sync DIR [--to flickr|gphotos|archive:PATH|s3://BUCKET/PREFIX]...
                          back DIR up (default: to Flickr): every photo exactly once everywhere
         dates DIR        list bogus taken-dates by camera with the fix; --apply sets them on Flickr
-        restore DIR      bring the Flickr account (or an archive) back into DIR, byte for byte
+        restore DIR      bring the Flickr account (or an archive, a bucket) back into DIR, byte for byte
         verify flickr    check the Flickr copy: missing, duplicated, untagged, changed photos
         verify archive:PATH  read an archive again; report missing, corrupted, unknown files
+        verify s3://BUCKET/PREFIX  compare a bucket's listing with the catalog (downloads nothing)
         adopt flickr     tag photos other tools uploaded, so sync never uploads them again
         status [DIR]     how many copies each photo has (local, archive, Flickr, ...)
         report --html FILE [DIR]  one page: copies per photo, single copies, errors, date review
@@ -166,20 +168,25 @@ module Photosync
       dests = []
       layout = Archive::DEFAULT_LAYOUT
       write_dates = false
+      storage_class = nil
       parser = OptionParser.new do |o|
-        o.banner = "usage: photosync sync DIR [--to flickr|gphotos|archive:PATH]... [--layout PATTERN] [--archive-write-dates] " \
+        o.banner = "usage: photosync sync DIR [--to flickr|gphotos|archive:PATH|s3://BUCKET/PREFIX]... [--layout PATTERN] " \
+                   "[--archive-write-dates] [--s3-storage-class CLASS] " \
                    "[--rules FILE] [--catalog PATH] " \
                    "[--dry-run] [-j N] [--calls-per-hour N] [--privacy private|family|friends|friends_and_family|public] [--tag T] " \
                    "[--albums none|folders] [--title TEMPLATE] [--async] [--replace-edited] [--gphotos-checksum description|none] " \
                    "[--verify] [--json] [--no-wait]"
-        o.on("--to DEST", "flickr (default), gphotos or archive:PATH; repeat for several") do |v|
+        o.on("--to DEST", "flickr (default), gphotos, archive:PATH or s3://BUCKET/PREFIX; repeat for several") do |v|
           dests << Check.destination(v)
         end
-        o.on("--layout PATTERN", "where archive copies go (default #{layout}; see docs/destinations.md)") do |v|
+        o.on("--layout PATTERN", "where archive copies and bucket objects go (default #{layout}; see docs/destinations.md)") do |v|
           layout = Check.layout(v)
         end
         o.on("--archive-write-dates", "write rule-corrected dates into the archive copies (never the originals)") do
           write_dates = true
+        end
+        o.on("--s3-storage-class CLASS", "storage class of new objects: STANDARD, STANDARD_IA, GLACIER_IR, DEEP_ARCHIVE...") do |v|
+          storage_class = Check.storage_class(v)
         end
         o.on("--rules FILE", "date rules (default #{Dates.default_rules_path}, if there)") do |v|
           opts[:date_rules] = Check.path("--rules", v)
@@ -218,7 +225,7 @@ module Photosync
       @dry_run = opts[:dry_run]
       return sync_gphotos(dir, opts.except(:calls_per_hour)) if dests.uniq == ["gphotos"]
       unless dests.uniq.difference(["flickr"]).empty?
-        return sync_to(dir, dests, { layout: layout, write_dates: write_dates }, opts)
+        return sync_to(dir, dests, { layout: layout, write_dates: write_dates, storage_class: storage_class }, opts)
       end
       with_flickr_dir([dir], parser, opts) { |d, flickr, settings| run_sync(d, flickr, settings) }
     end

@@ -33,6 +33,16 @@ module Photosync
       raise Error, "cannot read #{path}: #{e.message}"
     end
 
+    # One other section of the file (s3), symbol keys; {} when there is none.
+    def section(name)
+      return {} unless File.exist?(path)
+
+      data = YAML.safe_load(File.read(path)) || {}
+      data.is_a?(Hash) && data[name].is_a?(Hash) ? data[name].transform_keys(&:to_sym) : {}
+    rescue Psych::Exception => e
+      raise Error, "cannot read #{path}: #{e.message}"
+    end
+
     # Stored values, overridden by the environment where set.
     def current
       from_env = ENV_NAMES.to_h { |k, name| [k, ENV.fetch(name, nil)] }.reject { |_, v| v.nil? || v.empty? }

@@ -26,6 +26,9 @@ module Photosync
   # An archive cannot be used: not there (drive not mounted), not a folder, in use by
   # another photosync, or not writable.
   class ArchiveError < Error; end
+  # A bucket cannot be used: no credentials, an endpoint that does not answer, a bucket
+  # that is not there or refuses these credentials.
+  class S3Error < Error; end
 
   # The HTML report cannot be written (its folder is missing or not writable).
   class ReportError < Error; end

@@ -54,8 +54,8 @@ module Photosync
   # Ctrl-C stops starting downloads, keeps what finished, and raises Interrupt.
   def self.restore(dir, from:, albums: false, only_missing: nil, concurrency: 4, calls_per_hour: 3600,
                    accept_lossy: false, catalog: :default, wait: true, &block)
-    unless from.is_a?(Archive) || from.is_a?(GooglePhotos) || from.respond_to?(:native, true)
-      raise ArgumentError, "from: must be a Photosync::Flickr, a Photosync::Archive or a Photosync::GooglePhotos"
+    unless from.is_a?(Archive) || from.is_a?(S3) || from.is_a?(GooglePhotos) || from.respond_to?(:native, true)
+      raise ArgumentError, "from: must be a Photosync::Flickr, a Photosync::Archive, a Photosync::S3 or a Photosync::GooglePhotos"
     end
 
     catalog_path = catalog == :default ? default_catalog_path : catalog&.to_s
@@ -68,6 +68,7 @@ module Photosync
     dest = File.expand_path(dir.to_s)
     report = case from
              when Archive then _restore_archive(dest, catalog_path, from.path, opts, events)
+             when S3 then _restore_s3(dest, catalog_path, from.url, opts.merge(from.send(:connection)), events)
              when GooglePhotos then _restore_gphotos(dest, catalog_path, from.send(:native), opts, events)
              else _restore_flickr(dest, catalog_path, from.send(:native), opts, events)
              end

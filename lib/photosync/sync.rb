@@ -63,9 +63,9 @@ module Photosync
   # with the date rules once, then each destination gets every photo whose MD5 it does not
   # hold yet, exactly once (Flickr: `checksum:md5=<hex>` in the upload itself).
   #   to: a Photosync::Flickr (FlickRaw::Flickr too), a Photosync::GooglePhotos, a Photosync::Archive,
-  #     or an Array of them (archives first, then Flickr, then Google Photos; a SyncReports
-  #     comes back, one report per destination); one destination gives its own report
-  #     (SyncReport, GooglePhotosReport, ArchiveReport) and raises its failure
+  #     a Photosync::S3, or an Array of them (archives first, then buckets, Flickr, Google Photos;
+  #     a SyncReports comes back, one report per destination); one destination gives its own
+  #     report (SyncReport, GooglePhotosReport, ArchiveReport, S3Report) and raises its failure
   #   concurrency: uploads in flight; privacy: one of PRIVACY (default :family);
   #   dry_run: plan only; tags: extra tags; calls_per_hour: the key's budget;
   #   set_dates: set the taken date (flickr.photos.setDates) when it did not come from EXIF;
@@ -105,7 +105,7 @@ module Photosync
   # The name a destination's report goes under.
   def self.destination_name(destination)
     case destination
-    when Archive then destination.to_s
+    when Archive, S3 then destination.to_s
     when GooglePhotos then "gphotos"
     else "flickr"
     end
@@ -122,7 +122,7 @@ module Photosync
     return list if !list.empty? && !kinds.include?(nil) && kinds.count("flickr") <= 1 && kinds.count("gphotos") <= 1
 
     raise ArgumentError, "to: must be a Photosync::Flickr, a Photosync::GooglePhotos, a Photosync::Archive, " \
-                         "or an Array of them (one Flickr and one Google Photos at most)"
+                         "a Photosync::S3, or an Array of them (one Flickr and one Google Photos at most)"
   end
 
   def self.sync_event(h)
@@ -146,6 +146,7 @@ module Photosync
 
   def self.report_class(name)
     return ArchiveReport if name.start_with?("archive:")
+    return S3Report if name.start_with?("s3://")
 
     name == "gphotos" ? GooglePhotosReport : SyncReport
   end

@@ -1,7 +1,7 @@
 //! One run to several destinations: the library is scanned once, the date rules correct
-//! the taken-dates once, then each destination (archive folders, Flickr, Google Photos)
-//! gets the same photos in turn through the engine ([`super::one`]), on one runtime,
-//! sharing the catalog. A destination that cannot go on (a full disk, a revoked login,
+//! the taken-dates once, then each destination (archive folders, buckets, Flickr, Google
+//! Photos) gets the same photos in turn through the engine ([`super::one`]), on one
+//! runtime, sharing the catalog. A destination that cannot go on (a full disk, a revoked login,
 //! Flickr down) ends with its error in its own outcome; the others still run and keep
 //! what they recorded. Ctrl-C stops after the destination in progress has recorded its
 //! work.
@@ -14,6 +14,7 @@ use crate::dates::{review, rules::Rules};
 use crate::destinations::archive::{Archive, ArchiveError, ArchiveEvent, ArchiveReport};
 use crate::destinations::flickr::sync::{Flickr, SyncError, SyncEvent, SyncReport};
 use crate::destinations::gphotos::sync::{Gphotos, GphotosReport, GphotosSyncError};
+use crate::destinations::s3::{S3Error, S3Report, S3};
 use crate::library::photo::Photo;
 use crate::library::scan::{self, ScanError, ScanOptions, ScanStats};
 use std::path::Path;
@@ -25,6 +26,7 @@ pub enum Target {
     Archive(Archive),
     Flickr(Flickr),
     Gphotos(Gphotos),
+    S3(S3),
 }
 
 impl Target {
@@ -34,6 +36,7 @@ impl Target {
             Target::Archive(d) => d.name(),
             Target::Flickr(d) => d.name(),
             Target::Gphotos(d) => d.name(),
+            Target::S3(d) => d.name(),
         }
     }
 
@@ -42,6 +45,7 @@ impl Target {
             Target::Archive(d) => d.rank(),
             Target::Flickr(d) => d.rank(),
             Target::Gphotos(d) => d.rank(),
+            Target::S3(d) => d.rank(),
         }
     }
 }
@@ -54,6 +58,8 @@ pub enum Event {
     Archive(String, ArchiveEvent),
     Flickr(SyncEvent),
     Gphotos(SyncEvent),
+    /// An S3 destination's, with its name (`s3://bucket/prefix`).
+    S3(String, SyncEvent),
 }
 
 /// One destination's report, or why it could not go on.
@@ -62,6 +68,7 @@ pub enum Outcome {
     Archive(Result<ArchiveReport, ArchiveError>),
     Flickr(Result<SyncReport, SyncError>),
     Gphotos(Result<GphotosReport, GphotosSyncError>),
+    S3(Result<S3Report, S3Error>),
 }
 
 impl Outcome {
@@ -71,6 +78,7 @@ impl Outcome {
             Outcome::Archive(Err(ArchiveError::Cancelled(_)))
                 | Outcome::Flickr(Err(SyncError::Cancelled(_)))
                 | Outcome::Gphotos(Err(GphotosSyncError::Cancelled(_)))
+                | Outcome::S3(Err(S3Error::Cancelled(_)))
         )
     }
 }
@@ -123,6 +131,10 @@ pub fn sync_all(
             Target::Flickr(mut d) => Outcome::Flickr(run.go(&mut d, &|e| events(Event::Flickr(e)))),
             Target::Gphotos(mut d) => {
                 Outcome::Gphotos(run.go(&mut d, &|e| events(Event::Gphotos(e))))
+            }
+            Target::S3(mut d) => {
+                let tag = name.clone();
+                Outcome::S3(run.go(&mut d, &move |e| events(Event::S3(tag.clone(), e))))
             }
         };
         let stop = outcome.cancelled();

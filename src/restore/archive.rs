@@ -52,7 +52,7 @@ pub fn restore_archive(
             }
             Decision::Skip => report.skipped += 1,
             Decision::Fetch => {
-                let mut job = job(&source, dest, rel, md5, id);
+                let mut job = job(source.recorded, dest, rel, md5, id);
                 places.place(&mut job, Some(md5), dest);
                 jobs.push(job);
             }
@@ -75,8 +75,9 @@ fn archive_key(rel: &Path) -> String {
     rel.to_string_lossy().into_owned()
 }
 
-/// Where `rel` goes in `dest`: the same folders and name, each part made safe.
-fn job(source: &ArchiveSource, dest: &Path, rel: &Path, md5: &str, id: String) -> Fetch {
+/// Where `rel` goes in `dest`: the same folders and name, each part made safe; `checked`:
+/// whether `md5` is a record to check the bytes against (else only what was just read).
+pub(super) fn job(checked: bool, dest: &Path, rel: &Path, md5: &str, id: String) -> Fetch {
     // The id is the relative path: copy_all reads the file from it.
     let mut folder = dest.to_path_buf();
     let parts: Vec<String> = rel
@@ -97,7 +98,7 @@ fn job(source: &ArchiveSource, dest: &Path, rel: &Path, md5: &str, id: String) -
         photo_id: id,
         // An archive the catalog never recorded has no MD5 to check against but the
         // one just read from it.
-        md5: source.recorded.then(|| md5.to_string()),
+        md5: checked.then(|| md5.to_string()),
         key: md5.chars().take(8).collect(),
         folder,
         name,

@@ -5,7 +5,8 @@
 //! ([`fetch`]), into a date layout or one folder per album, under names made safe
 //! ([`names`]). Nothing in the destination is ever overwritten; an interrupted restore
 //! goes on where it stopped, since what it wrote is found by MD5 on the next run.
-//! An archive folder is restored the same way ([`archive`]): the same decisions
+//! An archive folder ([`archive`]) and a bucket ([`s3`]) are restored the same way: the
+//! same decisions
 //! ([`Target::decide`]), the same checked placement ([`fetch::settle`]), the same
 //! records ([`record`]).
 
@@ -15,11 +16,13 @@ mod gphotos;
 pub mod names;
 mod places;
 mod pool;
+mod s3;
 mod target;
 
 pub use archive::restore_archive;
 pub use fetch::PART_SUFFIX;
 pub use gphotos::restore_gphotos;
+pub use s3::restore_s3;
 
 use crate::cancel::Cancel;
 use crate::catalog::{Catalog, CatalogError};
@@ -128,6 +131,8 @@ pub enum RestoreError {
     },
     #[error(transparent)]
     Archive(#[from] crate::destinations::archive::ArchiveError),
+    #[error(transparent)]
+    S3(#[from] crate::destinations::s3::S3Error),
     #[error("not supported: {0}")]
     Unsupported(String),
     #[error("Google Photos gives back recompressed copies without GPS data, not the originals; restore from flickr or archive:PATH, or pass --accept-lossy (accept_lossy: true) to take those copies, named *{lossy}.*", lossy = gphotos::LOSSY_INFIX)]

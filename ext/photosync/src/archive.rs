@@ -75,6 +75,11 @@ fn verify(
         },
     )?;
     let r = result.map_err(|e| errors::archive(ruby, e))?;
+    verify_hash(ruby, &r)
+}
+
+/// A verify's report as `_archive_verify` and `_s3_verify` give it to Ruby.
+pub(crate) fn verify_hash(ruby: &Ruby, r: &archive::VerifyReport) -> Result<RHash, Error> {
     let h = ruby.hash_new();
     let sym = |s: &str| ruby.to_symbol(s);
     h.aset(sym("checked"), r.checked)?;

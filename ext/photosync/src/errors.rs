@@ -9,6 +9,7 @@ use photosync::dates::DatesError;
 use photosync::destinations::archive::ArchiveError;
 use photosync::destinations::flickr::sync::SyncError;
 use photosync::destinations::gphotos::sync::GphotosSyncError;
+use photosync::destinations::s3::S3Error;
 use photosync::engine::LockError;
 use photosync::library::exif::ExifError;
 use photosync::library::hash::HashError;
@@ -65,6 +66,7 @@ pub fn restore(ruby: &Ruby, e: photosync::restore::RestoreError) -> Error {
         RestoreError::Catalog(c) => catalog(ruby, c),
         RestoreError::Scan(s) => scan(ruby, s),
         RestoreError::Archive(a) => archive(ruby, a),
+        RestoreError::S3(e) => s3(ruby, e),
         RestoreError::Cancelled(_) => error(ruby, "Cancelled", e.to_string()),
         other => error(ruby, "RestoreError", other.to_string()),
     }
@@ -111,6 +113,16 @@ pub fn archive(ruby: &Ruby, e: ArchiveError) -> Error {
         ArchiveError::Cancelled(_) => error(ruby, "Cancelled", e.to_string()),
         ArchiveError::Layout(_) => Error::new(ruby.exception_arg_error(), e.to_string()),
         other => error(ruby, "ArchiveError", other.to_string()),
+    }
+}
+
+/// A bucket that cannot be used (address, credentials, the service's answer).
+pub fn s3(ruby: &Ruby, e: S3Error) -> Error {
+    match e {
+        S3Error::Catalog(c) => catalog(ruby, c),
+        S3Error::Cancelled(_) => error(ruby, "Cancelled", e.to_string()),
+        S3Error::BadUrl(_) => Error::new(ruby.exception_arg_error(), e.to_string()),
+        other => error(ruby, "S3Error", other.to_string()),
     }
 }
 

@@ -20,6 +20,7 @@ mod photo;
 mod report;
 mod restore;
 mod runtime;
+mod s3;
 mod samples;
 mod scan;
 mod status;
@@ -45,5 +46,6 @@ fn init(ruby: &Ruby) -> Result<(), Error> {
     account::init(ruby, m)?;
     status::init(ruby, m)?;
     archive::init(ruby, m)?;
+    s3::init(ruby, m)?;
     Ok(())
 }

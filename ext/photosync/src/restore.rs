@@ -96,11 +96,11 @@ fn gphotos_refusal() -> String {
     RestoreError::Lossy.to_string()
 }
 
-type Emit<'a> = &'a (dyn Fn(RestoreEvent) + Send + Sync);
+pub(crate) type Emit<'a> = &'a (dyn Fn(RestoreEvent) + Send + Sync);
 
 /// Runs one restore on a worker thread with the catalog opened there; events reach
 /// the block on the Ruby thread.
-fn run(
+pub(crate) fn run(
     ruby: &Ruby,
     dest: RString,
     catalog: Option<RString>,

@@ -6,7 +6,7 @@
 
 use crate::flickr::NativeFlickr;
 use crate::gphotos::NativeGooglePhotos;
-use crate::{archive, background, conv, errors, gphotos};
+use crate::{archive, background, conv, errors, gphotos, s3};
 use magnus::{
     function, prelude::*, Error, RArray, RHash, RModule, RString, Ruby, TryConvert, Value,
 };
@@ -18,12 +18,14 @@ use photosync::destinations::flickr::sync::{
     Albums, Flickr, Privacy, SyncError, SyncOptions, TitleTemplate,
 };
 use photosync::destinations::gphotos::sync::{Gphotos, GphotosSyncError};
+use photosync::destinations::s3::{S3Error, S3};
 use photosync::engine::run::{self, Event, MultiReport, Outcome, Target};
 use photosync::library::scan::ScanError;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
-/// `destinations`: `[[kind, target, opts], ...]`, kind "archive" (target: its folder),
+/// `destinations`: `[[kind, target, opts], ...]`, kind "archive" (target: its folder), "s3"
+/// (target: its `s3://` address),
 /// "flickr" or "gphotos" (target: the native client), opts as lib/photosync/sync.rb builds
 /// them; `opts`: `date_rules` (`[path, required]` or nil). Returns
 /// `[scan, [[name, report_or_nil, exception_or_nil], ...]]`, in the order the
@@ -81,6 +83,10 @@ fn sync(
                 GphotosSyncError::Cancelled(r) => Some(r.as_ref()),
                 _ => None,
             }),
+            Outcome::S3(r) => split(ruby, r, errors::s3, |e| match e {
+                S3Error::Cancelled(r) => Some(r.as_ref()),
+                _ => None,
+            }),
         }?;
         reports.push((name, report, failure))?;
     }
@@ -110,6 +116,10 @@ fn destination(ruby: &Ruby, dir: &Path, d: Value, cancel: &Cancel) -> Result<Tar
         "archive" => {
             let root = conv::path_from(RString::try_convert(target)?);
             Target::Archive(Archive::new(&root, archive::options(ruby, opts)?, cancel))
+        }
+        "s3" => {
+            let url = String::try_convert(target)?;
+            Target::S3(S3::new(s3::options(ruby, &url, opts)?, cancel))
         }
         "flickr" => {
             let client = &<&NativeFlickr>::try_convert(target)?.0;
@@ -147,6 +157,7 @@ fn event(ruby: &Ruby, e: Event) -> Result<RHash, Error> {
         Event::Archive(name, e) => (name, conv::to_ruby(ruby, &e)?),
         Event::Flickr(e) => ("flickr".into(), conv::to_ruby(ruby, &e)?),
         Event::Gphotos(e) => ("gphotos".into(), conv::to_ruby(ruby, &e)?),
+        Event::S3(name, e) => (name, conv::to_ruby(ruby, &e)?),
     };
     h.aset(ruby.to_symbol("destination"), name)?;
     Ok(h)

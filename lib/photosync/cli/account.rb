@@ -11,15 +11,17 @@ module Photosync
       when "flickr" then verify_flickr(argv.drop(1))
       when "gphotos" then verify_gphotos(argv.drop(1))
       when /\Aarchive:/ then verify_archive(argv)
+      when %r{\As3://} then verify_s3(argv)
       when "-h", "--help" then verify_help
-      else raise Usage, "which copy? photosync verify flickr [DIR] | verify gphotos DIR | verify archive:PATH"
+      else raise Usage, "which copy? photosync verify flickr [DIR] | verify gphotos DIR | verify archive:PATH | " \
+                        "verify s3://BUCKET/PREFIX"
       end
     end
 
     # Every form of verify with its options.
     def verify_help
       @out.puts("photosync verify checks one copy of the library against the catalog:")
-      %i[verify_flickr verify_gphotos verify_archive].each do |form|
+      %i[verify_flickr verify_gphotos verify_archive verify_s3].each do |form|
         @out.puts
         send(form, ["--help"])
       end

@@ -61,18 +61,32 @@ module Photosync
         raise Usage, "--title: #{e.message}"
       end
 
-      # flickr, gphotos or archive:PATH, PATH a folder (or not there yet: an unmounted
-      # drive is a failure of the run, not of the command line).
+      # flickr, gphotos, s3://BUCKET/PREFIX or archive:PATH, PATH a folder (or not there yet:
+      # an unmounted drive is a failure of the run, not of the command line).
       def destination(value)
         return value if %w[flickr gphotos].include?(value)
+        return s3_url(value) if value.start_with?("s3://")
 
         path = value.delete_prefix("archive:")
         unless value.start_with?("archive:") && !path.empty?
-          raise Usage, "--to accepts flickr, gphotos or archive:PATH, not #{value.inspect}"
+          raise Usage, "--to accepts flickr, gphotos, archive:PATH or s3://BUCKET/PREFIX, not #{value.inspect}"
         end
         raise Usage, "--to #{value}: #{path} is a file, not a folder" if File.exist?(path) && !File.directory?(path)
 
         value
+      end
+
+      def s3_url(value)
+        Photosync._s3_check_url(value)
+      rescue ArgumentError => e
+        raise Usage, e.message
+      end
+
+      # S3's storage class names: capitals, digits and underscores (STANDARD_IA).
+      def storage_class(value)
+        return value.upcase if value.match?(/\A[A-Za-z0-9_]+\z/)
+
+        raise Usage, "--s3-storage-class accepts a class name such as STANDARD_IA or DEEP_ARCHIVE, not #{value.inspect}"
       end
 
       def range_words(min, max)

@@ -1,7 +1,7 @@
 # frozen_string_literal: true
 
 module Photosync
-  # `photosync restore`: the Flickr account or an archive back into a folder.
+  # `photosync restore`: the Flickr account, an archive or a bucket back into a folder.
   class CLI
     private
 
@@ -9,10 +9,10 @@ module Photosync
       opts = { catalog: :default, concurrency: 4, albums: false, only_missing: nil, json: false }
       from = "flickr"
       parser = OptionParser.new do |o|
-        o.banner = "usage: photosync restore --from flickr|archive:PATH|gphotos DIR [--albums] " \
+        o.banner = "usage: photosync restore --from flickr|archive:PATH|s3://BUCKET/PREFIX|gphotos DIR [--albums] " \
                    "[--only-missing DIR2] [--accept-lossy] [-j N] [--calls-per-hour N] [--catalog PATH] [--json] [--no-wait]"
-        o.on("--from SOURCE", "where to restore from: flickr (default), archive:PATH, or gphotos") do |v|
-          from = v.start_with?("archive:") && v.size > 8 ? v : Check.choice("--from", v, %w[flickr gphotos archive:PATH])
+        o.on("--from SOURCE", "where to restore from: flickr (default), archive:PATH, s3://BUCKET/PREFIX, or gphotos") do |v|
+          from = restore_source_option(v)
         end
         o.on("--accept-lossy", "with --from gphotos: take Google's recompressed copies (named *.lossy.*)") do
           opts[:accept_lossy] = true
@@ -32,7 +32,7 @@ module Photosync
       parser.parse!(argv)
       # What DIR2 held once is known from the catalog only.
       require_catalog(opts) if opts[:only_missing]
-      return restore_from(argv, parser, opts, from) if from.start_with?("archive:") || from == "gphotos"
+      return restore_from(argv, parser, opts, from) if from.start_with?("archive:", "s3://") || from == "gphotos"
 
       opts.delete(:accept_lossy)
       with_flickr_dir(argv, parser, opts) { |dir, flickr, settings| run_restore(dir, flickr, settings) }
@@ -46,7 +46,7 @@ module Photosync
         return fail_with(Photosync._gphotos_restore_refusal, 1)
       end
 
-      source = from == "gphotos" ? gphotos_source : Archive.parse(from)
+      source = from == "gphotos" ? gphotos_source : Archive.parse(from) || S3.parse(from)
       return source if source.is_a?(Integer)
       return fail_with(parser.banner, 1) unless source
 
@@ -55,6 +55,13 @@ module Photosync
       report = run_restore(dir, source, opts.except(:json))
       json_out.puts(JSON.generate(report.to_h)) if opts[:json]
       report.ok? ? 0 : 2
+    end
+
+    def restore_source_option(value)
+      return value if value.start_with?("archive:") && value.size > 8
+      return Check.s3_url(value) if value.start_with?("s3://")
+
+      Check.choice("--from", value, %w[flickr gphotos archive:PATH s3://BUCKET/PREFIX])
     end
 
     def gphotos_source

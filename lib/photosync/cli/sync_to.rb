@@ -8,11 +8,14 @@ module Photosync
   class CLI
     private
 
-    # archive_opts: Archive.new's layout: and write_dates:.
+    # archive_opts: Archive.new's layout: and write_dates:, S3.new's storage_class:.
     def sync_to(dir, specs, archive_opts, opts)
       destinations = specs.uniq.map do |spec|
         next flickr_client if spec == "flickr"
         next gphotos_destination if spec == "gphotos"
+        next S3.parse(spec, **archive_opts.slice(:layout, :storage_class)) if spec.start_with?("s3://")
+
+        archive_opts = archive_opts.except(:storage_class)
 
         Archive.parse(spec, **archive_opts) or
           raise OptionParser::InvalidArgument, "--to #{spec} (use flickr, gphotos or archive:PATH)"
@@ -53,6 +56,7 @@ module Photosync
     def print_destination_summary(name, report)
       case report
       when ArchiveReport then print_archive_summary(report)
+      when S3Report then print_s3_summary(report)
       when GooglePhotosReport then print_gphotos_summary(report, "#{name}: ")
       else print_sync_summary(report, "#{name}: ")
       end

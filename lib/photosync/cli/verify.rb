@@ -33,17 +33,23 @@ module Photosync
       @out.puts(format("%<dest>s: %<n>d files read (%<bytes>s) in %<secs>.1f s: %<verdict>s",
                        dest: r.destination, n: r.checked, bytes: Format.bytes(r.bytes), secs: r.elapsed,
                        verdict: r.ok? ? "all intact" : "PROBLEMS FOUND"))
-      r.missing.each { |p| @out.puts("  missing: #{p}") }
-      r.corrupted.each { |p, want, got| @out.puts("  corrupted: #{p} (MD5 #{got}, copied as #{want})") }
-      r.unknown.each { |p| @out.puts("  unknown: #{p}") }
-      r.unreadable.each { |p, msg| @out.puts("  unreadable: #{p}: #{msg}") }
-      r.temporaries.each { |p| @out.puts("  leftover temporary (removed by the next sync): #{p}") }
-      @out.puts(format("%<m>d missing, %<c>d corrupted, %<u>d unknown, %<r>d unreadable",
-                       m: r.missing.size, c: r.corrupted.size, u: r.unknown.size, r: r.unreadable.size))
+      print_problems(r, "corrupted", "copied")
       return if r.missing.empty? && r.corrupted.empty?
 
       @out.puts("the next `photosync sync --to #{r.destination}` copies the missing and corrupted ones again " \
                 "(corrupted files are moved aside under .photosync/changed/, never deleted)")
+    end
+
+    # A verify's findings, one line each, and their counts; changed: what a copy with
+    # other bytes is called, made: how it was made (copied, uploaded).
+    def print_problems(r, changed, made)
+      r.missing.each { |p| @out.puts("  missing: #{p}") }
+      r.corrupted.each { |p, want, got| @out.puts("  #{changed}: #{p} (MD5 #{got}, #{made} as #{want})") }
+      r.unknown.each { |p| @out.puts("  unknown: #{p}") }
+      r.unreadable.each { |p, msg| @out.puts("  unreadable: #{p}: #{msg}") }
+      r.temporaries.each { |p| @out.puts("  leftover temporary (removed by the next sync): #{p}") }
+      @out.puts(format("%<m>d missing, %<c>d #{changed}, %<u>d unknown, %<r>d unreadable",
+                       m: r.missing.size, c: r.corrupted.size, u: r.unknown.size, r: r.unreadable.size))
     end
   end
 end

@@ -25,7 +25,7 @@ mod verify;
 
 pub use copy::CopyError;
 pub use destination::Archive;
-pub use layout::{Layout, LayoutError, DEFAULT_LAYOUT};
+pub use layout::{with_hash_suffix, Layout, LayoutError, DEFAULT_LAYOUT};
 pub use report::{ArchiveEvent, ArchiveReport, Corrupted, VerifyReport};
 pub use source::{open_source, ArchiveSource};
 pub use storage::{Disk, Sink, Storage};

@@ -232,7 +232,7 @@ async fn read_back(
 
 /// Whether a photo is in a `percent` sample: a hash of its id, so a run reads the same
 /// photos as the last one only by chance of the ids, not of the clock.
-fn sampled(id: &str, percent: f64) -> bool {
+pub(crate) fn sampled(id: &str, percent: f64) -> bool {
     if percent <= 0.0 || percent >= 100.0 {
         return true;
     }
