@@ -108,5 +108,6 @@ fn photo(i: u64, start: chrono::NaiveDateTime, reset: chrono::NaiveDateTime) -> 
         height: Some(3000),
         orientation: Some(1),
         error: (i % 200 == 7).then(|| "broken EXIF: bad IFD offset".to_string()),
+        damaged: None,
     }
 }

@@ -2,6 +2,8 @@
 
 require "spec_helper"
 require "timeout"
+require "open3"
+require "json"
 
 # Broken, hostile and odd files give a per-file error (or a clear note) and never stop
 # the scan or lose another file's result. Inputs are made here from the fixtures.
@@ -91,6 +93,18 @@ RSpec.describe "Bad input to the scanner" do
     expect(p.path.b).to end_with(name)
     expect(File.binread(p.path)).to eq(canon)
     expect(p.md5).to eq(Digest::MD5.hexdigest(canon))
+
+    # --json: the text for reading, the exact bytes in base64 (docs/cli.md).
+    exe = File.expand_path("../exe/photosync", __dir__)
+    db = File.join(tmpdir, "odd.sqlite3")
+    out, err, status = Open3.capture3(exe, "scan", library, "--json", "--catalog", db)
+    expect(status.exitstatus).to eq(0), err
+    row = JSON.parse(out.lines.first)
+    expect(row["path"]).to end_with("caf\uFFFD \uFFFD.jpg")
+    expect(row["path_b64"].unpack1("m0")).to eq(p.path.b)
+    out, = Open3.capture3(exe, "status", library, "--json", "--catalog", db)
+    photo = JSON.parse(out)["photos"].first
+    expect(photo["local_b64"].map { |b| b.unpack1("m0") }).to eq([p.path.b])
   end
 
   it "reports a file that grows while it is read, and gives it no MD5" do

@@ -68,7 +68,11 @@ RSpec.describe "Photosync.sync through its one native entry point" do
       expect(handled.map { |p| File.basename(p.b) }).to contain_exactly("good.jpg", twin)
       expect(handled.map(&:encoding)).to contain_exactly(Encoding::UTF_8, Encoding::BINARY)
       json = JSON.parse(JSON.generate(report.to_h))
-      expect((json["errors"] + json["refused"]).map { |e| e["path"] }).to include(end_with("caf\uFFFD \uFFFD.jpg"))
+      odd_entries = (json["errors"] + json["refused"]).select { |e| e["path"].end_with?("caf\uFFFD \uFFFD.jpg") }
+      expect(odd_entries).not_to be_empty
+      # The text names no file; path_b64 gives the exact bytes back (docs/cli.md).
+      expect(odd_entries.map { |e| e["path_b64"].unpack1("m0") }.uniq).to eq([failed.first.b])
+      expect(json["errors"].reject { |e| e["path"].include?("\uFFFD") }).to all(satisfy { |e| !e.key?("path_b64") })
     end
   end
 

@@ -76,6 +76,9 @@ pub struct Status {
     pub photos: Vec<PhotoStatus>,
     /// Copy count -> photos with that many copies.
     pub by_copies: BTreeMap<usize, u64>,
+    /// The files whose format says they are cut short, with the reason
+    /// ([`crate::library::damage`]): backed up, but a person should look for a better copy.
+    pub damaged: Vec<(PathBuf, String)>,
 }
 
 impl Status {
@@ -89,6 +92,7 @@ impl Status {
 /// on a backend when `root` is `None`.
 pub fn status(catalog: &Catalog, root: Option<&Path>) -> Result<Status, CatalogError> {
     let mut copies = catalog.all_copies()?;
+    let damaged = catalog.damaged_under(root.unwrap_or(Path::new("/")))?;
     // Files come in path order, so photos end up ordered by their first path.
     let mut photos: Vec<PhotoStatus> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
@@ -122,7 +126,11 @@ pub fn status(catalog: &Catalog, root: Option<&Path>) -> Result<Status, CatalogE
     for p in &photos {
         *by_copies.entry(p.copies()).or_insert(0) += 1;
     }
-    Ok(Status { photos, by_copies })
+    Ok(Status {
+        photos,
+        by_copies,
+        damaged,
+    })
 }
 
 #[cfg(test)]

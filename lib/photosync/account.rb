@@ -13,7 +13,7 @@ module Photosync
     def ok? = ok
 
     def to_h
-      super.merge(missing_on_flickr: missing_on_flickr.map { |p| Photosync.utf8(p) },
+      super.merge(**Photosync.json_paths(missing_on_flickr, :missing_on_flickr),
                   only_on_flickr: only_on_flickr.map { |id, md5| { photo_id: id, md5: md5 } },
                   corrupted: corrupted.map { |id, tag, actual| { photo_id: id, tag: tag, actual: actual } })
     end

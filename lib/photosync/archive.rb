@@ -24,10 +24,10 @@ module Photosync
     end
 
     def to_h
-      utf8 = ->(p) { p.dup.force_encoding(Encoding::UTF_8).scrub }
-      super.merge(ok: ok?, missing: missing.map(&utf8), unknown: unknown.map(&utf8), temporaries: temporaries.map(&utf8),
-                  corrupted: corrupted.map { |p, want, got| { path: utf8[p], expected: want, found: got } },
-                  unreadable: unreadable.map { |p, msg| { path: utf8[p], error: msg } })
+      lists = %i[missing unknown temporaries].map { |k| Photosync.json_paths(public_send(k), k) }.reduce(:merge)
+      super.merge(ok: ok?, **lists,
+                  corrupted: corrupted.map { |p, want, got| Photosync.json_path(p).merge(expected: want, found: got) },
+                  unreadable: unreadable.map { |p, msg| Photosync.json_path(p).merge(error: msg) })
     end
   end
 

@@ -338,10 +338,17 @@ module Photosync
       io.puts(format("%<media>d media files (%<bytes>s), %<hashed>d read, %<cached>d unchanged from the catalog, " \
                      "%<skipped>d other files skipped, %<errors>d errors",
                      media: r.media, bytes: Format.bytes(r.bytes), hashed: r.hashed, cached: r.cached,
-                     skipped: r.skipped, errors: r.errors))
+                     skipped: r.skipped, errors: r.errors) + damaged_count(r.count(&:damaged?)))
       io.puts(format("%.2f s, %s/s read", r.elapsed, Format.bytes(rate)))
       r.select(&:error).each { |p| io.puts("  error: #{p.path}: #{p.error}") }
+      r.select(&:damaged).each { |p| io.puts("  damaged: #{p.path}: #{p.damaged}") }
       r.notes.each { |n| io.puts("  note: #{n}") }
+    end
+
+    # A damaged original is still backed up; the count says a person should look for a
+    # better copy while one may exist.
+    def damaged_count(n)
+      n.zero? ? "" : ", #{n} damaged (backed up as they are; look for a better copy)"
     end
 
     def samples(argv)

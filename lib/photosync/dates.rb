@@ -43,9 +43,9 @@ module Photosync
       end
 
       def as_json
-        { path: path.dup.force_encoding(Encoding::UTF_8).scrub, date: date, source: source.to_s, reason: reason,
+        Photosync.json_path(path).merge(date: date, source: source.to_s, reason: reason,
           fix: proposed_fix, codes: reasons.map { |r| r[:code].to_s }, camera: camera,
-          confidence: confidence.to_s }
+          confidence: confidence.to_s)
       end
 
       private

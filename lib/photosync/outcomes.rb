@@ -10,7 +10,7 @@ module Photosync
 
     # The fields as JSON wants them: paths as UTF-8 text, pairs as objects.
     def self.json(report)
-      pairs = ->(list) { list.to_a.map { |path, why| { path: path.dup.force_encoding(Encoding::UTF_8).scrub, reason: why } } }
+      pairs = ->(list) { list.to_a.map { |path, why| Photosync.json_path(path).merge(reason: why) } }
       { counts: report.counts, not_taken: pairs[report.not_taken], refused: pairs[report.refused] }
     end
   end

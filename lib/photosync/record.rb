@@ -71,13 +71,33 @@ module Photosync
 
     # For JSON: errors as {path:, error:} with paths made UTF-8.
     def to_h
-      h = super.merge(errors: errors.map { |path, msg| { path: Photosync.utf8(path), error: msg } })
+      h = super.merge(errors: errors.map { |path, msg| Photosync.json_path(path).merge(error: msg) })
       @fields.key?(:counts) ? h.merge(Outcomes.json(self)) : h
     end
   end
 
-  # A path for JSON or a terminal: UTF-8, any byte that is not replaced.
+  # A path for a terminal: UTF-8, any byte that is not replaced.
   def self.utf8(path)
     path.dup.force_encoding(Encoding::UTF_8).scrub
+  end
+
+  # A path's JSON fields: { key => the path as text }, and when the name is not UTF-8 (a
+  # file from an old Latin-1 disk), also "<key>_b64": its exact bytes in base64 (RFC 4648),
+  # which the text (with U+FFFD for each bad byte) cannot give back. See docs/cli.md.
+  def self.json_path(path, key = :path)
+    text = path.dup.force_encoding(Encoding::UTF_8)
+    return { key => text } if text.valid_encoding?
+
+    { key => text.scrub, "#{key}_b64": [path.b].pack("m0") }
+  end
+
+  # A list of paths' JSON fields: { key => texts }, and "<key>_b64" with every path's bytes
+  # (in the same order) when one of them is not UTF-8.
+  def self.json_paths(paths, key)
+    fields = paths.map { |p| json_path(p) }
+    h = { key => fields.map { |f| f[:path] } }
+    return h unless fields.any? { |f| f.key?(:path_b64) }
+
+    h.merge("#{key}_b64": paths.map { |p| [p.b].pack("m0") })
   end
 end

@@ -11,15 +11,17 @@ module Photosync
   end
 
   # Every photo of the catalog with its copies (only those below a count when asked so);
-  # by_copies: copy count => photos; total: photos counted.
-  Status = Struct.new(:photos, :by_copies, :total, keyword_init: true) do
+  # by_copies: copy count => photos; total: photos counted; damaged: the files whose format
+  # says they are cut short, as { path:, reason: } (backed up all the same).
+  Status = Struct.new(:photos, :by_copies, :total, :damaged, keyword_init: true) do
     def below(min_copies) = photos.select { |p| p.copies < min_copies }
 
     def to_h
       { by_copies: by_copies,
         photos: photos.map do |p|
-          p.to_h.merge(local: p.local.map { |l| l.dup.force_encoding(Encoding::UTF_8).scrub })
-        end }
+          p.to_h.merge(Photosync.json_paths(p.local, :local))
+        end,
+        damaged: damaged.map { |d| Photosync.json_path(d[:path]).merge(reason: d[:reason]) } }
     end
   end
 
@@ -30,6 +32,7 @@ module Photosync
   def self.status(root: nil, catalog: :default, below: nil)
     catalog_path = catalog == :default ? default_catalog_path : catalog&.to_s
     h = _status(catalog_path, root && File.expand_path(root.to_s), below && Integer(below))
-    Status.new(photos: h[:photos].map { |p| PhotoCopies.new(**p) }, by_copies: h[:by_copies], total: h[:total])
+    Status.new(photos: h[:photos].map { |p| PhotoCopies.new(**p) }, by_copies: h[:by_copies], total: h[:total],
+               damaged: h[:damaged].map { |path, reason| { path: path, reason: reason } })
   end
 end

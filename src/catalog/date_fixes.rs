@@ -105,7 +105,7 @@ mod tests {
     }
 
     #[test]
-    fn a_schema_1_catalog_gains_the_date_and_imgmd5_columns_and_keeps_its_rows() {
+    fn a_schema_1_catalog_gains_the_date_imgmd5_and_damage_columns_and_keeps_its_rows() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("old.sqlite3");
         schema_1_catalog(&path);
@@ -131,6 +131,7 @@ mod tests {
             path: PathBuf::from("/lib/b.jpg"),
             date_facts: facts.clone(),
             imgmd5: Some("bb".into()),
+            damaged: Some("cut short".into()),
             ..old.clone()
         }])
         .unwrap();
@@ -139,6 +140,8 @@ mod tests {
         let files = again.files_under(Path::new("/lib")).unwrap();
         assert_eq!(files[Path::new("/lib/b.jpg")].date_facts, facts);
         assert_eq!(files[Path::new("/lib/b.jpg")].imgmd5.as_deref(), Some("bb"));
+        let damaged = files[Path::new("/lib/b.jpg")].damaged.as_deref();
+        assert_eq!(damaged, Some("cut short"));
         let version: i64 = again
             .sql(|c| {
                 c.query_row("SELECT value FROM meta WHERE key = 'schema'", [], |r| {
@@ -146,6 +149,6 @@ mod tests {
                 })
             })
             .unwrap();
-        assert_eq!(version, 3);
+        assert_eq!(version, 4);
     }
 }

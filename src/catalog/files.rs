@@ -18,7 +18,7 @@ impl Catalog {
             let mut stmt = c.prepare(
                 "SELECT path, size, mtime_ns, inode, kind, md5, taken_secs, taken_nanos,
                         taken_offset, taken_source, make, model, width, height, orientation, error,
-                        modify_secs, exif_version, serial, date_problem, imgmd5
+                        modify_secs, exif_version, serial, date_problem, imgmd5, damaged
                  FROM files WHERE path >= ?1 AND path < ?2",
             )?;
             let count: i64 = c.query_row(
@@ -47,9 +47,9 @@ impl Catalog {
                 "INSERT OR REPLACE INTO files (path, size, mtime_ns, inode, kind, md5,
                    taken_secs, taken_nanos, taken_offset, taken_source, make, model, width,
                    height, orientation, error, modify_secs, exif_version, serial, date_problem,
-                   imgmd5)
+                   imgmd5, damaged)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
-                         ?17, ?18, ?19, ?20, ?21)",
+                         ?17, ?18, ?19, ?20, ?21, ?22)",
             )?;
             for p in photos {
                 let Some(md5) = &p.md5 else { continue };
@@ -75,6 +75,7 @@ impl Catalog {
                     p.date_facts.serial,
                     p.date_facts.problem,
                     p.imgmd5,
+                    p.damaged,
                 ])?;
             }
             Ok(())
@@ -146,6 +147,7 @@ fn row_to_photo(r: &rusqlite::Row) -> rusqlite::Result<Option<Photo>> {
         height: r.get(13)?,
         orientation: r.get(14)?,
         error: r.get(15)?,
+        damaged: r.get(21)?,
         date_facts: DateFacts {
             modify_date: r
                 .get::<_, Option<i64>>(16)?

@@ -11,6 +11,7 @@ mod albums;
 mod altered;
 mod backup;
 mod date_fixes;
+mod error;
 mod existing;
 mod files;
 mod gphotos;
@@ -19,57 +20,22 @@ mod lost;
 mod remote;
 mod restores;
 mod run;
+mod schema;
 mod status;
 
 pub use albums::AlbumPart;
 pub use altered::StoredCopy;
 pub use date_fixes::AppliedDate;
+pub use error::CatalogError;
 pub use gphotos::UploadTokenEntry;
 pub use journal::UnfinishedUpload;
 pub use lost::LostCopy;
 pub use remote::{IndexState, RemoteCopy};
 pub use status::CopyState;
 
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::Connection;
+use schema::SCHEMA_VERSION;
 use std::path::{Path, PathBuf};
-
-/// 2: the files table gained the date facts (modify date, EXIF version, serial, problem).
-/// 3: files and remote_copies gained the image-data MD5 (`imgmd5`).
-const SCHEMA_VERSION: i64 = 3;
-/// The mtime of a row whose file must be read again by the next scan.
-const STALE_MTIME: i64 = i64::MIN;
-
-#[derive(Debug, thiserror::Error)]
-pub enum CatalogError {
-    #[error("catalog {path}: {source}")]
-    Sqlite {
-        path: String,
-        source: rusqlite::Error,
-    },
-    #[error("no catalog at {path} (a mistyped --catalog? `photosync sync` creates one)")]
-    Missing { path: PathBuf },
-    #[error("catalog {path} is not a file")]
-    NotAFile { path: PathBuf },
-    #[error("cannot read the catalog {path}: {source}")]
-    Unreadable {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-    #[error("cannot create the catalog's folder {path}: {source}")]
-    Folder {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-    #[error("catalog {path} was written by a newer photosync (schema {found}, this one knows {SCHEMA_VERSION}); upgrade photosync")]
-    TooNew { path: String, found: i64 },
-    #[error("cannot write the catalog's copy {path}: {source}")]
-    Copy {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-    #[error(transparent)]
-    Locked(#[from] crate::engine::LockError),
-}
 
 pub struct Catalog {
     conn: Connection,
@@ -152,7 +118,7 @@ impl Catalog {
                    taken_offset INTEGER, taken_source TEXT NOT NULL,
                    make TEXT, model TEXT, width INTEGER, height INTEGER, orientation INTEGER,
                    error TEXT, modify_secs INTEGER, exif_version TEXT, serial TEXT,
-                   date_problem TEXT, imgmd5 TEXT);
+                   date_problem TEXT, imgmd5 TEXT, damaged TEXT);
                  CREATE INDEX IF NOT EXISTS files_md5 ON files (md5);",
             )
         })?;
@@ -164,79 +130,8 @@ impl Catalog {
         cat.sql(|c| c.execute_batch(restores::RESTORE_TABLES))?;
         cat.sql(|c| c.execute_batch(status::CHECK_TABLES))?;
         cat.sql(|c| c.execute_batch(lost::LOST_TABLES))?;
-        let found: Option<i64> = cat.sql(|c| {
-            c.query_row("SELECT value FROM meta WHERE key = 'schema'", [], |r| {
-                r.get(0)
-            })
-            .optional()
-        })?;
-        match found {
-            Some(v) if v > SCHEMA_VERSION => {
-                return Err(CatalogError::TooNew {
-                    path: cat.name.clone(),
-                    found: v,
-                })
-            }
-            Some(1) => {
-                cat.migrate_1_to_2()?;
-                cat.migrate_2_to_3()?;
-            }
-            Some(2) => cat.migrate_2_to_3()?,
-            Some(_) => {}
-            None => cat.sql(|c| {
-                c.execute(
-                    "INSERT INTO meta (key, value) VALUES ('schema', ?1)",
-                    [SCHEMA_VERSION],
-                )
-                .map(|_| ())
-            })?,
-        }
+        cat.migrate()?;
         Ok(cat)
-    }
-
-    /// Schema 1 to 2: the date facts' columns. Rows written before stay NULL there (the
-    /// checks that need them skip such photos) until their file changes and is read again:
-    /// re-reading a whole library for them would cost a full re-hash.
-    fn migrate_1_to_2(&self) -> Result<(), CatalogError> {
-        self.sql(|c| {
-            c.execute_batch(
-                "BEGIN;
-                 ALTER TABLE files ADD COLUMN modify_secs INTEGER;
-                 ALTER TABLE files ADD COLUMN exif_version TEXT;
-                 ALTER TABLE files ADD COLUMN serial TEXT;
-                 ALTER TABLE files ADD COLUMN date_problem TEXT;
-                 UPDATE meta SET value = 2 WHERE key = 'schema';
-                 COMMIT;",
-            )
-        })
-    }
-
-    /// Schema 2 to 3: the image-data MD5 of files and of remote copies. Unlike the date
-    /// facts of 1 to 2, a JPEG without one cannot wait until it changes: an exiftool edit
-    /// is exactly such a change, and its upload would then not be recognised (its copy on
-    /// Flickr never got the image-data tag). So the JPEGs recorded before are marked
-    /// stale (an mtime no file has) and the next scan reads them once more. Remote copies
-    /// gain theirs on the next full index read (a month) or when sync tags them.
-    fn migrate_2_to_3(&mut self) -> Result<(), CatalogError> {
-        self.write(|tx| {
-            // A table this open created (a catalog older than sync) has the column already.
-            for table in ["files", "remote_copies"] {
-                let has: bool = tx.query_row(
-                    "SELECT count(*) FROM pragma_table_info(?1) WHERE name = 'imgmd5'",
-                    [table],
-                    |r| r.get::<_, i64>(0).map(|n| n > 0),
-                )?;
-                if !has {
-                    tx.execute_batch(&format!("ALTER TABLE {table} ADD COLUMN imgmd5 TEXT"))?;
-                }
-            }
-            tx.execute(
-                "UPDATE files SET mtime_ns = ?1 WHERE kind = 'jpeg' AND imgmd5 IS NULL",
-                [STALE_MTIME],
-            )?;
-            tx.execute("UPDATE meta SET value = 3 WHERE key = 'schema'", [])
-                .map(|_| ())
-        })
     }
 
     fn sql<T>(

@@ -92,11 +92,27 @@ impl Catalog {
     /// Path and MD5 of every readable file recorded under `root`, in path (byte) order,
     /// without building whole photos: the status of 100k photos stays well under a second.
     pub fn file_md5s_under(&self, root: &Path) -> Result<Vec<(PathBuf, String)>, CatalogError> {
+        self.paths_with(root, "md5", "")
+    }
+
+    /// The files under `root` whose format says they are cut short, with the reason, by path.
+    pub fn damaged_under(&self, root: &Path) -> Result<Vec<(PathBuf, String)>, CatalogError> {
+        self.paths_with(root, "damaged", "AND damaged IS NOT NULL")
+    }
+
+    /// Each file's path under `root` with one text column of its row, in path order.
+    fn paths_with(
+        &self,
+        root: &Path,
+        column: &str,
+        filter: &str,
+    ) -> Result<Vec<(PathBuf, String)>, CatalogError> {
         let (lo, hi) = super::files::prefix_range(root);
+        let sql = format!(
+            "SELECT path, {column} FROM files WHERE path >= ?1 AND path < ?2 {filter} ORDER BY path"
+        );
         self.sql(|c| {
-            let mut stmt = c.prepare(
-                "SELECT path, md5 FROM files WHERE path >= ?1 AND path < ?2 ORDER BY path",
-            )?;
+            let mut stmt = c.prepare(&sql)?;
             let rows = stmt.query_map(params![lo, hi], |r| {
                 let path: Vec<u8> = r.get(0)?;
                 Ok((

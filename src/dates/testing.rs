@@ -30,6 +30,7 @@ pub(crate) fn photo(
         height: None,
         orientation: None,
         error: None,
+        damaged: None,
     }
 }
 

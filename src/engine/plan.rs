@@ -195,6 +195,7 @@ pub(crate) mod tests {
             height: None,
             orientation: None,
             error: md5.is_none().then(|| "permission denied".to_string()),
+            damaged: None,
         }
     }
 

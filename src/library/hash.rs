@@ -26,6 +26,8 @@ pub struct FileDigest {
     pub md5: [u8; 16],
     /// The image-data MD5 ([`crate::library::imghash`]), when asked for and the file has one.
     pub imgmd5: Option<[u8; 16]>,
+    /// The bytes ended inside a JPEG's structure, before its end marker (truncated).
+    pub jpeg_ended_early: bool,
     /// Bytes actually read (compare with the size seen before, to notice a growing file).
     pub bytes: u64,
     /// The first `head_len` bytes of the file (fewer when the file is shorter).
@@ -124,6 +126,7 @@ fn digest(
     let meta = file.metadata().map_err(io_err)?;
     Ok(FileDigest {
         md5: hasher.finalize().into(),
+        jpeg_ended_early: image.as_ref().is_some_and(ImageHasher::ended_early),
         imgmd5: image.and_then(ImageHasher::finish),
         bytes: total,
         head,

@@ -87,6 +87,11 @@ impl ImageHasher {
         self.walk.feed(data, &mut |b| md5.update(b));
     }
 
+    /// Whether the bytes ended inside the JPEG's structure (see [`JpegWalk::ended_early`]).
+    pub fn ended_early(&self) -> bool {
+        self.walk.ended_early()
+    }
+
     /// The image-data MD5, when the bytes fed were a complete JPEG.
     pub fn finish(self) -> Option<[u8; 16]> {
         self.walk.complete().then(|| self.md5.finalize().into())
@@ -215,6 +220,14 @@ impl JpegWalk {
     /// Whether the bytes fed were a complete JPEG, so that what went out is its image data.
     pub fn complete(&self) -> bool {
         self.state == State::Done && self.seen_frame && self.seen_scan
+    }
+
+    /// Whether the bytes fed so far ended inside a JPEG's structure (a segment or the
+    /// image data) before its end marker: when they were the whole file, the file is cut
+    /// short. A file the walk gave up on (not a JPEG, or a structure it does not know) is
+    /// not said to end early: only a file that was a well-formed JPEG up to its last byte.
+    pub fn ended_early(&self) -> bool {
+        !self.stopped() && self.state != State::Soi { got: 0 }
     }
 
     /// Whether the walk has stopped: what follows would not go out.

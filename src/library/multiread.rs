@@ -168,6 +168,7 @@ fn read_round<T>(lanes: &mut Lanes, o: &mut Open<T>, buf: &mut [u8]) -> Result<u
 
 fn end<T>(lanes: &mut Lanes, o: Open<T>) -> (T, Result<FileDigest, HashError>) {
     let md5 = lanes.finish(o.whole);
+    let jpeg_ended_early = o.image.as_ref().is_some_and(|(walk, _)| walk.ended_early());
     let imgmd5 = o.image.and_then(|(walk, id)| {
         if walk.complete() {
             Some(lanes.finish(id))
@@ -180,6 +181,7 @@ fn end<T>(lanes: &mut Lanes, o: Open<T>) -> (T, Result<FileDigest, HashError>) {
         Ok(meta) => Ok(FileDigest {
             md5,
             imgmd5,
+            jpeg_ended_early,
             bytes: o.bytes,
             head: o.head,
             end_len: meta.len(),

@@ -28,4 +28,7 @@ pub struct Photo {
     pub orientation: Option<u16>,
     /// Why the file could not be read or parsed; the MD5 is still set when it was readable.
     pub error: Option<String>,
+    /// Why the file's own format says it is incomplete ([`crate::library::damage`]); a
+    /// damaged file is still backed up.
+    pub damaged: Option<String>,
 }

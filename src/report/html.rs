@@ -3,7 +3,7 @@
 //! browser too). Every piece of text comes from the user's files or other people's software
 //! (paths, camera names, messages), so all of it goes through [`escape`](crate::markup::escape).
 
-use super::{CameraGroup, Report, Reviewed};
+use super::{CameraGroup, FileProblem, Report, Reviewed};
 use crate::markup::escape;
 use base64::Engine as _;
 use std::fmt::Write as _;
@@ -45,6 +45,7 @@ pub fn render(r: &Report) -> String {
     copies(&mut h, r);
     single(&mut h, r);
     errors(&mut h, r);
+    damaged(&mut h, r);
     dates(&mut h, r);
     h.push_str("</body></html>\n");
     h
@@ -119,13 +120,7 @@ fn single(h: &mut String, r: &Report) {
 }
 
 fn errors(h: &mut String, r: &Report) {
-    let items = r.errors.iter().map(|e| {
-        format!(
-            "<tr><td class=\"path\">{}</td><td>{}</td></tr>",
-            escape(&e.path.display().to_string()),
-            escape(&e.message)
-        )
-    });
+    let items = rows(&r.errors);
     let list = List {
         id: "errors",
         title: "Per-file errors",
@@ -134,6 +129,33 @@ fn errors(h: &mut String, r: &Report) {
         tag: "table",
         end: "table",
         all: "photosync scan",
+    };
+    list.render(h, items);
+}
+
+/// A table row per file: its path, and what is wrong with it.
+fn rows(problems: &[FileProblem]) -> impl Iterator<Item = String> + '_ {
+    problems.iter().map(|p| {
+        format!(
+            "<tr><td class=\"path\">{}</td><td>{}</td></tr>",
+            escape(&p.path.display().to_string()),
+            escape(&p.message)
+        )
+    })
+}
+
+/// Originals whose format says they are cut short: backed up as they are, listed so
+/// that a person looks for a better copy while one may still exist.
+fn damaged(h: &mut String, r: &Report) {
+    let items = rows(&r.damaged);
+    let list = List {
+        id: "damaged",
+        title: "Damaged originals",
+        total: r.damaged_total,
+        none: "None: every file's format says it is whole.",
+        tag: "table",
+        end: "table",
+        all: "photosync status",
     };
     list.render(h, items);
 }

@@ -107,6 +107,9 @@ pub struct Report {
     pub single_total: u64,
     pub errors: Vec<FileProblem>,
     pub errors_total: u64,
+    /// Files whose format says they are cut short ([`crate::library::damage`]).
+    pub damaged: Vec<FileProblem>,
+    pub damaged_total: u64,
     /// The date review by camera (photos naming no camera last).
     pub cameras: Vec<CameraGroup>,
     pub review_total: u64,
@@ -205,6 +208,13 @@ pub fn build(g: Gathered<'_>, limits: &Limits, cancel: &Cancel) -> Result<Report
         .collect();
 
     let (errors, errors_total) = file_problems(g.photos, &g.refusals, limits.errors);
+    let damaged = g.photos.iter().filter_map(|p| {
+        p.damaged.as_ref().map(|why| FileProblem {
+            path: p.path.clone(),
+            message: why.clone(),
+        })
+    });
+    let (damaged, damaged_total) = capped(damaged, limits.errors);
     let suspicious_total = g.findings.iter().filter(|f| !f.reasons.is_empty()).count() as u64;
     let review_total = g.findings.len() as u64;
     let cameras = review_groups(g.findings, g.photos, limits.review, cancel)?;
@@ -217,6 +227,8 @@ pub fn build(g: Gathered<'_>, limits: &Limits, cancel: &Cancel) -> Result<Report
         single_total: singles.len() as u64,
         errors,
         errors_total,
+        damaged,
+        damaged_total,
         cameras,
         review_total,
         suspicious_total,
@@ -248,12 +260,17 @@ fn file_problems(
             message: format!("refused by {backend}: {message}"),
         })
     });
+    capped(read.chain(refused), limit)
+}
+
+/// The first `limit` items, and how many there were.
+fn capped<T>(items: impl Iterator<Item = T>, limit: usize) -> (Vec<T>, u64) {
     let mut total = 0u64;
     let mut shown = Vec::new();
-    for problem in read.chain(refused) {
+    for item in items {
         total += 1;
         if shown.len() < limit {
-            shown.push(problem);
+            shown.push(item);
         }
     }
     (shown, total)

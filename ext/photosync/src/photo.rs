@@ -59,6 +59,9 @@ impl RbPhoto {
     fn error(&self) -> Option<String> {
         self.0.error.clone()
     }
+    fn damaged(&self) -> Option<String> {
+        self.0.damaged.clone()
+    }
 }
 
 pub fn init(ruby: &Ruby, m: RModule) -> Result<(), Error> {
@@ -83,5 +86,6 @@ pub fn init(ruby: &Ruby, m: RModule) -> Result<(), Error> {
     c.define_method("height", method!(RbPhoto::height, 0))?;
     c.define_method("orientation", method!(RbPhoto::orientation, 0))?;
     c.define_method("error", method!(RbPhoto::error, 0))?;
+    c.define_method("damaged", method!(RbPhoto::damaged, 0))?;
     Ok(())
 }

@@ -7,6 +7,7 @@ use photosync::catalog::Catalog;
 use photosync::status::PhotoStatus;
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::path::PathBuf;
 
 /// `below`: only the photos with fewer copies are converted (the CLI's summary of 100k
 /// photos needs the counts, not 100k hashes).
@@ -32,6 +33,7 @@ fn status(
         },
         by_copies: &s.by_copies,
         total: s.photos.len(),
+        damaged: &s.damaged,
     };
     conv::to_ruby(ruby, &listed)
 }
@@ -42,6 +44,8 @@ struct Listed<'a> {
     photos: Vec<&'a PhotoStatus>,
     by_copies: &'a BTreeMap<usize, u64>,
     total: usize,
+    #[serde(serialize_with = "photosync::serial::paths")]
+    damaged: &'a Vec<(PathBuf, String)>,
 }
 
 /// `Photosync._require_catalog(path)`: raises Photosync::CatalogError naming the path

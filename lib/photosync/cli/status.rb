@@ -31,7 +31,10 @@ module Photosync
     def print_status(s, short, min)
       three = s.by_copies.select { |k, _| k >= 3 }.values.sum
       @out.puts("#{s.total} photos: #{three} with 3+ copies, #{s.by_copies[2] || 0} with 2, " \
-                "#{s.by_copies[1] || 0} with 1#{s.by_copies[0] ? ", #{s.by_copies[0]} with none" : ''}")
+                "#{s.by_copies[1] || 0} with 1#{s.by_copies[0] ? ", #{s.by_copies[0]} with none" : ''}" \
+                "#{damaged_count(s.damaged.size)}")
+      s.damaged.first(20).each { |d| @out.puts("  damaged: #{d[:path]}: #{d[:reason]}") }
+      @out.puts("  ... and #{s.damaged.size - 20} more damaged (--json lists all)") if s.damaged.size > 20
       return unless min
 
       @out.puts("#{short.size} photos with fewer than #{min} copies")

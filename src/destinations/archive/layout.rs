@@ -221,6 +221,7 @@ mod tests {
             height: None,
             orientation: None,
             error: None,
+            damaged: None,
             date_facts: Default::default(),
         }
     }

@@ -4,6 +4,7 @@
 
 use crate::cancel::Cancel;
 use crate::dates::{self, resolve::Embedded, DateFacts};
+use crate::library::damage;
 use crate::library::exif::{self, Metadata};
 use crate::library::hash::{self, FileDigest, HashError};
 use crate::library::kind::MediaKind;
@@ -92,6 +93,7 @@ impl Files for Lanes<'_> {
 fn photo_of(c: &Found, result: Option<Result<FileDigest, HashError>>) -> Option<Photo> {
     let mut embedded = Embedded::default();
     let mut imgmd5 = None;
+    let mut damaged = None;
     let (md5, meta, error) = match result {
         None => (
             None,
@@ -111,6 +113,7 @@ fn photo_of(c: &Found, result: Option<Result<FileDigest, HashError>>) -> Option<
             let (meta, error) = inspect(c.kind, &d.head, d.bytes);
             embedded = embedded_dates(c.kind, &d.head);
             imgmd5 = d.imgmd5_hex();
+            damaged = damage::check(c.kind, &c.path, c.size, &d.head, d.jpeg_ended_early);
             (Some(d.md5_hex()), meta, error)
         }
     };
@@ -139,6 +142,7 @@ fn photo_of(c: &Found, result: Option<Result<FileDigest, HashError>>) -> Option<
         height: meta.height,
         orientation: meta.orientation,
         error,
+        damaged,
     })
 }
 

@@ -15,6 +15,10 @@ pub fn imgmd5_tag(imgmd5: &str) -> String {
     format!("checksum:imgmd5={}", imgmd5.to_ascii_lowercase())
 }
 
+/// The machine tag a damaged original ([`crate::library::damage`]) carries on Flickr, so
+/// that the copy itself says so to whoever looks at it there.
+pub const DAMAGED_TAG: &str = "photosync:damaged=true";
+
 /// The MD5s in a `machine_tags` extra (space-separated raw machine tags). Namespace
 /// and predicate are matched without regard to case, as Flickr does.
 pub fn checksums_in(machine_tags: &str) -> Vec<String> {
@@ -68,7 +72,11 @@ pub fn tags_field(md5: &str, imgmd5: Option<&str>, extra: &[String]) -> String {
 /// Upload parameters: title (from the template; none when it renders empty), tags
 /// with the checksum, privacy, and `async=1` when uploads are asynchronous.
 pub fn upload_params(photo: &Photo, md5: &str, opts: &SyncOptions) -> Vec<(String, String)> {
-    let tags = tags_field(md5, photo.imgmd5.as_deref(), &opts.extra_tags);
+    let mut tags = tags_field(md5, photo.imgmd5.as_deref(), &opts.extra_tags);
+    if photo.damaged.is_some() {
+        tags.push(' ');
+        tags.push_str(DAMAGED_TAG);
+    }
     let mut params = vec![("tags".to_string(), tags)];
     let title = opts.title.render(photo);
     if !title.is_empty() {

@@ -118,6 +118,7 @@ mod tests {
             height: None,
             orientation: None,
             error: None,
+            damaged: None,
         }
     }
 
