@@ -8,13 +8,14 @@
 
 use super::files;
 use super::redate::{self, Patches};
-use super::storage::Storage;
+use super::sparse;
+use super::storage::{Sink, Storage};
 use crate::cancel::Cancel;
 use crate::library::hash;
 use chrono::NaiveDateTime;
 use md5::{Digest as _, Md5};
 use std::fs::File;
-use std::io::{self, Read, Write};
+use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 /// Big buffers: a photo is a few MB, and fewer, larger system calls copy faster.
@@ -123,41 +124,25 @@ fn write_checked(
     };
     let mut input = File::open(&job.source).map_err(read_err)?;
     let mut sink = storage.create(temp).map_err(write_err)?;
-    let mut buf = Vec::new();
-    // A patched copy passes through user memory, hashed before and after its patches.
-    let mut kernel_copy = patches.is_empty();
-    let (mut original, mut patched, mut at) = (Md5::new(), Md5::new(), 0u64);
-    loop {
-        if cancel.is_aborted() {
-            return Err(CopyError::Cancelled);
-        }
-        if kernel_copy {
-            match sink.copy_from(&input, KERNEL_CHUNK) {
-                Some(Ok(0)) => break,
-                Some(Ok(n)) => {
-                    on_bytes(n as u64);
-                    continue;
-                }
-                Some(Err(e)) => return Err(write_err(e)),
-                None => kernel_copy = false,
-            }
-        }
-        buf.resize(BUF_LEN, 0);
-        let n = match input.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(read_err(e)),
-        };
-        if !patches.is_empty() {
-            original.update(&buf[..n]);
-            patches.apply(at, &mut buf[..n]);
-            patched.update(&buf[..n]);
-            at += n as u64;
-        }
-        sink.write_all(&buf[..n]).map_err(write_err)?;
-        on_bytes(n as u64);
+    let mut hashes = (Md5::new(), Md5::new());
+    let sparse = patches
+        .is_empty()
+        .then(|| input.metadata().ok())
+        .flatten()
+        .and_then(|m| sparse::data_ranges(&input, m.len()).map(|r| (r, m.len())));
+    let mut copy = Stream {
+        input: &mut input,
+        sink: sink.as_mut(),
+        job,
+        temp,
+        cancel,
+        on_bytes,
+    };
+    match sparse {
+        Some((ranges, len)) => copy.ranges(&ranges, len)?,
+        None => copy.all(patches, &mut hashes)?,
     }
+    let (original, patched) = hashes;
     let expected = if patches.is_empty() {
         job.md5.clone()
     } else {
@@ -177,6 +162,127 @@ fn write_checked(
     files::uncache(temp).map_err(write_err)?;
     let found = read_back(job, temp, expected)?;
     Ok((!patches.is_empty()).then_some(found))
+}
+
+/// One copy's source and sink, with what every part of the copy reports to.
+struct Stream<'a> {
+    input: &'a mut File,
+    sink: &'a mut dyn Sink,
+    job: &'a Job,
+    temp: &'a Path,
+    cancel: &'a Cancel,
+    on_bytes: &'a (dyn Fn(u64) + Sync),
+}
+
+impl Stream<'_> {
+    fn read_err(&self, source: io::Error) -> CopyError {
+        CopyError::Read {
+            path: self.job.source.clone(),
+            source,
+        }
+    }
+
+    fn write_err(&self, source: io::Error) -> CopyError {
+        CopyError::Write {
+            path: self.temp.to_path_buf(),
+            source,
+        }
+    }
+
+    /// The whole source from its position on: inside the kernel when nothing is patched,
+    /// else through memory, hashed before (`hashes.0`) and after (`hashes.1`) the patches.
+    fn all(&mut self, patches: &Patches, hashes: &mut (Md5, Md5)) -> Result<(), CopyError> {
+        let mut kernel_copy = patches.is_empty();
+        let mut buf = Vec::new();
+        let mut at = 0u64;
+        loop {
+            if self.cancel.is_aborted() {
+                return Err(CopyError::Cancelled);
+            }
+            if kernel_copy {
+                match self.sink.copy_from(self.input, KERNEL_CHUNK) {
+                    Some(Ok(0)) => break,
+                    Some(Ok(n)) => {
+                        (self.on_bytes)(n as u64);
+                        continue;
+                    }
+                    Some(Err(e)) => return Err(self.write_err(e)),
+                    None => kernel_copy = false,
+                }
+            }
+            buf.resize(BUF_LEN, 0);
+            let n = match self.input.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(self.read_err(e)),
+            };
+            if !patches.is_empty() {
+                hashes.0.update(&buf[..n]);
+                patches.apply(at, &mut buf[..n]);
+                hashes.1.update(&buf[..n]);
+                at += n as u64;
+            }
+            self.sink
+                .write_all(&buf[..n])
+                .map_err(|e| self.write_err(e))?;
+            (self.on_bytes)(n as u64);
+        }
+        Ok(())
+    }
+
+    /// Only the source's data `ranges` (of a file of `len` bytes), its holes left holes.
+    fn ranges(&mut self, ranges: &[(u64, u64)], len: u64) -> Result<(), CopyError> {
+        let mut at = 0u64;
+        for &(start, end) in ranges {
+            self.hole(start - at)?;
+            self.input
+                .seek(SeekFrom::Start(start))
+                .map_err(|e| self.read_err(e))?;
+            self.exactly(end - start)?;
+            at = end;
+        }
+        self.hole(len - at)
+    }
+
+    /// The next `len` bytes of the source, inside the kernel where it can.
+    fn exactly(&mut self, len: u64) -> Result<(), CopyError> {
+        let mut left = len;
+        let mut buf = Vec::new();
+        while left > 0 {
+            if self.cancel.is_aborted() {
+                return Err(CopyError::Cancelled);
+            }
+            let chunk = left.min(KERNEL_CHUNK as u64) as usize;
+            let n = match self.sink.copy_from(self.input, chunk) {
+                Some(Ok(n)) => n,
+                Some(Err(e)) => return Err(self.write_err(e)),
+                None => {
+                    buf.resize(chunk.min(BUF_LEN), 0);
+                    let n = self.input.read(&mut buf).map_err(|e| self.read_err(e))?;
+                    self.sink
+                        .write_all(&buf[..n])
+                        .map_err(|e| self.write_err(e))?;
+                    n
+                }
+            };
+            if n == 0 {
+                // The file shrank since its holes were read: the read back will tell.
+                break;
+            }
+            left -= n as u64;
+            (self.on_bytes)(n as u64);
+        }
+        Ok(())
+    }
+
+    fn hole(&mut self, len: u64) -> Result<(), CopyError> {
+        if len > 0 {
+            self.sink.skip(len).map_err(|e| self.write_err(e))?;
+            (self.on_bytes)(len);
+        }
+        Ok(())
+    }
 }
 
 /// The written copy at `temp` read again from the disk and its MD5 compared with

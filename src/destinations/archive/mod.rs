@@ -19,6 +19,7 @@ mod plan;
 mod redate;
 mod report;
 mod source;
+mod sparse;
 mod storage;
 mod survey;
 mod verify;

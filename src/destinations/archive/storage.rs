@@ -3,7 +3,7 @@
 //! renames, reading back) goes to the real file system.
 
 use std::fs::{File, OpenOptions};
-use std::io::{self, Write};
+use std::io::{self, Seek, SeekFrom, Write};
 use std::os::fd::AsRawFd;
 use std::path::Path;
 
@@ -17,6 +17,19 @@ pub trait Sink: Write + Send {
     /// write what was read instead.
     fn copy_from(&mut self, _src: &File, _len: usize) -> Option<io::Result<usize>> {
         None
+    }
+
+    /// Leaves the next `len` bytes a hole (they read as zeros). A sink that cannot
+    /// writes the zeros.
+    fn skip(&mut self, len: u64) -> io::Result<()> {
+        let zeros = [0u8; 64 << 10];
+        let mut left = len;
+        while left > 0 {
+            let n = left.min(zeros.len() as u64) as usize;
+            self.write_all(&zeros[..n])?;
+            left -= n as u64;
+        }
+        Ok(())
     }
 }
 
@@ -82,7 +95,18 @@ impl Write for DiskSink {
 
 impl Sink for DiskSink {
     fn sync(&mut self) -> io::Result<()> {
+        // A file ending in a hole has its length set here: seeking past the end writes nothing.
+        if self.file.metadata()?.len() < self.written {
+            self.file.set_len(self.written)?;
+        }
         self.file.sync_all()
+    }
+
+    fn skip(&mut self, len: u64) -> io::Result<()> {
+        self.file.seek(SeekFrom::Current(len as i64))?;
+        self.written += len;
+        self.flushed = self.written;
+        Ok(())
     }
 
     fn copy_from(&mut self, src: &File, len: usize) -> Option<io::Result<usize>> {
