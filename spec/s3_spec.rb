@@ -12,28 +12,12 @@ require "yaml"
 # verify compares the listing with the catalog without downloading, and an object
 # deleted behind photosync's back is uploaded again by the next sync.
 RSpec.describe "An S3 bucket as a destination" do
-  let(:exe) { File.expand_path("../exe/photosync", __dir__) }
-  let(:catalog) { File.join(tmpdir, "catalog.sqlite3") }
-  let(:library) { File.join(tmpdir, "library") }
-
-  around do |example|
-    S3Server.start(File.join(tmpdir, "s3")) do |server|
-      @server = server
-      example.run
-    end
-  end
-
-  let(:server) { @server }
+  include_context "an S3 server"
 
   def photos
     copy_fixtures(["jpg/Canon_40D.jpg", "jpg/Nikon_D70.jpg", "jpg/exif-org/sanyo-vpcsx550.jpg"], library)
     FileUtils.cp(File.join(library, "jpg/Canon_40D.jpg"), File.join(library, "same-bytes.jpg"))
     md5s_under(library)
-  end
-
-  def run_cli(*args)
-    env = server.env.merge("XDG_CONFIG_HOME" => File.join(tmpdir, "cfg"))
-    Open3.capture3(env, RbConfig.ruby, exe, *args)
   end
 
   it "uploads each distinct photo once, byte for byte, under the layout, and a second sync sends nothing" do
@@ -76,9 +60,7 @@ RSpec.describe "An S3 bucket as a destination" do
     out, err, status = run_cli("restore", "--from", url, back, "--catalog", catalog)
     expect(status.exitstatus).to eq(0), err
     expect(out).to include("3 downloaded")
-    restored = md5s_under(back)
-    expect(restored.values.sort).to eq(local.values.uniq.sort)
-    expect(restored["2008/05/30/Canon_40D.jpg"]).to eq(local["jpg/Canon_40D.jpg"])
+    expect(md5s_under(back)).to eq(local)
   end
 
   it "finds with --read-data the bytes that changed in the store behind an intact listing" do
