@@ -80,13 +80,15 @@ RSpec.describe "An S3 bucket as a destination" do
     expect(out).to include("changed: #{url}/2008/05/30/Canon_40D.jpg").and include("1 changed")
   end
 
-  it "restores byte for byte through the API, to a catalog that never saw the bucket" do
+  it "restores byte for byte through the API, in the bucket's layout, to a catalog that never saw it (no copy)" do
     local = photos
     Photosync.sync(library, to: server.destination("api"), catalog: catalog)
+    File.delete(server.object_file("api/#{Photosync::ARCHIVE_CATALOG_COPY}"))
     back = File.join(tmpdir, "restored")
     report = Photosync.restore(back, from: server.destination("api"), catalog: File.join(tmpdir, "new.sqlite3"))
-    expect([report.downloaded, report.failed, report.mismatched]).to eq([3, 0, 0])
+    expect([report.downloaded, report.failed, report.mismatched, report.catalog_from]).to eq([3, 0, 0, nil])
     expect(md5s_under(back).values.sort).to eq(local.values.uniq.sort)
+    expect(md5s_under(back).keys).to all(match(%r{\A\d{4}/\d\d/\d\d/}))
   end
 
   it "runs beside an archive in one scan, after it, and plans without sending on --dry-run" do

@@ -2,7 +2,9 @@
 //! the catalog, each object with a known MD5) is downloaded into the destination at its
 //! original path ([`Places`]), or, for bytes the catalog never saw in a library, under
 //! its key below the prefix (the layout it was uploaded with), streamed into a temporary while hashed, checked against its MD5 and placed
-//! by [`fetch::settle`] like every restore: the same decisions and records.
+//! by [`fetch::settle`] like every restore: the same decisions and records. Objects in a
+//! class that needs a thaw (Glacier) are found first and counted, their thaw asked for
+//! on request ([`RestoreOptions::thaw`]), instead of failing one by one.
 
 use super::fetch::{self, Fetch, Fetched};
 use super::places::Places;
@@ -10,7 +12,7 @@ use super::target::Files;
 use super::{pool, prepare, record, RestoreError, RestoreEvent, RestoreOptions, RestoreReport};
 use crate::cancel::Cancel;
 use crate::catalog::Catalog;
-use crate::destinations::s3::{self, Bucket, Connection, S3Url};
+use crate::destinations::s3::{self, Bucket, Cold, Connection, S3Url};
 use futures::StreamExt;
 use std::path::Path;
 use std::sync::Arc;
@@ -50,6 +52,13 @@ pub fn restore_s3(
         restored: &restored,
     };
     let jobs = target.plan_files(files, &places, &mut report, events);
+    let jobs = runtime.block_on(without_cold(
+        &source.bucket,
+        jobs,
+        opts.thaw,
+        &mut report,
+        events,
+    ));
     let (backend, bucket) = (source.backend.clone(), source.bucket.clone());
     let fetch = |job: Fetch, _| {
         let (bucket, cancel) = (bucket.clone(), cancel.clone());
@@ -72,6 +81,48 @@ pub fn restore_s3(
         return Err(RestoreError::Cancelled(Box::new(report)));
     }
     Ok(report)
+}
+
+/// Leaves out the jobs whose objects need a thaw before they can be read, says how many
+/// before anything is downloaded, and asks for their thaw when `thaw`: one line up
+/// front, not a failure per file.
+async fn without_cold(
+    bucket: &Bucket,
+    jobs: Vec<Fetch>,
+    thaw: bool,
+    report: &mut RestoreReport,
+    events: &(dyn Fn(RestoreEvent) + Send + Sync),
+) -> Vec<Fetch> {
+    let colds = bucket
+        .colds(jobs.iter().map(|j| j.photo_id.clone()).collect())
+        .await;
+    let state = |job: &Fetch| colds.get(&job.photo_id).copied().unwrap_or(Cold::Readable);
+    let (ready, cold): (Vec<Fetch>, Vec<Fetch>) =
+        jobs.into_iter().partition(|j| state(j) == Cold::Readable);
+    if cold.is_empty() {
+        return ready;
+    }
+    report.frozen = cold.len() as u64;
+    report.thawing = cold.iter().filter(|j| state(j) == Cold::Thawing).count() as u64;
+    if thaw {
+        let frozen = cold.iter().filter(|j| state(j) == Cold::Frozen);
+        for (rel, asked) in bucket
+            .thaws(frozen.map(|j| j.photo_id.clone()).collect())
+            .await
+        {
+            match asked {
+                Ok(()) => report.thaw_requested += 1,
+                Err(e) => report.errors.push((rel, e.to_string())),
+            }
+        }
+        report.thawing += report.thaw_requested;
+    }
+    events(RestoreEvent::Frozen {
+        frozen: report.frozen,
+        thawing: report.thawing,
+        thaw_requested: report.thaw_requested,
+    });
+    ready
 }
 
 /// Streams one object into the job's temporary, hashing it, and settles it.
