@@ -216,14 +216,14 @@ fn a_put_damaged_on_the_way_is_refused_by_the_server_and_sent_again() {
     // Had the server stored the damaged bytes, their ETag would not be the MD5 and
     // photosync would have told a retry of its own; the server refused them (s3s-fs
     // answers 500, AWS 400 BadDigest) and the client sent them again: the listing, the
-    // damaged PUT, the good one.
+    // damaged PUT, the good one, and the catalog's copy.
     assert!(retried.is_empty(), "{retried:?}");
     assert_eq!(
         proxy
             .faults
             .passed
             .load(std::sync::atomic::Ordering::SeqCst),
-        3
+        4
     );
     let stored = fs::read(server.object_file("2019/05/02/IMG_20190502_143000.jpg")).unwrap();
     assert_eq!(stored, fs::read(&photos[0].path).unwrap());

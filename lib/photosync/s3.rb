@@ -6,8 +6,8 @@ module Photosync
   # The outcome of Photosync.sync to a bucket: uploaded, skipped, failed, bytes, elapsed,
   # already_there, adopted (objects new to this catalog, found by the listing), forgotten
   # (recorded copies the listing no longer shows: made again), healed, index_calls,
-  # errors, scan, and any count the core adds. Its events are SyncEvents (photo_id: the
-  # object's key).
+  # catalog_copied (the catalog's copy went under the prefix's .photosync/), errors, scan,
+  # and any count the core adds. Its events are SyncEvents (photo_id: the object's key).
   class S3Report < Report; end
 
   # A bucket of an S3-compatible object store (AWS S3, Backblaze B2, Wasabi, Cloudflare

@@ -1,5 +1,7 @@
 # frozen_string_literal: true
 
+require "open3"
+
 # A real S3 server for the specs: s3s-fs (it verifies Content-MD5 and the
 # x-amz-checksum-* headers as AWS does), installed under vendor/ by bin/setup, started on
 # a random port over a temporary folder with one bucket, stopped by #stop.
@@ -57,5 +59,26 @@ class S3Server
     @drain&.join(1)
   rescue Errno::ESRCH, Errno::ECHILD
     nil
+  end
+end
+
+# A server per example (`server`), over the example's temporary folder, with the CLI's
+# path (`exe`), a catalog and a library there, and `run_cli` with the server's settings.
+RSpec.shared_context "an S3 server" do
+  let(:exe) { File.expand_path("../../exe/photosync", __dir__) }
+  let(:catalog) { File.join(tmpdir, "catalog.sqlite3") }
+  let(:library) { File.join(tmpdir, "library") }
+  let(:server) { @server }
+
+  around do |example|
+    S3Server.start(File.join(tmpdir, "s3")) do |server|
+      @server = server
+      example.run
+    end
+  end
+
+  def run_cli(*args)
+    env = server.env.merge("XDG_CONFIG_HOME" => File.join(tmpdir, "cfg"))
+    Open3.capture3(env, RbConfig.ruby, exe, *args)
   end
 end

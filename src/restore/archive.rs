@@ -1,19 +1,19 @@
 //! Restore from an archive folder: each file the catalog recorded there is copied into
-//! the destination under the archive's own relative path (its layout, `YYYY/MM/DD/name`
-//! by default), streamed into a temporary while hashed, checked against the MD5 the
+//! the destination at its original path ([`Places`]), or, for bytes the catalog never
+//! saw in a library, under the archive's own relative path (its layout), streamed into a temporary while hashed, checked against the MD5 the
 //! catalog recorded when it was archived, and placed by [`fetch::settle`] like a Flickr
 //! download. Albums are a Flickr notion; an archive has none.
 
 use super::fetch::{self, Fetch, Fetched};
 use super::places::Places;
+use super::target::Files;
 use super::RestoreReport;
-use super::{names, prepare, record, Decision, RestoreError, RestoreEvent, RestoreOptions};
+use super::{prepare, record, RestoreError, RestoreEvent, RestoreOptions};
 use crate::cancel::Cancel;
 use crate::catalog::Catalog;
 use crate::destinations::archive::{self, ArchiveSource};
-use std::collections::HashSet;
 use std::io::Read;
-use std::path::{Component, Path};
+use std::path::Path;
 use std::sync::{mpsc, Mutex};
 use std::time::Instant;
 
@@ -41,27 +41,12 @@ pub fn restore_archive(
     let target = prepare(dest, catalog, opts, cancel)?;
     let restored = catalog.restores(&source.backend)?;
     let mut report = RestoreReport::default();
-    let mut planned = HashSet::new();
-    let mut jobs = Vec::new();
-    for (rel, md5) in &source.files {
-        let id = archive_key(rel);
-        match target.decide(&id, Some(md5), source.recorded, &restored, &mut planned) {
-            Decision::KeptMismatch(message) => {
-                report.mismatched += 1;
-                report.errors.push((id, message));
-            }
-            Decision::Skip => report.skipped += 1,
-            Decision::Fetch => {
-                let mut job = job(source.recorded, dest, rel, md5, id);
-                places.place(&mut job, Some(md5), dest);
-                jobs.push(job);
-            }
-        }
-    }
-    events(RestoreEvent::Planned {
-        to_download: jobs.len() as u64,
-        already_there: report.skipped,
-    });
+    let files = Files {
+        files: &source.files,
+        checked: source.recorded,
+        restored: &restored,
+    };
+    let jobs = target.plan_files(files, &places, &mut report, events);
     copy_all(&source, jobs, catalog, opts, cancel, events, &mut report)?;
     events(RestoreEvent::Finished);
     report.elapsed = started.elapsed();
@@ -69,43 +54,6 @@ pub fn restore_archive(
         return Err(RestoreError::Cancelled(Box::new(report)));
     }
     Ok(report)
-}
-
-fn archive_key(rel: &Path) -> String {
-    rel.to_string_lossy().into_owned()
-}
-
-/// Where `rel` goes in `dest`: the same folders and name, each part made safe; `checked`:
-/// whether `md5` is a record to check the bytes against (else only what was just read).
-pub(super) fn job(checked: bool, dest: &Path, rel: &Path, md5: &str, id: String) -> Fetch {
-    // The id is the relative path: copy_all reads the file from it.
-    let mut folder = dest.to_path_buf();
-    let parts: Vec<String> = rel
-        .components()
-        .filter_map(|c| match c {
-            Component::Normal(p) => Some(p.to_string_lossy().into_owned()),
-            _ => None,
-        })
-        .collect();
-    let (file, dirs) = parts
-        .split_last()
-        .map_or(("", &[][..]), |(f, d)| (f.as_str(), d));
-    for dir in dirs {
-        folder.push(names::component(dir, "folder"));
-    }
-    let (name, ext) = names::split_file_name(file, "photo");
-    Fetch {
-        photo_id: id,
-        // An archive the catalog never recorded has no MD5 to check against but the
-        // one just read from it.
-        md5: checked.then(|| md5.to_string()),
-        key: md5.chars().take(8).collect(),
-        folder,
-        name,
-        ext,
-        url: None,
-        also: Vec::new(),
-    }
 }
 
 /// Copies on `opts.concurrency` threads; results are recorded on this thread.

@@ -50,6 +50,8 @@ pub struct RestoreOptions {
     /// and holds no longer.
     pub only_missing: Option<PathBuf>,
     pub pacing: Pacing,
+    /// From a bucket: ask for the thaw of objects in a class that needs one (Glacier).
+    pub thaw: bool,
 }
 
 impl Default for RestoreOptions {
@@ -59,6 +61,7 @@ impl Default for RestoreOptions {
             albums: false,
             only_missing: None,
             pacing: Pacing::default(),
+            thaw: false,
         }
     }
 }
@@ -84,6 +87,13 @@ pub enum RestoreEvent {
         photo_id: String,
         expected: String,
         actual: String,
+    },
+    /// From a bucket, before any download: objects that need a thaw, how many of them
+    /// are thawing, and how many thaws this run asked for.
+    Frozen {
+        frozen: u64,
+        thawing: u64,
+        thaw_requested: u64,
     },
     Retried {
         photo_id: String,
@@ -112,6 +122,12 @@ pub struct RestoreReport {
     #[serde(serialize_with = "crate::serial::seconds")]
     pub elapsed: Duration,
     pub api_calls: u64,
+    /// From a bucket: objects that need a thaw before they can be read (GLACIER,
+    /// DEEP_ARCHIVE), not fetched; `thawing`: of those, the ones with a thaw under way
+    /// (asked for by this run: `thaw_requested`).
+    pub frozen: u64,
+    pub thawing: u64,
+    pub thaw_requested: u64,
     /// Photo id (or path) and what went wrong.
     pub errors: Vec<(String, String)>,
 }

@@ -1,21 +1,22 @@
 //! Restore from a bucket: each photo the catalog recorded there (or, for a bucket new to
-//! the catalog, each object with a known MD5) is downloaded into the destination under
-//! its key below the prefix (the layout it was uploaded with, `YYYY/MM/DD/name` by
-//! default), streamed into a temporary while hashed, checked against its MD5 and placed
-//! by [`fetch::settle`] like every restore: the same decisions and records.
+//! the catalog, each object with a known MD5) is downloaded into the destination at its
+//! original path ([`Places`]), or, for bytes the catalog never saw in a library, under
+//! its key below the prefix (the layout it was uploaded with), streamed into a temporary while hashed, checked against its MD5 and placed
+//! by [`fetch::settle`] like every restore: the same decisions and records. Objects in a
+//! class that needs a thaw (Glacier) are found first and counted, their thaw asked for
+//! on request ([`RestoreOptions::thaw`]), instead of failing one by one.
 
-use super::archive::job;
 use super::fetch::{self, Fetch, Fetched};
-use super::{prepare, record, Decision, RestoreError, RestoreEvent, RestoreOptions, RestoreReport};
+use super::places::Places;
+use super::target::Files;
+use super::{pool, prepare, record, RestoreError, RestoreEvent, RestoreOptions, RestoreReport};
 use crate::cancel::Cancel;
 use crate::catalog::Catalog;
-use crate::destinations::s3::{self, Bucket, Connection, S3Url};
+use crate::destinations::s3::{self, Bucket, Cold, Connection, S3Url};
 use futures::StreamExt;
-use std::collections::HashSet;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Instant;
-use tokio::task::JoinSet;
 
 const SOURCE: &str = "the bucket";
 
@@ -41,51 +42,87 @@ pub fn restore_s3(
         source: e,
     })?;
     let source = runtime.block_on(s3::open_source(url, conn, catalog))?;
+    let places = Places::read(catalog, dest)?;
     let target = prepare(dest, catalog, opts, cancel)?;
     let restored = catalog.restores(&source.backend)?;
     let mut report = RestoreReport::default();
-    let mut planned = HashSet::new();
-    let mut jobs = Vec::new();
-    for (rel, md5) in &source.files {
-        match target.decide(rel, Some(md5), true, &restored, &mut planned) {
-            Decision::KeptMismatch(message) => {
-                report.mismatched += 1;
-                report.errors.push((rel.clone(), message));
-            }
-            Decision::Skip => report.skipped += 1,
-            Decision::Fetch => jobs.push(job(true, dest, Path::new(rel), md5, rel.clone())),
+    let files = Files {
+        files: &source.files,
+        checked: true,
+        restored: &restored,
+    };
+    let jobs = target.plan_files(files, &places, &mut report, events);
+    let jobs = runtime.block_on(without_cold(
+        &source.bucket,
+        jobs,
+        opts.thaw,
+        &mut report,
+        events,
+    ));
+    let (backend, bucket) = (source.backend.clone(), source.bucket.clone());
+    let fetch = |job: Fetch, _| {
+        let (bucket, cancel) = (bucket.clone(), cancel.clone());
+        async move {
+            let fetched = download(&bucket, &job, &cancel).await;
+            (job, fetched)
         }
-    }
-    events(RestoreEvent::Planned {
-        to_download: jobs.len() as u64,
-        already_there: report.skipped,
-    });
-    let backend = source.backend.clone();
-    runtime.block_on(async {
-        let mut jobs = jobs.into_iter();
-        let mut running = JoinSet::new();
-        loop {
-            while running.len() < opts.concurrency.max(1) && !cancel.is_cancelled() {
-                let Some(job) = jobs.next() else { break };
-                let (bucket, cancel) = (source.bucket.clone(), cancel.clone());
-                running.spawn(async move {
-                    let fetched = download(&bucket, &job, &cancel).await;
-                    (job, fetched)
-                });
-            }
-            let Some(done) = running.join_next().await else {
-                return Ok::<(), RestoreError>(());
-            };
-            let (job, fetched) = done.unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()));
-            record(catalog, &backend, SOURCE, job, fetched, &mut report, events)?;
-        }
-    })?;
+    };
+    runtime.block_on(pool::fetch_all(
+        jobs,
+        opts.concurrency,
+        cancel,
+        fetch,
+        events,
+        &mut |job, fetched| record(catalog, &backend, SOURCE, job, fetched, &mut report, events),
+    ))?;
     events(RestoreEvent::Finished);
     report.elapsed = started.elapsed();
     if cancel.is_cancelled() {
         return Err(RestoreError::Cancelled(Box::new(report)));
     }
     Ok(report)
+}
+
+/// Leaves out the jobs whose objects need a thaw before they can be read, says how many
+/// before anything is downloaded, and asks for their thaw when `thaw`: one line up
+/// front, not a failure per file.
+async fn without_cold(
+    bucket: &Bucket,
+    jobs: Vec<Fetch>,
+    thaw: bool,
+    report: &mut RestoreReport,
+    events: &(dyn Fn(RestoreEvent) + Send + Sync),
+) -> Vec<Fetch> {
+    let colds = bucket
+        .colds(jobs.iter().map(|j| j.photo_id.clone()).collect())
+        .await;
+    let state = |job: &Fetch| colds.get(&job.photo_id).copied().unwrap_or(Cold::Readable);
+    let (ready, cold): (Vec<Fetch>, Vec<Fetch>) =
+        jobs.into_iter().partition(|j| state(j) == Cold::Readable);
+    if cold.is_empty() {
+        return ready;
+    }
+    report.frozen = cold.len() as u64;
+    report.thawing = cold.iter().filter(|j| state(j) == Cold::Thawing).count() as u64;
+    if thaw {
+        let frozen = cold.iter().filter(|j| state(j) == Cold::Frozen);
+        for (rel, asked) in bucket
+            .thaws(frozen.map(|j| j.photo_id.clone()).collect())
+            .await
+        {
+            match asked {
+                Ok(()) => report.thaw_requested += 1,
+                Err(e) => report.errors.push((rel, e.to_string())),
+            }
+        }
+        report.thawing += report.thaw_requested;
+    }
+    events(RestoreEvent::Frozen {
+        frozen: report.frozen,
+        thawing: report.thawing,
+        thaw_requested: report.thaw_requested,
+    });
+    ready
 }
 
 /// Streams one object into the job's temporary, hashing it, and settles it.

@@ -3,16 +3,19 @@
 //! photo of the source, and the record of each finished fetch.
 
 use super::fetch::{Fetch, Fetched, PART_SUFFIX};
+use super::names;
+use super::places::Places;
 use super::{RestoreError, RestoreEvent, RestoreOptions, RestoreReport};
 use crate::cancel::Cancel;
 use crate::catalog::Catalog;
 use crate::library::scan::{self, ScanOptions};
 use std::collections::{HashMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 /// What every source starts from: the destination, and which MD5s it already holds
 /// and which are asked for (`None`: all).
 pub(super) struct Target {
+    pub(super) dest: PathBuf,
     pub(super) held: HashSet<String>,
     pub(super) wanted: Option<HashSet<String>>,
 }
@@ -39,7 +42,11 @@ pub(super) fn prepare(
             .into_iter()
             .filter_map(|p| p.md5)
             .collect();
-    Ok(Target { held, wanted })
+    Ok(Target {
+        dest: dest.to_path_buf(),
+        held,
+        wanted,
+    })
 }
 
 /// What to do with one photo of a source.
@@ -85,6 +92,91 @@ impl Target {
         } else {
             Decision::Fetch
         }
+    }
+}
+
+/// The photos of a source that holds files at relative paths (an archive, a bucket),
+/// each with its MD5: `checked` when the MD5s are the catalog's record of the source.
+pub(super) struct Files<'a, R> {
+    pub(super) files: &'a [(R, String)],
+    pub(super) checked: bool,
+    /// What earlier restores from this source wrote.
+    pub(super) restored: &'a HashMap<String, (String, PathBuf)>,
+}
+
+impl Target {
+    /// Decides each of `source`'s files, counts the skipped and the kept mismatches in
+    /// `report`, tells `events` the plan, and gives the fetches: each at its original
+    /// path when `places` knows its bytes, else at its relative path under `dest`.
+    pub(super) fn plan_files<R: AsRef<Path>>(
+        &self,
+        source: Files<'_, R>,
+        places: &Places,
+        report: &mut RestoreReport,
+        events: &(dyn Fn(RestoreEvent) + Send + Sync),
+    ) -> Vec<Fetch> {
+        let mut planned = HashSet::new();
+        let mut jobs = Vec::new();
+        for (rel, md5) in source.files {
+            let rel = rel.as_ref();
+            let id = rel.to_string_lossy().into_owned();
+            match self.decide(
+                &id,
+                Some(md5),
+                source.checked,
+                source.restored,
+                &mut planned,
+            ) {
+                Decision::KeptMismatch(message) => {
+                    report.mismatched += 1;
+                    report.errors.push((id, message));
+                }
+                Decision::Skip => report.skipped += 1,
+                Decision::Fetch => {
+                    let mut job = file_job(source.checked, &self.dest, rel, md5, id);
+                    places.place(&mut job, Some(md5), &self.dest);
+                    jobs.push(job);
+                }
+            }
+        }
+        events(RestoreEvent::Planned {
+            to_download: jobs.len() as u64,
+            already_there: report.skipped,
+        });
+        jobs
+    }
+}
+
+/// Where `rel` goes in `dest`: the same folders and name, each part made safe; `checked`:
+/// whether `md5` is a record to check the bytes against (else only what was just read).
+fn file_job(checked: bool, dest: &Path, rel: &Path, md5: &str, id: String) -> Fetch {
+    // The id is the relative path: the archive's copy and the bucket's GET read it.
+    let mut folder = dest.to_path_buf();
+    let parts: Vec<String> = rel
+        .components()
+        .filter_map(|c| match c {
+            Component::Normal(p) => Some(p.to_string_lossy().into_owned()),
+            _ => None,
+        })
+        .collect();
+    let (file, dirs) = parts
+        .split_last()
+        .map_or(("", &[][..]), |(f, d)| (f.as_str(), d));
+    for dir in dirs {
+        folder.push(names::component(dir, "folder"));
+    }
+    let (name, ext) = names::split_file_name(file, "photo");
+    Fetch {
+        photo_id: id,
+        // An archive the catalog never recorded has no MD5 to check against but the
+        // one just read from it.
+        md5: checked.then(|| md5.to_string()),
+        key: md5.chars().take(8).collect(),
+        folder,
+        name,
+        ext,
+        url: None,
+        also: Vec::new(),
     }
 }
 

@@ -101,6 +101,80 @@ pub struct Faults {
     /// Requests passed on, and answered with a fault.
     pub passed: std::sync::atomic::AtomicU32,
     pub faulted: std::sync::atomic::AtomicU32,
+    /// Objects (request paths, `/bucket/key`) kept as AWS keeps DEEP_ARCHIVE ones, which
+    /// s3s-fs does not model: see [`cold_answer`].
+    pub cold: std::sync::Mutex<std::collections::HashMap<String, Thaw>>,
+}
+
+/// Where an archived object's thaw stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Thaw {
+    None,
+    Ongoing,
+    Done,
+}
+
+impl Faults {
+    /// `key` (bucket-relative) is in DEEP_ARCHIVE from now on, with no thaw asked for.
+    pub fn freeze(&self, key: &str) {
+        let path = format!("/{BUCKET}/{key}");
+        self.cold.lock().unwrap().insert(path, Thaw::None);
+    }
+
+    /// Every thaw asked for is done.
+    pub fn finish_thaws(&self) {
+        for state in self.cold.lock().unwrap().values_mut() {
+            if *state == Thaw::Ongoing {
+                *state = Thaw::Done;
+            }
+        }
+    }
+}
+
+/// What AWS answers about an object in DEEP_ARCHIVE, per
+/// <https://docs.aws.amazon.com/AmazonS3/latest/userguide/restoring-objects.html> and the
+/// RestoreObject reference (<https://docs.aws.amazon.com/AmazonS3/latest/API/API_RestoreObject.html>):
+/// a GET before the thaw is done is `403 InvalidObjectState`; a HEAD names the class
+/// (`x-amz-storage-class`) and the thaw (`x-amz-restore`); `POST ?restore` answers `202
+/// Accepted`, or `409 RestoreAlreadyInProgress` while one is under way. None: the request
+/// goes on to the server, with `extra` headers added to its answer.
+fn cold_answer(faults: &Faults, head: &[u8], extra: &mut String) -> Option<String> {
+    let line = String::from_utf8_lossy(head.split(|b| *b == b'\r').next().unwrap_or(&[]));
+    let mut words = line.split(' ');
+    let (method, target) = (words.next()?, words.next()?);
+    let (path, query) = target.split_once('?').unwrap_or((target, ""));
+    let mut cold = faults.cold.lock().unwrap();
+    let state = cold.get_mut(path)?;
+    let error = |status: &str, code: &str| {
+        let xml =
+            format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>{code}</Code></Error>");
+        format!(
+            "HTTP/1.1 {status}\r\nContent-Type: application/xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{xml}",
+            xml.len()
+        )
+    };
+    match (method, *state) {
+        ("POST", Thaw::Ongoing) if query.starts_with("restore") => {
+            Some(error("409 Conflict", "RestoreAlreadyInProgress"))
+        }
+        ("POST", _) if query.starts_with("restore") => {
+            *state = Thaw::Ongoing;
+            Some("HTTP/1.1 202 Accepted\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".into())
+        }
+        ("GET", Thaw::None | Thaw::Ongoing) => Some(error("403 Forbidden", "InvalidObjectState")),
+        ("HEAD", state) => {
+            extra.push_str("x-amz-storage-class: DEEP_ARCHIVE\r\n");
+            match state {
+                Thaw::None => {}
+                Thaw::Ongoing => extra.push_str("x-amz-restore: ongoing-request=\"true\"\r\n"),
+                Thaw::Done => extra.push_str(
+                    "x-amz-restore: ongoing-request=\"false\", expiry-date=\"Fri, 21 Dec 2035 00:00:00 GMT\"\r\n",
+                ),
+            }
+            None
+        }
+        _ => None,
+    }
 }
 
 /// A proxy in front of the server that damages what the network can: one request per
@@ -176,6 +250,11 @@ fn proxy_one(
         )?;
         return Ok(());
     }
+    let mut extra = String::new();
+    if let Some(answer) = cold_answer(faults, &head, &mut extra) {
+        faults.faulted.fetch_add(1, Ordering::SeqCst);
+        return client.write_all(answer.as_bytes());
+    }
     if head.starts_with(b"PUT ") && body.len() > 100 && take_one(&faults.corrupt_puts) {
         faults.faulted.fetch_add(1, Ordering::SeqCst);
         let at = body.len() / 2;
@@ -189,6 +268,9 @@ fn proxy_one(
     server.write_all(&body)?;
     let mut answer = Vec::new();
     server.read_to_end(&mut answer)?;
+    if let Some(end) = answer.windows(4).position(|w| w == b"\r\n\r\n") {
+        answer.splice(end + 2..end + 2, extra.into_bytes());
+    }
     client.write_all(&answer)
 }
 

@@ -23,6 +23,7 @@ fn options(h: RHash) -> Result<RestoreOptions, Error> {
             calls_per_hour: h.fetch::<_, u32>("calls_per_hour")?.max(1),
             ..Pacing::default()
         },
+        thaw: h.lookup::<_, Option<bool>>("thaw")?.unwrap_or(false),
     })
 }
 

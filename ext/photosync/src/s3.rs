@@ -1,4 +1,4 @@
-//! `Photosync._s3_check_url`, `_s3_verify` and `_restore_s3`, and a bucket's options for
+//! `Photosync._s3_check_url`, `_s3_verify`, `_restore_s3` and `_s3_fetch_catalog`, and a bucket's options for
 //! `_sync` (sync.rs). lib/photosync/s3.rb adds keyword arguments and the S3 class.
 
 use crate::restore::Emit;
@@ -93,9 +93,24 @@ fn restore_s3(
     )
 }
 
+/// Downloads the bucket's catalog copy to `to`: its address, or nil when it holds none.
+fn fetch_catalog(
+    ruby: &Ruby,
+    address: String,
+    conn: RHash,
+    to: RString,
+) -> Result<Option<String>, Error> {
+    let url = url(ruby, &address)?;
+    let conn = connection(conn)?;
+    s3::fetch_catalog(&url, &conn, &conv::path_from(to)).map_err(|e| errors::s3(ruby, e))
+}
+
 pub fn init(_ruby: &Ruby, m: RModule) -> Result<(), Error> {
     m.define_singleton_method("_s3_check_url", function!(check_url, 1))?;
     m.define_singleton_method("_s3_verify", function!(verify, 4))?;
     m.define_singleton_method("_restore_s3", function!(restore_s3, 5))?;
+    m.define_singleton_method("_s3_fetch_catalog", function!(fetch_catalog, 3))?;
+    // Days a thawed object stays readable, for the CLI's line about it.
+    m.const_set("S3_THAW_DAYS", s3::THAW_DAYS)?;
     Ok(())
 }

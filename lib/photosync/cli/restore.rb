@@ -10,12 +10,15 @@ module Photosync
       from = "flickr"
       parser = OptionParser.new do |o|
         o.banner = "usage: photosync restore --from flickr|archive:PATH|s3://BUCKET/PREFIX|gphotos DIR [--albums] " \
-                   "[--only-missing DIR2] [--accept-lossy] [-j N] [--calls-per-hour N] [--catalog PATH] [--json] [--no-wait]"
+                   "[--only-missing DIR2] [--accept-lossy] [--thaw] [-j N] [--calls-per-hour N] [--catalog PATH] [--json] [--no-wait]"
         o.on("--from SOURCE", "where to restore from: flickr (default), archive:PATH, s3://BUCKET/PREFIX, or gphotos") do |v|
           from = restore_source_option(v)
         end
         o.on("--accept-lossy", "with --from gphotos: take Google's recompressed copies (named *.lossy.*)") do
           opts[:accept_lossy] = true
+        end
+        o.on("--thaw", "with --from s3://: ask for the thaw of objects in GLACIER or DEEP_ARCHIVE") do
+          opts[:thaw] = true
         end
         o.on("--albums", "one folder per album instead of YYYY/MM/DD") { opts[:albums] = true }
         o.on("--only-missing DIR2", "only what DIR2 held once and no longer holds") do |v|
@@ -35,6 +38,7 @@ module Photosync
       return restore_from(argv, parser, opts, from) if from.start_with?("archive:", "s3://") || from == "gphotos"
 
       opts.delete(:accept_lossy)
+      opts.delete(:thaw)
       with_flickr_dir(argv, parser, opts) { |dir, flickr, settings| run_restore(dir, flickr, settings) }
     end
 
@@ -51,6 +55,7 @@ module Photosync
       return fail_with(parser.banner, 1) unless source
 
       opts.delete(:accept_lossy) unless from == "gphotos"
+      opts.delete(:thaw) unless from.start_with?("s3://")
       opts.delete(:calls_per_hour)
       report = run_restore(dir, source, opts.except(:json))
       json_out.puts(JSON.generate(report.to_h)) if opts[:json]
@@ -82,6 +87,7 @@ module Photosync
         when :planned
           @out.puts("plan: #{e.to_download} to download, #{e.already_there} already in #{dir} or not asked for")
           bar = [ProgressBar.new(@err, "restore"), e.to_download]
+        when :frozen then @out.puts(frozen_line(e))
         when :downloaded, :mismatch, :failed
           done += 1
           bytes += e.bytes.to_i
@@ -98,11 +104,21 @@ module Photosync
         @out.puts("#{report.lossy} of them are Google Photos' recompressed copies, not originals (named *.lossy.*)")
       end
       if report.catalog_from
-        @out.puts("no catalog was found: the copy the archive holds (#{report.catalog_from}) became the catalog, " \
+        @out.puts("no catalog was found: the catalog's copy #{report.catalog_from} became the catalog, " \
                   "so the photos came back at their paths")
       end
       report.errors.each { |id, msg| @out.puts("  error: photo #{id}: #{msg}") }
       report
+    end
+
+    # One line, before any download, for the objects a bucket must thaw first.
+    def frozen_line(event)
+      line = "#{event.frozen} objects are in GLACIER or DEEP_ARCHIVE and need a thaw before they can be downloaded"
+      return "#{line}: run again with --thaw, then restore once thawed (hours)" if event.thawing.zero?
+
+      asked = event.thaw_requested.positive? ? ", #{event.thaw_requested} asked for now" : ""
+      "#{line}: #{event.thawing} thawing#{asked} (#{Photosync::S3_THAW_DAYS} days readable once thawed); " \
+        "restore again in a few hours"
     end
   end
 end

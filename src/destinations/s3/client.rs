@@ -47,6 +47,13 @@ pub struct Bucket {
     http: reqwest::Client,
 }
 
+/// What a request signed here was answered.
+pub struct Answer {
+    pub status: http::StatusCode,
+    pub headers: http::HeaderMap,
+    pub body: String,
+}
+
 /// One object of the listing, below the prefix.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Listed {
@@ -128,25 +135,56 @@ impl Bucket {
         md5: &str,
         imgmd5: Option<&str>,
     ) -> Result<String, object_store::Error> {
+        let mut headers = vec![
+            ("x-amz-meta-md5", md5.to_string()),
+            ("x-amz-checksum-algorithm", "SHA256".to_string()),
+        ];
+        headers.extend(imgmd5.map(|img| ("x-amz-meta-imgmd5", img.to_string())));
+        headers.extend(
+            self.storage_class
+                .clone()
+                .map(|c| ("x-amz-storage-class", c)),
+        );
+        let answer = self
+            .signed(http::Method::POST, rel, "?uploads=", &headers, Vec::new())
+            .await?;
+        let id = answer
+            .body
+            .split_once("<UploadId>")
+            .and_then(|(_, rest)| rest.split_once("</UploadId>"))
+            .map(|(id, _)| id.to_string());
+        match id {
+            Some(id) if answer.status.is_success() => Ok(id),
+            _ => Err(generic(format!(
+                "starting an upload in parts: {}: {}",
+                answer.status, answer.body
+            ))),
+        }
+    }
+
+    /// One request to the object `rel` signed here (SigV4, by object_store's signer), for
+    /// what object_store does not send: an upload in parts started with metadata, a HEAD
+    /// that reads the storage class, a thaw request.
+    pub async fn signed(
+        &self,
+        method: http::Method,
+        rel: &str,
+        query: &str,
+        headers: &[(&str, String)],
+        body: Vec<u8>,
+    ) -> Result<Answer, object_store::Error> {
         let key = self.key(rel);
         let url = format!(
-            "{}/{}?uploads=",
+            "{}/{}{query}",
             self.base,
             utf8_percent_encode(key.as_ref(), KEY_SET)
         );
-        let mut request = http::Request::builder()
-            .method(http::Method::POST)
-            .uri(&url)
-            .header("x-amz-meta-md5", md5)
-            .header("x-amz-checksum-algorithm", "SHA256");
-        if let Some(img) = imgmd5 {
-            request = request.header("x-amz-meta-imgmd5", img);
-        }
-        if let Some(class) = &self.storage_class {
-            request = request.header("x-amz-storage-class", class);
+        let mut request = http::Request::builder().method(method).uri(&url);
+        for (name, value) in headers {
+            request = request.header(*name, value);
         }
         let mut request = request
-            .body(HttpRequestBody::from(Vec::new()))
+            .body(HttpRequestBody::from(body.clone()))
             .map_err(|e| generic(e.to_string()))?;
         AwsAuthorizer::new(&self.credential, "s3", &self.region).authorize(&mut request, None);
         let (head, _) = request.into_parts();
@@ -154,21 +192,17 @@ impl Bucket {
             .http
             .request(head.method, &url)
             .headers(head.headers)
+            .body(body)
             .send()
             .await
             .map_err(|e| generic(e.to_string()))?;
-        let status = answer.status();
+        let (status, headers) = (answer.status(), answer.headers().clone());
         let body = answer.text().await.map_err(|e| generic(e.to_string()))?;
-        let id = body
-            .split_once("<UploadId>")
-            .and_then(|(_, rest)| rest.split_once("</UploadId>"))
-            .map(|(id, _)| id.to_string());
-        match id {
-            Some(id) if status.is_success() => Ok(id),
-            _ => Err(generic(format!(
-                "starting an upload in parts: {status}: {body}"
-            ))),
-        }
+        Ok(Answer {
+            status,
+            headers,
+            body,
+        })
     }
 
     /// The object of the relative key `rel`.
@@ -225,15 +259,25 @@ impl Bucket {
         Ok(md5.map(|v| v.to_string()))
     }
 
-    /// The `md5` metadata of each object of `rels`, [`HEADS`] requests at once.
+    /// The `md5` metadata of each object of `rels`.
     pub async fn meta_md5s(
         &self,
         rels: Vec<String>,
     ) -> HashMap<String, Result<Option<String>, object_store::Error>> {
+        self.each(rels, |rel| async move { self.meta_md5(&rel).await })
+            .await
+    }
+
+    /// `f` of each key of `rels`, [`HEADS`] requests at once.
+    pub async fn each<'a, T, F, Fut>(&'a self, rels: Vec<String>, f: F) -> HashMap<String, T>
+    where
+        F: Fn(String) -> Fut,
+        Fut: std::future::Future<Output = T> + 'a,
+    {
         futures::stream::iter(rels)
-            .map(|rel| async move {
-                let md5 = self.meta_md5(&rel).await;
-                (rel, md5)
+            .map(|rel| {
+                let done = f(rel.clone());
+                async move { (rel, done.await) }
             })
             .buffer_unordered(HEADS)
             .collect()

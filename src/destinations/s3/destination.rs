@@ -225,6 +225,20 @@ impl Destination for S3 {
         Ok(vec![landed])
     }
 
+    /// A whole copy of the catalog goes into the bucket ([`super::own`]). Not a failure
+    /// of the photos when it cannot be written: reported with the run's errors.
+    async fn finish(&mut self, cx: &mut Cx<'_, Self>, _: &[Photo]) -> Result<(), S3Error> {
+        let bucket = self.bucket()?.clone();
+        match super::own::put_catalog(&bucket, cx.catalog).await {
+            Ok(()) => cx.report.catalog_copied = true,
+            Err(e) => cx
+                .report
+                .errors
+                .push((super::CATALOG_COPY.into(), e.to_string())),
+        }
+        Ok(())
+    }
+
     async fn verify(&mut self, check: &mut Check<'_>) -> Result<Found<Self::Verified>, S3Error> {
         super::verify::check(&self.opts.url, &self.opts.connection, check).await
     }

@@ -7,22 +7,27 @@
 //! ([`index`]: the ETag of a single-part upload is the MD5), places each photo under a
 //! free key, and uploads with a checksum the server verifies ([`put`], big files in
 //! resumable parts: [`multipart`], through [`destination`]). [`verify`] compares the listing with the catalog without
-//! downloading; [`source`] opens the bucket for a restore.
+//! downloading; [`source`] opens the bucket for a restore; [`own`] keeps the catalog's
+//! copy beside the photos; [`thaw`] finds the objects a restore must have thawed first.
 
 mod client;
 mod destination;
 mod index;
 mod multipart;
+mod own;
 mod put;
 mod report;
 mod source;
+mod thaw;
 mod verify;
 
 pub use client::{Bucket, Listed};
 pub use destination::{sync_photos, S3};
 pub use multipart::State as UploadState;
+pub use own::{fetch_catalog, CATALOG_COPY};
 pub use report::S3Report;
 pub use source::{open_source, S3Source};
+pub use thaw::{Cold, THAW_DAYS};
 pub use verify::verify;
 
 use crate::catalog::CatalogError;
@@ -43,6 +48,17 @@ pub enum S3Error {
     },
     #[error(transparent)]
     Catalog(#[from] CatalogError),
+    #[error("{path}: {source}")]
+    Local {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{key}: the bucket holds other bytes (MD5 {got}, not {want})")]
+    OtherBytes {
+        key: String,
+        got: String,
+        want: String,
+    },
     #[error("cannot start the S3 client's runtime: {0}")]
     Runtime(String),
     #[error("S3 run cancelled; finished uploads are recorded")]

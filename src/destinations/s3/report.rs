@@ -28,6 +28,8 @@ pub struct S3Figures {
     /// Recorded copies the listing no longer shows (or shows with other bytes):
     /// forgotten, made again by this run.
     pub forgotten: u64,
+    /// The catalog's copy was written into the bucket (`.photosync/catalog.sqlite3`).
+    pub catalog_copied: bool,
     /// Requests for the listing and the metadata of objects uploaded in parts.
     pub index_calls: u64,
 }
