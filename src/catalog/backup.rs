@@ -17,8 +17,8 @@ impl Catalog {
         };
         let folder = to.parent().unwrap_or(Path::new("."));
         std::fs::create_dir_all(folder).map_err(io)?;
+        remove_partials(folder);
         let temp = folder.join(format!(".catalog-{}.partial", std::process::id()));
-        let _ = std::fs::remove_file(&temp);
         let temp_text = temp.to_str().ok_or_else(|| {
             io(std::io::Error::new(
                 std::io::ErrorKind::InvalidInput,
@@ -41,6 +41,21 @@ impl Catalog {
     }
 }
 
+/// Removes the temporaries of copies a killed run left (named by its process id). The
+/// caller holds the destination's run lock, so no other run is writing one.
+fn remove_partials(folder: &Path) {
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with(".catalog-") && name.ends_with(".partial") {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -52,7 +67,11 @@ mod tests {
         cat.record_library(Path::new("/photos")).unwrap();
         let copy = dir.path().join("archive/.photosync/catalog.sqlite3");
         cat.copy_to(&copy).unwrap();
+        // What a run killed while copying left behind.
+        let stale = copy.with_file_name(".catalog-4242.partial");
+        std::fs::write(&stale, b"half a catalog").unwrap();
         cat.copy_to(&copy).unwrap();
+        assert!(!stale.exists());
         let back = Catalog::open(&copy).unwrap();
         assert_eq!(
             back.libraries().unwrap(),
