@@ -13,6 +13,7 @@ pub mod dates;
 pub mod destinations;
 pub mod emulators;
 pub mod engine;
+pub mod import;
 pub mod library;
 pub mod markup;
 pub mod net;

@@ -14,6 +14,7 @@ mod date_fixes;
 mod existing;
 mod files;
 mod gphotos;
+mod imports;
 mod journal;
 mod lost;
 mod remote;
@@ -25,6 +26,7 @@ pub use albums::AlbumPart;
 pub use altered::StoredCopy;
 pub use date_fixes::AppliedDate;
 pub use gphotos::UploadTokenEntry;
+pub use imports::Imported;
 pub use journal::UnfinishedUpload;
 pub use lost::LostCopy;
 pub use remote::{IndexState, RemoteCopy};
@@ -164,6 +166,7 @@ impl Catalog {
         cat.sql(|c| c.execute_batch(restores::RESTORE_TABLES))?;
         cat.sql(|c| c.execute_batch(status::CHECK_TABLES))?;
         cat.sql(|c| c.execute_batch(lost::LOST_TABLES))?;
+        cat.sql(|c| c.execute_batch(imports::IMPORT_TABLES))?;
         let found: Option<i64> = cat.sql(|c| {
             c.query_row("SELECT value FROM meta WHERE key = 'schema'", [], |r| {
                 r.get(0)
