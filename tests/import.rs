@@ -116,7 +116,12 @@ fn each_distinct_photo_lands_once_and_a_second_import_copies_nothing() {
 fn the_next_scan_of_the_library_reads_no_imported_file_again() {
     let dir = tempfile::tempdir().unwrap();
     let c = corpus(dir.path());
-    run(&[c.drive_a.clone()], &c.library, &c.catalog, false);
+    run(
+        std::slice::from_ref(&c.drive_a),
+        &c.library,
+        &c.catalog,
+        false,
+    );
     let mut cat = Catalog::open(&c.catalog).unwrap();
     let report = photosync::library::scan::scan(
         &c.library,

@@ -20,7 +20,12 @@ fn child_import() {
         return;
     };
     let f: Vec<&str> = spec.split('\n').collect();
-    run(&[PathBuf::from(f[0])], Path::new(f[1]), Path::new(f[2]), false);
+    run(
+        &[PathBuf::from(f[0])],
+        Path::new(f[1]),
+        Path::new(f[2]),
+        false,
+    );
 }
 
 #[test]
@@ -57,15 +62,20 @@ fn imports_killed_at_varied_moments_then_a_clean_run_hold_each_photo_once() {
     }
     let by_killed = md5s_under(&library).len();
     assert!(by_killed > 0, "no killed run got to copy");
-    let report = run(&[drive.clone()], &library, &catalog, false);
+    let report = run(std::slice::from_ref(&drive), &library, &catalog, false);
     assert_eq!(report.failed, 0, "{:?}", report.errors);
     let held = md5s_under(&library);
     let names: Vec<&PathBuf> = held.values().flatten().collect();
     assert!(
-        names.iter().all(|p| !p.file_name().unwrap().to_string_lossy().starts_with('.')),
+        names
+            .iter()
+            .all(|p| !p.file_name().unwrap().to_string_lossy().starts_with('.')),
         "a temporary is left: {names:?}"
     );
-    assert!(held.values().all(|p| p.len() == 1), "a photo twice: {held:?}");
+    assert!(
+        held.values().all(|p| p.len() == 1),
+        "a photo twice: {held:?}"
+    );
     let source: BTreeSet<String> = md5s_under(&drive).into_keys().collect();
     let lib: BTreeSet<String> = held.into_keys().collect();
     assert_eq!(lib, source, "each photo of the drive, checked whole, once");

@@ -117,7 +117,8 @@ fn damage(p: &Photo) -> Option<String> {
         .then(|| "not a whole JPEG (truncated, or its image data is malformed)".to_string())
 }
 
-/// The form with the most complete EXIF; then the largest file; then the first path.
+/// The form with the most complete EXIF; then the oldest file; then the largest; then
+/// the first path.
 fn best_form(files: &[SourceFile], group: &[usize]) -> usize {
     let score = |i: usize| {
         let p = photo(&files[i]).unwrap_or_else(|| unreachable!());
@@ -135,7 +136,12 @@ fn best_form(files: &[SourceFile], group: &[usize]) -> usize {
             p.date_facts.modify_date.is_some(),
             p.date_facts.serial.is_some(),
         ];
-        (fields.iter().filter(|b| **b).count(), p.size)
+        // On a tie the older file: an edited copy is written later than its original.
+        (
+            fields.iter().filter(|b| **b).count(),
+            std::cmp::Reverse(p.mtime_ns),
+            p.size,
+        )
     };
     let mut best = group[0];
     for &i in &group[1..] {
