@@ -64,6 +64,12 @@ RSpec.describe "import" do
     expect(again.imported).to eq(0)
     expect(again.sources.first.in_library).to eq(4)
     expect(md5s_under(library)).to eq(held)
+
+    # The next sync backs the imported photos up, without reading them again.
+    backup = File.join(tmpdir, "backup").tap { |d| FileUtils.mkdir_p(d) }
+    synced = Photosync.sync(library, to: Photosync::Archive.new(backup), catalog: catalog)
+    expect(synced.copied).to eq(3)
+    expect(synced.scan[:hashed]).to eq(0)
   end
 
   it "runs from the command line: a summary, --json alone on stdout, exit 2 for the unreadable file" do

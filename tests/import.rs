@@ -8,10 +8,13 @@ mod import_common;
 use import_common::*;
 use photosync::cancel::Cancel;
 use photosync::catalog::Catalog;
-use photosync::import::SourceReport;
+use photosync::destinations::archive::{Disk, Sink, Storage};
+use photosync::import::{self, ImportOptions, SourceReport};
 use photosync::library::kind::MediaKind;
 use photosync::library::walk::Found;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 fn counts(s: &SourceReport) -> [u64; 7] {
@@ -172,4 +175,60 @@ fn a_source_inside_the_library_is_refused() {
     )
     .unwrap_err();
     assert!(err.to_string().contains("overlap"), "{err}");
+}
+
+/// A library disk with room for `files` temporaries: then every create fails with ENOSPC.
+struct RoomFor {
+    files: AtomicU64,
+}
+
+impl Storage for RoomFor {
+    fn create(&self, path: &std::path::Path) -> std::io::Result<Box<dyn Sink>> {
+        if self.files.fetch_sub(1, Ordering::SeqCst) == 0 {
+            self.files.store(0, Ordering::SeqCst);
+            return Err(std::io::Error::from_raw_os_error(libc::ENOSPC));
+        }
+        Disk.create(path)
+    }
+}
+
+#[test]
+fn a_full_library_disk_stops_the_copies_and_lists_what_is_left() {
+    let dir = tempfile::tempdir().unwrap();
+    let (drive, library) = (dir.path().join("drive"), dir.path().join("library"));
+    distinct_jpegs(&drive, 20, 64);
+    std::fs::create_dir_all(&library).unwrap();
+    let catalog = dir.path().join("catalog.sqlite3");
+    let opts = ImportOptions {
+        threads: 1,
+        storage: Arc::new(RoomFor {
+            files: AtomicU64::new(3),
+        }),
+        ..ImportOptions::default()
+    };
+    let mut cat = Catalog::open(&catalog).unwrap();
+    let sources = [drive.clone()];
+    let full =
+        import::import(&sources, &library, &mut cat, &opts, &Cancel::new(), &|_| {}).unwrap();
+    drop(cat);
+    assert_eq!((full.imported, full.failed), (3, 17), "{full:#?}");
+    assert_eq!(full.sources[0].failed, 17);
+    assert_eq!(full.errors.len(), 17);
+    assert!(
+        full.errors
+            .iter()
+            .all(|(_, e)| e.contains("No space") || e.contains("disk is full")),
+        "{:?}",
+        full.errors
+    );
+    assert_eq!(md5s_under(&library).len(), 3, "no partial file");
+
+    let rest = run(&sources, &library, &catalog, false);
+    assert_eq!(
+        (rest.imported, rest.failed, rest.sources[0].in_library),
+        (17, 0, 3)
+    );
+    let held = md5s_under(&library);
+    assert_eq!(held.len(), 20);
+    assert!(held.values().all(|p| p.len() == 1));
 }

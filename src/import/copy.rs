@@ -9,11 +9,11 @@
 
 use super::read::SourceFile;
 use super::watch;
+use super::ImportOptions;
 use crate::cancel::Cancel;
 use crate::catalog::{Catalog, CatalogError, Imported};
 use crate::destinations::archive::copy::{self, Job};
 use crate::destinations::archive::files;
-use crate::destinations::archive::Disk;
 use crate::library::hash;
 use crate::library::photo::Photo;
 use rayon::prelude::*;
@@ -22,7 +22,6 @@ use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
-use std::time::Duration;
 
 const DISK_FULL: &str = "not copied: the library's disk is full";
 
@@ -49,7 +48,7 @@ pub fn copy_all(
     jobs: Vec<Planned>,
     files: &[SourceFile],
     pool: &rayon::ThreadPool,
-    timeout: Duration,
+    opts: &ImportOptions,
     cancel: &Cancel,
     catalog: &mut Catalog,
     done: &mut dyn FnMut(usize, Result<PathBuf, String>),
@@ -67,7 +66,7 @@ pub fn copy_all(
                     let result = if full.load(Ordering::Relaxed) {
                         Err(DISK_FULL.to_string())
                     } else {
-                        copy_one(root, p.job, timeout, cancel, full)
+                        copy_one(root, p.job, opts, cancel, full)
                     };
                     let _ = tx.send((p.file, result));
                 })
@@ -88,14 +87,15 @@ pub fn copy_all(
 fn copy_one(
     root: &Path,
     job: Job,
-    timeout: Duration,
+    opts: &ImportOptions,
     cancel: &Cancel,
     full: &AtomicBool,
 ) -> Result<PathBuf, String> {
     let root = root.to_path_buf();
     let dest = root.join(&job.dest);
-    let result = watch::watched(timeout, cancel, move |stop, bytes| {
-        copy::copy(&root, &job, &Disk, stop, &|n| {
+    let storage = opts.storage.clone();
+    let result = watch::watched(opts.timeout, cancel, move |stop, bytes| {
+        copy::copy(&root, &job, storage.as_ref(), stop, &|n| {
             bytes.fetch_add(n, Ordering::Relaxed);
         })
     });

@@ -23,10 +23,11 @@ use crate::cancel::Cancel;
 use crate::catalog::{Catalog, CatalogError};
 use crate::destinations::archive::copy::Job;
 use crate::destinations::archive::files::{Lock, LockMode};
-use crate::destinations::archive::{Layout, LayoutError};
+use crate::destinations::archive::{Disk, Layout, LayoutError, Storage};
 use crate::library::scan::{self, ScanError, ScanOptions};
 use copy::Planned;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 #[derive(Debug, thiserror::Error)]
@@ -64,7 +65,7 @@ pub enum ImportError {
     Cancelled(Box<ImportReport>),
 }
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct ImportOptions {
     pub layout: Layout,
     /// Files read or copied at once.
@@ -73,6 +74,8 @@ pub struct ImportOptions {
     pub dry_run: bool,
     /// A read or copy with no progress for this long is given up.
     pub timeout: Duration,
+    /// Where the library's files are written: the disk, or a test's failing one.
+    pub storage: Arc<dyn Storage>,
 }
 
 impl Default for ImportOptions {
@@ -82,6 +85,7 @@ impl Default for ImportOptions {
             threads: 4,
             dry_run: false,
             timeout: Duration::from_secs(30),
+            storage: Arc::new(Disk),
         }
     }
 }
@@ -277,7 +281,7 @@ fn run_copies(
         jobs,
         files,
         pool,
-        opts.timeout,
+        opts,
         cancel,
         catalog,
         &mut |i, result| {

@@ -32,6 +32,7 @@ fn import_into(
         dry_run: opts.fetch("dry_run")?,
         threads: opts.fetch::<_, usize>("threads")?.max(1),
         timeout: Duration::from_secs_f64(opts.fetch::<_, f64>("timeout")?.max(0.1)),
+        ..ImportOptions::default()
     };
     let lock = crate::lock::take(ruby, catalog.as_deref(), Some(opts))?;
     let cancel = Cancel::new();
