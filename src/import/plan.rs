@@ -53,20 +53,18 @@ pub fn plan(root: &Path, layout: &Layout, library: &[Photo], files: &[SourceFile
             }
             Ok(p) => p,
         };
-        if let Some(why) = damage(photo) {
-            verdicts[i] = Some(Verdict::Damaged(why));
-            continue;
-        }
         let md5 = photo.md5.as_deref().unwrap_or_default();
         if held.contains(md5) {
             verdicts[i] = Some(Verdict::InLibrary);
+        } else if let Some(why) = damage(photo) {
+            verdicts[i] = Some(Verdict::Damaged(why));
         } else if first.contains_key(md5) {
             verdicts[i] = Some(Verdict::Copy);
         } else {
             first.insert(md5, i);
         }
     }
-    let mut unique: Vec<usize> = first.into_values().collect();
+    let mut unique: Vec<usize> = first.values().copied().collect();
     unique.sort_unstable();
     let mut forms: HashMap<&str, Vec<usize>> = HashMap::new();
     let mut new = Vec::new();
@@ -96,10 +94,34 @@ pub fn plan(root: &Path, layout: &Layout, library: &[Photo], files: &[SourceFile
     }
     new.sort_unstable();
     place(root, layout, files, &new, &mut verdicts);
+    other_form_copies(files, &first, &mut verdicts);
     verdicts
         .into_iter()
         .map(|v| v.unwrap_or_else(|| Verdict::Failed("not planned (a photosync bug)".into())))
         .collect()
+}
+
+/// A byte-identical copy of a form that is not kept is that form too, not a copy of
+/// something imported.
+fn other_form_copies(
+    files: &[SourceFile],
+    first: &HashMap<&str, usize>,
+    verdicts: &mut [Option<Verdict>],
+) {
+    for i in 0..files.len() {
+        if verdicts[i] != Some(Verdict::Copy) {
+            continue;
+        }
+        let md5 = photo(&files[i])
+            .and_then(|p| p.md5.as_deref())
+            .unwrap_or_default();
+        if let Some(Some(Verdict::OtherForm(o))) = first.get(md5).map(|&f| verdicts[f].clone()) {
+            verdicts[i] = Some(Verdict::OtherForm(OtherForm {
+                path: files[i].path.clone(),
+                ..o
+            }));
+        }
+    }
 }
 
 fn photo(f: &SourceFile) -> Option<&Photo> {

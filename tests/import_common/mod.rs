@@ -61,7 +61,7 @@ pub fn non_utf8(dir: &Path, name: &[u8]) -> PathBuf {
 
 /// The corpus: drive A holds four originals and an exact copy; drive B an
 /// exiftool-edited copy of one of A's (dates moved, Make removed: less complete EXIF, so
-/// A's is kept), an edited copy of the library's own photo, a truncated copy, an
+/// A's is kept) and an exact copy of that edited copy, an edited copy of the library's own photo, a truncated copy, an
 /// unreadable file and one photo of its own under a non-UTF-8 name. The library holds
 /// one photo before. Distinct pictures: 6.
 pub struct Corpus {
@@ -87,6 +87,8 @@ pub fn corpus(dir: &Path) -> Corpus {
         "1:0:0 0:0:0",
         &["-Make="],
     );
+    let edited = b.join("fixed/IMG_0002.JPG");
+    copy_to(&edited, &b.join("fixed/IMG_0002 (copy).JPG"));
     exiftool_copy(
         &fixture("Olympus_C8080WZ.jpg"),
         &b.join("fixed/olympus.jpg"),

@@ -55,18 +55,29 @@ module Photosync
       argv
     end
 
-    # Per source, one line on stderr while it is read (a terminal only: a log would fill).
+    # Per source, one line on stderr while it is read, with the time left at the rate so
+    # far (a terminal only: a log would fill).
     def import_progress
       return nil unless @err.tty?
 
+      started = {}
       proc do |e|
         next unless e.kind == :reading
 
-        @err.print(format("\r%<src>s: %<done>d/%<total>d files, %<bytes>s of %<all>s ",
+        t0 = started[e.source] ||= Process.clock_gettime(Process::CLOCK_MONOTONIC)
+        @err.print(format("\r%<src>s: %<done>d/%<total>d files, %<bytes>s of %<all>s%<eta>s ",
                           src: Photosync.utf8(e.source), done: e.files_done, total: e.files_total,
-                          bytes: Format.bytes(e.bytes_done), all: Format.bytes(e.bytes_total)))
+                          bytes: Format.bytes(e.bytes_done), all: Format.bytes(e.bytes_total), eta: eta(e, t0)))
         @err.puts if e.files_done == e.files_total
       end
+    end
+
+    def eta(event, started)
+      elapsed = Process.clock_gettime(Process::CLOCK_MONOTONIC) - started
+      return "" unless elapsed > 1 && event.bytes_done.positive?
+
+      left = (event.bytes_total - event.bytes_done) * elapsed / event.bytes_done
+      format(", about %d:%02d left", left / 60, left % 60)
     end
 
     def print_import(r)
