@@ -33,6 +33,7 @@ require_relative "photosync/status"
 require_relative "photosync/report"
 require_relative "photosync/archive"
 require_relative "photosync/s3"
+require_relative "photosync/import"
 
 # photosync: rsync for Flickr. See docs/ruby-api.md for the API; the heavy work runs in the
 # native extension (lib/photosync/photosync.so, built from ext/ and src/).

@@ -65,6 +65,8 @@ RSpec.describe "the photosync command's edges" do
                    [["status", "--catalog", typo], /no catalog at #{Regexp.escape(typo)}/], [%w[status a b], /unexpected/]],
       "report" => [[%w[report], /missing --html FILE/], [%w[report --html], /missing argument: --html/],
                    [["report", "--html", File.join(tmpdir, "r.html"), "--catalog", typo], /no catalog at/]],
+      "import" => [[%w[import], /--into LIBRARY is required/], [["import", "--into", tmpdir], /at least one source/],
+                   [["import", tmpdir, "--into", tmpdir, "-j", "0"], /-j.*from 1/]],
       "demo" => [[%w[demo a b], /unexpected argument: b/], [%w[demo --nope], /invalid option/]],
       "samples" => [[%w[samples], /missing DIR/], [%w[samples --seed -1 d], /--seed.*from 0/]],
       "emulator" => [[%w[emulator --port 99999], /--port.*0 to 65535/], [%w[emulator --port x], /--port/],

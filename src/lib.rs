@@ -3,6 +3,7 @@
 //! EXIF in one read per file) into the `catalog`, `dates` decides each photo's taken-date,
 //! the `engine` holds what is the same for every destination, and each of the
 //! `destinations` (Flickr, Google Photos, an archive folder) gets every photo exactly once.
+//! `import` brings old drives into the library, each photo once.
 //! `restore`, `status` and `report` read the catalog back; the `emulators` stand for the
 //! real services in tests and demos. The Ruby binding in `ext/photosync` only converts
 //! types and maps errors.
@@ -13,6 +14,7 @@ pub mod dates;
 pub mod destinations;
 pub mod emulators;
 pub mod engine;
+pub mod import;
 pub mod library;
 pub mod markup;
 pub mod net;

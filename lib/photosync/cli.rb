@@ -19,6 +19,7 @@ require "photosync/cli/outcomes"
 require "photosync/cli/options"
 require "photosync/cli/emulator"
 require "photosync/cli/login"
+require "photosync/cli/import"
 
 module Photosync
   # The `photosync` command. Each subcommand is a method; errors become one line on
@@ -32,6 +33,8 @@ module Photosync
                          Flickr and Google Photos emulators, twice: the second run uploads nothing
         sync DIR [--to flickr|gphotos|archive:PATH|s3://BUCKET/PREFIX]...
                          back DIR up (default: to Flickr): every photo exactly once everywhere
+        import SRC... --into LIBRARY
+                         bring old drives into the library: each photo once, sources only read
         dates DIR        list bogus taken-dates by camera with the fix; --apply sets them on Flickr
         restore DIR      bring the Flickr account (or an archive, a bucket) back into DIR, byte for byte
         verify flickr    check the Flickr copy: missing, duplicated, untagged, changed photos
@@ -73,6 +76,7 @@ module Photosync
       case command
       when "scan" then scan(argv)
       when "sync" then json_aside(argv) { sync(argv) }
+      when "import" then json_aside(argv) { import(argv) }
       when "dates" then dates(argv)
       when "restore" then json_aside(argv) { restore(argv) }
       when "verify" then verify(argv)

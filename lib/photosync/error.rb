@@ -30,6 +30,10 @@ module Photosync
   # that is not there or refuses these credentials.
   class S3Error < Error; end
 
+  # An import cannot start or go on: a source or the library missing or not a folder,
+  # a source inside the library, another photosync writing into the library.
+  class ImportError < Error; end
+
   # The HTML report cannot be written (its folder is missing or not writable).
   class ReportError < Error; end
 

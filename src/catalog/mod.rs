@@ -15,6 +15,7 @@ mod error;
 mod existing;
 mod files;
 mod gphotos;
+mod imports;
 mod journal;
 mod lost;
 mod remote;
@@ -28,6 +29,7 @@ pub use altered::StoredCopy;
 pub use date_fixes::AppliedDate;
 pub use error::CatalogError;
 pub use gphotos::UploadTokenEntry;
+pub use imports::Imported;
 pub use journal::UnfinishedUpload;
 pub use lost::LostCopy;
 pub use remote::{IndexState, RemoteCopy};
@@ -130,6 +132,7 @@ impl Catalog {
         cat.sql(|c| c.execute_batch(restores::RESTORE_TABLES))?;
         cat.sql(|c| c.execute_batch(status::CHECK_TABLES))?;
         cat.sql(|c| c.execute_batch(lost::LOST_TABLES))?;
+        cat.sql(|c| c.execute_batch(imports::IMPORT_TABLES))?;
         cat.migrate()?;
         Ok(cat)
     }

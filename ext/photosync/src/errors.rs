@@ -116,6 +116,18 @@ pub fn archive(ruby: &Ruby, e: ArchiveError) -> Error {
     }
 }
 
+/// An import that could not start or go on (per-file problems are in its report).
+pub fn import(ruby: &Ruby, e: photosync::import::ImportError) -> Error {
+    use photosync::import::ImportError;
+    match e {
+        ImportError::Catalog(c) => catalog(ruby, c),
+        ImportError::Scan(s) => scan(ruby, s),
+        ImportError::Cancelled(_) => error(ruby, "Cancelled", e.to_string()),
+        ImportError::Layout(_) => Error::new(ruby.exception_arg_error(), e.to_string()),
+        other => error(ruby, "ImportError", other.to_string()),
+    }
+}
+
 /// A bucket that cannot be used (address, credentials, the service's answer).
 pub fn s3(ruby: &Ruby, e: S3Error) -> Error {
     match e {

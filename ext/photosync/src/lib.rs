@@ -15,6 +15,7 @@ mod flickr;
 mod gphotos;
 mod gphotos_emulator;
 mod gvl;
+mod import;
 mod lock;
 mod photo;
 mod report;
@@ -47,5 +48,6 @@ fn init(ruby: &Ruby) -> Result<(), Error> {
     status::init(ruby, m)?;
     archive::init(ruby, m)?;
     s3::init(ruby, m)?;
+    import::init(ruby, m)?;
     Ok(())
 }

@@ -10,9 +10,11 @@
 //! restore. With `write_dates`, a copy of a photo whose date a rule corrected gets that
 //! date in its EXIF ([`redate`]).
 
-mod copy;
+// `copy` and `files` are shared with `crate::import`, which copies into the library the
+// same checked way.
+pub(crate) mod copy;
 mod destination;
-mod files;
+pub(crate) mod files;
 mod heal;
 mod layout;
 mod plan;

@@ -293,6 +293,14 @@ impl Reading<'_> {
     }
 }
 
+/// Reads one listed file the way a scan does (one read: MD5, image-data MD5, EXIF,
+/// dates), outside a scan: for callers that watch each read themselves (an import's
+/// old drives, where a read may hang). `bytes_read` hears of every chunk. None when
+/// `cancel` stopped the read.
+pub fn read_file(found: &walk::Found, cancel: &Cancel, bytes_read: &AtomicU64) -> Option<Photo> {
+    read_one(found, cancel, bytes_read)
+}
+
 fn thread_pool(threads: usize) -> Result<rayon::ThreadPool, ScanError> {
     rayon::ThreadPoolBuilder::new()
         .num_threads(threads)

@@ -1,0 +1,75 @@
+# frozen_string_literal: true
+
+require "photosync/record"
+
+module Photosync
+  # What Photosync.import hands its block, on the calling thread: kind is one of
+  # :library_scanned (photos), :reading (source, files_done, files_total, bytes_done,
+  # bytes_total; about ten times a second per source), :planned (to_copy, bytes),
+  # :copied (path, dest, bytes), :failed (path, error), :finished.
+  class ImportEvent < Event
+    fields :photos, :source, :files_done, :files_total, :bytes_done, :bytes_total, :to_copy, :bytes, :dest, :error
+  end
+
+  # The inventory of one source: files, bytes, new, in_library, copies (byte-identical to
+  # a file imported from elsewhere), other_form (same image data, other bytes), damaged,
+  # unreadable, failed.
+  class ImportSource < Record
+    COUNTS = %i[files new in_library copies other_form damaged unreadable failed].freeze
+    fields :source, :bytes, *COUNTS
+  end
+
+  # The outcome of Photosync.import: library, dry_run, imported, bytes, failed, sources
+  # (ImportSource, one per source), other_forms ({path, kept, kept_in_library, taken,
+  # kept_taken, dates_differ}), damaged and errors ([path, message]), notes, elapsed.
+  class ImportReport < Record
+    fields :library, :dry_run, :imported, :bytes, :failed, :other_forms, :damaged, :errors, :notes, :elapsed
+
+    def initialize(**fields)
+      fields = fields.transform_keys(&:to_sym)
+      super(**fields, sources: fields.fetch(:sources, []).map { |s| ImportSource.new(**s) })
+    end
+
+    def sources
+      self[:sources]
+    end
+
+    def ok?
+      failed.zero?
+    end
+
+    # For JSON: paths made UTF-8.
+    def to_h
+      u = ->(p) { Photosync.utf8(p) }
+      super.merge(
+        library: u[library],
+        sources: sources.map { |s| s.to_h.merge(source: u[s.source]) },
+        other_forms: other_forms.map { |o| o.transform_keys(&:to_sym).then { |h| h.merge(path: u[h[:path]], kept: u[h[:kept]]) } },
+        damaged: damaged.map { |p, why| { path: u[p], reason: why } },
+        errors: errors.map { |p, msg| { path: u[p], error: msg } }
+      )
+    end
+  end
+
+  # Imports old drives into the library at `into`: every photo the library lacks is copied
+  # in (a checked copy, in the layout), once, whatever the number of its copies on the
+  # sources; sources are only read. See docs/import.md.
+  #   sources: folders (an old drive's mount point, a folder of exports)
+  #   layout: where a photo goes in the library, as Photosync::Archive's (default "%Y/%m/%d/%n")
+  #   dry_run: read and plan, copy nothing
+  #   threads: files read or copied at once; timeout: seconds without progress after which
+  #   a read or copy is given up (a failing drive), that file reported, the run going on
+  #   catalog: as Photosync.scan's; wait: false raises LockedError if another run holds it
+  # Ctrl-C stops the run; the finished copies are recorded (Photosync::Cancelled).
+  def self.import(sources, into:, layout: Archive::DEFAULT_LAYOUT, dry_run: false, threads: 4, timeout: 30,
+                  catalog: :default, wait: true, &block)
+    sources = Array(sources).map(&:to_s)
+    raise ArgumentError, "import needs at least one source folder" if sources.empty?
+
+    catalog_path = catalog == :default ? default_catalog_path : catalog&.to_s
+    opts = { "layout" => layout.to_s, "dry_run" => dry_run ? true : false, "threads" => Integer(threads),
+             "timeout" => Float(timeout), "wait" => wait ? true : false }
+    events = block && proc { |h| block.call(ImportEvent.new(**h)) }
+    ImportReport.new(**_import(sources, into.to_s, catalog_path, opts, events))
+  end
+end

@@ -1,0 +1,111 @@
+# frozen_string_literal: true
+
+require "spec_helper"
+require "open3"
+require "json"
+
+# Photosync.import and `photosync import` on a small "old drives" corpus: exact copies, an
+# exiftool-edited copy, a truncated file, an unreadable one, a non-UTF-8 name.
+RSpec.describe "import" do
+  let(:exe) { File.expand_path("../exe/photosync", __dir__) }
+  let(:catalog) { File.join(tmpdir, "catalog.sqlite3") }
+  let(:library) { File.join(tmpdir, "library").tap { |d| FileUtils.mkdir_p(d) } }
+  let(:drive) { File.join(tmpdir, "drive") }
+
+  def cli(*args)
+    Open3.capture3({ "XDG_DATA_HOME" => File.join(tmpdir, "data") }, RbConfig.ruby, exe, *args)
+  end
+
+  # chmod 000 does not stop root: there the unreadable file is a link to /proc/self/mem,
+  # whose first page no process maps (EIO).
+  def unreadable(path)
+    FileUtils.mkdir_p(File.dirname(path))
+    if Process.euid.zero?
+      File.symlink("/proc/self/mem", path)
+    else
+      File.binwrite(path, "\xFF\xD8 secret")
+      File.chmod(0, path)
+    end
+  end
+
+  # 3 distinct pictures (Canon twice, Nikon, Pentax), an edited Nikon, a truncated Pentax,
+  # an unreadable file.
+  def build_drive
+    copy_fixtures(["jpg/Canon_40D.jpg", "jpg/Nikon_D70.jpg", "jpg/Pentax_K10D.jpg"], drive)
+    FileUtils.cp(File.join(FIXTURES, "jpg/Canon_40D.jpg"), File.join(drive, "caf\xE9.jpg".b))
+    edited = File.join(drive, "edited/Nikon_D70.jpg")
+    FileUtils.mkdir_p(File.dirname(edited))
+    FileUtils.cp(File.join(FIXTURES, "jpg/Nikon_D70.jpg"), edited)
+    _, err, st = Open3.capture3("exiftool", "-AllDates+=1:0:0 0:0:0", "-Make=", "-overwrite_original", "-q", edited)
+    raise err unless st.success?
+
+    whole = File.binread(File.join(FIXTURES, "jpg/Pentax_K10D.jpg"))
+    File.binwrite(File.join(drive, "cut.jpg"), whole[0, whole.size / 2])
+    unreadable(File.join(drive, "bad/IMG_9999.JPG"))
+  end
+
+  it "copies each picture once, reports the inventory, and copies nothing the second time" do
+    build_drive
+    events = []
+    report = Photosync.import([drive], into: library, catalog: catalog) { |e| events << e.kind }
+    src = report.sources.first
+    expect([src.files, src.new, src.in_library, src.copies, src.other_form, src.damaged, src.unreadable])
+      .to eq([7, 3, 0, 1, 1, 1, 1])
+    expect(report.imported).to eq(3)
+    expect(report).not_to be_ok
+    expect(report.errors.map(&:first)).to eq([File.join(File.realpath(drive), "bad/IMG_9999.JPG")])
+    expect(report.other_forms.first[:dates_differ]).to be(true)
+    expect(events).to include(:library_scanned, :reading, :planned, :copied, :finished)
+    held = md5s_under(library)
+    expect(held.size).to eq(3)
+    expect(held.values.uniq.size).to eq(3)
+
+    again = Photosync.import([drive], into: library, catalog: catalog)
+    expect(again.imported).to eq(0)
+    expect(again.sources.first.in_library).to eq(4)
+    expect(md5s_under(library)).to eq(held)
+
+    # The next sync backs the imported photos up, without reading them again.
+    backup = File.join(tmpdir, "backup").tap { |d| FileUtils.mkdir_p(d) }
+    synced = Photosync.sync(library, to: Photosync::Archive.new(backup), catalog: catalog)
+    expect(synced.copied).to eq(3)
+    expect(synced.scan[:hashed]).to eq(0)
+  end
+
+  it "runs from the command line: a summary, --json alone on stdout, exit 2 for the unreadable file" do
+    build_drive
+    out, err, st = cli("import", drive, "--into", library, "--catalog", catalog, "--dry-run")
+    expect(st.exitstatus).to eq(2), err
+    expect(out).to match(/3 new photos to copy/)
+    expect(out).to match(/7 files: 3 new, 0 already in the library, 1 copies, 1 in another form, 1 damaged, 1 unreadable/)
+    expect(md5s_under(library)).to be_empty
+
+    out, err, st = cli("import", drive, "--into", library, "--catalog", catalog, "--json")
+    expect(st.exitstatus).to eq(2), err
+    json = JSON.parse(out)
+    expect(json["imported"]).to eq(3)
+    expect(json["sources"].first["other_form"]).to eq(1)
+    expect(json["errors"].first["path"]).to end_with("bad/IMG_9999.JPG")
+    expect(err).to match(/3 new photos copied/)
+    expect(md5s_under(library).size).to eq(3)
+  end
+
+  it "refuses bad command lines with one line and status 1" do
+    FileUtils.mkdir_p(drive)
+    [
+      [["import", drive], /--into LIBRARY is required/],
+      [["import", "--into", library], /at least one source folder/],
+      [["import", File.join(tmpdir, "nope"), "--into", library], /is not a folder/],
+      [["import", drive, "--into", library, "--layout", "%Y/%q/%n"], /--layout: .*unknown token %q/],
+      [["import", drive, "--into", library, "--timeout", "soon"], /--timeout accepts a number/]
+    ].each do |args, message|
+      _out, err, st = cli(*args)
+      expect(st.exitstatus).to eq(1), err
+      expect(err.lines.size).to eq(1), err
+      expect(err).to match(message)
+    end
+    _out, err, st = cli("import", library, "--into", library, "--catalog", catalog)
+    expect(st.exitstatus).to eq(1)
+    expect(err).to match(/overlap/)
+  end
+end

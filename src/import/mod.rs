@@ -1,0 +1,324 @@
+//! Import: the inventory of old drives brought into the master library, each photo once.
+//! Sources (old drives, folders of exports) are only read, never written; every file on
+//! them is read once by the scanner's reader under a watchdog ([`read`], [`watch`]: a
+//! read error, or a read that hangs, is that file's error and the run goes on). The
+//! library is scanned through the catalog, and each source file is judged against it
+//! ([`plan`]: new, already held, a byte-identical copy, the same photo in another form,
+//! damaged, unreadable). The new photos are copied into the library with the archive's
+//! layout and its checked copy, and recorded in the catalog with their origin ([`copy`]),
+//! so that a second import of the same drive copies nothing and the next sync backs the
+//! new photos up. [`report`] holds the inventory per source.
+
+mod copy;
+mod plan;
+mod read;
+mod report;
+mod watch;
+
+pub use plan::Verdict;
+pub use read::{read_watched, SourceFile};
+pub use report::{ImportEvent, ImportReport, OtherForm, SourceReport};
+
+use crate::cancel::Cancel;
+use crate::catalog::{Catalog, CatalogError};
+use crate::destinations::archive::copy::Job;
+use crate::destinations::archive::files::{Lock, LockMode};
+use crate::destinations::archive::{Disk, Layout, LayoutError, Storage};
+use crate::library::scan::{self, ScanError, ScanOptions};
+use copy::Planned;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("library folder {path}: {source} (photosync does not create the library's folder)")]
+    Library {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("source {path}: {source}")]
+    Source {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path} is not a folder")]
+    NotAFolder { path: PathBuf },
+    #[error("source {source_dir} and the library {library} overlap: import from a folder outside the library")]
+    Overlap {
+        source_dir: PathBuf,
+        library: PathBuf,
+    },
+    #[error(
+        "another photosync is writing into the library {path}; try again when it has finished"
+    )]
+    Busy { path: PathBuf },
+    #[error(transparent)]
+    Catalog(#[from] CatalogError),
+    #[error(transparent)]
+    Scan(#[from] ScanError),
+    #[error(transparent)]
+    Layout(#[from] LayoutError),
+    #[error("cannot start the import's threads: {0}")]
+    Threads(String),
+    #[error("import cancelled; finished copies are recorded")]
+    Cancelled(Box<ImportReport>),
+}
+
+#[derive(Clone)]
+pub struct ImportOptions {
+    pub layout: Layout,
+    /// Files read or copied at once.
+    pub threads: usize,
+    /// Plan and report; copy nothing, write nothing into the library.
+    pub dry_run: bool,
+    /// A read or copy with no progress for this long is given up.
+    pub timeout: Duration,
+    /// Where the library's files are written: the disk, or a test's failing one.
+    pub storage: Arc<dyn Storage>,
+}
+
+impl Default for ImportOptions {
+    fn default() -> Self {
+        ImportOptions {
+            layout: Layout::default(),
+            threads: 4,
+            dry_run: false,
+            timeout: Duration::from_secs(30),
+            storage: Arc::new(Disk),
+        }
+    }
+}
+
+/// Imports every photo of `sources` the `library` lacks. `events` may be called from
+/// any of the run's threads. Per-file problems end in the report; an `Err` means the run
+/// could not start or go on.
+pub fn import(
+    sources: &[PathBuf],
+    library: &Path,
+    catalog: &mut Catalog,
+    opts: &ImportOptions,
+    cancel: &Cancel,
+    events: &(dyn Fn(ImportEvent) + Send + Sync),
+) -> Result<ImportReport, ImportError> {
+    let started = Instant::now();
+    let (root, sources) = check_folders(library, sources)?;
+    catalog.hold_run_lock(cancel)?;
+    let _lock = match opts.dry_run {
+        true => None,
+        false => Some(
+            Lock::try_take(&root, LockMode::Write)
+                .map_err(|source| ImportError::Library {
+                    path: root.clone(),
+                    source,
+                })?
+                .ok_or_else(|| ImportError::Busy { path: root.clone() })?,
+        ),
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(opts.threads.max(1))
+        .thread_name(|i| format!("photosync-import-{i}"))
+        .build()
+        .map_err(|e| ImportError::Threads(e.to_string()))?;
+    let held = scan::scan(&root, catalog, &ScanOptions::default(), cancel, &mut |_| {})?;
+    events(ImportEvent::LibraryScanned {
+        photos: held.photos.len() as u64,
+    });
+    let mut report = ImportReport {
+        library: root.clone(),
+        dry_run: opts.dry_run,
+        ..ImportReport::default()
+    };
+    let mut files = Vec::new();
+    for (i, source) in sources.iter().enumerate() {
+        let (read, notes) = read::read_source(i, source, &pool, opts.timeout, cancel, events);
+        report.sources.push(SourceReport {
+            source: source.clone(),
+            files: read.len() as u64,
+            bytes: read.iter().map(|f| f.size).sum(),
+            ..SourceReport::default()
+        });
+        report.notes.extend(notes);
+        files.extend(read);
+    }
+    if cancel.is_cancelled() {
+        return Err(ImportError::Cancelled(Box::new(report)));
+    }
+    let verdicts = plan::plan(&root, &opts.layout, &held.photos, &files);
+    let jobs = inventory(&mut report, &files, &verdicts);
+    report.imported = jobs.len() as u64;
+    report.bytes = jobs.iter().map(|p| p.job.size).sum();
+    events(ImportEvent::Planned {
+        to_copy: report.imported,
+        bytes: report.bytes,
+    });
+    if !opts.dry_run {
+        run_copies(
+            &root,
+            jobs,
+            &files,
+            &pool,
+            opts,
+            cancel,
+            catalog,
+            &mut report,
+            events,
+        )?;
+    }
+    report.elapsed = started.elapsed();
+    events(ImportEvent::Finished);
+    if cancel.is_cancelled() {
+        return Err(ImportError::Cancelled(Box::new(report)));
+    }
+    Ok(report)
+}
+
+/// The library's canonical root and the sources', checked: folders that exist, none
+/// inside the library or holding it.
+fn check_folders(
+    library: &Path,
+    sources: &[PathBuf],
+) -> Result<(PathBuf, Vec<PathBuf>), ImportError> {
+    let root = folder(library).map_err(|e| match e {
+        ImportError::Source { path, source } => ImportError::Library { path, source },
+        other => other,
+    })?;
+    let mut out = Vec::new();
+    for s in sources {
+        let s = folder(s)?;
+        if s.starts_with(&root) || root.starts_with(&s) {
+            return Err(ImportError::Overlap {
+                source_dir: s,
+                library: root,
+            });
+        }
+        if !out.contains(&s) {
+            out.push(s);
+        }
+    }
+    Ok((root, out))
+}
+
+fn folder(path: &Path) -> Result<PathBuf, ImportError> {
+    let canonical = std::fs::canonicalize(path).map_err(|source| ImportError::Source {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    if !canonical.is_dir() {
+        return Err(ImportError::NotAFolder { path: canonical });
+    }
+    Ok(canonical)
+}
+
+/// Counts every verdict into its source's inventory; gives the copies to make.
+fn inventory(
+    report: &mut ImportReport,
+    files: &[SourceFile],
+    verdicts: &[Verdict],
+) -> Vec<Planned> {
+    let mut jobs = Vec::new();
+    for (i, (f, v)) in files.iter().zip(verdicts).enumerate() {
+        let counts = &mut report.sources[f.source];
+        match v {
+            Verdict::New { dest } => {
+                counts.new += 1;
+                if let Ok(p) = &f.read {
+                    jobs.push(Planned {
+                        file: i,
+                        job: Job {
+                            source: f.path.clone(),
+                            md5: p.md5.clone().unwrap_or_default(),
+                            size: f.size,
+                            dest: dest.clone(),
+                            redate: None,
+                        },
+                    });
+                }
+            }
+            Verdict::InLibrary => counts.in_library += 1,
+            Verdict::Copy => counts.copies += 1,
+            Verdict::OtherForm(o) => {
+                counts.other_form += 1;
+                report.other_forms.push(o.clone());
+            }
+            Verdict::Damaged(why) => {
+                counts.damaged += 1;
+                report.damaged.push((f.path.clone(), why.clone()));
+            }
+            Verdict::Unreadable(e) => {
+                counts.unreadable += 1;
+                report.failed += 1;
+                report.errors.push((f.path.clone(), e.clone()));
+            }
+            Verdict::Failed(e) => {
+                counts.failed += 1;
+                report.failed += 1;
+                report.errors.push((f.path.clone(), e.clone()));
+            }
+        }
+    }
+    jobs
+}
+
+/// Makes the copies; a failed copy moves its file from `new` to `failed`.
+#[allow(clippy::too_many_arguments)]
+fn run_copies(
+    root: &Path,
+    jobs: Vec<Planned>,
+    files: &[SourceFile],
+    pool: &rayon::ThreadPool,
+    opts: &ImportOptions,
+    cancel: &Cancel,
+    catalog: &mut Catalog,
+    report: &mut ImportReport,
+    events: &(dyn Fn(ImportEvent) + Send + Sync),
+) -> Result<(), ImportError> {
+    copy::clean_temporaries(root, &jobs);
+    let planned = jobs.len() as u64;
+    let (mut copied, mut failed, mut bytes) = (0u64, 0u64, 0u64);
+    copy::copy_all(
+        root,
+        jobs,
+        files,
+        pool,
+        opts,
+        cancel,
+        catalog,
+        &mut |i, result| {
+            let f = &files[i];
+            match result {
+                Ok(dest) => {
+                    copied += 1;
+                    bytes += f.size;
+                    events(ImportEvent::Copied {
+                        path: f.path.clone(),
+                        dest,
+                        bytes: f.size,
+                    });
+                }
+                Err(error) => {
+                    let counts = &mut report.sources[f.source];
+                    counts.new -= 1;
+                    counts.failed += 1;
+                    failed += 1;
+                    report.failed += 1;
+                    report.errors.push((f.path.clone(), error.clone()));
+                    events(ImportEvent::Failed {
+                        path: f.path.clone(),
+                        error,
+                    });
+                }
+            }
+        },
+    )?;
+    // Copies never started (cancelled) are not imported: the next run makes them.
+    let left = planned.saturating_sub(copied + failed);
+    if left > 0 {
+        report.notes.push(format!(
+            "{left} photos not copied: the run was stopped; the next import copies them"
+        ));
+    }
+    report.imported = copied;
+    report.bytes = bytes;
+    Ok(())
+}

@@ -1,0 +1,218 @@
+//! What becomes of each source file, decided against the library as the catalog knows
+//! it. Byte-identical files are one photo (by MD5): the library's, or the first source
+//! file in path order. Files with the same image data and other bytes (`imgmd5` equal:
+//! an exiftool date fix, a caption added) are one photo too: the library's form if it
+//! has one, else the form with the most complete EXIF; the others are reported with
+//! both taken-dates. A file readable but not a whole photo is damaged: reported, never
+//! imported (a truncated copy beside its original must not become a second photo).
+//! Each photo to import gets its place from the layout, with the archive's rule for a
+//! name already taken: a short hash suffix.
+
+use super::read::SourceFile;
+use super::report::OtherForm;
+use crate::dates::DateSource;
+use crate::destinations::archive::{with_hash_suffix, Layout};
+use crate::library::kind::MediaKind;
+use crate::library::photo::Photo;
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+/// The decision for one source file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    /// Copy it to `dest` (relative to the library).
+    New {
+        dest: PathBuf,
+    },
+    InLibrary,
+    /// Byte-identical to another source file imported in its place.
+    Copy,
+    OtherForm(OtherForm),
+    Damaged(String),
+    Unreadable(String),
+    /// New, but no place for it (its name and the hash-suffixed one are taken).
+    Failed(String),
+}
+
+/// `library`: the library's photos (scanned); `files`: every source file, in source
+/// then path order. Returns one verdict per file, in the same order.
+pub fn plan(root: &Path, layout: &Layout, library: &[Photo], files: &[SourceFile]) -> Vec<Verdict> {
+    let held: HashSet<&str> = library.iter().filter_map(|p| p.md5.as_deref()).collect();
+    let lib_forms: HashMap<&str, &Photo> = library
+        .iter()
+        .filter_map(|p| p.imgmd5.as_deref().map(|i| (i, p)))
+        .collect();
+    let mut verdicts: Vec<Option<Verdict>> = vec![None; files.len()];
+    // First source file of each MD5 the library lacks.
+    let mut first: HashMap<&str, usize> = HashMap::new();
+    for (i, f) in files.iter().enumerate() {
+        let photo = match &f.read {
+            Err(e) => {
+                verdicts[i] = Some(Verdict::Unreadable(e.clone()));
+                continue;
+            }
+            Ok(p) => p,
+        };
+        let md5 = photo.md5.as_deref().unwrap_or_default();
+        if held.contains(md5) {
+            verdicts[i] = Some(Verdict::InLibrary);
+        } else if let Some(why) = damage(photo) {
+            verdicts[i] = Some(Verdict::Damaged(why));
+        } else if first.contains_key(md5) {
+            verdicts[i] = Some(Verdict::Copy);
+        } else {
+            first.insert(md5, i);
+        }
+    }
+    let mut unique: Vec<usize> = first.values().copied().collect();
+    unique.sort_unstable();
+    let mut forms: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut new = Vec::new();
+    for i in unique {
+        match photo(&files[i]).and_then(|p| p.imgmd5.as_deref()) {
+            Some(img) => forms.entry(img).or_default().push(i),
+            None => new.push(i),
+        }
+    }
+    for (img, group) in forms {
+        let (kept, best) = match lib_forms.get(img) {
+            Some(lib) => (*lib, None),
+            None => {
+                let best = best_form(files, &group);
+                new.push(best);
+                (
+                    photo(&files[best]).unwrap_or_else(|| unreachable!()),
+                    Some(best),
+                )
+            }
+        };
+        let kept_in_library = best.is_none();
+        for &i in group.iter().filter(|&&i| Some(i) != best) {
+            let p = photo(&files[i]).unwrap_or_else(|| unreachable!());
+            verdicts[i] = Some(Verdict::OtherForm(other_form(p, kept, kept_in_library)));
+        }
+    }
+    new.sort_unstable();
+    place(root, layout, files, &new, &mut verdicts);
+    other_form_copies(files, &first, &mut verdicts);
+    verdicts
+        .into_iter()
+        .map(|v| v.unwrap_or_else(|| Verdict::Failed("not planned (a photosync bug)".into())))
+        .collect()
+}
+
+/// A byte-identical copy of a form that is not kept is that form too, not a copy of
+/// something imported.
+fn other_form_copies(
+    files: &[SourceFile],
+    first: &HashMap<&str, usize>,
+    verdicts: &mut [Option<Verdict>],
+) {
+    for i in 0..files.len() {
+        if verdicts[i] != Some(Verdict::Copy) {
+            continue;
+        }
+        let md5 = photo(&files[i])
+            .and_then(|p| p.md5.as_deref())
+            .unwrap_or_default();
+        if let Some(Some(Verdict::OtherForm(o))) = first.get(md5).map(|&f| verdicts[f].clone()) {
+            verdicts[i] = Some(Verdict::OtherForm(OtherForm {
+                path: files[i].path.clone(),
+                ..o
+            }));
+        }
+    }
+}
+
+fn photo(f: &SourceFile) -> Option<&Photo> {
+    f.read.as_ref().ok()
+}
+
+/// Why a readable file is not a whole photo, if it is not.
+fn damage(p: &Photo) -> Option<String> {
+    if let Some(e) = p.error.as_deref().filter(|e| !e.starts_with("EXIF:")) {
+        return Some(e.to_string());
+    }
+    // The image-data hash needs every segment up to EOI: a JPEG without one is cut short
+    // or malformed.
+    (p.kind == MediaKind::Jpeg && p.imgmd5.is_none())
+        .then(|| "not a whole JPEG (truncated, or its image data is malformed)".to_string())
+}
+
+/// The form with the most complete EXIF; then the oldest file; then the largest; then
+/// the first path.
+fn best_form(files: &[SourceFile], group: &[usize]) -> usize {
+    let score = |i: usize| {
+        let p = photo(&files[i]).unwrap_or_else(|| unreachable!());
+        let exif_date = matches!(
+            p.taken.source,
+            DateSource::ExifOriginal | DateSource::ExifDigitized | DateSource::ExifDateTime
+        );
+        let fields = [
+            exif_date,
+            p.make.is_some(),
+            p.model.is_some(),
+            p.width.is_some(),
+            p.height.is_some(),
+            p.orientation.is_some(),
+            p.date_facts.modify_date.is_some(),
+            p.date_facts.serial.is_some(),
+        ];
+        // On a tie the older file: an edited copy is written later than its original.
+        (
+            fields.iter().filter(|b| **b).count(),
+            std::cmp::Reverse(p.mtime_ns),
+            p.size,
+        )
+    };
+    let mut best = group[0];
+    for &i in &group[1..] {
+        if score(i) > score(best) {
+            best = i;
+        }
+    }
+    best
+}
+
+fn other_form(p: &Photo, kept: &Photo, kept_in_library: bool) -> OtherForm {
+    let fmt = |p: &Photo| p.taken.local.format("%Y-%m-%d %H:%M:%S").to_string();
+    OtherForm {
+        path: p.path.clone(),
+        kept: kept.path.clone(),
+        kept_in_library,
+        taken: fmt(p),
+        kept_taken: fmt(kept),
+        dates_differ: p.taken.local != kept.taken.local,
+    }
+}
+
+/// The library place of each new photo: the layout's name, else its hash-suffixed
+/// form; a name another file holds, or another photo of this run claimed, is not used.
+fn place(
+    root: &Path,
+    layout: &Layout,
+    files: &[SourceFile],
+    new: &[usize],
+    verdicts: &mut [Option<Verdict>],
+) {
+    let mut claimed: HashSet<PathBuf> = HashSet::new();
+    for &i in new {
+        let Some(p) = photo(&files[i]) else { continue };
+        let md5 = p.md5.as_deref().unwrap_or_default();
+        let first = layout.render(p, md5);
+        let second = with_hash_suffix(&first, md5);
+        let free = [first.clone(), second].into_iter().find(|rel| {
+            !claimed.contains(rel) && std::fs::symlink_metadata(root.join(rel)).is_err()
+        });
+        verdicts[i] = Some(match free {
+            Some(dest) => {
+                claimed.insert(dest.clone());
+                Verdict::New { dest }
+            }
+            None => Verdict::Failed(format!(
+                "{} and its hash-suffixed name are both taken by other files in the library",
+                first.display()
+            )),
+        });
+    }
+}

@@ -1,0 +1,169 @@
+//! The "old drives" of the import tests: built from the camera fixtures (exact copies,
+//! exiftool-edited copies, truncated and unreadable files, non-UTF-8 names) or from
+//! generated JPEGs (many distinct photos, for the kill test), and the run helpers.
+#![allow(dead_code)]
+
+use photosync::cancel::Cancel;
+use photosync::catalog::Catalog;
+use photosync::import::{self, ImportOptions, ImportReport};
+use std::collections::BTreeMap;
+use std::ffi::OsString;
+use std::os::unix::ffi::OsStringExt;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+pub fn fixture(name: &str) -> PathBuf {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/fixtures/exif-samples/jpg")
+        .join(name);
+    assert!(p.is_file(), "fixture missing: {}", p.display());
+    p
+}
+
+pub fn copy_to(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+    std::fs::copy(from, to).unwrap();
+}
+
+/// A copy of `from` at `to` with every date moved `shift` (exiftool's `-AllDates+=`) and
+/// `extra` exiftool arguments: other bytes, the same image data.
+pub fn exiftool_copy(from: &Path, to: &Path, shift: &str, extra: &[&str]) {
+    copy_to(from, to);
+    let out = Command::new("exiftool")
+        .arg(format!("-AllDates+={shift}"))
+        .args(extra)
+        .args(["-overwrite_original", "-q"])
+        .arg(to)
+        .output()
+        .expect("exiftool (Debian's libimage-exiftool-perl) is needed");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// A file whose read fails. chmod 000 does not stop root (tests may run as root), so
+/// there it is a link to /proc/self/mem, whose first page no process maps: EIO.
+pub fn unreadable(at: &Path) {
+    std::fs::create_dir_all(at.parent().unwrap()).unwrap();
+    if unsafe { libc::geteuid() } == 0 {
+        std::os::unix::fs::symlink("/proc/self/mem", at).unwrap();
+    } else {
+        std::fs::write(at, b"\xFF\xD8 secret").unwrap();
+        std::fs::set_permissions(at, std::os::unix::fs::PermissionsExt::from_mode(0o000)).unwrap();
+    }
+}
+
+pub fn non_utf8(dir: &Path, name: &[u8]) -> PathBuf {
+    dir.join(OsString::from_vec(name.to_vec()))
+}
+
+/// The corpus: drive A holds four originals and an exact copy; drive B an
+/// exiftool-edited copy of one of A's (dates moved, Make removed: less complete EXIF, so
+/// A's is kept) and an exact copy of that edited copy, an edited copy of the library's own photo, a truncated copy, an
+/// unreadable file and one photo of its own under a non-UTF-8 name. The library holds
+/// one photo before. Distinct pictures: 6.
+pub struct Corpus {
+    pub drive_a: PathBuf,
+    pub drive_b: PathBuf,
+    pub library: PathBuf,
+    pub catalog: PathBuf,
+}
+
+pub fn corpus(dir: &Path) -> Corpus {
+    let (a, b, lib) = (dir.join("driveA"), dir.join("driveB"), dir.join("library"));
+    copy_to(&fixture("Canon_40D.jpg"), &a.join("DCIM/IMG_0001.JPG"));
+    copy_to(&fixture("Nikon_D70.jpg"), &a.join("DCIM/IMG_0002.JPG"));
+    copy_to(&fixture("Pentax_K10D.jpg"), &a.join("DCIM/IMG_0003.JPG"));
+    copy_to(&fixture("Sony_HDR-HC3.jpg"), &a.join("DCIM/IMG_0004.JPG"));
+    copy_to(
+        &fixture("Canon_40D.jpg"),
+        &a.join("backup/copy of IMG_0001.JPG"),
+    );
+    exiftool_copy(
+        &fixture("Nikon_D70.jpg"),
+        &b.join("fixed/IMG_0002.JPG"),
+        "1:0:0 0:0:0",
+        &["-Make="],
+    );
+    let edited = b.join("fixed/IMG_0002.JPG");
+    copy_to(&edited, &b.join("fixed/IMG_0002 (copy).JPG"));
+    exiftool_copy(
+        &fixture("Olympus_C8080WZ.jpg"),
+        &b.join("fixed/olympus.jpg"),
+        "0:0:0 2:0:0",
+        &[],
+    );
+    let whole = std::fs::read(fixture("Pentax_K10D.jpg")).unwrap();
+    std::fs::write(b.join("fixed/IMG_0003_cut.JPG"), &whole[..whole.len() / 2]).unwrap();
+    unreadable(&b.join("bad/IMG_9999.JPG"));
+    copy_to(
+        &fixture("Panasonic_DMC-FZ30.jpg"),
+        &non_utf8(&b.join("caf"), b"caf\xe9.jpg"),
+    );
+    copy_to(
+        &fixture("Olympus_C8080WZ.jpg"),
+        &lib.join("2005/olympus.jpg"),
+    );
+    Corpus {
+        drive_a: a,
+        drive_b: b,
+        library: lib,
+        catalog: dir.join("catalog.sqlite3"),
+    }
+}
+
+pub fn run(sources: &[PathBuf], library: &Path, catalog: &Path, dry_run: bool) -> ImportReport {
+    let mut cat = Catalog::open(catalog).unwrap();
+    let opts = ImportOptions {
+        dry_run,
+        ..ImportOptions::default()
+    };
+    import::import(sources, library, &mut cat, &opts, &Cancel::new(), &|_| {}).unwrap()
+}
+
+/// MD5 -> relative paths of every file in `dir` but the library's lock file (hidden
+/// ones too: a leftover temporary would show).
+pub fn md5s_under(dir: &Path) -> BTreeMap<String, Vec<PathBuf>> {
+    let mut out: BTreeMap<String, Vec<PathBuf>> = BTreeMap::new();
+    for e in walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        if e.file_type().is_file() && e.file_name() != ".photosync.lock" {
+            let Ok(md5) = photosync::library::hash::md5_file(e.path()) else {
+                continue;
+            };
+            out.entry(md5)
+                .or_default()
+                .push(e.path().strip_prefix(dir).unwrap().to_path_buf());
+        }
+    }
+    out
+}
+
+/// The image-data MD5 of a JPEG.
+pub fn imgmd5(path: &Path) -> String {
+    let d = photosync::library::hash::digest_photo(path, 0, &Cancel::new(), &mut |_| {}).unwrap();
+    d.imgmd5_hex().unwrap()
+}
+
+/// `n` distinct valid JPEGs `<i>.jpg` (distinct pixels, so distinct image data) in `dir`.
+pub fn distinct_jpegs(dir: &Path, n: usize, side: u16) {
+    std::fs::create_dir_all(dir).unwrap();
+    for i in 0..n {
+        let mut pixels = Vec::with_capacity(side as usize * side as usize * 3);
+        for y in 0..side as usize {
+            for x in 0..side as usize {
+                let v = (x * 7 + y * 13 + i * 101) as u8;
+                pixels.extend_from_slice(&[v, (v as usize ^ i) as u8, (y + i) as u8]);
+            }
+        }
+        let mut bytes = Vec::new();
+        jpeg_encoder::Encoder::new(&mut bytes, 90)
+            .encode(&pixels, side, side, jpeg_encoder::ColorType::Rgb)
+            .unwrap();
+        std::fs::write(dir.join(format!("{i}.jpg")), bytes).unwrap();
+    }
+}
