@@ -12,6 +12,7 @@
 //! ```
 
 mod accept;
+mod account;
 mod answer;
 mod api_misc;
 mod api_photos;
@@ -61,6 +62,17 @@ pub struct EmulatorConfig {
     pub max_per_set: usize,
     /// How long a new upload is invisible to search (Flickr's index lags); none by default.
     pub search_lag: Duration,
+    /// A Flickr Pro account (the default: a backup of a whole library needs one, a free
+    /// account holds 1,000 photos). A free one is refused replace (code 1).
+    pub pro: bool,
+    /// Videos the account may hold; upload code 7 beyond. Flickr publishes no number.
+    pub max_videos: usize,
+    /// Check every upload for a duplicate, as `dedup_check=1` asks: code 9 with the
+    /// `duplicate_photo_id` of the copy already there.
+    pub dedup_check: bool,
+    /// A free account's `non_pro_desktop_upload_wait_time`: an upload sooner than this
+    /// after the last one is refused with code 14 and the seconds left to wait.
+    pub upload_wait: Duration,
     /// Keep photos and originals here across restarts; `None` keeps them in a temporary folder
     /// removed on stop.
     pub data_dir: Option<PathBuf>,
@@ -78,6 +90,10 @@ impl Default for EmulatorConfig {
             max_video_bytes: 1024 * 1024 * 1024,
             max_per_set: 20_000,
             search_lag: Duration::ZERO,
+            pro: true,
+            max_videos: usize::MAX,
+            dedup_check: false,
+            upload_wait: Duration::ZERO,
             data_dir: None,
         }
     }
@@ -190,6 +206,12 @@ impl Emulator {
             search_lag: config.search_lag,
             fresh: Mutex::new(std::collections::HashMap::new()),
             max_video_bytes: config.max_video_bytes,
+            account: account::Account::new(
+                config.pro,
+                config.max_videos,
+                config.dedup_check,
+                config.upload_wait,
+            ),
         });
         let persist = shared.clone();
         let last = shared.clone();

@@ -54,6 +54,8 @@ pub struct Shared {
     pub search_lag: std::time::Duration,
     /// Uploads younger than `search_lag`, and when they were stored.
     pub fresh: Mutex<std::collections::HashMap<u64, std::time::Instant>>,
+    /// The account's kind and limits.
+    pub account: super::account::Account,
 }
 
 /// Locks a mutex; a panic elsewhere while holding it does not make the state unusable here.

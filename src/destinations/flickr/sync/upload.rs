@@ -94,7 +94,7 @@ async fn upload(remote: &Remote, job: &Job, events: &UnboundedSender<SyncEvent>)
         };
     }
     let max = remote.max_attempts();
-    let mut attempt = 1;
+    let (mut attempt, mut throttled) = (1, 0);
     loop {
         let error = match remote.upload(&job.path, &job.params).await {
             Ok(UploadAnswer::PhotoId(photo_id)) => return Outcome::Uploaded { photo_id },
@@ -115,6 +115,23 @@ async fn upload(remote: &Remote, job: &Job, events: &UnboundedSender<SyncEvent>)
             }
             Err(Stop::Flickr(e)) => e,
         };
+        if let Some(outcome) = duplicate(remote, job, &error, &retried).await {
+            return outcome;
+        }
+        if error.code() == Some(14) && throttled < MAX_THROTTLED {
+            // A free account's desktop uploads are spaced out: wait as long as Flickr
+            // says (every upload of the run, as the pacer's back-off) and send it
+            // again; this is not a failed attempt.
+            throttled += 1;
+            let wait = error.upload_wait().unwrap_or(DEFAULT_UPLOAD_WAIT);
+            remote.pacer.back_off(wait);
+            if remote.pause(wait).await.is_err() {
+                return Outcome::Cancelled {
+                    maybe_stored: false,
+                };
+            }
+            continue;
+        }
         let unknown = outcome_unknown(&error);
         if !error.is_retryable() {
             return Outcome::Failed {
@@ -159,6 +176,44 @@ async fn upload(remote: &Remote, job: &Job, events: &UnboundedSender<SyncEvent>)
     }
 }
 
+/// Code 14s one upload waits out before it fails.
+const MAX_THROTTLED: u32 = 50;
+/// The wait after a code 14 that does not say how long.
+const DEFAULT_UPLOAD_WAIT: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Upload code 9 (Flickr found the same bytes on the account, asked with
+/// `dedup_check`): the copy Flickr names is this photo's, and gains its tags; without
+/// a name the file is refused, so it is not sent again until it changes.
+async fn duplicate(
+    remote: &Remote,
+    job: &Job,
+    error: &FlickrError,
+    retried: &(dyn Fn(u32, &FlickrError) + Send + Sync),
+) -> Option<Outcome> {
+    if error.code() != Some(9) {
+        return None;
+    }
+    let Some(photo_id) = error.duplicate_photo_id() else {
+        return Some(Outcome::Failed {
+            error: format!("{error}; Flickr did not say which photo it is a duplicate of"),
+            maybe_stored: false,
+            refused: true,
+        });
+    };
+    let tags = job
+        .params
+        .iter()
+        .find(|(k, _)| k == "tags")
+        .map_or("", |(_, v)| v.as_str());
+    let params = [("photo_id", photo_id), ("tags", tags)];
+    // The copy is found by its checksum tag from now on; when tagging fails the
+    // catalog still holds it, and the next full read tags nothing but finds it by id.
+    let _ = remote.rest("flickr.photos.addTags", &params, retried).await;
+    Some(Outcome::Uploaded {
+        photo_id: photo_id.to_string(),
+    })
+}
+
 /// Why the file is not the one scanned any more (changed, gone), if it is not.
 pub(super) async fn changed_since_scan(
     path: &std::path::Path,
@@ -190,9 +245,10 @@ fn outcome_unknown(error: &FlickrError) -> bool {
         )
 }
 
-/// Flickr's upload errors about the file itself: empty, type not recognised, too large.
+/// Flickr's upload errors about the file itself: empty, type not recognised, too large,
+/// and a video past the account's video limit (7).
 fn refuses_the_file(error: &FlickrError) -> bool {
-    matches!(error.code(), Some(4 | 5 | 8))
+    matches!(error.code(), Some(4 | 5 | 7 | 8))
 }
 
 /// The message for a permanent failure, with what the user can do.
@@ -200,6 +256,7 @@ fn explain(error: &FlickrError) -> String {
     let hint = match error.code() {
         Some(4 | 5 | 8) => "; Flickr does not accept this file",
         Some(6) => "; the account's upload limit is reached",
+        Some(7) => "; the account's video limit is reached (Flickr Pro lifts it)",
         Some(96..=100) => "; check the credentials (photosync login)",
         _ => "",
     };
