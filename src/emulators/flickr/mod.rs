@@ -60,8 +60,16 @@ pub struct EmulatorConfig {
     pub max_video_bytes: u64,
     /// Items an album (photoset) holds at most; Flickr's is 20,000 (error 10 beyond).
     pub max_per_set: usize,
-    /// How long a new upload is invisible to search (Flickr's index lags); none by default.
+    /// How long a new upload is invisible to search. Flickr does not document how long
+    /// its search index lags behind uploads; users of other upload tools report new
+    /// photos missing from search for seconds to minutes (see docs/emulators.md). Zero by
+    /// default for now: many tests search right after uploading (issue 13 wants a
+    /// non-zero default once they set zero themselves).
     pub search_lag: Duration,
+    /// How often (0..=1) a search page after the first is read one item off: an item of
+    /// the previous page repeated or one skipped, as users of other tools report of
+    /// Flickr's paging while the account changes. Zero by default, like `search_lag`.
+    pub unstable_paging: f64,
     /// A Flickr Pro account (the default: a backup of a whole library needs one, a free
     /// account holds 1,000 photos). A free one is refused replace (code 1).
     pub pro: bool,
@@ -90,6 +98,7 @@ impl Default for EmulatorConfig {
             max_video_bytes: 1024 * 1024 * 1024,
             max_per_set: 20_000,
             search_lag: Duration::ZERO,
+            unstable_paging: 0.0,
             pro: true,
             max_videos: usize::MAX,
             dedup_check: false,
@@ -166,6 +175,7 @@ fn temp_folder() -> PathBuf {
 impl Emulator {
     pub fn start(config: EmulatorConfig) -> Result<Emulator, EmulatorError> {
         faults::check_rate(config.fault_rate)?;
+        faults::check_rate(config.unstable_paging)?;
         let (originals, temp_dir) = match &config.data_dir {
             Some(dir) => (dir.join("originals"), None),
             None => {
@@ -204,6 +214,7 @@ impl Emulator {
             max_photo_bytes: config.max_photo_bytes,
             max_per_set: config.max_per_set,
             search_lag: config.search_lag,
+            paging: Mutex::new(server::Paging::new(config.seed, config.unstable_paging)),
             fresh: Mutex::new(std::collections::HashMap::new()),
             max_video_bytes: config.max_video_bytes,
             account: account::Account::new(

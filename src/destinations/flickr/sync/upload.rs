@@ -41,6 +41,12 @@ pub enum Outcome {
         maybe_stored: bool,
         refused: bool,
     },
+    /// The answer was lost after the file was sent: Flickr may have stored it. It is
+    /// not sent again until a search made after the lookup delay (longer than Flickr's
+    /// search lag) says it is not there ([`settle_lost`]).
+    Lost {
+        error: String,
+    },
     /// Stopped by the cancel flag before it was done.
     Cancelled {
         maybe_stored: bool,
@@ -133,6 +139,14 @@ async fn upload(remote: &Remote, job: &Job, events: &UnboundedSender<SyncEvent>)
             continue;
         }
         let unknown = outcome_unknown(&error);
+        if unknown {
+            retried(attempt, &error);
+            // Looking it up now would miss a photo Flickr stored a moment ago (its
+            // search lags): it is settled in the background, after the lookup delay.
+            return Outcome::Lost {
+                error: error.to_string(),
+            };
+        }
         if !error.is_retryable() {
             return Outcome::Failed {
                 error: explain(&error),
@@ -145,24 +159,8 @@ async fn upload(remote: &Remote, job: &Job, events: &UnboundedSender<SyncEvent>)
             retried(attempt, &error);
             if remote.wait_after(attempt, &error).await.is_err() {
                 return Outcome::Cancelled {
-                    maybe_stored: unknown,
+                    maybe_stored: false,
                 };
-            }
-        }
-        if unknown {
-            match lookup_twice(remote, &job.md5, &retried).await {
-                Ok(Some(photo_id)) => return Outcome::Uploaded { photo_id },
-                Ok(None) => {}
-                Err(Stop::Cancelled) => return Outcome::Cancelled { maybe_stored: true },
-                Err(Stop::Flickr(e)) => {
-                    return Outcome::Failed {
-                        error: format!(
-                            "{error}; then looking the checksum up failed: {e}; the next run checks again"
-                        ),
-                        maybe_stored: true,
-                        refused: false,
-                    }
-                }
             }
         }
         if last {
@@ -263,19 +261,44 @@ fn explain(error: &FlickrError) -> String {
     format!("{error}{hint}")
 }
 
-/// [`lookup`], and when it finds nothing, again after the remote's lookup delay: a
-/// photo Flickr stored a moment ago may not be searchable yet, and sending it again on
-/// the first "not found" would make a duplicate.
-async fn lookup_twice(
-    remote: &Remote,
-    md5: &str,
-    retried: &(dyn Fn(u32, &FlickrError) + Send + Sync),
-) -> Result<Option<String>, Stop> {
-    let mut found = lookup_all_twice(remote, &[md5.to_string()], retried).await?;
-    Ok(found.remove(md5))
+/// The rest of an upload whose answer was lost: after the lookup delay (longer than
+/// Flickr's search lag, so a stored photo is searchable by then) its checksum is looked
+/// up; found, it is uploaded; not found, it was never stored and is sent again. A
+/// lookup that fails leaves it in the journal for the next run.
+pub async fn settle_lost(
+    remote: Arc<Remote>,
+    job: Job,
+    error: String,
+    events: UnboundedSender<SyncEvent>,
+) -> Done {
+    let retried = |attempt: u32, e: &FlickrError| {
+        let _ = events.send(SyncEvent::Retried {
+            path: job.path.clone(),
+            attempt,
+            error: e.to_string(),
+        });
+    };
+    if remote.pause(remote.lookup_delay()).await.is_err() {
+        let outcome = Outcome::Cancelled { maybe_stored: true };
+        return Done { job, outcome };
+    }
+    let outcome = match lookup(&remote, &job.md5, &retried).await {
+        Ok(Some(photo_id)) => Outcome::Uploaded { photo_id },
+        Ok(None) => return run(remote, job, events).await,
+        Err(Stop::Cancelled) => Outcome::Cancelled { maybe_stored: true },
+        Err(Stop::Flickr(e)) => Outcome::Failed {
+            error: format!(
+                "{error}; then looking the checksum up failed: {e}; the next run checks again"
+            ),
+            maybe_stored: true,
+            refused: false,
+        },
+    };
+    Done { job, outcome }
 }
 
-/// [`lookup_twice`] for many checksums, with one pause for all of them: MD5 -> the id of
+/// [`lookup`] for many checksums, and again after the lookup delay for those not
+/// found (Flickr's search lags behind uploads), with one pause for all of them: MD5 -> the id of
 /// the photo found. What is not in the answer was not found either time.
 pub async fn lookup_all_twice(
     remote: &Remote,
