@@ -11,20 +11,6 @@ use photosync::emulators::flickr::EmulatorConfig;
 use std::path::Path;
 use sync_common::*;
 
-/// A JPEG the image-data walker accepts: `meta` goes into an APP1 segment, `pixels`
-/// into the entropy-coded data.
-fn jpeg(meta: &str, pixels: &[u8]) -> Vec<u8> {
-    let mut v = vec![0xFF, 0xD8, 0xFF, 0xE1];
-    v.extend(((meta.len() + 2) as u16).to_be_bytes());
-    v.extend(meta.as_bytes());
-    v.extend([0xFF, 0xDB, 0x00, 0x03, 0x00]);
-    v.extend([0xFF, 0xC0, 0x00, 0x05, 0x08, 0x00, 0x10]);
-    v.extend([0xFF, 0xDA, 0x00, 0x03, 0x01]);
-    v.extend(pixels);
-    v.extend([0xFF, 0xD9]);
-    v
-}
-
 fn write(path: &Path, bytes: &[u8]) {
     std::fs::write(path, bytes).unwrap();
 }

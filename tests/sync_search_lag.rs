@@ -49,3 +49,39 @@ fn without_the_second_look_the_same_run_makes_duplicates() {
     let counts = md5_counts(&w.emu.photos());
     assert!(counts.values().any(|n| *n > 1), "{counts:?}");
 }
+
+/// Issue 13's proof, scaled down tenfold (the Flickr emulator has no clock of its own to
+/// move, and 20 s of real waiting per lost answer would make the test minutes long): a 2 s
+/// search lag, a lookup delay just above it, and 25% of requests losing their answer after
+/// Flickr did the work. A sync, an immediate second sync, then a clean one: every photo
+/// is on Flickr exactly once.
+#[test]
+fn lost_answers_under_a_long_search_lag_never_make_a_second_copy() {
+    let config = EmulatorConfig {
+        seed: 13,
+        calls_per_hour: 100_000,
+        search_lag: Duration::from_secs(2),
+        ..EmulatorConfig::default()
+    };
+    let mut w = World::new(config, &[("", "proof", 16)]);
+    w.emu.set_fault_kinds(&[FaultKind::DropAfterWork]);
+    w.emu.set_fault_rate(0.25);
+    let opts = SyncOptions {
+        concurrency: 4,
+        max_attempts: 12,
+        lookup_delay: Duration::from_millis(2500),
+        ..fast_options()
+    };
+    let first = w.sync(&opts).0.unwrap();
+    // Answers were lost: uploads were looked up (one search reads the empty index).
+    let searches = w.emu.call_counts()["flickr.photos.search"];
+    assert!(searches > 2, "{searches} searches");
+    let second = w.sync(&opts).0.unwrap();
+    let counts = md5_counts(&w.emu.photos());
+    assert!(counts.values().all(|n| *n == 1), "{counts:?}");
+    w.emu.set_fault_rate(0.0);
+    let clean = w.sync(&opts).0.unwrap();
+    assert_eq!(clean.failed, 0, "{:?}", clean.errors);
+    assert_each_exactly_once(&w.emu, &w.photos);
+    assert_eq!(first.uploaded + second.uploaded + clean.uploaded, 16);
+}

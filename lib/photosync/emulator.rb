@@ -20,10 +20,22 @@ module Photosync
 
     FAULT_KINDS = %w[http500 http502 http503 flickr105 drop_before_answer drop_after_work].freeze
 
+    # Flickr as it really behaves (docs/emulators.md), each a keyword:
+    # search_lag: seconds a new upload stays invisible to search (0; Flickr does not say).
+    # unstable_paging: how often a page after the first starts one item off (0).
+    # pro: false for a free account (replace refused with code 1).
+    # max_videos: videos the account may hold (upload code 7 beyond).
+    # dedup_check: true checks every upload for a duplicate (code 9 with its photo id).
+    # upload_wait: seconds a free account's uploads must be apart (code 14 sooner).
+    SERVICE = %i[search_lag unstable_paging pro max_videos dedup_check upload_wait].freeze
+
     def self.start(latency: 0.0, fault_rate: 0.0, seed: 1, port: 0, calls_per_hour: 3600, data: nil,
-                   faults: nil, &block)
+                   faults: nil, **service, &block)
+      unknown = service.keys - SERVICE
+      raise ArgumentError, "unknown keyword: #{unknown.join(', ')}" unless unknown.empty?
+
       native = NativeEmulator.start(Integer(port), Float(latency), Float(fault_rate), Integer(seed),
-                                    Integer(calls_per_hour), data&.to_s)
+                                    Integer(calls_per_hour), data&.to_s, service.transform_keys(&:to_s))
       wrap(native, faults, &block)
     end
 

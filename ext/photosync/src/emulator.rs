@@ -2,7 +2,7 @@
 //! adds keyword arguments and photo objects). It runs on its own Rust threads, so
 //! nothing here holds the GVL for longer than a lookup.
 
-use crate::emulator_args::{self, seconds};
+use crate::emulator_args::{self, rate, seconds};
 use crate::{conv, errors};
 use magnus::{function, method, prelude::*, Error, RArray, RHash, RModule, Ruby};
 use photosync::emulators::flickr::{Emulator, EmulatorConfig, FaultKind};
@@ -22,7 +22,12 @@ impl NativeEmulator {
         seed: u64,
         calls_per_hour: u32,
         data_dir: Option<String>,
+        service: RHash,
     ) -> Result<Self, Error> {
+        let defaults = EmulatorConfig::default();
+        let get_f64 = |key: &str, default: f64| -> Result<f64, Error> {
+            Ok(service.lookup::<_, Option<f64>>(key)?.unwrap_or(default))
+        };
         let config = EmulatorConfig {
             port,
             latency: seconds(ruby, latency)?,
@@ -30,7 +35,24 @@ impl NativeEmulator {
             seed,
             calls_per_hour,
             data_dir: data_dir.map(PathBuf::from),
-            ..EmulatorConfig::default()
+            search_lag: seconds(
+                ruby,
+                get_f64("search_lag", defaults.search_lag.as_secs_f64())?,
+            )?,
+            unstable_paging: rate(
+                ruby,
+                "unstable_paging",
+                get_f64("unstable_paging", defaults.unstable_paging)?,
+            )?,
+            pro: service.lookup::<_, Option<bool>>("pro")?.unwrap_or(true),
+            max_videos: service
+                .lookup::<_, Option<usize>>("max_videos")?
+                .unwrap_or(defaults.max_videos),
+            dedup_check: service
+                .lookup::<_, Option<bool>>("dedup_check")?
+                .unwrap_or(false),
+            upload_wait: seconds(ruby, get_f64("upload_wait", 0.0)?)?,
+            ..defaults
         };
         Emulator::start(config)
             .map(|e| NativeEmulator(RefCell::new(Some(e))))
@@ -144,7 +166,7 @@ impl NativeEmulator {
 
 pub fn init(ruby: &Ruby, m: RModule) -> Result<(), Error> {
     let c = m.define_class("NativeEmulator", ruby.class_object())?;
-    c.define_singleton_method("start", function!(NativeEmulator::start, 6))?;
+    c.define_singleton_method("start", function!(NativeEmulator::start, 7))?;
     c.define_method("endpoint", method!(NativeEmulator::endpoint, 0))?;
     c.define_method("api_key", method!(NativeEmulator::api_key, 0))?;
     c.define_method("shared_secret", method!(NativeEmulator::shared_secret, 0))?;

@@ -202,6 +202,7 @@ pub fn flickr(ruby: &Ruby, e: photosync::destinations::flickr::api::FlickrError)
             ref method,
             code,
             ref message,
+            ..
         } => failed_response(ruby, message, code, method).unwrap_or_else(|err| err),
         F::File { .. } => error(ruby, "FileError", e.to_string()),
         F::Cancelled => error(ruby, "Cancelled", e.to_string()),

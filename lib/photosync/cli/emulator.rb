@@ -12,15 +12,33 @@ module Photosync
 
       opts = { port: 0, latency: 0.0, fault_rate: 0.0, data: nil, seed: 1 }
       parser = OptionParser.new do |o|
-        o.banner = "usage: photosync emulator [--port N] [--latency S] [--fault-rate R] [--data DIR] [--seed N] [--env]"
+        o.banner = "usage: photosync emulator [--port N] [--latency S] [--fault-rate R] [--data DIR] [--seed N] " \
+                   "[--search-lag S] [--unstable-paging R] [--free-account] [--env]"
         emulator_options(o, opts, "request")
         o.on("--data DIR", "keep photos here across restarts") { |v| opts[:data] = Check.path("--data", v) }
+        flickr_service_options(o, opts)
       end
       return help(parser) if argv.include?("-h") || argv.include?("--help")
 
       parser.parse!(argv)
       no_more_arguments(argv)
       serve(Emulator, opts, %i[endpoint api_key shared_secret access_token access_secret])
+    end
+
+    # How the Flickr emulator plays the real service (docs/emulators.md).
+    def flickr_service_options(parser, opts)
+      parser.on("--search-lag S", "seconds a new upload stays out of search (default 0)") do |v|
+        opts[:search_lag] = Check.number("--search-lag", v, min: 0, max: 3600)
+      end
+      parser.on("--unstable-paging R", "share of later search pages read one item off (default 0)") do |v|
+        opts[:unstable_paging] = Check.number("--unstable-paging", v, min: 0, max: 1)
+      end
+      parser.on("--free-account", "a free account: no replace, uploads spaced --upload-wait apart") do
+        opts[:pro] = false
+      end
+      parser.on("--upload-wait S", "seconds a free account's uploads must be apart (code 14 sooner)") do |v|
+        opts[:upload_wait] = Check.number("--upload-wait", v, min: 0, max: 3600)
+      end
     end
 
     # Runs an emulator in the foreground: prints its fields as `name: value` lines (with

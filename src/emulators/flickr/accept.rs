@@ -1,6 +1,6 @@
 //! What the upload and replace endpoints do with a received photo: the signature and
 //! write permission checked, the upload API's refusals (2 no photo, 4 empty, 5 type not
-//! recognised, 8 too large), then the photo stored as new or as the replacement of one,
+//! recognised, 8 too large, and the account's: 7, 9, 14, replace's 1), then the photo stored as new or as the replacement of one,
 //! answered at once or with a ticket (`async=1`).
 
 use std::io::Read;
@@ -60,6 +60,15 @@ pub(super) fn accept(
     };
     let now = clock::now();
     let mut store = lock(&shared.store);
+    match kind {
+        Kind::Upload => {
+            let dedup = get("dedup_check");
+            shared
+                .account
+                .check_upload(&store, &received.md5, file_type.video, dedup)?
+        }
+        Kind::Replace => shared.account.check_replace()?,
+    }
     let (id, answer) = match kind {
         Kind::Upload => store_new(&mut store, shared, received, file_type, params, taken, now)?,
         Kind::Replace => store_replace(&mut store, shared, received, file_type, params, now)?,
@@ -156,18 +165,23 @@ fn store_replace(
 ) -> Result<(u64, serde_json::Value), ApiError> {
     let get = |name: &str| param(params, name);
     let raw = get("photo_id").unwrap_or("");
-    let id: u64 = raw
-        .trim()
-        .parse()
-        .map_err(|_| ApiError::new(1, "Photo not found"))?;
+    // Flickr documents no code for a photo that is not there (1 is "Not a pro
+    // account"); it fails as a general upload failure.
+    let not_found = || {
+        ApiError::new(
+            3,
+            format!("General upload failure: photo {raw:?} not found"),
+        )
+    };
+    let id: u64 = raw.trim().parse().map_err(|_| not_found())?;
     if !store.photos.contains_key(&id) {
-        return Err(ApiError::new(1, "Photo not found"));
+        return Err(not_found());
     }
     let (secret, original_secret) = (store.secret(), store.secret());
     let file = format!("{id}_{original_secret}_o.{}", file_type.format);
     rename(&received.temp, &shared.originals.join(&file))?;
     let Some(photo) = store.photos.get_mut(&id) else {
-        return Err(ApiError::new(1, "Photo not found"));
+        return Err(not_found());
     };
     let old = std::mem::replace(&mut photo.file, file);
     let _ = std::fs::remove_file(shared.originals.join(old));

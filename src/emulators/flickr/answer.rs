@@ -94,6 +94,23 @@ pub fn fail(format: &Format, code: u32, message: &str) -> String {
     }
 }
 
+/// An upload API failure (always XML) that carries one more value beside the error, as
+/// Flickr's upload documentation says codes 9 (`duplicate_photo_id`) and 14
+/// (`non_pro_desktop_upload_wait_time`) do.
+pub fn fail_with(code: u32, message: &str, name: &str, value: &str) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let body = format!(
+        "<?xml version=\"1.0\" encoding=\"utf-8\" ?>\n<rsp stat=\"fail\">\n\t<err code=\"{code}\" msg=\"{}\" />\n\t<{name}>{}</{name}>\n</rsp>\n",
+        escape(message),
+        escape(value)
+    );
+    (
+        [(axum::http::header::CONTENT_TYPE, Format::Xml.content_type())],
+        body,
+    )
+        .into_response()
+}
+
 fn wrap(callback: &Option<String>, value: Value) -> String {
     match callback {
         None => value.to_string(),

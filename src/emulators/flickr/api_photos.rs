@@ -186,7 +186,10 @@ pub fn set_dates(call: &Call) -> Result<Value, ApiError> {
     let taken = match taken {
         None => None,
         Some(v) => {
-            Some(clock::normalise_taken(v).ok_or_else(|| ApiError::new(5, "Invalid taken date"))?)
+            let taken =
+                clock::normalise_taken(v).ok_or_else(|| ApiError::new(5, "Invalid taken date"))?;
+            check_taken_range(&taken)?;
+            Some(taken)
         }
     };
     let granularity = match granularity {
@@ -289,4 +292,19 @@ pub fn check_tickets(call: &Call) -> Result<Value, ApiError> {
     }
     store.dirty = true;
     Ok(json!({"uploader": {"ticket": out}}))
+}
+
+/// setDates' code 6: Flickr refuses a taken date in the future or too far in the past.
+/// Where "too far" starts is not documented; the emulator takes the year 1800 (older than
+/// any photograph), and allows a day ahead, as taken dates carry no time zone.
+fn check_taken_range(taken: &str) -> Result<(), ApiError> {
+    let at = clock::parse_mysql(taken).unwrap_or(0);
+    let earliest = clock::parse_mysql("1800-01-01 00:00:00").unwrap_or(i64::MIN);
+    if at > clock::now() + 86_400 || at < earliest {
+        return Err(ApiError::new(
+            6,
+            format!("Invalid date taken: {taken} is in the future or too far in the past"),
+        ));
+    }
+    Ok(())
 }

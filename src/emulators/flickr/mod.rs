@@ -12,6 +12,7 @@
 //! ```
 
 mod accept;
+mod account;
 mod answer;
 mod api_misc;
 mod api_photos;
@@ -59,8 +60,27 @@ pub struct EmulatorConfig {
     pub max_video_bytes: u64,
     /// Items an album (photoset) holds at most; Flickr's is 20,000 (error 10 beyond).
     pub max_per_set: usize,
-    /// How long a new upload is invisible to search (Flickr's index lags); none by default.
+    /// How long a new upload is invisible to search. Flickr does not document how long
+    /// its search index lags behind uploads; users of other upload tools report new
+    /// photos missing from search for seconds to minutes (see docs/emulators.md). Zero by
+    /// default for now: many tests search right after uploading (issue 13 wants a
+    /// non-zero default once they set zero themselves).
     pub search_lag: Duration,
+    /// How often (0..=1) a search page after the first is read one item off: an item of
+    /// the previous page repeated or one skipped, as users of other tools report of
+    /// Flickr's paging while the account changes. Zero by default, like `search_lag`.
+    pub unstable_paging: f64,
+    /// A Flickr Pro account (the default: a backup of a whole library needs one, a free
+    /// account holds 1,000 photos). A free one is refused replace (code 1).
+    pub pro: bool,
+    /// Videos the account may hold; upload code 7 beyond. Flickr publishes no number.
+    pub max_videos: usize,
+    /// Check every upload for a duplicate, as `dedup_check=1` asks: code 9 with the
+    /// `duplicate_photo_id` of the copy already there.
+    pub dedup_check: bool,
+    /// A free account's `non_pro_desktop_upload_wait_time`: an upload sooner than this
+    /// after the last one is refused with code 14 and the seconds left to wait.
+    pub upload_wait: Duration,
     /// Keep photos and originals here across restarts; `None` keeps them in a temporary folder
     /// removed on stop.
     pub data_dir: Option<PathBuf>,
@@ -78,6 +98,11 @@ impl Default for EmulatorConfig {
             max_video_bytes: 1024 * 1024 * 1024,
             max_per_set: 20_000,
             search_lag: Duration::ZERO,
+            unstable_paging: 0.0,
+            pro: true,
+            max_videos: usize::MAX,
+            dedup_check: false,
+            upload_wait: Duration::ZERO,
             data_dir: None,
         }
     }
@@ -150,6 +175,7 @@ fn temp_folder() -> PathBuf {
 impl Emulator {
     pub fn start(config: EmulatorConfig) -> Result<Emulator, EmulatorError> {
         faults::check_rate(config.fault_rate)?;
+        faults::check_rate(config.unstable_paging)?;
         let (originals, temp_dir) = match &config.data_dir {
             Some(dir) => (dir.join("originals"), None),
             None => {
@@ -188,8 +214,15 @@ impl Emulator {
             max_photo_bytes: config.max_photo_bytes,
             max_per_set: config.max_per_set,
             search_lag: config.search_lag,
+            paging: Mutex::new(server::Paging::new(config.seed, config.unstable_paging)),
             fresh: Mutex::new(std::collections::HashMap::new()),
             max_video_bytes: config.max_video_bytes,
+            account: account::Account::new(
+                config.pro,
+                config.max_videos,
+                config.dedup_check,
+                config.upload_wait,
+            ),
         });
         let persist = shared.clone();
         let last = shared.clone();

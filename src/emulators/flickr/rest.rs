@@ -23,6 +23,9 @@ use super::{api_misc, api_photos, api_sets, clock, methods, oauth, search};
 pub struct ApiError {
     pub code: u32,
     pub message: String,
+    /// A value the upload API adds beside the error (`duplicate_photo_id`,
+    /// `non_pro_desktop_upload_wait_time`), as an element of its own.
+    pub extra: Option<(&'static str, String)>,
 }
 
 impl ApiError {
@@ -30,7 +33,13 @@ impl ApiError {
         ApiError {
             code,
             message: message.into(),
+            extra: None,
         }
+    }
+
+    pub fn with(mut self, name: &'static str, value: impl ToString) -> ApiError {
+        self.extra = Some((name, value.to_string()));
+        self
     }
 
     pub fn photo_not_found(id: &str) -> ApiError {

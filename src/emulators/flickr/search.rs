@@ -2,6 +2,7 @@
 //! wildcard forms, text, upload and taken date ranges, privacy, media), sorting, paging with
 //! `per_page` capped at 500, and Flickr's 4,000-result ceiling: `total` tells the real count,
 //! but pages past the first 4,000 results repeat the last page within them, as Flickr does.
+//! With `unstable_paging`, a page after the first now and then starts one item off.
 //! Also the photo summary with `extras` that every photo list shares.
 
 use serde_json::{json, Map, Value};
@@ -219,7 +220,8 @@ fn list(call: &Call, filters: &Filters) -> Result<Value, ApiError> {
     let total = found.len();
     let pages = total.div_ceil(per_page);
     let reachable = total.min(RESULT_CEILING);
-    let start = (page - 1) * per_page;
+    let shift = lock(&call.shared.paging).shift(page);
+    let start = ((page - 1) * per_page).saturating_add_signed(shift);
     let slice: &[&Photo] = if start < reachable {
         &found[start..(start + per_page).min(reachable)]
     } else if start < total {

@@ -54,6 +54,40 @@ pub struct Shared {
     pub search_lag: std::time::Duration,
     /// Uploads younger than `search_lag`, and when they were stored.
     pub fresh: Mutex<std::collections::HashMap<u64, std::time::Instant>>,
+    /// How pages after the first are read off by one.
+    pub paging: Mutex<Paging>,
+    /// The account's kind and limits.
+    pub account: super::account::Account,
+}
+
+/// Unstable paging: a seeded draw of how far off (-1, 0, +1) a page after the first
+/// starts.
+#[derive(Debug)]
+pub struct Paging {
+    pub rate: f64,
+    rng: super::rng::Rng,
+}
+
+impl Paging {
+    pub fn new(seed: u64, rate: f64) -> Paging {
+        Paging {
+            rate,
+            rng: super::rng::Rng::new(seed ^ 0x5041_4745),
+        }
+    }
+
+    /// The shift of page `page`'s start: -1 repeats the previous page's last item, +1
+    /// skips one.
+    pub fn shift(&mut self, page: usize) -> isize {
+        let (roll, up) = (self.rng.next_f64(), self.rng.below(2) == 1);
+        if page < 2 || roll >= self.rate {
+            0
+        } else if up {
+            1
+        } else {
+            -1
+        }
+    }
 }
 
 /// Locks a mutex; a panic elsewhere while holding it does not make the state unusable here.

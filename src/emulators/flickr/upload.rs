@@ -19,7 +19,7 @@ use tokio::io::AsyncWriteExt;
 use super::accept::accept;
 use super::answer::Format;
 use super::filetype::{self, FileType};
-use super::rest::header_params;
+use super::rest::{header_params, ApiError};
 use super::server::{self, flickr_answer, ConnectionKill, Gate, Shared};
 
 #[derive(Debug, thiserror::Error)]
@@ -235,7 +235,14 @@ async fn handle(
     if let Some(received) = &photo {
         discard(received); // already renamed when accepted
     }
-    let response = flickr_answer(&format, result.map_err(|e| (e.code, e.message)));
+    let response = match result {
+        Err(ApiError {
+            code,
+            message,
+            extra: Some((name, value)),
+        }) => super::answer::fail_with(code, &message, name, &value),
+        other => flickr_answer(&format, other.map_err(|e| (e.code, e.message))),
+    };
     if drop_after {
         return kill.drop_connection().await;
     }

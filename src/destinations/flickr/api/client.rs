@@ -193,10 +193,7 @@ impl Client {
         for (k, v) in url::form_urlencoded::parse(signed.as_bytes()) {
             form = form.text(k.into_owned(), v.into_owned());
         }
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "photo".into());
+        let name = super::filename::multipart_file_name(path);
         let stream = tokio_util::io::ReaderStream::with_capacity(file, 256 * 1024);
         let part =
             reqwest::multipart::Part::stream_with_length(reqwest::Body::wrap_stream(stream), len)
@@ -354,6 +351,7 @@ fn oauth_answer(
             method: what.into(),
             code: i64::from(status),
             message: problem,
+            extra: None,
         });
     }
     Ok(url::form_urlencoded::parse(body)

@@ -9,6 +9,9 @@ pub enum FlickrError {
         method: String,
         code: i64,
         message: String,
+        /// The value the upload API gives beside some errors: `duplicate_photo_id`
+        /// (code 9), `non_pro_desktop_upload_wait_time` (code 14).
+        extra: Option<String>,
     },
     /// The request did not get an answer (connection refused or dropped, timeout).
     /// The request may or may not have reached Flickr.
@@ -47,6 +50,34 @@ impl FlickrError {
     /// The outcome of the request is unknown: it may have been carried out.
     pub fn outcome_unknown(&self) -> bool {
         matches!(self, FlickrError::Transport { .. })
+    }
+
+    /// Upload code 9's `duplicate_photo_id`, when it is a photo id.
+    pub fn duplicate_photo_id(&self) -> Option<&str> {
+        match self {
+            FlickrError::Api {
+                code: 9,
+                extra: Some(id),
+                ..
+            } if !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()) => Some(id),
+            _ => None,
+        }
+    }
+
+    /// Upload code 14's `non_pro_desktop_upload_wait_time`, in seconds.
+    pub fn upload_wait(&self) -> Option<std::time::Duration> {
+        match self {
+            FlickrError::Api {
+                code: 14,
+                extra: Some(secs),
+                ..
+            } => secs
+                .trim()
+                .parse::<f64>()
+                .ok()
+                .and_then(|s| std::time::Duration::try_from_secs_f64(s.min(3600.0)).ok()),
+            _ => None,
+        }
     }
 
     pub fn code(&self) -> Option<i64> {

@@ -5,6 +5,7 @@
 mod client;
 mod endpoints;
 mod error;
+mod filename;
 mod methods;
 mod response;
 mod sign;

@@ -45,6 +45,7 @@ pub fn rest(method: &str, status: u16, body: &[u8]) -> Result<serde_json::Value,
                 method: method.into(),
                 code,
                 message,
+                extra: None,
             })
         }
         _ if !(200..300).contains(&status) => Err(FlickrError::Http {
@@ -117,6 +118,9 @@ pub fn upload(method: &str, status: u16, body: &[u8]) -> Result<UploadAnswer, Fl
                 .and_then(|c| c.parse().ok())
                 .unwrap_or(0),
             message: attr(&text, "err", "msg").unwrap_or_else(|| "(no message)".into()),
+            extra: ["duplicate_photo_id", "non_pro_desktop_upload_wait_time"]
+                .iter()
+                .find_map(|name| element(&text, name).or_else(|| attr(&text, "err", name))),
         }),
         _ => Err(malformed(format!("no stat: {}", excerpt(body)))),
     }

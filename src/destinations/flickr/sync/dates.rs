@@ -52,6 +52,11 @@ pub async fn set(
     {
         Ok(_) => DateResult::Set,
         Err(Stop::Cancelled) => DateResult::Cancelled,
+        // Code 6: Flickr refuses the date itself (in the future, or too far back);
+        // asking again would meet the same answer.
+        Err(Stop::Flickr(e)) if e.code() == Some(6) => DateResult::Failed(format!(
+            "uploaded as {photo_id}, but Flickr refuses its taken date {date} as in the future or too far in the past ({e}); fix the file's date and sync again"
+        )),
         Err(Stop::Flickr(e)) => DateResult::Failed(format!(
             "uploaded as {photo_id}, but its taken date ({date}) could not be set: {e}"
         )),

@@ -255,6 +255,13 @@ impl Flickr {
                     async move { Task::Upload(wait.await) },
                 ))]
             }
+            // Settled outside the upload slots, while the other uploads go on.
+            Outcome::Lost { error } => {
+                let settle = upload::settle_lost(self.remote.clone(), job, error, events.clone());
+                vec![Landed::Later(Box::pin(async move {
+                    Task::Upload(settle.await)
+                }))]
+            }
             Outcome::Uploaded { photo_id } => {
                 let copy = copy_of(&job, &photo_id);
                 let mut landed = vec![Landed::Done {

@@ -51,12 +51,22 @@ pub async fn run(
     events: &(dyn Fn(SyncEvent) + Send + Sync),
     report: &mut SyncReport,
 ) -> Result<(), SyncError> {
+    let mut replace = replace;
     for (photo, copy) in &plan.edited {
         if remote.cancel.is_cancelled() {
             return Ok(());
         }
         let retried = retried_event(photo, events);
-        match update(remote, photo, copy, replace, &retried).await {
+        let mut result = update(remote, photo, copy, replace, &retried).await;
+        if let Err(Problem::NotPro(why)) = &result {
+            // Said once for the run: every other edited photo would meet the same.
+            report
+                .errors
+                .push((std::path::PathBuf::new(), not_pro(why)));
+            replace = false;
+            result = update(remote, photo, copy, false, &retried).await;
+        }
+        match result {
             Ok(updated) => {
                 catalog.record_remote(backend, &[updated], None)?;
                 report.edited_updated += 1;
@@ -68,7 +78,7 @@ pub async fn run(
                 });
             }
             Err(Problem::Cancelled) => return Ok(()),
-            Err(Problem::Failed(why)) => {
+            Err(Problem::Failed(why) | Problem::NotPro(why)) => {
                 let error = format!(
                     "edited since its upload as Flickr photo {}, which could not be updated: {why}",
                     copy.remote_id
@@ -131,6 +141,17 @@ fn retried_event<'e>(
 enum Problem {
     Cancelled,
     Failed(String),
+    /// Replace's code 1: the account is not Flickr Pro.
+    NotPro(String),
+}
+
+/// The run's one message when `replace_edited` meets a free account.
+fn not_pro(why: &str) -> String {
+    format!(
+        "replace_edited: Flickr replaces files only on Pro accounts ({why}); \
+         edited photos keep their file on Flickr and get only their taken date \
+         and checksum tag updated"
+    )
 }
 
 impl From<Stop> for Problem {
@@ -161,7 +182,12 @@ async fn update(
         {
             return Err(Problem::Failed(why));
         }
-        remote.replace(&photo.path, id).await?;
+        match remote.replace(&photo.path, id).await {
+            Err(Stop::Flickr(e)) if e.code() == Some(1) => {
+                return Err(Problem::NotPro(e.to_string()))
+            }
+            other => other?,
+        };
     }
     let date = crate::dates::flickr_format(&photo.taken.local);
     let params = [

@@ -2,7 +2,9 @@
 //! killed, or lost the answer). Each is resolved before planning: if Flickr has the
 //! checksum (the refreshed index shows it, or a search finds it) it counts as
 //! uploaded (and the taken date it was to set is set now); otherwise the entry is
-//! dropped and the plan uploads the file again.
+//! dropped and the plan uploads the file again. An entry younger than the lookup delay
+//! (an immediate next run) may be stored but not searchable yet (Flickr's search
+//! lags): it is looked up again once it is that old before it counts as missing.
 
 use super::error::SyncError;
 use super::remote::{Remote, Stop};
@@ -40,13 +42,7 @@ pub async fn recover(
             .or_else(|| index.get(&entry.md5).and_then(|ids| ids.first()).cloned());
         let found = match known {
             Some(id) => Some(id),
-            None => match lookup(remote, &entry.md5, retried).await {
-                Ok(found) => found,
-                Err(Stop::Cancelled) => return Err(SyncError::Cancelled(Box::default())),
-                Err(Stop::Flickr(e)) => {
-                    return Err(SyncError::flickr("looking up an unfinished upload", e))
-                }
-            },
+            None => look_up(remote, &entry.md5, entry.started_at, retried).await?,
         };
         match found {
             Some(remote_id) => {
@@ -79,4 +75,31 @@ pub async fn recover(
         }
     }
     Ok(recovery)
+}
+
+/// The photo carrying `md5`, looked up now and, when not found and the upload started
+/// less than the lookup delay ago, again once it is that old.
+async fn look_up(
+    remote: &Remote,
+    md5: &str,
+    started_at: i64,
+    retried: &(dyn Fn(u32, &FlickrError) + Send + Sync),
+) -> Result<Option<String>, SyncError> {
+    let stop = |s: Stop| match s {
+        Stop::Cancelled => SyncError::Cancelled(Box::default()),
+        Stop::Flickr(e) => SyncError::flickr("looking up an unfinished upload", e),
+    };
+    if let Some(id) = lookup(remote, md5, retried).await.map_err(stop)? {
+        return Ok(Some(id));
+    }
+    let age = chrono::Utc::now().timestamp().saturating_sub(started_at);
+    let age = std::time::Duration::from_secs(u64::try_from(age).unwrap_or(0));
+    let Some(wait) = remote.lookup_delay().checked_sub(age) else {
+        return Ok(None);
+    };
+    // Ages are whole seconds and may be short by up to one: wait that much more
+    // (no more than the delay itself, which tests shorten).
+    let margin = remote.lookup_delay().min(std::time::Duration::from_secs(1));
+    remote.pause(wait + margin).await.map_err(stop)?;
+    lookup(remote, md5, retried).await.map_err(stop)
 }

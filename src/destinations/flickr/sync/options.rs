@@ -76,8 +76,10 @@ pub struct SyncOptions {
     pub async_uploads: bool,
     /// How often tickets are polled while any is pending.
     pub ticket_poll: Duration,
-    /// An upload whose answer was lost and whose checksum search found nothing is
-    /// looked up once more after this delay before it is sent again.
+    /// An upload whose answer was lost is looked up by checksum after this delay, and
+    /// sent again only when that finds nothing; an unfinished upload of an earlier run
+    /// younger than this is looked up again once it is this old. It must be longer than
+    /// Flickr's search lag, which Flickr does not document (see docs/emulators.md).
     pub lookup_delay: Duration,
     /// A photo edited after its upload (same image data, other metadata) replaces the
     /// file on Flickr (its replace API); without it only the copy's taken date and
@@ -117,7 +119,7 @@ impl Default for SyncOptions {
             max_per_album: 20_000,
             async_uploads: false,
             ticket_poll: Duration::from_secs(1),
-            lookup_delay: Duration::from_secs(2),
+            lookup_delay: Duration::from_secs(5),
             replace_edited: false,
             verify: false,
             accepts: super::plan::accepts(),

@@ -41,6 +41,12 @@ pub enum Outcome {
         maybe_stored: bool,
         refused: bool,
     },
+    /// The answer was lost after the file was sent: Flickr may have stored it. It is
+    /// not sent again until a search made after the lookup delay (longer than Flickr's
+    /// search lag) says it is not there ([`settle_lost`]).
+    Lost {
+        error: String,
+    },
     /// Stopped by the cancel flag before it was done.
     Cancelled {
         maybe_stored: bool,
@@ -94,7 +100,7 @@ async fn upload(remote: &Remote, job: &Job, events: &UnboundedSender<SyncEvent>)
         };
     }
     let max = remote.max_attempts();
-    let mut attempt = 1;
+    let (mut attempt, mut throttled) = (1, 0);
     loop {
         let error = match remote.upload(&job.path, &job.params).await {
             Ok(UploadAnswer::PhotoId(photo_id)) => return Outcome::Uploaded { photo_id },
@@ -115,7 +121,32 @@ async fn upload(remote: &Remote, job: &Job, events: &UnboundedSender<SyncEvent>)
             }
             Err(Stop::Flickr(e)) => e,
         };
+        if let Some(outcome) = duplicate(remote, job, &error, &retried).await {
+            return outcome;
+        }
+        if error.code() == Some(14) && throttled < MAX_THROTTLED {
+            // A free account's desktop uploads are spaced out: wait as long as Flickr
+            // says (every upload of the run, as the pacer's back-off) and send it
+            // again; this is not a failed attempt.
+            throttled += 1;
+            let wait = error.upload_wait().unwrap_or(DEFAULT_UPLOAD_WAIT);
+            remote.pacer.back_off(wait);
+            if remote.pause(wait).await.is_err() {
+                return Outcome::Cancelled {
+                    maybe_stored: false,
+                };
+            }
+            continue;
+        }
         let unknown = outcome_unknown(&error);
+        if unknown {
+            retried(attempt, &error);
+            // Looking it up now would miss a photo Flickr stored a moment ago (its
+            // search lags): it is settled in the background, after the lookup delay.
+            return Outcome::Lost {
+                error: error.to_string(),
+            };
+        }
         if !error.is_retryable() {
             return Outcome::Failed {
                 error: explain(&error),
@@ -128,24 +159,8 @@ async fn upload(remote: &Remote, job: &Job, events: &UnboundedSender<SyncEvent>)
             retried(attempt, &error);
             if remote.wait_after(attempt, &error).await.is_err() {
                 return Outcome::Cancelled {
-                    maybe_stored: unknown,
+                    maybe_stored: false,
                 };
-            }
-        }
-        if unknown {
-            match lookup_twice(remote, &job.md5, &retried).await {
-                Ok(Some(photo_id)) => return Outcome::Uploaded { photo_id },
-                Ok(None) => {}
-                Err(Stop::Cancelled) => return Outcome::Cancelled { maybe_stored: true },
-                Err(Stop::Flickr(e)) => {
-                    return Outcome::Failed {
-                        error: format!(
-                            "{error}; then looking the checksum up failed: {e}; the next run checks again"
-                        ),
-                        maybe_stored: true,
-                        refused: false,
-                    }
-                }
             }
         }
         if last {
@@ -157,6 +172,44 @@ async fn upload(remote: &Remote, job: &Job, events: &UnboundedSender<SyncEvent>)
         }
         attempt += 1;
     }
+}
+
+/// Code 14s one upload waits out before it fails.
+const MAX_THROTTLED: u32 = 50;
+/// The wait after a code 14 that does not say how long.
+const DEFAULT_UPLOAD_WAIT: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Upload code 9 (Flickr found the same bytes on the account, asked with
+/// `dedup_check`): the copy Flickr names is this photo's, and gains its tags; without
+/// a name the file is refused, so it is not sent again until it changes.
+async fn duplicate(
+    remote: &Remote,
+    job: &Job,
+    error: &FlickrError,
+    retried: &(dyn Fn(u32, &FlickrError) + Send + Sync),
+) -> Option<Outcome> {
+    if error.code() != Some(9) {
+        return None;
+    }
+    let Some(photo_id) = error.duplicate_photo_id() else {
+        return Some(Outcome::Failed {
+            error: format!("{error}; Flickr did not say which photo it is a duplicate of"),
+            maybe_stored: false,
+            refused: true,
+        });
+    };
+    let tags = job
+        .params
+        .iter()
+        .find(|(k, _)| k == "tags")
+        .map_or("", |(_, v)| v.as_str());
+    let params = [("photo_id", photo_id), ("tags", tags)];
+    // The copy is found by its checksum tag from now on; when tagging fails the
+    // catalog still holds it, and the next full read tags nothing but finds it by id.
+    let _ = remote.rest("flickr.photos.addTags", &params, retried).await;
+    Some(Outcome::Uploaded {
+        photo_id: photo_id.to_string(),
+    })
 }
 
 /// Why the file is not the one scanned any more (changed, gone), if it is not.
@@ -190,9 +243,10 @@ fn outcome_unknown(error: &FlickrError) -> bool {
         )
 }
 
-/// Flickr's upload errors about the file itself: empty, type not recognised, too large.
+/// Flickr's upload errors about the file itself: empty, type not recognised, too large,
+/// and a video past the account's video limit (7).
 fn refuses_the_file(error: &FlickrError) -> bool {
-    matches!(error.code(), Some(4 | 5 | 8))
+    matches!(error.code(), Some(4 | 5 | 7 | 8))
 }
 
 /// The message for a permanent failure, with what the user can do.
@@ -200,25 +254,51 @@ fn explain(error: &FlickrError) -> String {
     let hint = match error.code() {
         Some(4 | 5 | 8) => "; Flickr does not accept this file",
         Some(6) => "; the account's upload limit is reached",
+        Some(7) => "; the account's video limit is reached (Flickr Pro lifts it)",
         Some(96..=100) => "; check the credentials (photosync login)",
         _ => "",
     };
     format!("{error}{hint}")
 }
 
-/// [`lookup`], and when it finds nothing, again after the remote's lookup delay: a
-/// photo Flickr stored a moment ago may not be searchable yet, and sending it again on
-/// the first "not found" would make a duplicate.
-async fn lookup_twice(
-    remote: &Remote,
-    md5: &str,
-    retried: &(dyn Fn(u32, &FlickrError) + Send + Sync),
-) -> Result<Option<String>, Stop> {
-    let mut found = lookup_all_twice(remote, &[md5.to_string()], retried).await?;
-    Ok(found.remove(md5))
+/// The rest of an upload whose answer was lost: after the lookup delay (longer than
+/// Flickr's search lag, so a stored photo is searchable by then) its checksum is looked
+/// up; found, it is uploaded; not found, it was never stored and is sent again. A
+/// lookup that fails leaves it in the journal for the next run.
+pub async fn settle_lost(
+    remote: Arc<Remote>,
+    job: Job,
+    error: String,
+    events: UnboundedSender<SyncEvent>,
+) -> Done {
+    let retried = |attempt: u32, e: &FlickrError| {
+        let _ = events.send(SyncEvent::Retried {
+            path: job.path.clone(),
+            attempt,
+            error: e.to_string(),
+        });
+    };
+    if remote.pause(remote.lookup_delay()).await.is_err() {
+        let outcome = Outcome::Cancelled { maybe_stored: true };
+        return Done { job, outcome };
+    }
+    let outcome = match lookup(&remote, &job.md5, &retried).await {
+        Ok(Some(photo_id)) => Outcome::Uploaded { photo_id },
+        Ok(None) => return run(remote, job, events).await,
+        Err(Stop::Cancelled) => Outcome::Cancelled { maybe_stored: true },
+        Err(Stop::Flickr(e)) => Outcome::Failed {
+            error: format!(
+                "{error}; then looking the checksum up failed: {e}; the next run checks again"
+            ),
+            maybe_stored: true,
+            refused: false,
+        },
+    };
+    Done { job, outcome }
 }
 
-/// [`lookup_twice`] for many checksums, with one pause for all of them: MD5 -> the id of
+/// [`lookup`] for many checksums, and again after the lookup delay for those not
+/// found (Flickr's search lags behind uploads), with one pause for all of them: MD5 -> the id of
 /// the photo found. What is not in the answer was not found either time.
 pub async fn lookup_all_twice(
     remote: &Remote,

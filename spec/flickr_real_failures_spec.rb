@@ -1,0 +1,68 @@
+# frozen_string_literal: true
+
+require "spec_helper"
+
+# Flickr as it really fails (issue 13, items 9 and 10), through the native extension against the
+# emulator playing the account and the service's documented refusals.
+RSpec.describe "Flickr as it really fails" do
+  let(:canon) { File.binread(File.join(FIXTURES, "jpg/Canon_40D.jpg")) }
+  let(:library) { File.join(tmpdir, "library") }
+  let(:catalog) { File.join(tmpdir, "catalog.sqlite3") }
+
+  def photo(name, bytes)
+    path = File.join(library, name)
+    FileUtils.mkdir_p(File.dirname(path))
+    File.binwrite(path, bytes)
+    path
+  end
+
+  def sync(emu)
+    Photosync.sync(library, to: Photosync::Flickr.new(**emu.credentials), catalog: catalog,
+                            calls_per_hour: 1_000_000)
+  end
+
+  it "uploads files whose names hold a line break, quotes or bytes that are not UTF-8, titled right" do
+    Photosync::Emulator.start(calls_per_hour: 1_000_000) do |emu|
+      photo("line\nbreak.jpg", canon + "1")
+      photo("say \"cheese\".jpg", canon + "2")
+      photo("caf\xE9.jpg".b, canon + "3")
+      report = sync(emu)
+      expect([report.uploaded, report.failed]).to eq([3, 0]), report.errors.inspect
+      expect(emu.photos.map(&:title).sort).to eq(["caf\u{fffd}", "line\nbreak", "say \"cheese\""])
+    end
+  end
+
+  it "refuses a video past the account's video limit with Flickr's reason, once" do
+    Photosync::Emulator.start(calls_per_hour: 1_000_000, max_videos: 0) do |emu|
+      photo("a.jpg", canon)
+      photo("clip.mp4", "\0\0\0\x18ftypisom\0\0\x02\0isomiso2clip".b)
+      report = sync(emu)
+      expect(report.uploaded).to eq(1)
+      expect(report.refused.map { |path, why| [File.basename(path), why] })
+        .to match([["clip.mp4", /video upload limit.*video limit is reached/]])
+      expect(sync(emu).counts[:refused_before]).to eq(1)
+      expect(emu.call_counts["upload"]).to eq(2)
+    end
+  end
+
+  it "waits as a free account's upload throttle says, and every photo arrives once" do
+    Photosync::Emulator.start(calls_per_hour: 1_000_000, pro: false, upload_wait: 0.2) do |emu|
+      3.times { |i| photo("p#{i}.jpg", canon + i.to_s) }
+      report = sync(emu)
+      expect([report.uploaded, report.failed]).to eq([3, 0]), report.errors.inspect
+      expect(emu.photos.map(&:md5).tally.values).to eq([1, 1, 1])
+    end
+  end
+
+  it "says why Flickr refuses a taken date in the future, and does not ask again" do
+    Photosync::Emulator.start(calls_per_hour: 1_000_000) do |emu|
+      path = photo("future.jpg", "\xFF\xD8\xFF\xE0 no exif \xFF\xD9".b)
+      File.utime(Time.utc(2100), Time.utc(2100), path)
+      report = sync(emu)
+      expect(report.uploaded).to eq(1)
+      expect(report.errors.map(&:last)).to match([/refuses its taken date 2100-.*in the future/])
+      expect(sync(emu).errors).to be_empty
+      expect(emu.call_counts["flickr.photos.setDates"]).to eq(1)
+    end
+  end
+end
