@@ -130,6 +130,10 @@ fn photo(f: &SourceFile) -> Option<&Photo> {
 
 /// Why a readable file is not a whole photo, if it is not.
 fn damage(p: &Photo) -> Option<String> {
+    // The scanner's own check first: its reason names what is missing (EOI, IEND, moov).
+    if let Some(why) = &p.damaged {
+        return Some(why.clone());
+    }
     if let Some(e) = p.error.as_deref().filter(|e| !e.starts_with("EXIF:")) {
         return Some(e.to_string());
     }
