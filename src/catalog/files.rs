@@ -13,26 +13,39 @@ use std::path::{Path, PathBuf};
 impl Catalog {
     /// Every recorded file below `root` (an absolute path), by path.
     pub fn files_under(&self, root: &Path) -> Result<HashMap<PathBuf, Photo>, CatalogError> {
+        let rows = self.files_under_sorted(root)?;
+        Ok(rows.into_iter().map(|p| (p.path.clone(), p)).collect())
+    }
+
+    /// Every recorded file below `root`, in the byte order of their paths: what a rescan
+    /// walks side by side with the sorted listing, with no map to build.
+    pub fn files_under_sorted(&self, root: &Path) -> Result<Vec<Photo>, CatalogError> {
         let (lo, hi) = prefix_range(root);
-        self.sql(|c| {
-            let mut stmt = c.prepare(
-                "SELECT path, size, mtime_ns, inode, kind, md5, taken_secs, taken_nanos,
-                        taken_offset, taken_source, make, model, width, height, orientation, error,
-                        modify_secs, exif_version, serial, date_problem, imgmd5, damaged
-                 FROM files WHERE path >= ?1 AND path < ?2",
-            )?;
+        let mut rows = self.sql(|c| {
             let count: i64 = c.query_row(
                 "SELECT count(*) FROM files WHERE path >= ?1 AND path < ?2",
                 params![lo, hi],
                 |r| r.get(0),
             )?;
-            let rows = stmt.query_map(params![lo, hi], row_to_photo)?;
-            let mut map = HashMap::with_capacity(count.max(0) as usize);
-            for photo in rows.flatten().flatten() {
-                map.insert(photo.path.clone(), photo);
-            }
-            Ok(map)
-        })
+            // The primary key's index gives this order without a sort step.
+            let mut stmt = c.prepare(
+                "SELECT path, size, mtime_ns, inode, kind, md5, taken_secs, taken_nanos,
+                        taken_offset, taken_source, make, model, width, height, orientation, error,
+                        modify_secs, exif_version, serial, date_problem, imgmd5, damaged
+                 FROM files WHERE path >= ?1 AND path < ?2 ORDER BY path",
+            )?;
+            let mut rows = Vec::with_capacity(count.max(0) as usize);
+            rows.extend(
+                stmt.query_map(params![lo, hi], row_to_photo)?
+                    .flatten()
+                    .flatten(),
+            );
+            Ok(rows)
+        })?;
+        // A row stored as TEXT by an old version sorts before every BLOB in SQLite: the
+        // byte order is made sure of here (linear when the rows already are in it).
+        rows.sort_unstable_by(|a, b| path_bytes(&a.path).cmp(path_bytes(&b.path)));
+        Ok(rows)
     }
 
     /// Records (or updates) photos in one transaction. Photos without an MD5 (unreadable
@@ -104,6 +117,11 @@ impl Catalog {
 
 /// Byte range of paths strictly below `root`: `root/` up to (not including) `root0`,
 /// since '0' follows '/' in byte order.
+/// A path's bytes: the order the catalog keeps paths in.
+fn path_bytes(path: &Path) -> &[u8] {
+    path.as_os_str().as_bytes()
+}
+
 pub(super) fn prefix_range(root: &Path) -> (Vec<u8>, Vec<u8>) {
     let mut lo = root.as_os_str().as_bytes().to_vec();
     if lo.last() != Some(&b'/') {
@@ -120,12 +138,11 @@ pub(super) fn prefix_range(root: &Path) -> (Vec<u8>, Vec<u8>) {
 /// is then simply scanned again.
 fn row_to_photo(r: &rusqlite::Row) -> rusqlite::Result<Option<Photo>> {
     let path: Vec<u8> = r.get(0)?;
-    let kind: String = r.get(4)?;
-    let source: String = r.get(9)?;
+    // Borrowed, not copied: a rescan reads every row of the library.
+    let kind = r.get_ref(4)?.as_str().ok().and_then(MediaKind::parse);
+    let source = r.get_ref(9)?.as_str().ok().and_then(DateSource::parse);
     let local = chrono::DateTime::from_timestamp(r.get(6)?, r.get(7)?).map(|d| d.naive_utc());
-    let (Some(kind), Some(local), Some(source)) =
-        (MediaKind::parse(&kind), local, DateSource::parse(&source))
-    else {
+    let (Some(kind), Some(local), Some(source)) = (kind, local, source) else {
         return Ok(None);
     };
     Ok(Some(Photo {

@@ -30,8 +30,13 @@ pub struct Listing {
 }
 
 impl Listing {
-    fn merge(mut self, other: Listing) -> Listing {
-        self.files.extend(other.files);
+    fn merge(mut self, mut other: Listing) -> Listing {
+        // The longer list is kept and the shorter appended: the folders' lists are
+        // copied once each, not once per level of the reduction.
+        if self.files.len() < other.files.len() {
+            std::mem::swap(&mut self.files, &mut other.files);
+        }
+        self.files.append(&mut other.files);
         self.skipped += other.skipped;
         self.notes.extend(other.notes);
         self
@@ -72,19 +77,31 @@ fn visit(dir: &Path, ancestors: &[(u64, u64)], cancel: &Cancel) -> Listing {
             return listing;
         }
     };
+    // fold, not map: one Listing per rayon task, not one per file.
     entries
         .into_par_iter()
-        .map(|entry| visit_entry(entry, ancestors, cancel))
+        .fold(Listing::default, |mut acc, entry| {
+            visit_entry(entry, ancestors, cancel, &mut acc);
+            acc
+        })
         .reduce(Listing::default, Listing::merge)
         .merge(listing)
 }
 
-fn visit_entry(entry: DirEntry, ancestors: &[(u64, u64)], cancel: &Cancel) -> Listing {
-    let mut listing = Listing::default();
-    let path = entry.path();
+/// Adds what `entry` holds to `listing`.
+fn visit_entry(entry: DirEntry, ancestors: &[(u64, u64)], cancel: &Cancel, listing: &mut Listing) {
     let Ok(file_type) = entry.file_type() else {
-        return listing;
+        return;
     };
+    // A plain file that is not media is counted by its name alone, without a stat.
+    let plain_kind = file_type
+        .is_file()
+        .then(|| MediaKind::from_name(&entry.file_name()));
+    if plain_kind == Some(None) {
+        listing.skipped += 1;
+        return;
+    }
+    let path = entry.path();
     // Metadata of what the entry stands for: the link's target for a symlink.
     let meta = if file_type.is_symlink() {
         fs::metadata(&path)
@@ -97,10 +114,10 @@ fn visit_entry(entry: DirEntry, ancestors: &[(u64, u64)], cancel: &Cancel) -> Li
             listing
                 .notes
                 .push(format!("{}: broken link ({e})", path.display()));
-            return listing;
+            return;
         }
         // Gone between listing and stat: simply not there any more.
-        Err(_) => return listing,
+        Err(_) => return,
     };
     if meta.is_dir() {
         let id = (meta.dev(), meta.ino());
@@ -109,19 +126,23 @@ fn visit_entry(entry: DirEntry, ancestors: &[(u64, u64)], cancel: &Cancel) -> Li
                 "{}: symlink loop back to a folder above it, not followed",
                 path.display()
             ));
-            return listing;
+            return;
         }
         let mut chain = ancestors.to_vec();
         chain.push(id);
-        return visit(&path, &chain, cancel);
+        let below = visit(&path, &chain, cancel);
+        *listing = std::mem::take(listing).merge(below);
+        return;
     }
     if meta.is_file() {
-        match MediaKind::from_name(&entry.file_name()) {
+        match plain_kind
+            .flatten()
+            .or_else(|| MediaKind::from_name(&entry.file_name()))
+        {
             Some(kind) => listing.files.push(found(path, kind, &meta)),
             None => listing.skipped += 1,
         }
     }
-    listing
 }
 
 fn found(path: PathBuf, kind: MediaKind, meta: &Metadata) -> Found {

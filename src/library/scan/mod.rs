@@ -11,7 +11,6 @@ use crate::library::photo::Photo;
 use crate::library::walk;
 use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::HashMap;
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -108,13 +107,18 @@ pub fn scan(
     }
     let pool = thread_pool(opts.threads)?;
     let mut stats = ScanStats::default();
-    let (listing, mut known) = list_and_recall(&root, catalog, &pool, cancel)?;
+    let (listing, known) = list_and_recall(&root, catalog, &pool, cancel)?;
     stats.skipped = listing.skipped;
     stats.notes = listing.notes;
     if cancel.is_cancelled() {
         return Err(ScanError::Cancelled { recorded: 0 });
     }
-    let (mut photos, to_read, totals) = split_unchanged(listing.files, &mut known);
+    let Split {
+        mut photos,
+        to_read,
+        gone,
+        totals,
+    } = split_unchanged(listing.files, known);
     stats.media = totals.files_total;
     stats.bytes = totals.bytes_total;
     stats.cached = photos.len() as u64;
@@ -132,36 +136,39 @@ pub fn scan(
         return Err(ScanError::Cancelled { recorded });
     }
 
-    let gone: Vec<PathBuf> = known.into_keys().collect();
-    catalog.forget(&gone)?;
+    if !gone.is_empty() {
+        catalog.forget(&gone)?;
+    }
     stats.forgotten = gone.len() as u64;
     stats.hashed = photos.len() as u64 - stats.cached;
     stats.bytes_read = reading.bytes_read.load(Ordering::Relaxed);
     stats.errors = photos.iter().filter(|p| p.error.is_some()).count() as u64;
-    // Byte order: cheaper than Path's component order, and stable across runs.
-    photos.sort_unstable_by(|a, b| {
-        a.path
-            .as_os_str()
-            .as_bytes()
-            .cmp(b.path.as_os_str().as_bytes())
-    });
+    // Byte order: cheaper than Path's component order, and stable across runs. The
+    // unchanged files already are in it; only the ones read this time move.
+    photos.sort_unstable_by(|a, b| bytes(&a.path).cmp(bytes(&b.path)));
     stats.elapsed = started.elapsed();
     Ok(ScanReport { photos, stats })
 }
 
 /// The folder's listing and the catalog's rows under it, read at once (they are
-/// independent).
+/// independent), both in the byte order of their paths.
 fn list_and_recall(
     root: &Path,
     catalog: &mut Catalog,
     pool: &rayon::ThreadPool,
     cancel: &Cancel,
-) -> Result<(walk::Listing, HashMap<PathBuf, Photo>), ScanError> {
+) -> Result<(walk::Listing, Vec<Photo>), ScanError> {
     let (listing, known) = std::thread::scope(|s| {
         // A &mut moves to the reader thread: Connection is Send, not Sync.
         let reader: &mut Catalog = &mut *catalog;
-        let known = s.spawn(move || reader.files_under(root));
-        let listing = pool.install(|| walk::list(root, cancel));
+        let known = s.spawn(move || reader.files_under_sorted(root));
+        let listing = pool.install(|| {
+            let mut listing = walk::list(root, cancel);
+            listing
+                .files
+                .par_sort_unstable_by(|a, b| bytes(&a.path).cmp(bytes(&b.path)));
+            listing
+        });
         (listing, known.join())
     });
     match known {
@@ -173,19 +180,31 @@ fn list_and_recall(
     }
 }
 
-/// The files the catalog knows unchanged (same size and mtime: not read again), the
-/// files to read, and the totals of all.
-fn split_unchanged(
-    candidates: Vec<walk::Found>,
-    known: &mut HashMap<PathBuf, Photo>,
-) -> (Vec<Photo>, Vec<walk::Found>, Progress) {
-    let mut photos = Vec::with_capacity(candidates.len());
-    let mut to_read = Vec::new();
+/// What a rescan makes of the listing and the catalog's rows.
+struct Split {
+    /// Files the catalog knows unchanged (same size and mtime: not read again).
+    photos: Vec<Photo>,
+    to_read: Vec<walk::Found>,
+    /// Rows whose file is no longer there.
+    gone: Vec<PathBuf>,
+    /// Every listed file, the unchanged ones counted as done.
+    totals: Progress,
+}
+
+/// Walks the listing and the catalog's rows side by side, both in path byte order: a
+/// merge, so a rescan of a large library hashes and copies no path to match them.
+fn split_unchanged(candidates: Vec<walk::Found>, known: Vec<Photo>) -> Split {
+    let mut photos = Vec::with_capacity(candidates.len().min(known.len()));
+    let (mut to_read, mut gone) = (Vec::new(), Vec::new());
     let mut totals = Progress::default();
+    let mut known = known.into_iter().peekable();
     for c in candidates {
         totals.files_total += 1;
         totals.bytes_total += c.size;
-        match known.remove(&c.path) {
+        while let Some(k) = known.next_if(|k| bytes(&k.path) < bytes(&c.path)) {
+            gone.push(k.path);
+        }
+        match known.next_if(|k| k.path.as_os_str() == c.path.as_os_str()) {
             Some(p) if p.size == c.size && p.mtime_ns == c.mtime_ns => {
                 totals.files_done += 1;
                 totals.bytes_done += c.size;
@@ -197,7 +216,17 @@ fn split_unchanged(
             _ => to_read.push(c),
         }
     }
-    (photos, to_read, totals)
+    gone.extend(known.map(|k| k.path));
+    Split {
+        photos,
+        to_read,
+        gone,
+        totals,
+    }
+}
+
+fn bytes(path: &Path) -> &[u8] {
+    path.as_os_str().as_bytes()
 }
 
 /// The files a scan reads: on the pool, recorded in the catalog in batches as they come.
