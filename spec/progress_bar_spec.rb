@@ -19,6 +19,18 @@ RSpec.describe Photosync::ProgressBar do
     expect(line).to match(%r{\Async \[#+ *\] 3/10 files  3\.0 MB/10\.0 MB  .*/s  ETA \S+  2 retries\e\[K\z})
   end
 
+  it "never promises an ETA shorter than the pacing allows: a fast start in the burst is not the pace" do
+    io = terminal
+    bar = described_class.new(io, "sync", seconds_per_file: 1.0)
+    sleep 0.01
+    # 10 of 3,610 files in a hundredth of a second: the bytes alone would say "0:04".
+    bar.update(10, 3610, 10_000_000, 3_610_000_000)
+    expect(io.string.split("\r").last).to include("ETA 1:00:00")
+    unpaced = terminal
+    described_class.new(unpaced, "sync").tap { sleep 0.01 }.update(10, 3610, 10_000_000, 3_610_000_000)
+    expect(unpaced.string).not_to include("ETA 1:00:00")
+  end
+
   it "leaves the retries out while there are none, and prints nothing on a short run when not on a terminal" do
     io = terminal
     described_class.new(io, "sync").update(10, 10, 5, 5)

@@ -294,7 +294,8 @@ module Photosync
           @out.puts("plan: #{e.to_upload} to upload (#{Format.bytes(e.bytes)}), #{e.already_there} already on Flickr, " \
                     "#{e.duplicates} local duplicates#{catalog_note}")
           remember_plan("", e.to_upload, e.bytes)
-          bar = [ProgressBar.new(@err, "sync"), e.to_upload, e.bytes]
+          bar = [ProgressBar.new(@err, "sync", seconds_per_file: 3600.0 / (settings[:calls_per_hour] || 3600)),
+                 e.to_upload, e.bytes]
         when :uploaded, :failed, :refused, :retried
           e.kind == :retried ? retries += 1 : done += 1
           bytes += e.bytes.to_i

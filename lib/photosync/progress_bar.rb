@@ -5,12 +5,16 @@ module Photosync
   # redrawn in place at most ten times a second. Elsewhere (a log file, cron's mail) the
   # same line is written as a line of its own every `every` seconds (PHOTOSYNC_PROGRESS_EVERY,
   # default 10), so a short run writes none and a long one is never silent for long.
+  # seconds_per_file: the least time each file still to go takes whatever the bandwidth
+  # (a sync paced to the API key's budget: an upload is a call), so that the ETA of a
+  # run that started fast, in its burst, is not hours short.
   class ProgressBar
     WIDTH = 24
 
-    def initialize(io, label, every: Float(ENV.fetch("PHOTOSYNC_PROGRESS_EVERY", 10)))
+    def initialize(io, label, every: Float(ENV.fetch("PHOTOSYNC_PROGRESS_EVERY", 10)), seconds_per_file: 0.0)
       @io = io
       @label = label
+      @seconds_per_file = seconds_per_file
       @terminal = io.respond_to?(:tty?) && io.tty?
       @every = @terminal ? 0.1 : every
       @started = Process.clock_gettime(Process::CLOCK_MONOTONIC)
@@ -41,6 +45,7 @@ module Photosync
       rate = elapsed.positive? ? bytes_done / elapsed : 0
       pace = elapsed.positive? ? done / elapsed : 0
       eta = pace.positive? ? (total - done) / pace : nil
+      eta = [eta, (files_total - files_done) * @seconds_per_file].max if eta && @seconds_per_file.positive?
       sizes = bytes_total ? "#{Format.bytes(bytes_done)}/#{Format.bytes(bytes_total)}" : Format.bytes(bytes_done)
       format("%<label>s [%<bar>s] %<fd>d/%<ft>d files  %<sizes>s  %<rate>s/s  ETA %<eta>s",
              label: @label, bar: ("#" * filled).ljust(WIDTH), fd: files_done, ft: files_total,
