@@ -5,8 +5,9 @@ require "open3"
 require "json"
 
 # Restoring from Google Photos against its emulator: refused with the reason unless
-# lossy copies are accepted; then every item comes back as a *.lossy.* file in the date
-# layout, never taken for an original, and reported as such.
+# lossy copies are accepted; then every item comes back as a *.lossy.* file at its
+# original's path (in the date layout when the catalog does not know it), never taken
+# for an original, and reported as such.
 RSpec.describe "Restoring from Google Photos" do
   let(:exe) { File.expand_path("../exe/photosync", __dir__) }
   let(:library) { File.join(tmpdir, "library") }
@@ -38,19 +39,29 @@ RSpec.describe "Restoring from Google Photos" do
     expect(Dir.exist?(back) ? md5s_under(back) : {}).to be_empty
   end
 
-  it "with accept_lossy brings every item back as YYYY/MM/DD/<name>.lossy.<ext>; a second run downloads nothing" do
+  it "with accept_lossy brings every item back as <original path>.lossy.<ext>; a second run downloads nothing" do
     originals = synced_library
     FileUtils.rm_rf(library)
     report = Photosync.restore(back, from: gphotos, catalog: catalog, accept_lossy: true)
     expect([report.downloaded, report.lossy, report.unverified, report.failed]).to eq([3, 3, 3, 0])
     files = md5s_under(back)
-    expect(files.keys).to include("2008/05/30/Canon_40D.lossy.jpg")
-    expect(files.keys).to all(match(%r{\A\d{4}/\d{2}/\d{2}/[^/]+\.lossy\.jpg\z}))
+    expect(files.keys.sort).to eq(%w[jpg/Canon_40D.lossy.jpg jpg/Nikon_D70.lossy.jpg
+                                     jpg/exif-org/sanyo-vpcsx550.lossy.jpg])
     expect(files.values & originals.keys).to be_empty
     expect(files.keys.map { |f| File.size(File.join(back, f)) }.sort).to eq(originals.values.map { |s| s * 3 / 5 }.sort)
 
     again = Photosync.restore(back, from: gphotos, catalog: catalog, accept_lossy: true)
     expect([again.downloaded, again.skipped]).to eq([0, 3])
+  end
+
+  it "puts an item in the date layout, YYYY/MM/DD/<name>.lossy.<ext>, when the catalog does not know it" do
+    synced_library
+    unknown = File.join(tmpdir, "other-catalog.sqlite3")
+    report = Photosync.restore(back, from: gphotos, catalog: unknown, accept_lossy: true)
+    expect(report.downloaded).to eq(3)
+    files = md5s_under(back)
+    expect(files.keys).to include("2008/05/30/Canon_40D.lossy.jpg")
+    expect(files.keys).to all(match(%r{\A\d{4}/\d{2}/\d{2}/[^/]+\.lossy\.jpg\z}))
   end
 
   it "downloads nothing for photos whose originals the folder holds" do

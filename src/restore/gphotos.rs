@@ -1,11 +1,13 @@
 //! Restore from Google Photos, only when the user accepts lossy copies: the Library API
 //! serves no originals (`baseUrl=d` is a recompressed copy without GPS), so nothing it
 //! gives back can be checked against the photo's MD5, and each file is named
-//! `<name>.lossy.<ext>` so that it is never taken for an original. A photo whose
+//! `<name>.lossy.<ext>` so that it is never taken for an original: at the original's
+//! path when the catalog knows it ([`Places`]), else in the date layout. A photo whose
 //! original the destination holds is not downloaded; a lossy copy restored before and
 //! still there is not downloaded again.
 
 use super::fetch::{self, Fetch, Fetched};
+use super::places::Places;
 use super::{
     date_folder, names, pool, prepare, record, Decision, RestoreError, RestoreEvent,
     RestoreOptions, RestoreReport,
@@ -14,7 +16,7 @@ use crate::cancel::Cancel;
 use crate::catalog::Catalog;
 use crate::destinations::gphotos::api::{checksum_of, Client, GphotosError, ListedItem};
 use std::collections::HashSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -49,6 +51,7 @@ pub fn restore_gphotos(
     let client = Arc::new(client.renewed().map_err(api)?);
     let runtime = crate::engine::one::runtime()
         .map_err(|e| RestoreError::Gphotos(format!("cannot start the runtime: {e}")))?;
+    let places = Places::read(catalog, dest)?;
     let target = prepare(dest, catalog, opts, cancel)?;
     let restored = catalog.restores(&backend)?;
     let quiet = |_: u32, _: &GphotosError| {};
@@ -64,7 +67,7 @@ pub fn restore_gphotos(
     for item in items {
         let original = checksum_of(&item.description);
         match target.decide(&item.id, original.as_ref(), false, &restored, &mut planned) {
-            Decision::Fetch => jobs.push(job(dest, &item)),
+            Decision::Fetch => jobs.push(job(dest, &item, &places, original.as_ref())),
             Decision::Skip | Decision::KeptMismatch(_) => report.skipped += 1,
         }
     }
@@ -100,23 +103,39 @@ pub fn restore_gphotos(
     Ok(report)
 }
 
-/// `dest/YYYY/MM/DD/<name>.lossy.<ext>` from the item's creation time and file name.
-fn job(dest: &Path, item: &ListedItem) -> Fetch {
+/// `<original path>.lossy.<ext>` when the catalog knows the original (every path that
+/// held it), else `dest/YYYY/MM/DD/<name>.lossy.<ext>` from the item's creation time
+/// and file name.
+fn job(dest: &Path, item: &ListedItem, places: &Places, original: Option<&String>) -> Fetch {
     let (name, ext) = names::split_file_name(&item.filename, &item.id);
     let key: String = names::component(&item.id, "item")
         .chars()
         .take(24)
         .collect();
-    Fetch {
+    let mut job = Fetch {
         photo_id: item.id.clone(),
         md5: None,
         key,
         folder: dest.join(date_folder(&item.creation_time)),
-        name: format!("{name}{LOSSY_INFIX}"),
+        name,
         ext,
         url: Some(item.base_url.clone()),
         also: Vec::new(),
-    }
+    };
+    places.place(&mut job, original, dest);
+    job.name.push_str(LOSSY_INFIX);
+    job.also = job.also.iter().map(|p| lossy(p)).collect();
+    job
+}
+
+/// `dir/name.ext` -> `dir/name.lossy.ext`.
+fn lossy(path: &Path) -> PathBuf {
+    let file = path.file_name().unwrap_or_default().to_string_lossy();
+    let file = match file.rsplit_once('.') {
+        Some((stem, ext)) if !stem.is_empty() => format!("{stem}{LOSSY_INFIX}.{ext}"),
+        _ => format!("{file}{LOSSY_INFIX}"),
+    };
+    path.with_file_name(file)
 }
 
 /// Downloads one item into its temporary, retried as the client's policy says, and
