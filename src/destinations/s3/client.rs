@@ -7,17 +7,15 @@
 
 use super::{Connection, S3Error, S3Url, OWN};
 use futures::{StreamExt, TryStreamExt};
-use object_store::aws::{AmazonS3, AmazonS3Builder, AwsAuthorizer, AwsCredential, Checksum};
+use object_store::aws::{AmazonS3, AwsAuthorizer, AwsCredential};
 use object_store::client::HttpRequestBody;
 use object_store::path::Path as Key;
 use object_store::{
-    Attribute, Attributes, BackoffConfig, ClientOptions, GetOptions, GetResult, ObjectStore,
-    PutOptions, PutPayload, RetryConfig,
+    Attribute, Attributes, GetOptions, GetResult, ObjectStore, PutOptions, PutPayload,
 };
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::time::Duration;
 
 /// The metadata names a photo's object carries (`x-amz-meta-md5`, `x-amz-meta-imgmd5`).
 pub const META_MD5: &str = "md5";
@@ -108,7 +106,7 @@ impl Bucket {
             Some(e) => format!("{}/{}", e.trim_end_matches('/'), url.bucket),
             None => format!("https://{}.s3.{region}.amazonaws.com", url.bucket),
         };
-        let store = store(url, &credential, &region, endpoint)
+        let store = super::store::store(url, &credential, &region, endpoint)
             .build()
             .map_err(|e| store_error(url, "settings", e))?;
         Ok(Bucket {
@@ -326,48 +324,6 @@ impl Bucket {
 
     pub fn error(&self, doing: &'static str, e: object_store::Error) -> S3Error {
         store_error(&self.url, doing, e)
-    }
-}
-
-/// The object_store client: checksums on, retries with backoff, path-style requests for
-/// a custom endpoint (MinIO, Garage and most others want them; so does an IP address).
-fn store(
-    url: &S3Url,
-    credential: &AwsCredential,
-    region: &str,
-    endpoint: Option<String>,
-) -> AmazonS3Builder {
-    let retry = RetryConfig {
-        backoff: BackoffConfig {
-            init_backoff: Duration::from_millis(100),
-            max_backoff: Duration::from_secs(15),
-            base: 2.,
-        },
-        max_retries: 5,
-        retry_timeout: Duration::from_secs(120),
-    };
-    // A photo of 64 MB on a slow uplink takes minutes; only a stalled connection
-    // should time out.
-    let client = ClientOptions::new()
-        .with_timeout(Duration::from_secs(600))
-        .with_connect_timeout(Duration::from_secs(10));
-    let mut builder = AmazonS3Builder::new()
-        .with_bucket_name(&url.bucket)
-        .with_region(region)
-        .with_access_key_id(&credential.key_id)
-        .with_secret_access_key(&credential.secret_key)
-        .with_checksum_algorithm(Checksum::SHA256)
-        .with_retry(retry)
-        .with_client_options(client);
-    if let Some(token) = &credential.token {
-        builder = builder.with_token(token);
-    }
-    match endpoint {
-        Some(endpoint) => builder
-            .with_endpoint(endpoint)
-            .with_allow_http(true)
-            .with_virtual_hosted_style_request(false),
-        None => builder.with_virtual_hosted_style_request(true),
     }
 }
 

@@ -18,6 +18,7 @@ mod own;
 mod put;
 mod report;
 mod source;
+mod store;
 mod thaw;
 mod verify;
 
