@@ -91,7 +91,8 @@ module Photosync
       when "version", "--version" then version(argv)
       when "help" then argv.empty? ? (@out.print(USAGE) || 0) : run([argv.first, "--help"])
       when nil, "-h", "--help" then @out.print(USAGE) || 0
-      else fail_with("unknown command #{command.inspect}; usage: photosync COMMAND [options] (`photosync --help` lists them)", 1)
+      else fail_with("unknown command #{command.inspect}; usage: photosync COMMAND [options] " \
+                     "(`photosync --help` lists them)", 1)
       end
     rescue OptionParser::ParseError, Usage => e
       fail_with("#{label}: #{e.message} (see `photosync #{label} --help`)", 1)
@@ -125,7 +126,9 @@ module Photosync
     # Every command that writes takes the catalog's lock; by default it waits for
     # another run holding it (docs/locking.md).
     def no_wait_option(parser, opts)
-      parser.on("--no-wait", "exit at once (status 2) if another photosync run holds the catalog") { opts[:wait] = false }
+      parser.on("--no-wait", "exit at once (status 2) if another photosync run holds the catalog") do
+        opts[:wait] = false
+      end
     end
 
     def scan(argv)
@@ -174,22 +177,25 @@ module Photosync
       write_dates = false
       storage_class = nil
       parser = OptionParser.new do |o|
-        o.banner = "usage: photosync sync DIR [--to flickr|gphotos|archive:PATH|s3://BUCKET/PREFIX]... [--layout PATTERN] " \
-                   "[--archive-write-dates] [--s3-storage-class CLASS] " \
+        o.banner = "usage: photosync sync DIR [--to flickr|gphotos|archive:PATH|s3://BUCKET/PREFIX]... " \
+                   "[--layout PATTERN] [--archive-write-dates] [--s3-storage-class CLASS] " \
                    "[--rules FILE] [--catalog PATH] " \
-                   "[--dry-run] [-j N] [--calls-per-hour N] [--privacy private|family|friends|friends_and_family|public] [--tag T] " \
-                   "[--albums none|folders] [--title TEMPLATE] [--async] [--replace-edited] [--gphotos-checksum description|none] " \
-                   "[--verify] [--json] [--no-wait]"
+                   "[--dry-run] [-j N] [--calls-per-hour N] " \
+                   "[--privacy private|family|friends|friends_and_family|public] [--tag T] " \
+                   "[--albums none|folders] [--title TEMPLATE] [--async] [--replace-edited] " \
+                   "[--gphotos-checksum description|none] [--verify] [--json] [--no-wait]"
         o.on("--to DEST", "flickr (default), gphotos, archive:PATH or s3://BUCKET/PREFIX; repeat for several") do |v|
           dests << Check.destination(v)
         end
-        o.on("--layout PATTERN", "where archive copies and bucket objects go (default #{layout}; see docs/destinations.md)") do |v|
+        o.on("--layout PATTERN",
+             "where archive copies and bucket objects go (default #{layout}; see docs/destinations.md)") do |v|
           layout = Check.layout(v)
         end
         o.on("--archive-write-dates", "write rule-corrected dates into the archive copies (never the originals)") do
           write_dates = true
         end
-        o.on("--s3-storage-class CLASS", "storage class of new objects: STANDARD, STANDARD_IA, GLACIER_IR, DEEP_ARCHIVE...") do |v|
+        o.on("--s3-storage-class CLASS",
+             "storage class of new objects: STANDARD, STANDARD_IA, GLACIER_IR, DEEP_ARCHIVE...") do |v|
           storage_class = Check.storage_class(v)
         end
         o.on("--rules FILE", "date rules (default #{Dates.default_rules_path}, if there)") do |v|
@@ -197,7 +203,9 @@ module Photosync
         end
         catalog_option(o, opts)
         o.on("--dry-run", "show the plan, change nothing") { opts[:dry_run] = true }
-        o.on("-j", "--jobs N", "uploads in flight (default 4)") { |v| opts[:concurrency] = Check.int("-j/--jobs", v, min: 1, max: 256) }
+        o.on("-j", "--jobs N", "uploads in flight (default 4)") do |v|
+          opts[:concurrency] = Check.int("-j/--jobs", v, min: 1, max: 256)
+        end
         calls_per_hour_option(o, opts)
         o.on("--privacy P", "who sees new uploads: #{PRIVACY.join(', ')} (default family)") do |v|
           opts[:privacy] = Check.choice("--privacy", v, PRIVACY.map(&:to_s)).to_sym
@@ -210,7 +218,9 @@ module Photosync
           opts[:title] = Check.title(v)
         end
         o.on("--async", "upload asynchronously and poll Flickr's tickets") { opts[:async] = true }
-        o.on("--replace-edited", "replace the Flickr file of photos edited since upload") { opts[:replace_edited] = true }
+        o.on("--replace-edited", "replace the Flickr file of photos edited since upload") do
+          opts[:replace_edited] = true
+        end
         o.on("--gphotos-checksum MODE", "description (default): end each description with the MD5; none") do |v|
           @gphotos_checksum = Check.choice("--gphotos-checksum", v, GooglePhotos::CHECKSUMS.map(&:to_s)).to_sym
         end
@@ -231,6 +241,7 @@ module Photosync
       unless dests.uniq.difference(["flickr"]).empty?
         return sync_to(dir, dests, { layout: layout, write_dates: write_dates, storage_class: storage_class }, opts)
       end
+
       with_flickr_dir([dir], parser, opts) { |d, flickr, settings| run_sync(d, flickr, settings) }
     end
 
@@ -291,8 +302,8 @@ module Photosync
       report = Photosync.sync(dir, to: flickr, **settings) do |e|
         case e.kind
         when :planned
-          @out.puts("plan: #{e.to_upload} to upload (#{Format.bytes(e.bytes)}), #{e.already_there} already on Flickr, " \
-                    "#{e.duplicates} local duplicates#{catalog_note}")
+          @out.puts("plan: #{e.to_upload} to upload (#{Format.bytes(e.bytes)}), " \
+                    "#{e.already_there} already on Flickr, #{e.duplicates} local duplicates#{catalog_note}")
           remember_plan("", e.to_upload, e.bytes)
           bar = [ProgressBar.new(@err, "sync"), e.to_upload, e.bytes]
         when :uploaded, :failed, :refused, :retried
@@ -311,16 +322,20 @@ module Photosync
       return dry_run_summary(prefix, "upload", r) if @dry_run
 
       rate = r.elapsed.positive? ? r.bytes / r.elapsed : 0
-      @out.puts(format("#{prefix}%<up>d uploaded (%<bytes>s), %<skip>d skipped, %<fail>d failed, %<remote>d only on Flickr; " \
-                       "%<calls>d API calls (%<index>d to decide); %<secs>.1f s, %<rate>s/s%<albums>s",
+      @out.puts(format("#{prefix}%<up>d uploaded (%<bytes>s), %<skip>d skipped, %<fail>d failed, " \
+                       "%<remote>d only on Flickr; %<calls>d API calls (%<index>d to decide); " \
+                       "%<secs>.1f s, %<rate>s/s%<albums>s",
                        up: r.uploaded, bytes: Format.bytes(r.bytes), skip: r.skipped, fail: r.failed,
                        remote: r.remote_only, calls: r.api_calls, index: r.index_calls, secs: r.elapsed,
-                       rate: Format.bytes(rate),
-                       albums: r.album_adds.positive? ? "; #{r.album_adds} added to albums (#{r.albums_created} new)" : ""))
+                       rate: Format.bytes(rate), albums: album_note(r)))
       print_edited_summary(r)
       print_healed(r, prefix)
       print_outcomes(r, prefix)
       r.errors.each { |path, msg| @out.puts("  error: #{path}: #{msg}") }
+    end
+
+    def album_note(r)
+      r.album_adds.positive? ? "; #{r.album_adds} added to albums (#{r.albums_created} new)" : ""
     end
 
     # Copies found lost (by verify, a full index read or --verify) that this run made again.
@@ -331,7 +346,9 @@ module Photosync
     # Photos edited since upload, and the old script's uploads given their image-data tag.
     def print_edited_summary(r)
       parts = []
-      parts << "#{r.edited_updated} edited since upload: Flickr copy updated, not uploaded again" if r.edited_updated.to_i.positive?
+      if r.edited_updated.to_i.positive?
+        parts << "#{r.edited_updated} edited since upload: Flickr copy updated, not uploaded again"
+      end
       parts << "#{r.edited_replaced} of them replaced" if r.edited_replaced.to_i.positive?
       parts << "#{r.imgmd5_tagged} given their checksum:imgmd5 tag" if r.imgmd5_tagged.to_i.positive?
       @out.puts(parts.join("; ")) unless parts.empty?
@@ -343,7 +360,7 @@ module Photosync
                      "%<skipped>d other files skipped, %<errors>d errors",
                      media: r.media, bytes: Format.bytes(r.bytes), hashed: r.hashed, cached: r.cached,
                      skipped: r.skipped, errors: r.errors) + damaged_count(r.count(&:damaged?)))
-      io.puts(format("%.2f s, %s/s read", r.elapsed, Format.bytes(rate)))
+      io.puts(format("%<secs>.2f s, %<rate>s/s read", secs: r.elapsed, rate: Format.bytes(rate)))
       r.select(&:error).each { |p| io.puts("  error: #{p.path}: #{p.error}") }
       r.select(&:damaged).each { |p| io.puts("  damaged: #{p.path}: #{p.damaged}") }
       r.notes.each { |n| io.puts("  note: #{n}") }

@@ -11,12 +11,15 @@ module Photosync
       creds = Credentials.gphotos
       browser = true
       parser = OptionParser.new do |o|
-        o.banner = "usage: photosync login gphotos [--client-id ID] [--client-secret S] [--endpoint URL] [--no-browser]\n" \
+        o.banner = "usage: photosync login gphotos [--client-id ID] [--client-secret S] [--endpoint URL] " \
+                   "[--no-browser]\n" \
                    "your own OAuth client (Desktop app) from console.cloud.google.com; see docs/destinations.md"
         o.on("--client-id ID", "OAuth client id") { |v| creds[:client_id] = v }
         o.on("--client-secret S", "OAuth client secret") { |v| creds[:client_secret] = v }
         o.on("--endpoint URL", "an emulator's base URL instead of Google") do |v|
-          raise Usage, "--endpoint accepts an http:// or https:// URL, not #{v.inspect}" unless v.match?(%r{\Ahttps?://\S+\z})
+          unless v.match?(%r{\Ahttps?://\S+\z})
+            raise Usage, "--endpoint accepts an http:// or https:// URL, not #{v.inspect}"
+          end
 
           creds[:endpoint] = v
         end
@@ -27,7 +30,10 @@ module Photosync
       parser.parse!(argv)
       no_more_arguments(argv)
       %i[client_id client_secret].each do |k|
-        return fail_with("no #{k.to_s.tr('_', ' ')}: pass --#{k.to_s.tr('_', '-')} or set PHOTOSYNC_GPHOTOS_#{k.upcase}", 1) if creds[k].to_s.empty?
+        if creds[k].to_s.empty?
+          return fail_with("no #{k.to_s.tr('_', ' ')}: pass --#{k.to_s.tr('_', '-')} " \
+                           "or set PHOTOSYNC_GPHOTOS_#{k.upcase}", 1)
+        end
       end
       token = GooglePhotos.login(client_id: creds[:client_id], client_secret: creds[:client_secret],
                                  endpoint: creds[:endpoint]) do |url|
@@ -97,7 +103,9 @@ module Photosync
                        pre: prefix, up: report.uploaded, bytes: Format.bytes(report.bytes),
                        sent: Format.bytes(report.bytes_sent), skip: report.skipped, fail: report.failed,
                        calls: report.api_calls, batches: report.batch_create_calls, secs: report.elapsed))
-      @out.puts("#{prefix}#{report.album_adds} added to albums (#{report.albums_created} new)") if report.album_adds.positive?
+      if report.album_adds.positive?
+        @out.puts("#{prefix}#{report.album_adds} added to albums (#{report.albums_created} new)")
+      end
       report.album_notes.each { |path, why| @out.puts("#{prefix}note: #{path}: #{why}") }
       @out.puts("#{prefix}stopped: #{report.stopped}") if report.stopped
       print_healed(report, prefix)

@@ -77,7 +77,7 @@ module Photosync
       return "" unless elapsed > 1 && event.bytes_done.positive?
 
       left = (event.bytes_total - event.bytes_done) * elapsed / event.bytes_done
-      format(", about %d:%02d left", left / 60, left % 60)
+      format(", about %<m>d:%<s>02d left", m: left / 60, s: left % 60)
     end
 
     def print_import(r)

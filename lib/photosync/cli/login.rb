@@ -36,7 +36,8 @@ module Photosync
       return fail_with("no code given; nothing stored", 1) if verifier.empty?
 
       access = flickr.get_access_token(request["oauth_token"], request["oauth_token_secret"], verifier)
-      path = Credentials.save(creds.merge(access_token: access["oauth_token"], access_secret: access["oauth_token_secret"]))
+      path = Credentials.save(creds.merge(access_token: access["oauth_token"],
+                                          access_secret: access["oauth_token_secret"]))
       @out.puts("logged in as #{access['username']} (#{access['user_nsid']}); tokens stored in #{path} (mode 0600)")
       0
     end

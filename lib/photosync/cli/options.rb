@@ -21,16 +21,16 @@ module Photosync
 
       # A finite decimal number in min..max.
       def number(option, value, min:, max: nil)
-        x = Float(value, exception: false)
-        return x if x&.finite? && x >= min && (max.nil? || x <= max)
+        x = Float(value, exception: false) || Float::NAN
+        return x if x.finite? && x.between?(min, max || Float::INFINITY)
 
         raise Usage, "#{option} accepts a number #{range_words(min, max)}, not #{value.inspect}"
       end
 
       # A share of 100: "5", "5%", "0.5%"; more than 0, at most 100.
       def percent(option, value)
-        x = Float(value.to_s.delete_suffix("%"), exception: false)
-        return x if x&.finite? && x.positive? && x <= 100
+        x = Float(value.to_s.delete_suffix("%"), exception: false) || Float::NAN
+        return x if x.finite? && x.positive? && x <= 100
 
         raise Usage, "#{option} accepts a percentage above 0 and at most 100 (such as 5%), not #{value.inspect}"
       end

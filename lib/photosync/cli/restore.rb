@@ -10,8 +10,10 @@ module Photosync
       from = "flickr"
       parser = OptionParser.new do |o|
         o.banner = "usage: photosync restore --from flickr|archive:PATH|s3://BUCKET/PREFIX|gphotos DIR [--albums] " \
-                   "[--only-missing DIR2] [--accept-lossy] [--thaw] [-j N] [--calls-per-hour N] [--catalog PATH] [--json] [--no-wait]"
-        o.on("--from SOURCE", "where to restore from: flickr (default), archive:PATH, s3://BUCKET/PREFIX, or gphotos") do |v|
+                   "[--only-missing DIR2] [--accept-lossy] [--thaw] [-j N] [--calls-per-hour N] [--catalog PATH] " \
+                   "[--json] [--no-wait]"
+        o.on("--from SOURCE",
+             "where to restore from: flickr (default), archive:PATH, s3://BUCKET/PREFIX, or gphotos") do |v|
           from = restore_source_option(v)
         end
         o.on("--accept-lossy", "with --from gphotos: take Google's recompressed copies (named *.lossy.*)") do
@@ -24,7 +26,9 @@ module Photosync
         o.on("--only-missing DIR2", "only what DIR2 held once and no longer holds") do |v|
           opts[:only_missing] = Check.path("--only-missing", v)
         end
-        o.on("-j", "--jobs N", "downloads at once (default 4)") { |v| opts[:concurrency] = Check.int("-j/--jobs", v, min: 1, max: 256) }
+        o.on("-j", "--jobs N", "downloads at once (default 4)") do |v|
+          opts[:concurrency] = Check.int("-j/--jobs", v, min: 1, max: 256)
+        end
         calls_per_hour_option(o, opts)
         catalog_option(o, opts)
         o.on("--json", "print only the report as JSON on stdout (the rest on stderr)") { opts[:json] = true }
@@ -46,9 +50,7 @@ module Photosync
     def restore_from(argv, parser, opts, from)
       dir = argv.shift or raise Usage, "missing DIR"
       no_more_arguments(argv)
-      if from == "gphotos" && !opts[:accept_lossy]
-        return fail_with(Photosync._gphotos_restore_refusal, 1)
-      end
+      return fail_with(Photosync._gphotos_restore_refusal, 1) if from == "gphotos" && !opts[:accept_lossy]
 
       source = from == "gphotos" ? gphotos_source : Archive.parse(from) || S3.parse(from)
       return source if source.is_a?(Integer)

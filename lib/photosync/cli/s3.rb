@@ -11,7 +11,8 @@ module Photosync
     def verify_s3(argv)
       opts = { catalog: :default, json: false, read_data: false, sample: 100 }
       parser = OptionParser.new do |o|
-        o.banner = "usage: photosync verify s3://BUCKET/PREFIX [--read-data [--sample PERCENT]] [--catalog PATH] [--json]"
+        o.banner = "usage: photosync verify s3://BUCKET/PREFIX [--read-data [--sample PERCENT]] " \
+                   "[--catalog PATH] [--json]"
         o.on("--read-data", "download the objects and hash them too") { opts[:read_data] = true }
         o.on("--sample PERCENT", "with --read-data: read this share of them (e.g. 5%)") do |v|
           opts[:sample] = Check.percent("--sample", v)
@@ -40,6 +41,11 @@ module Photosync
                 "(under a new key where other bytes hold the old one; nothing is overwritten)")
     end
 
+    def s3_extras(r)
+      (r.adopted.positive? ? ", #{r.adopted} found already there" : "") +
+        (r.resumed.positive? ? ", #{r.resumed} resumed (#{Format.bytes(r.bytes_sent)} sent)" : "")
+    end
+
     def print_s3_summary(r)
       prefix = "#{r.destination}: "
       return dry_run_summary(prefix, "upload", r) if @dry_run
@@ -48,8 +54,7 @@ module Photosync
       @out.puts(format("#{prefix}%<up>d uploaded (%<bytes>s), %<skip>d skipped, %<fail>d failed%<adopted>s; " \
                        "%<secs>.1f s, %<rate>s/s",
                        up: r.uploaded, bytes: Format.bytes(r.bytes), skip: r.skipped, fail: r.failed,
-                       adopted: (r.adopted.positive? ? ", #{r.adopted} found already there" : "") +
-                                (r.resumed.positive? ? ", #{r.resumed} resumed (#{Format.bytes(r.bytes_sent)} sent)" : ""),
+                       adopted: s3_extras(r),
                        secs: r.elapsed, rate: Format.bytes(rate)))
       print_healed(r, prefix)
       print_outcomes(r, prefix)

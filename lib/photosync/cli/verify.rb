@@ -12,7 +12,9 @@ module Photosync
       parser = OptionParser.new do |o|
         o.banner = "usage: photosync verify archive:PATH [--catalog PATH] [-j N] [--json]"
         catalog_option(o, opts)
-        o.on("-j", "--threads N", "files read at once (default 4)") { |v| opts[:threads] = Check.int("-j/--threads", v, min: 1, max: 256) }
+        o.on("-j", "--threads N", "files read at once (default 4)") do |v|
+          opts[:threads] = Check.int("-j/--threads", v, min: 1, max: 256)
+        end
         o.on("--json", "print the report as JSON") { opts[:json] = true }
       end
       return help(parser) if argv.include?("-h") || argv.include?("--help")

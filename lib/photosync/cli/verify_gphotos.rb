@@ -19,7 +19,9 @@ module Photosync
       dir = argv.shift or raise Usage, "missing DIR"
       no_more_arguments(argv)
       creds = Credentials.gphotos
-      return fail_with("not logged in to Google Photos; run `photosync login gphotos`", 1) if creds[:refresh_token].to_s.empty?
+      if creds[:refresh_token].to_s.empty?
+        return fail_with("not logged in to Google Photos; run `photosync login gphotos`", 1)
+      end
 
       # It rebuilds a lost catalog from the items' descriptions: a new one is said.
       note_new_catalog(opts)
