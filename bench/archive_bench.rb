@@ -34,7 +34,7 @@ module Bench
     Row = Harness::Row
     SCALE = Float(ENV.fetch("BENCH_SCALE", "1"))
     LIMIT = 1.3
-    MiB = Corpus::MiB
+    MIB = Corpus::MIB
 
     module_function
 
@@ -50,9 +50,9 @@ module Bench
     # Wall seconds of the block; its CPU seconds (user + system, this process and its
     # children, the native threads included) go to @cpu[name]: a figure other work on
     # the machine skews less than wall time.
-    def measured(name)
+    def measured(name, &block)
       before = Process.times
-      t = timed { yield }
+      t = timed(&block)
       after = Process.times
       cpu = %i[utime stime cutime cstime].sum { |k| after.public_send(k) - before.public_send(k) }
       ((@cpu ||= Hash.new { |h, k| h[k] = [] })[name]) << cpu
@@ -88,8 +88,8 @@ module Bench
       load_before = start("photosync archive bench: scale #{SCALE}, best of #{REPEAT} runs each, in #{WORK}")
       heads = Corpus.heads(Corpus.fixtures_dir(ROOT))
       src = File.join(WORK, "photos")
-      m = Corpus.photos(src, heads: heads, bytes: (Corpus::GiB * SCALE).round)
-      section("archive of #{m['files']} photos, #{m['bytes'] / MiB} MiB")
+      m = Corpus.photos(src, heads: heads, bytes: (Corpus::GIB * SCALE).round)
+      section("archive of #{m['files']} photos, #{m['bytes'] / MIB} MiB")
       scanned = File.join(WORK, "archive-scanned.sqlite3")
       FileUtils.rm_f(Dir["#{scanned}*"])
       Photosync.scan(src, catalog: scanned)
@@ -102,14 +102,15 @@ module Bench
                  })
       fresh(dest)
       ratio = t[:photosync] / t[:cp_md5sum]
-      rows = [Row.new(measurement: "copy #{m['bytes'] / MiB} MiB into an archive, checked, vs cp -r + md5sum",
+      rows = [Row.new(measurement: "copy #{m['bytes'] / MIB} MiB into an archive, checked, vs cp -r + md5sum",
                       photosync: t[:photosync], baseline: t[:cp_md5sum], ratio: ratio,
                       target: "photosync/cp+md5sum <= #{LIMIT}", pass: ratio <= LIMIT, unit: "s"),
               Row.new(measurement: "same, vs cp -r + sync (copies on disk, as photosync's) + md5sum",
                       photosync: t[:photosync], baseline: t[:cp_sync_md5sum], ratio: t[:photosync] / t[:cp_sync_md5sum],
                       target: "(information)", pass: nil, unit: "s"),
-              Row.new(measurement: "same, CPU seconds (user + system) vs cp -r + md5sum", photosync: @cpu[:photosync].min,
-                      baseline: @cpu[:cp_md5sum].min, ratio: @cpu[:photosync].min / @cpu[:cp_md5sum].min,
+              Row.new(measurement: "same, CPU seconds (user + system) vs cp -r + md5sum",
+                      photosync: @cpu[:photosync].min, baseline: @cpu[:cp_md5sum].min,
+                      ratio: @cpu[:photosync].min / @cpu[:cp_md5sum].min,
                       target: "(information)", pass: nil, unit: "s")]
       puts "\n#{table(rows, '%-66s %11s %11s %8s  %-30s %s')}"
       write_results("archive.json", load_before, rows, settings: { scale: SCALE, repeat: REPEAT },

@@ -11,8 +11,8 @@ module Bench
   # last, next to the tree) still matches the spec it was made from.
   module Corpus
     VERSION = 2
-    MiB = 1024 * 1024
-    GiB = 1024 * MiB
+    MIB = 1024 * 1024
+    GIB = 1024 * MIB
     # A baseline JPEG's start of scan: one component, Huffman tables 0/0, full spectrum.
     SOS = "\xFF\xDA\x00\x08\x01\x01\x00\x00\x3F\x00".b
 
@@ -55,7 +55,7 @@ module Bench
         total = 0
         i = 0
         while total < bytes
-          size = rng.rand(2 * MiB..8 * MiB)
+          size = rng.rand(2 * MIB..8 * MIB)
           write(File.join(dir, format("%04d-%02d", 2015 + (i % 8), 1 + (i % 12)), format("IMG_%05d.jpg", i)),
                 heads[rng.rand(heads.size)], size, rng)
           total += size
@@ -131,7 +131,7 @@ module Bench
       FileUtils.mkdir_p(dir)
       started = Process.clock_gettime(Process::CLOCK_MONOTONIC)
       made = yield
-      warn format("  generated %s: %d files, %.1f MiB in %.1f s", dir, made[:files], made[:bytes].fdiv(MiB),
+      warn format("  generated %s: %d files, %.1f MiB in %.1f s", dir, made[:files], made[:bytes].fdiv(MIB),
                   Process.clock_gettime(Process::CLOCK_MONOTONIC) - started)
       manifest = { "spec" => spec, "files" => made[:files], "bytes" => made[:bytes] }
       File.write(manifest_path, JSON.pretty_generate(manifest))

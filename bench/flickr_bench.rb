@@ -34,6 +34,7 @@ require "time"
 require "uri"
 require_relative "harness"
 
+# The Flickr benchmark (see the top of this file).
 module FlickrBench
   extend Bench::Harness
 
@@ -41,14 +42,14 @@ module FlickrBench
   REPEAT = Bench::Harness::REPEAT # BENCH_REPEAT
   REST_CALLS = 500
   UPLOADS = 100
-  MiB = 1024 * 1024
-  GiB = 1024 * MiB
+  MIB = 1024 * 1024
+  GIB = 1024 * MIB
   RSS_TARGET_MIB = 64
   Row = Bench::Harness::Row
 
   # OAuth 1.0a (RFC 5849) HMAC-SHA1, in Ruby, as flickraw signs.
   class RubyOAuth
-    UNRESERVED = /[^A-Za-z0-9\-._~]/n.freeze
+    UNRESERVED = /[^A-Za-z0-9\-._~]/n
 
     def initialize(api_key:, shared_secret:, access_token:, access_secret:)
       @key = api_key
@@ -73,7 +74,8 @@ module FlickrBench
     end
 
     def authorization(url, params)
-      "OAuth " + oauth_params(url, params).map { |k, v| %(#{self.class.escape(k)}="#{self.class.escape(v)}") }.join(", ")
+      pairs = oauth_params(url, params).map { |k, v| %(#{self.class.escape(k)}="#{self.class.escape(v)}") }
+      "OAuth #{pairs.join(', ')}"
     end
   end
 
@@ -118,7 +120,8 @@ module FlickrBench
       params.each do |k, v|
         body << "--#{boundary}\r\nContent-Disposition: form-data; name=\"#{k}\"\r\n\r\n#{v}\r\n"
       end
-      body << "--#{boundary}\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"#{File.basename(path)}\"\r\n" \
+      body << "--#{boundary}\r\n" \
+              "Content-Disposition: form-data; name=\"photo\"; filename=\"#{File.basename(path)}\"\r\n" \
               "Content-Type: application/octet-stream\r\n\r\n"
       body = body.b << File.binread(path) << "\r\n--#{boundary}--\r\n"
       request = Net::HTTP::Post.new(URI(url).path)
@@ -142,7 +145,7 @@ module FlickrBench
     FileUtils.mkdir_p(dir)
     rng = Random.new(3)
     (1..UPLOADS).map do |i|
-      size = rng.rand(1 * MiB..3 * MiB)
+      size = rng.rand(1 * MIB..3 * MIB)
       path = File.join(dir, format("photo-%03d.jpg", i))
       unless File.size?(path) == size
         File.binwrite(path, "\xFF\xD8\xFF\xE0\x00\x10JFIF\x00".b + Random.new(i).bytes(size - 11))
@@ -175,7 +178,7 @@ module FlickrBench
 
   def uploads(emu, files)
     bytes = files.sum { |f| File.size(f) }
-    section("#{files.size} uploads, #{(bytes.to_f / MiB).round(1)} MiB")
+    section("#{files.size} uploads, #{(bytes.to_f / MIB).round(1)} MiB")
     md5s = files.to_h { |f| [File.basename(f), Digest::MD5.file(f).hexdigest] }
     flickr = Photosync::Flickr.new(**emu.credentials)
     net = NetHttpFlickr.new(emu.credentials)
@@ -189,7 +192,9 @@ module FlickrBench
       end
       stored = emu.photos
       bad = stored.reject { |p| md5s[p.title] == p.md5 }
-      raise "uploads: #{stored.size} stored, #{bad.size} with a wrong md5" unless stored.size == files.size && bad.empty?
+      unless stored.size == files.size && bad.empty?
+        raise "uploads: #{stored.size} stored, #{bad.size} with a wrong md5"
+      end
 
       secs
     end
@@ -207,10 +212,10 @@ module FlickrBench
   # A 1 GiB sparse video (an MP4 head, then a hole): Flickr's video limit, no disk used.
   def big_file
     path = File.join(WORK, "flickr-1gib.mp4")
-    unless File.size?(path) == GiB
+    unless File.size?(path) == GIB
       File.open(path, "wb") do |f|
         f.write("\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2".b)
-        f.truncate(GiB)
+        f.truncate(GIB)
       end
     end
     path
@@ -229,10 +234,10 @@ module FlickrBench
     peak, out = child(upload, path, env: emu.env)
     id, secs = out.split[1, 2]
     stored = emu.photos.find { |p| p.id == id }
-    raise "the 1 GiB upload is not stored whole: #{stored.inspect}" unless stored&.original_size == GiB
+    raise "the 1 GiB upload is not stored whole: #{stored.inspect}" unless stored&.original_size == GIB
 
     warn format("  photosync: VmHWM %.1f MiB (%.1f MiB over a bare require), %.2f s, %.0f MB/s; bare require %.1f MiB",
-                peak / 1024.0, (peak - bare) / 1024.0, Float(secs), GiB / 1e6 / Float(secs), bare / 1024.0)
+                peak / 1024.0, (peak - bare) / 1024.0, Float(secs), GIB / 1e6 / Float(secs), bare / 1024.0)
     emu.reset
     rows = [rss_row("peak RSS, child ruby uploading 1 GiB (vs bare require)", peak, bare, RSS_TARGET_MIB)]
     if ENV.fetch("BENCH_BIG_NET_HTTP", "1") != "0"

@@ -17,6 +17,7 @@ require "fileutils"
 require "tmpdir"
 require_relative "harness"
 
+# The Google Photos benchmark (see the top of this file).
 module GphotosBench
   extend Bench::Harness
 
@@ -45,9 +46,9 @@ module GphotosBench
   def one_at_a_time(emu, files)
     uri = URI(emu.endpoint)
     token = JSON.parse(Net::HTTP.post_form(URI(emu.token_url), grant_type: "refresh_token",
-                                                                 refresh_token: emu.refresh_token,
-                                                                 client_id: emu.client_id,
-                                                                 client_secret: emu.client_secret).body)["access_token"]
+                                                               refresh_token: emu.refresh_token,
+                                                               client_id: emu.client_id,
+                                                               client_secret: emu.client_secret).body)["access_token"]
     auth = { "Authorization" => "Bearer #{token}" }
     Net::HTTP.start(uri.host, uri.port) do |http|
       files.each do |f|
@@ -57,7 +58,8 @@ module GphotosBench
         raise "upload: #{up.code}" unless up.code == "200"
 
         body = { newMediaItems: [{ simpleMediaItem: { uploadToken: up.body, fileName: File.basename(f) } }] }
-        made = http.post("/v1/mediaItems:batchCreate", JSON.generate(body), auth.merge("Content-Type" => "application/json"))
+        made = http.post("/v1/mediaItems:batchCreate", JSON.generate(body),
+                         auth.merge("Content-Type" => "application/json"))
         raise "batchCreate: #{made.code}" unless made.code == "200"
       end
     end
@@ -86,7 +88,8 @@ module GphotosBench
       t * PHOTOS / SAMPLE
     end
     ratio = base_time / ours_time
-    rows = [Row.new(measurement: "#{PHOTOS} photos at 50 ms, vs one at a time#{SAMPLE < PHOTOS ? " (#{SAMPLE} run, extrapolated)" : ''}",
+    sampled = SAMPLE < PHOTOS ? " (#{SAMPLE} run, extrapolated)" : ""
+    rows = [Row.new(measurement: "#{PHOTOS} photos at 50 ms, vs one at a time#{sampled}",
                     photosync: ours_time, baseline: base_time, unit: "s", ratio: ratio, target: ">= 8x",
                     pass: ratio >= 8)]
     puts table(rows, "%-62s %12s %12s %8s %8s %6s", ratio: "%.1fx")

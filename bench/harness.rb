@@ -14,6 +14,7 @@ require "rbconfig"
 require "time"
 
 module Bench
+  # What every benchmark shares (see the top of this file).
   module Harness
     ROOT = File.expand_path("..", __dir__)
     WORK = File.expand_path(ENV.fetch("BENCH_DIR", File.join(ROOT, ".bench")))
@@ -84,7 +85,7 @@ module Bench
     # /proc/self/status as it exits) and what it printed before.
     def child(code, *args, env: {})
       out = IO.popen(env, ruby_command(code, *args), &:read)
-      raise "child failed (#{$?}): #{out}" unless $?.success?
+      raise "child failed (#{Process.last_status}): #{out}" unless Process.last_status.success?
 
       vmhwm(out)
     end
@@ -103,7 +104,7 @@ module Bench
         values = [r.photosync, r.baseline].map do |v|
           v.is_a?(Integer) ? "#{v} #{r.unit}" : format("%.3f %s", v, r.unit)
         end
-        verdict = r.pass.nil? ? "-" : (r.pass ? "PASS" : "FAIL")
+        verdict = { nil => "-", true => "PASS", false => "FAIL" }.fetch(r.pass)
         lines << format(fmt, r.measurement, *values, format(ratio, r.ratio), r.target, verdict)
       end
       lines.join("\n")

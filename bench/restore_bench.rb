@@ -18,6 +18,7 @@ require "tmpdir"
 require_relative "corpus"
 require_relative "harness"
 
+# The restore benchmark (see the top of this file).
 module RestoreBench
   extend Bench::Harness
 
@@ -70,8 +71,8 @@ module RestoreBench
 
         emu.latency = LATENCY
         c = emu.credentials
-        flickraw = FlickRaw::Flickr.new(c[:api_key], c[:shared_secret], access_token: c[:access_token],
-                                                                        access_secret: c[:access_secret], endpoint: c[:endpoint])
+        flickraw = FlickRaw::Flickr.new(c[:api_key], c[:shared_secret],
+                                        **c.slice(:access_token, :access_secret, :endpoint))
         calls = {}
         n = 0
         t = rounds("restore", {

@@ -21,6 +21,7 @@ require "tmpdir"
 require_relative "corpus"
 require_relative "harness"
 
+# The scan benchmark (see the top of this file).
 module Bench
   extend Harness
 
@@ -29,7 +30,7 @@ module Bench
   SCALE = Float(ENV.fetch("BENCH_SCALE", "1"))
   REPEAT = Harness::REPEAT # BENCH_REPEAT
   CORES = Etc.nprocessors
-  MiB = Corpus::MiB
+  MIB = Corpus::MIB
   Row = Harness::Row
 
   module_function
@@ -64,27 +65,29 @@ module Bench
   # (PHOTOSYNC_MD5, in a child ruby each) side by side.
   def first_scan(heads)
     dir = File.join(WORK, "photos")
-    m = Corpus.photos(dir, heads: heads, bytes: (Corpus::GiB * SCALE).round)
-    section("first scan of #{m['files']} photos, #{(m['bytes'] / MiB)} MiB")
+    m = Corpus.photos(dir, heads: heads, bytes: (Corpus::GIB * SCALE).round)
+    section("first scan of #{m['files']} photos, #{m['bytes'] / MIB} MiB")
     warm_cache(dir)
     files = m["files"]
     md5sum = "find #{dir.shellescape} -type f -print0 | xargs -0 -P#{CORES} -n 16 md5sum > /dev/null"
     paths = md5_paths
-    t = rounds("photos", {
-                 photosync: -> { first_scan_time(dir, files) },
-                 photosync_1_thread: -> { first_scan_time(dir, files, threads: 1) },
-                 md5sum: -> { timed { sh!(md5sum) } },
-                 digest_loop: lambda {
-                   timed { Dir.glob(File.join(dir, "**", "*.jpg")).each { |f| Digest::MD5.file(f).hexdigest } }
-                 }
-               }.merge(paths.to_h { |path| [path.to_sym, -> { path_scan_time(dir, files, path) }] }))
+    timers = {
+      photosync: -> { first_scan_time(dir, files) },
+      photosync_1_thread: -> { first_scan_time(dir, files, threads: 1) },
+      md5sum: -> { timed { sh!(md5sum) } },
+      digest_loop: lambda {
+        timed { Dir.glob(File.join(dir, "**", "*.jpg")).each { |f| Digest::MD5.file(f).hexdigest } }
+      }
+    }
+    t = rounds("photos", timers.merge(paths.to_h { |path| [path.to_sym, -> { path_scan_time(dir, files, path) }] }))
     warn format("  photosync (%s) %.2f s (%.0f MiB/s), md5sum -P%d %.2f s, Digest::MD5 loop %.2f s; " \
                 "photosync on 1 thread %.2f s (per-core speed vs the loop: %.2fx)",
-                Photosync.md5_path, t[:photosync], m["bytes"] / MiB / t[:photosync], CORES, t[:md5sum],
+                Photosync.md5_path, t[:photosync], m["bytes"] / MIB / t[:photosync], CORES, t[:md5sum],
                 t[:digest_loop], t[:photosync_1_thread], t[:digest_loop] / t[:photosync_1_thread])
-    warn "  by MD5 path: #{paths.map { |p| format('%s %.2f s (%.2f of md5sum)', p, t[p.to_sym], t[p.to_sym] / t[:md5sum]) }.join(', ')}"
+    by_path = paths.map { |p| format("%s %.2f s (%.2f of md5sum)", p, t[p.to_sym], t[p.to_sym] / t[:md5sum]) }
+    warn "  by MD5 path: #{by_path.join(', ')}"
     [
-      row("first scan (#{Photosync.md5_path}), #{m['bytes'] / MiB} MiB in #{m['files']} files, vs md5sum -P#{CORES}",
+      row("first scan (#{Photosync.md5_path}), #{m['bytes'] / MIB} MiB in #{m['files']} files, vs md5sum -P#{CORES}",
           t[:photosync], t[:md5sum], "photosync/md5sum", t[:photosync] / t[:md5sum], :<=, 0.85),
       row("first scan, same files, vs old Digest::MD5.file loop",
           t[:photosync], t[:digest_loop], "loop/photosync", t[:digest_loop] / t[:photosync], :>=, 1.8)
@@ -105,9 +108,9 @@ module Bench
   # A first scan in a child ruby on `path`, timed inside the child (ruby's start left out).
   def path_scan_time(dir, files, path)
     code = 'require "photosync"; t = Process.clock_gettime(Process::CLOCK_MONOTONIC); ' \
-           'r = Photosync.scan(ARGV[0], catalog: ARGV[1]); ' \
-           'dt = Process.clock_gettime(Process::CLOCK_MONOTONIC) - t; ' \
-           'exit 3 unless r.hashed == Integer(ARGV[2]) && r.errors.zero?; puts dt'
+           "r = Photosync.scan(ARGV[0], catalog: ARGV[1]); " \
+           "dt = Process.clock_gettime(Process::CLOCK_MONOTONIC) - t; " \
+           "exit 3 unless r.hashed == Integer(ARGV[2]) && r.errors.zero?; puts dt"
     with_catalog do |c|
       _, out = child(code, dir, c, files.to_s, env: { "PHOTOSYNC_MD5" => path })
       Float(out)
@@ -159,16 +162,16 @@ module Bench
   # runs alone in its thread once the small files are through (the scalar fallback).
   def mixed(heads)
     dir = File.join(WORK, "mixed")
-    v = Corpus.video(File.join(dir, "video"), bytes: (4 * Corpus::GiB * SCALE).round)
+    v = Corpus.video(File.join(dir, "video"), bytes: (4 * Corpus::GIB * SCALE).round)
     s = Corpus.small(File.join(dir, "small"), heads: heads, count: (2000 * SCALE).round)
     files = v["files"] + s["files"]
-    section("first scan of one #{v['bytes'] / MiB} MiB video and #{s['files']} small photos")
+    section("first scan of one #{v['bytes'] / MIB} MiB video and #{s['files']} small photos")
     warm_cache(dir)
     md5sum = "find #{dir.shellescape} -type f -name '*.[jm]p[g4]' -print0 | " \
              "xargs -0 -P#{CORES} -n 16 md5sum > /dev/null"
     t = rounds("mixed", { photosync: -> { first_scan_time(dir, files) }, md5sum: -> { timed { sh!(md5sum) } } })
     warn format("  photosync (%s) %.2f s, md5sum -P%d %.2f s", Photosync.md5_path, t[:photosync], CORES, t[:md5sum])
-    [row("first scan, one #{v['bytes'] / MiB} MiB video + #{s['files']} small photos, vs md5sum -P#{CORES}",
+    [row("first scan, one #{v['bytes'] / MIB} MiB video + #{s['files']} small photos, vs md5sum -P#{CORES}",
          t[:photosync], t[:md5sum], "photosync/md5sum", t[:photosync] / t[:md5sum], :<=, 0.85)]
   end
 
@@ -176,7 +179,7 @@ module Bench
   # next to a child that only requires photosync.
   def memory(heads)
     dir = File.join(WORK, "huge")
-    Corpus.sparse(dir, head: heads.first, bytes: 2 * Corpus::GiB)
+    Corpus.sparse(dir, head: heads.first, bytes: 2 * Corpus::GIB)
     section("peak RSS scanning a 2 GiB file")
     bare = peak_rss_kb(%(require "photosync"))
     peak = with_catalog do |c|
@@ -196,7 +199,7 @@ module Bench
       time = File.executable?("/usr/bin/time")
       cmd = ["/usr/bin/time", "-f", "%M", "-o", out, *cmd] if time
       hwm = IO.popen(cmd, &:read)
-      raise "child failed: #{cmd.join(' ')}" unless $?.success?
+      raise "child failed: #{cmd.join(' ')}" unless Process.last_status.success?
 
       @rss_via = time ? "/usr/bin/time -f %M" : "VmHWM"
       time ? Integer(File.read(out).lines.last) : vmhwm(hwm).first

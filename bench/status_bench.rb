@@ -17,6 +17,7 @@ require "fileutils"
 require "open3"
 require_relative "harness"
 
+# The status benchmark (see the top of this file).
 module StatusBench
   extend Bench::Harness
 

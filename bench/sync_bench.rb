@@ -29,6 +29,7 @@ require "tmpdir"
 require_relative "corpus"
 require_relative "harness"
 
+# The sync benchmark (see the top of this file).
 module SyncBench
   extend Bench::Harness
 
@@ -40,7 +41,7 @@ module SyncBench
   INDEX_PHOTOS = Integer(ENV.fetch("BENCH_INDEX_PHOTOS", "100000"))
   LATENCY = 0.05
   BUDGET = 100_000_000 # calls per hour: the emulator and the pacer never hold a run back
-  MiB = Bench::Corpus::MiB
+  MIB = Bench::Corpus::MIB
   BIG = 500 * 1000 * 1000
   MP4_HEAD = "\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2".b
   Row = Bench::Harness::Row
@@ -121,8 +122,7 @@ module SyncBench
     section("#{files.size} small photos at #{(LATENCY * 1000).round} ms per request; " \
             "the old loop on #{sample.size} of them")
     c = emu.credentials
-    flickraw = FlickRaw::Flickr.new(c[:api_key], c[:shared_secret], access_token: c[:access_token],
-                                                                    access_secret: c[:access_secret], endpoint: c[:endpoint])
+    flickraw = FlickRaw::Flickr.new(c[:api_key], c[:shared_secret], **c.slice(:access_token, :access_secret, :endpoint))
     reports = []
     old_searches = []
     t = rounds("first_sync", {

@@ -17,8 +17,9 @@ namespace :bench do
 end
 
 namespace :bench do
-  desc "Benchmark `photosync status` and the HTML report over a synthetic 100k-photo catalog vs the sqlite3 CLI " \
-       "reading the same rows (issue 7: status under a second; BENCH_STATUS_PHOTOS to resize; writes .bench/status.json)"
+  desc "Benchmark `photosync status` and the HTML report over a synthetic 100k-photo catalog vs the sqlite3 " \
+       "CLI reading the same rows (issue 7: status under a second; BENCH_STATUS_PHOTOS to resize; " \
+       "writes .bench/status.json)"
   task status: :compile do
     ruby File.expand_path("../bench/status_bench.rb", __dir__)
   end

@@ -2,6 +2,7 @@
 
 require "spec_helper"
 require "open3"
+require "photosync/cli"
 require_relative "support/flickr_context"
 
 # Every subcommand tried as a person mistypes it: a wrong, missing, out-of-range or hostile
@@ -23,10 +24,9 @@ RSpec.describe "the photosync command's edges" do
     Open3.capture3(env.merge(env_extra), RbConfig.ruby, exe, *args, stdin_data: "")
   end
 
-  # The commands `photosync` knows, read from its source: a new command needs cases here.
+  # The commands `photosync` knows: a new command needs cases here.
   def commands
-    source = Dir[File.expand_path("../lib/photosync/cli{,/*}.rb", __dir__)].map { |f| File.read(f) }.join
-    source.scan(/when "([a-z]+)"(?:, "[-a-z]+")* then/).flatten.uniq - %w[help flickr gphotos]
+    Photosync::CLI.commands
   end
 
   # argv => what stderr must say (a Regexp). Paths are filled in per example.

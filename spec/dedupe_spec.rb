@@ -88,7 +88,7 @@ RSpec.describe "Deleting duplicates on Flickr" do
     expect(keeper.machine_tags).to include("checksum:md5=#{md5}")
     expect([keeper.title, keeper.description]).to eq(["Holiday", "Grandma's birthday"])
     expect(emu.albums.map { |a| [a.title, a.photo_ids.include?(ids[1])] }.sort).to eq([["Family", true],
-                                                                                         ["Trip", true]])
+                                                                                       ["Trip", true]])
 
     flickr_ids = Photosync.status(root: library, catalog: catalog).photos
                           .find { |p| p.md5 == md5 }.remote.select { |r| r[:backend].start_with?("flickr") }

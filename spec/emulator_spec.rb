@@ -57,18 +57,17 @@ RSpec.describe Photosync::Emulator do
     described_class.start(latency: 30) do |emu|
       flickr = Photosync::Flickr.new(**emu.credentials)
       started = Process.clock_gettime(Process::CLOCK_MONOTONIC)
-      ticks = 0
-      ticker = Thread.new { loop { ticks += 1; sleep 0.01 } }
-      caller = Thread.new do
-        flickr.test.login
-        :finished
-      rescue RuntimeError => e
-        e.message
+      ticks = ticks_during do
+        caller = Thread.new do
+          flickr.test.login
+          :finished
+        rescue RuntimeError => e
+          e.message
+        end
+        sleep 0.5
+        caller.raise(RuntimeError, "stop waiting")
+        expect(caller.value).to eq("stop waiting")
       end
-      sleep 0.5
-      caller.raise(RuntimeError, "stop waiting")
-      expect(caller.value).to eq("stop waiting")
-      ticker.kill
       expect(Process.clock_gettime(Process::CLOCK_MONOTONIC) - started).to be < 10
       expect(ticks).to be > 10
     end

@@ -2,15 +2,32 @@
 
 require "spec_helper"
 
+# exif-py's orientation names.
+ORIENTATIONS = {
+  "Horizontal (normal)" => 1, "Mirrored horizontal" => 2, "Rotated 180" => 3, "Mirrored vertical" => 4,
+  "Mirrored horizontal then rotated 90 CCW" => 5, "Rotated 90 CW" => 6,
+  "Mirrored horizontal then rotated 90 CW" => 7, "Rotated 90 CCW" => 8
+}.freeze
+
+# Where exif-py and photosync disagree, exiftool decides; each case says why.
+EXCEPTIONS = {
+  # exif-py prints "No EXIF" for these two, but both carry an EXIF block with only
+  # Orientation = 1, which exiftool reads too (`exiftool -Orientation# FILE` => 1).
+  "heic/mobile/HMD_Nokia_8.3_5G.heif" => { orientation: 1 },
+  "jpg/xmp/no_exif.jpg" => { orientation: 1 }
+}.freeze
+
+# Fixtures the dump lists under another name, or not at all (values then from exiftool).
+ALIASES = { "heic/mobile/iphone_13_pro_max.HEIC" => "heic/mobile/iphone_13_pro_max.heif" }.freeze
+
+FROM_EXIFTOOL = {
+  "heic/IMG_5195.HEIC" => { date_time_original: [2021, 4, 11, 15, 47, 53], make: "Apple",
+                            model: "iPhone 11 Pro Max", orientation: nil }
+}.freeze
+
 # Every fixture photo read through the native extension, against the reference reading
 # by exif-py in exif-py-dump.txt.
 RSpec.describe "EXIF of the fixture photos, against exif-py's reference dump" do
-  ORIENTATIONS = {
-    "Horizontal (normal)" => 1, "Mirrored horizontal" => 2, "Rotated 180" => 3, "Mirrored vertical" => 4,
-    "Mirrored horizontal then rotated 90 CCW" => 5, "Rotated 90 CW" => 6,
-    "Mirrored horizontal then rotated 90 CW" => 7, "Rotated 90 CCW" => 8
-  }.freeze
-
   def self.dump
     @dump ||= File.read(File.join(FIXTURES, "exif-py-dump.txt")).split(/^Opening: /).drop(1).to_h do |block|
       name, *lines = block.lines(chomp: true)
@@ -18,21 +35,6 @@ RSpec.describe "EXIF of the fixture photos, against exif-py's reference dump" do
       [name, fields]
     end
   end
-
-  # Where exif-py and photosync disagree, exiftool decides; each case says why.
-  EXCEPTIONS = {
-    # exif-py prints "No EXIF" for these two, but both carry an EXIF block with only
-    # Orientation = 1, which exiftool reads too (`exiftool -Orientation# FILE` => 1).
-    "heic/mobile/HMD_Nokia_8.3_5G.heif" => { orientation: 1 },
-    "jpg/xmp/no_exif.jpg" => { orientation: 1 }
-  }.freeze
-
-  # Fixtures the dump lists under another name, or not at all (values then from exiftool).
-  ALIASES = { "heic/mobile/iphone_13_pro_max.HEIC" => "heic/mobile/iphone_13_pro_max.heif" }.freeze
-  FROM_EXIFTOOL = {
-    "heic/IMG_5195.HEIC" => { date_time_original: [2021, 4, 11, 15, 47, 53], make: "Apple",
-                              model: "iPhone 11 Pro Max", orientation: nil }
-  }.freeze
 
   def expected_for(name)
     return FROM_EXIFTOOL.fetch(name) if FROM_EXIFTOOL.key?(name)

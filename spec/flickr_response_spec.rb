@@ -4,9 +4,8 @@ require "spec_helper"
 require "net/http"
 require "stringio"
 require "photosync/flickr"
-require "stringio"
 require "pathname"
-require "pp"
+require "pp" # rubocop:disable Lint/RedundantRequireStatement -- #pretty_inspect needs it loaded
 
 # Flickr's answers as photosync presents them (flickraw's Response / ResponseList,
 # without eval), its errors, the parameter conversion, and the Ruby side of
@@ -213,10 +212,12 @@ RSpec.describe Photosync::Flickr::Response do
 
     it "is not mistaken for a String, an Array, a number or an exception" do
       expect([r].flatten).to eq([r])
-      expect { "a" + r }.to raise_error(TypeError)
+      expect { "a" + r }.to raise_error(TypeError) # rubocop:disable Style/StringConcatenation -- String#+ is tested
       expect { 1 + r }.to raise_error(TypeError)
       expect { raise r }.to raise_error(TypeError)
+      # rubocop:disable Style/RedundantInterpolation -- interpolation is the test
       expect("#{r}").to start_with("#<Photosync::Flickr::Response")
+      # rubocop:enable Style/RedundantInterpolation
     end
 
     it "reads private Kernel names as keys (flickr.test.echo's format)" do

@@ -18,7 +18,6 @@ module FlickrapiDriver
 end
 
 RSpec.describe "python3-flickrapi against the emulator" do
-
   def self.flickrapi_missing
     return "#{FlickrapiDriver::PYTHON} is missing" unless File.executable?(FlickrapiDriver::PYTHON)
 
@@ -35,9 +34,7 @@ RSpec.describe "python3-flickrapi against the emulator" do
       next unless out.wait_readable(left)
 
       line = out.gets
-      if line.nil?
-        raise "flickrapi driver ended (#{wait_thr.value}) without finishing; stderr:\n#{err_lines.join}"
-      end
+      raise "flickrapi driver ended (#{wait_thr.value}) without finishing; stderr:\n#{err_lines.join}" if line.nil?
 
       step = JSON.parse(line)
       raise "flickrapi driver failed: #{step['error']}\nstderr:\n#{err_lines.join}" if step["step"] == "error"

@@ -69,7 +69,7 @@ RSpec.describe "an old flickraw script through the FlickRaw facade" do
   context "with a FlickRaw client" do
     let(:flickr) do
       FlickRaw::Flickr.new(emu.api_key, emu.shared_secret, access_token: emu.access_token,
-                                                          access_secret: emu.access_secret, endpoint: emu.endpoint)
+                                                           access_secret: emu.access_secret, endpoint: emu.endpoint)
     end
     let(:photo) { File.join(FIXTURES, "jpg/Canon_40D.jpg") }
 
@@ -109,7 +109,7 @@ RSpec.describe "an old flickraw script through the FlickRaw facade" do
 
     it "raises FlickRaw::FailedResponse with Flickr's code for a bad token" do
       bad = FlickRaw::Flickr.new(emu.api_key, emu.shared_secret, access_token: "nope", access_secret: "nope",
-                                                                endpoint: emu.endpoint)
+                                                                 endpoint: emu.endpoint)
       expect { bad.test.login }.to raise_error(FlickRaw::FailedResponse) { |e| expect(e.code).to eq(98) }
     end
   end

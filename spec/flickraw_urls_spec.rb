@@ -218,6 +218,6 @@ RSpec.describe "FlickRaw (photosync/flickraw)" do
     script = 'module FlickRaw; end; begin; require "photosync/flickraw"; rescue Photosync::Error => e; puts e.message; end'
     out, status = Open3.capture2e(RbConfig.ruby, "-I", File.expand_path("../lib", __dir__), "-e", script)
     expect(status).to be_success
-    expect(out).to match(/FlickRaw is already defined.*require either "flickraw" or "photosync\/flickraw"/)
+    expect(out).to match(%r{FlickRaw is already defined.*require either "flickraw" or "photosync/flickraw"})
   end
 end

@@ -104,7 +104,7 @@ RSpec.describe Photosync::GooglePhotosEmulator do
       # Photosync::GooglePhotos.new reads the same variables.
       gphotos = with_env(env) { Photosync::GooglePhotos.new }
       expect([gphotos.client_id, gphotos.endpoint]).to eq(env.values_at("PHOTOSYNC_GPHOTOS_CLIENT_ID",
-                                                                         "PHOTOSYNC_GPHOTOS_ENDPOINT"))
+                                                                        "PHOTOSYNC_GPHOTOS_ENDPOINT"))
       Process.kill("INT", wait.pid)
       expect(wait.value.exitstatus).to eq(0)
     end

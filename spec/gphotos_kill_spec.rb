@@ -32,7 +32,7 @@ RSpec.describe "Google Photos sync killed with SIGKILL" do
     Photosync::GooglePhotosEmulator.start(latency: 0.02, seed: 5, testing: false) do |emu|
       creds = emu.credentials
       rng = Random.new(9)
-      20.times do |run|
+      20.times do |_run|
         pid = child_sync(creds)
         sleep(rng.rand(0.3..1.2))
         Process.kill(:KILL, pid)

@@ -4,14 +4,15 @@ require "spec_helper"
 require "rbconfig"
 require "json"
 
+GIB = 1024 * 1024 * 1024
+CHUNK = 8 * 1024 * 1024
+
 # The 1 GB proof: a 1 GB video goes up to the Google Photos emulator through the resumable
 # protocol, its upload cut midway by the emulator's seeded fault, and is resumed from the
 # server's offset, not restarted. The upload runs in a child process that does only that
 # sync, so its peak memory (VmHWM) is the client's alone; the emulator (in this process)
 # streams what it receives to disk. Slower than the others (seconds, not milliseconds).
 RSpec.describe "a 1 GB upload to Google Photos", slow: true do
-  GIB = 1024 * 1024 * 1024
-  CHUNK = 8 * 1024 * 1024
   let(:lib) { File.expand_path("../lib", __dir__) }
 
   # A sparse 1 GB MP4: a real `ftyp` box, then zeros the disk does not store.
@@ -36,7 +37,7 @@ RSpec.describe "a 1 GB upload to Google Photos", slow: true do
     RUBY
     out = IO.popen([RbConfig.ruby, "-I#{lib}", "-e", code, library, catalog, Marshal.dump(creds).unpack1("H*")],
                    err: %i[child out], &:read)
-    expect($?.success?).to be(true), out
+    expect(Process.last_status.success?).to be(true), out
     JSON.parse(out.lines.last, symbolize_names: true)
   end
 

@@ -13,9 +13,9 @@ require "uri"
 # than the client's cap (streamed from one reused buffer, never built in memory), a head
 # that is not HTTP at all.
 module HostileServer
-  MiB = 1024 * 1024
+  MIB = 1024 * 1024
   # The client refuses answers larger than this (MAX_ANSWER_BYTES in src/destinations/flickr/api/response.rs).
-  MAX_ANSWER_BYTES = 64 * MiB
+  MAX_ANSWER_BYTES = 64 * MIB
 
   # Errors for an answer that is not Flickr's: the native client raises NetworkError
   # today, Ruby's JSON layer InvalidResponse (lib/photosync/flickr/failed_response.rb).
@@ -25,7 +25,7 @@ module HostileServer
   CALL_TIMEOUT = 30 # seconds: a call that takes longer has hung
 
   # The request as read off the socket.
-  Request = Struct.new(:method, :path, :headers, :body, keyword_init: true)
+  Request = Struct.new(:verb, :path, :headers, :body, keyword_init: true)
 
   # One listening socket; each connection is read (head and body) and handed to the
   # current handler, ->(request, socket), which writes whatever it likes.
@@ -95,7 +95,7 @@ module HostileServer
              else
                ""
              end
-      Request.new(method: method, path: path, headers: headers, body: body)
+      Request.new(verb: method, path: path, headers: headers, body: body)
     end
 
     def read_chunked(socket)
@@ -153,7 +153,7 @@ module HostileServer
     # Content-Length (chunked encoding). Stops when the client hangs up.
     def huge(total, chunked: false, type: "application/json")
       lambda do |_req, sock|
-        block = ("{\"stat\":\"ok\",\"pad\":\"" + "x" * MiB)[0, MiB]
+        block = "{\"stat\":\"ok\",\"pad\":\"#{'x' * MIB}"[0, MIB]
         if chunked
           sock.write(head(200, type: type, extra: { "Transfer-Encoding" => "chunked" }))
         else
@@ -161,8 +161,8 @@ module HostileServer
         end
         sent = 0
         while sent < total
-          n = [MiB, total - sent].min
-          piece = n == MiB ? block : block[0, n]
+          n = [MIB, total - sent].min
+          piece = n == MIB ? block : block[0, n]
           sock.write(chunked ? "#{n.to_s(16)}\r\n#{piece}\r\n" : piece)
           sent += n
         end
@@ -201,11 +201,11 @@ module HostileServer
 
     # Runs the call against `handler` and checks that it raised one of `classes` with a
     # message matching `pattern` and naming `where` (the method or step); returns it.
-    def expect_clear_error(handler, classes, pattern, where:)
+    def expect_clear_error(handler, classes, pattern, where:, &block)
       server.handler = handler
       error = nil
       begin
-        Timeout.timeout(CALL_TIMEOUT) { yield }
+        Timeout.timeout(CALL_TIMEOUT, &block)
       rescue Exception => e # rubocop:disable Lint/RescueException -- anything but Photosync::Error fails below
         error = e
       end
@@ -252,9 +252,9 @@ module HostileServer
         "nesting deeper than Ruby's JSON allows" =>
           [-> { body(%({"stat":"ok","deep":#{'[' * 120}#{']' * 120}})) }, MALFORMED, /not JSON|nest/i],
         "a body larger than the cap, with Content-Length" =>
-          [-> { huge(MAX_ANSWER_BYTES + 4 * MiB) }, MALFORMED, /larger than 67108864 bytes/],
+          [-> { huge(MAX_ANSWER_BYTES + 4 * MIB) }, MALFORMED, /larger than 67108864 bytes/],
         "a body larger than the cap, chunked" =>
-          [-> { huge(MAX_ANSWER_BYTES + 4 * MiB, chunked: true) }, MALFORMED,
+          [-> { huge(MAX_ANSWER_BYTES + 4 * MIB, chunked: true) }, MALFORMED,
            /larger than 67108864 bytes/],
         "a connection closed mid-answer" =>
           [-> { cut('{"stat":"ok","user":{"id":', promised: 1000) }, NETWORK, /network error/],
@@ -263,7 +263,7 @@ module HostileServer
         "a connection closed before any answer" => [-> { raw("") }, NETWORK, /network error/],
         "an answer that is not HTTP" => [-> { raw("SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n") }, NETWORK, /network error/],
         "a head larger than any HTTP head" =>
-          [-> { raw("HTTP/1.1 200 OK\r\nX-Junk: #{'a' * (2 * MiB)}\r\n\r\n{}") }, NETWORK, /network error/],
+          [-> { raw("HTTP/1.1 200 OK\r\nX-Junk: #{'a' * (2 * MIB)}\r\n\r\n{}") }, NETWORK, /network error/],
         # Flickr's API never redirects; the client follows none (a signed body must not go elsewhere).
         "a redirect" =>
           [-> { body("", status: 307, extra: { "Location" => "/services/rest/" }) }, NETWORK, /HTTP 307/]
@@ -337,7 +337,7 @@ module HostileServer
       end
 
       it "leaves the client usable after hostile answers" do
-        [body("{"), raw(""), body("<html>", status: 502), huge(MAX_ANSWER_BYTES + MiB)].each do |h|
+        [body("{"), raw(""), body("<html>", status: 502), huge(MAX_ANSWER_BYTES + MIB)].each do |h|
           server.handler = h
           expect { Timeout.timeout(CALL_TIMEOUT) { rest_call } }.to raise_error(Photosync::Error)
         end
@@ -348,8 +348,8 @@ module HostileServer
         last = server.requests.last
         expect(last.path).to eq("/services/rest/")
         expect(::URI.decode_www_form(last.body).to_h).to include("method" => "flickr.test.echo", "format" => "json",
-                                                               "nojsoncallback" => "1",
-                                                               "oauth_signature_method" => "HMAC-SHA1")
+                                                                 "nojsoncallback" => "1",
+                                                                 "oauth_signature_method" => "HMAC-SHA1")
       end
     end
 
@@ -369,10 +369,10 @@ module HostileServer
         "an answer without stat" => [-> { body("<rsp><photoid>1</photoid></rsp>", type: "text/xml") }, MALFORMED, /no stat/],
         "an empty 200" => [-> { body("") }, MALFORMED, /empty answer/],
         "a body larger than the cap" =>
-          [-> { huge(MAX_ANSWER_BYTES + 4 * MiB, type: "text/xml") }, MALFORMED,
+          [-> { huge(MAX_ANSWER_BYTES + 4 * MIB, type: "text/xml") }, MALFORMED,
            /larger than 67108864 bytes/],
         "a body larger than the cap, chunked" =>
-          [-> { huge(MAX_ANSWER_BYTES + 4 * MiB, chunked: true, type: "text/xml") },
+          [-> { huge(MAX_ANSWER_BYTES + 4 * MIB, chunked: true, type: "text/xml") },
            MALFORMED, /larger than 67108864 bytes/],
         "a connection closed mid-answer" =>
           [-> { cut(%(<?xml version="1.0" encoding="utf-8" ?>\n<rsp stat="ok">\n<photo), promised: 500) }, NETWORK,
@@ -440,7 +440,7 @@ module HostileServer
       end
 
       it "gives a clear error for a huge access token answer" do
-        expect_clear_error(huge(MAX_ANSWER_BYTES + MiB, type: "text/plain"), MALFORMED,
+        expect_clear_error(huge(MAX_ANSWER_BYTES + MIB, type: "text/plain"), MALFORMED,
                            /larger than 67108864 bytes/, where: "access_token") do
           flickr.get_access_token("72157-req", "secret", "123-456-789")
         end

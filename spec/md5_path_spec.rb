@@ -18,8 +18,8 @@ RSpec.describe "the MD5 path (Photosync.md5_path, photosync version, verify arch
 
   it "can be lowered with PHOTOSYNC_MD5, and every path scans the fixtures to md5sum's hashes" do
     copy_fixtures(FIXTURE_IMAGES, File.join(tmpdir, "photos"))
-    scan = 'r = Photosync.scan(ARGV[0], catalog: nil); ' \
-           'puts JSON.generate(path: Photosync.md5_path, md5: r.to_h { |p| [p.path, p.md5] })'
+    scan = "r = Photosync.scan(ARGV[0], catalog: nil); " \
+           "puts JSON.generate(path: Photosync.md5_path, md5: r.to_h { |p| [p.path, p.md5] })"
     seen = paths.map do |path|
       out, err, status = Open3.capture3({ "PHOTOSYNC_MD5" => path }, RbConfig.ruby, "-I", lib, "-rphotosync",
                                         "-rjson", "-e", scan, File.join(tmpdir, "photos"))

@@ -32,7 +32,7 @@ RSpec.describe "Photosync.report" do
   def thumbnail(html, relative)
     entry = html.split('<div class="photo">').find { |e| e.include?(">#{html_path(relative)}</div>") }
     expect(entry).not_to be_nil, "no review entry for #{relative}"
-    src = entry[/<img [^>]*src="data:image\/jpeg;base64,([A-Za-z0-9+\/=]+)"/, 1]
+    src = entry[%r{<img [^>]*src="data:image/jpeg;base64,([A-Za-z0-9+/=]+)"}, 1]
     expect(src).not_to be_nil, "no thumbnail for #{relative}"
     Base64.strict_decode64(src)
   end
@@ -50,7 +50,7 @@ RSpec.describe "Photosync.report" do
     expect(progress.last).to eq([photos, photos]) unless progress.empty?
     chart = html[%r{<svg id="copies-chart".*?</svg>}m]
     expect(chart).not_to be_nil
-    bars = chart.scan(/data-copies="([^"]+)" data-photos="(\d+)"/).to_h { |k, v| [k, Integer(v)] }
+    bars = chart.scan(/data-copies="([^"]+)" data-photos="(\d+)"/).to_h.transform_values { |v| Integer(v) }
     expect(bars).to eq("3+ copies" => 0, "2 copies" => photos - 2, "1 copy" => 2)
     expect(chart.scan("<rect").size).to eq(3)
 
@@ -65,8 +65,8 @@ RSpec.describe "Photosync.report" do
       jpeg = thumbnail(html, name)
       expect(jpeg.byteslice(0, 2).bytes).to eq([0xFF, 0xD8])
       File.binwrite(File.join(tmpdir, "thumb.jpg"), jpeg)
-      expect(`file -b #{File.join(tmpdir, 'thumb.jpg')}`).to start_with("JPEG image data")
-      expect(`exiftool -s3 -FileType #{File.join(tmpdir, 'thumb.jpg')}`.strip).to eq("JPEG")
+      expect(`file -b #{File.join(tmpdir, "thumb.jpg")}`).to start_with("JPEG image data")
+      expect(`exiftool -s3 -FileType #{File.join(tmpdir, "thumb.jpg")}`.strip).to eq("JPEG")
     end
     # Grouped by camera: the Sanyo under its camera's heading.
     sanyo = html[%r{<h3>SANYO Electric Co\.,Ltd\. SR6 \(1\)</h3>.*?</div>\n</div>}m]
@@ -88,7 +88,7 @@ RSpec.describe "Photosync.report" do
     expect(File.read(page)).to include("<svg id=\"copies-chart\"")
 
     other = File.join(tmpdir, "all.html")
-    out, err, status = Open3.capture3(RbConfig.ruby, exe, "report", "--html", other, "--catalog", catalog)
+    _out, err, status = Open3.capture3(RbConfig.ruby, exe, "report", "--html", other, "--catalog", catalog)
     expect(status.exitstatus).to eq(0), err
     expect(File.read(other)).to include("the whole catalog", html_path(suspicious.first))
 

@@ -59,5 +59,4 @@ RSpec.describe "Restoring from an S3 bucket" do
     expect(md5s_under(back)).to eq(was)
     expect(Photosync.restore(back, from: server.destination("lost"), catalog: catalog).catalog_from).to be_nil
   end
-
 end

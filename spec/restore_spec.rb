@@ -90,7 +90,7 @@ RSpec.describe "Restoring from Flickr" do
     titles = ["../../escape", "/etc/passwd", "nul\0byte", "CON", "x" * 1000, "same", "same", "\e[2Jcontrol"]
     Photosync::Emulator.start(calls_per_hour: 1_000_000) do |emu|
       old = FlickRaw::Flickr.new(emu.api_key, emu.shared_secret, access_token: emu.access_token,
-                                                                access_secret: emu.access_secret, endpoint: emu.endpoint)
+                                                                 access_secret: emu.access_secret, endpoint: emu.endpoint)
       titles.each_with_index do |title, i|
         path = File.join(library, "t#{i}.jpg")
         File.binwrite(path, canon + "title #{i}")

@@ -6,9 +6,7 @@ require "fileutils"
 require "tmpdir"
 
 FIXTURES = File.expand_path("../../shared/fixtures/exif-samples", __dir__)
-unless File.directory?(FIXTURES)
-  abort "spec: the fixture photos are missing at #{FIXTURES} (they live in ../shared beside the checkout)"
-end
+abort "spec: the fixture photos are missing at #{FIXTURES} (they live in ../shared beside the checkout)" unless File.directory?(FIXTURES)
 
 # Media files among the fixtures, relative to FIXTURES.
 FIXTURE_IMAGES = Dir.chdir(FIXTURES) do
@@ -16,6 +14,22 @@ FIXTURE_IMAGES = Dir.chdir(FIXTURES) do
 end.freeze
 
 module SpecHelpers
+  # How often a Ruby thread counted (every 10 ms) while the block ran: a native call that
+  # releases the GVL lets it count on.
+  def ticks_during
+    ticks = 0
+    ticker = Thread.new do
+      loop do
+        ticks += 1
+        sleep 0.01
+      end
+    end
+    yield
+    ticks
+  ensure
+    ticker&.kill
+  end
+
   # A fresh temporary folder for the example, removed afterwards.
   def tmpdir
     @tmpdir ||= Dir.mktmpdir("photosync-spec")

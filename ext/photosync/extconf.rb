@@ -35,7 +35,7 @@ makefile << <<~MAKE
   FORCE:
 
   $(DLLIB): FORCE
-  \t$(CARGO) build --manifest-path #{File.join(ext_dir, "Cargo.toml")} --lib --release --target-dir #{target_dir}
+  \t$(CARGO) build --manifest-path #{File.join(ext_dir, 'Cargo.toml')} --lib --release --target-dir #{target_dir}
   \t$(COPY) #{built} $(DLLIB)
 
   install: $(DLLIB)

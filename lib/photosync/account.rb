@@ -2,6 +2,7 @@
 
 require "photosync/record"
 
+# Photosync.verify and Photosync.adopt (Flickr): their events and reports.
 module Photosync
   # The outcome of Photosync.verify. ok? is false when a local photo is missing on
   # Flickr, an MD5 is there more than once, a photo has no checksum tag, or an original
@@ -25,6 +26,7 @@ module Photosync
     fields :photo_id, :md5, :error, :untagged, :tagged
   end
 
+  # The outcome of Photosync.adopt: photos given their checksum tag, and those that failed.
   class AdoptReport < Record
     fields :adopted, :already_tagged, :failed, :api_calls, :errors
 

@@ -62,6 +62,7 @@ module Photosync
 
       @path = File.expand_path(path.to_s)
       raise ArgumentError, "archive:#{@path} is not a folder" if File.exist?(@path) && !File.directory?(@path)
+
       @write_dates = write_dates ? true : false
       @layout = Photosync._archive_check_layout(layout.to_s)
       @threads = Integer(threads)

@@ -45,7 +45,7 @@ module Photosync
 
     # Stored values, overridden by the environment where set.
     def current
-      from_env = ENV_NAMES.to_h { |k, name| [k, ENV.fetch(name, nil)] }.reject { |_, v| v.nil? || v.empty? }
+      from_env = ENV_NAMES.transform_values { |name| ENV.fetch(name, nil) }.reject { |_, v| v.nil? || v.empty? }
       stored.merge(from_env)
     end
 

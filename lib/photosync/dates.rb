@@ -43,9 +43,9 @@ module Photosync
       end
 
       def as_json
-        Photosync.json_path(path).merge(date: date, source: source.to_s, reason: reason,
-          fix: proposed_fix, codes: reasons.map { |r| r[:code].to_s }, camera: camera,
-          confidence: confidence.to_s)
+        Photosync.json_path(path).merge(date: date, source: source.to_s, reason: reason, fix: proposed_fix,
+                                        codes: reasons.map { |r| r[:code].to_s }, camera: camera,
+                                        confidence: confidence.to_s)
       end
 
       private

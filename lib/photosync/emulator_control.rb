@@ -9,6 +9,7 @@ module Photosync
       base.extend(ClassMethods)
     end
 
+    # The emulator classes' start and wrap.
     module ClassMethods
       # Wraps a started native emulator; with a block, yields it and stops it after.
       def wrap(native, faults)

@@ -39,7 +39,7 @@ unless defined?(EXIFR::JPEG)
       end
 
       def gps
-        return nil unless @exif&.gps_latitude && @exif.gps_longitude
+        return nil unless @exif&.gps_latitude && @exif&.gps_longitude
 
         GPS.new(@exif.gps_latitude, @exif.gps_longitude)
       end
@@ -97,14 +97,16 @@ unless defined?(EXIFR::JPEG)
           comments << segment if marker == 0xFE
           pos += 2 + length
         end
-        @comment = comments.size == 1 ? comments.first : (comments.empty? ? nil : comments)
+        @comment = comments.size > 1 ? comments : comments.first
       end
 
       def sof_frame(segment)
         raise MalformedJPEG, "frame header too short" if segment.bytesize < 6
 
         @bits, @height, @width, components = segment.unpack("CnnC")
-        raise MalformedJPEG, "frame length does not match number of components" unless segment.bytesize == 6 + components * 3
+        return if segment.bytesize == 6 + components * 3
+
+        raise MalformedJPEG, "frame length does not match number of components"
       end
     end
 
@@ -121,7 +123,7 @@ unless defined?(EXIFR::JPEG)
         def initialize(value) = @value = value
         def to_i = value
         def to_sym = NAMES.fetch(value - 1, :Unknown)
-        def ==(other) = other.is_a?(Orientation) ? value == other.value : value == other
+        def ==(other) = value == (other.is_a?(Orientation) ? other.value : other)
         def inspect = "#<EXIFR::TIFF::Orientation:#{to_sym}(#{value})>"
       end
 

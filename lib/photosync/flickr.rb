@@ -55,7 +55,7 @@ module Photosync
 
     # Methods directly under "flickr." (none in Flickr's API), as in flickraw.
     def self.flickr_methods
-      MethodTree.for(native_class).root.methods.keys
+      MethodTree.for(native_class).root.method_names.keys
     end
 
     def initialize(api_key: ENV["FLICKRAW_API_KEY"], shared_secret: ENV["FLICKRAW_SHARED_SECRET"],
@@ -64,7 +64,9 @@ module Photosync
       @api_key = presence(api_key)
       @shared_secret = presence(shared_secret)
       raise NotConfigured, "no Flickr API key: pass api_key: or set FLICKRAW_API_KEY" unless @api_key
-      raise NotConfigured, "no Flickr shared secret: pass shared_secret: or set FLICKRAW_SHARED_SECRET" unless @shared_secret
+      unless @shared_secret
+        raise NotConfigured, "no Flickr shared secret: pass shared_secret: or set FLICKRAW_SHARED_SECRET"
+      end
 
       @access_token = presence(access_token)
       @access_secret = presence(access_secret)
@@ -207,7 +209,7 @@ module Photosync
 
     def top_level_names
       root = MethodTree.for(Flickr.native_class).root
-      (root.children.keys + root.methods.keys).map(&:to_sym)
+      (root.children.keys + root.method_names.keys).map(&:to_sym)
     rescue Error
       []
     end

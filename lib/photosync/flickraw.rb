@@ -32,21 +32,22 @@ if defined?(FlickRaw) && !(FlickRaw.is_a?(Module) && FlickRaw.const_defined?(:PH
                           "require either \"flickraw\" or \"photosync/flickraw\", not both"
 end
 
+# flickraw's namespace, as its scripts use it (see above).
 module FlickRaw
   # Marks this FlickRaw as photosync's facade.
   PHOTOSYNC = Photosync::VERSION
   # The flickraw API this facade follows.
   VERSION = "0.9.10"
-  USER_AGENT = "FlickRaw/#{VERSION} (photosync #{Photosync::VERSION})"
+  USER_AGENT = "FlickRaw/#{VERSION} (photosync #{Photosync::VERSION})".freeze
 
   END_POINT = "https://api.flickr.com/services"
   UPLOAD_END_POINT = "https://up.flickr.com/services"
-  FLICKR_OAUTH_REQUEST_TOKEN = "#{END_POINT}/oauth/request_token"
-  FLICKR_OAUTH_AUTHORIZE = "#{END_POINT}/oauth/authorize"
-  FLICKR_OAUTH_ACCESS_TOKEN = "#{END_POINT}/oauth/access_token"
-  REST_PATH = "#{END_POINT}/rest/"
-  UPLOAD_PATH = "#{UPLOAD_END_POINT}/upload/"
-  REPLACE_PATH = "#{UPLOAD_END_POINT}/replace/"
+  FLICKR_OAUTH_REQUEST_TOKEN = "#{END_POINT}/oauth/request_token".freeze
+  FLICKR_OAUTH_AUTHORIZE = "#{END_POINT}/oauth/authorize".freeze
+  FLICKR_OAUTH_ACCESS_TOKEN = "#{END_POINT}/oauth/access_token".freeze
+  REST_PATH = "#{END_POINT}/rest/".freeze
+  UPLOAD_PATH = "#{UPLOAD_END_POINT}/upload/".freeze
+  REPLACE_PATH = "#{UPLOAD_END_POINT}/replace/".freeze
 
   PHOTO_SOURCE_URL = "https://farm%s.staticflickr.com/%s/%s_%s%s.%s"
   URL_PROFILE = "https://www.flickr.com/people/"
@@ -79,7 +80,9 @@ module FlickRaw
       secret = first_present(shared_secret, options.delete(:shared_secret), FlickRaw.shared_secret,
                              ENV["FLICKRAW_SHARED_SECRET"])
       raise FlickrAppNotConfigured, "No API key defined! (set FlickRaw.api_key or FLICKRAW_API_KEY)" unless key
-      raise FlickrAppNotConfigured, "No shared secret defined! (set FlickRaw.shared_secret or FLICKRAW_SHARED_SECRET)" unless secret
+      unless secret
+        raise FlickrAppNotConfigured, "No shared secret defined! (set FlickRaw.shared_secret or FLICKRAW_SHARED_SECRET)"
+      end
 
       super(api_key: key, shared_secret: secret, **options)
     end
@@ -100,7 +103,8 @@ module FlickRaw
   # flickraw's helper module: `include FlickRaw::Helper` gives an object its own `flickr`.
   module Helper
     def flickr
-      @flickraw ||= FlickRaw::Flickr.new
+      # flickraw's name: an object's own @flickr is left alone.
+      @flickraw ||= FlickRaw::Flickr.new # rubocop:disable Naming/MemoizedInstanceVariableName
     end
   end
 
@@ -121,7 +125,10 @@ module FlickRaw
 
     # Accepted and kept; certificates are always checked.
     def check_certificate=(check)
-      warn_once(:check_certificate, "FlickRaw.check_certificate = false is ignored: photosync always checks certificates") unless check
+      unless check
+        warn_once(:check_certificate,
+                  "FlickRaw.check_certificate = false is ignored: photosync always checks certificates")
+      end
       @check_certificate = check
     end
 

@@ -13,8 +13,10 @@ module Photosync
   class GooglePhotosEmulator
     include EmulatorControl
 
+    # rubocop:disable Lint/StructNewOverride -- size: the stored bytes (public); an Item is no collection
     Item = Struct.new(:id, :filename, :description, :md5, :size, :mime_type, :creation_time, :app, :albums,
                       keyword_init: true)
+    # rubocop:enable Lint/StructNewOverride
     Album = Struct.new(:id, :title, :app, :items, keyword_init: true)
 
     SCOPES = %w[photoslibrary.appendonly photoslibrary.readonly.appcreateddata
@@ -93,7 +95,7 @@ module Photosync
     # The environment that points the photosync command here (PHOTOSYNC_GPHOTOS_*), with a
     # fresh refresh token.
     def env
-      credentials.to_h { |k, v| ["PHOTOSYNC_GPHOTOS_#{k.upcase}", v] }
+      credentials.transform_keys { |k| "PHOTOSYNC_GPHOTOS_#{k.upcase}" }
     end
   end
 end

@@ -2,6 +2,7 @@
 
 require "photosync/record"
 
+# Photosync.import: old drives brought into the library (docs/import.md).
 module Photosync
   # What Photosync.import hands its block, on the calling thread: kind is one of
   # :library_scanned (photos), :reading (source, files_done, files_total, bytes_done,
@@ -44,7 +45,9 @@ module Photosync
       super.merge(
         library: u[library],
         sources: sources.map { |s| s.to_h.merge(source: u[s.source]) },
-        other_forms: other_forms.map { |o| o.transform_keys(&:to_sym).then { |h| h.merge(path: u[h[:path]], kept: u[h[:kept]]) } },
+        other_forms: other_forms.map do |o|
+          o.transform_keys(&:to_sym).then { |h| h.merge(path: u[h[:path]], kept: u[h[:kept]]) }
+        end,
         damaged: damaged.map { |p, why| { path: u[p], reason: why } },
         errors: errors.map { |p, msg| { path: u[p], error: msg } }
       )

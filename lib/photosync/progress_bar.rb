@@ -65,12 +65,14 @@ module Photosync
         value /= 1000
         unit = units.shift
       end
-      unit == "B" ? "#{n.to_i} B" : format("%.1f %s", value, unit)
+      unit == "B" ? "#{n.to_i} B" : "#{format('%.1f', value)} #{unit}"
     end
 
     def duration(seconds)
       s = seconds.round
-      s >= 3600 ? format("%d:%02d:%02d", s / 3600, s % 3600 / 60, s % 60) : format("%d:%02d", s / 60, s % 60)
+      return format("%<m>d:%<s>02d", m: s / 60, s: s % 60) if s < 3600
+
+      format("%<h>d:%<m>02d:%<s>02d", h: s / 3600, m: s % 3600 / 60, s: s % 60)
     end
   end
 end

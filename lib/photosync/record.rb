@@ -1,5 +1,6 @@
 # frozen_string_literal: true
 
+# The Ruby form of the native side's reports and events.
 module Photosync
   # A report or an event as the native side hands it over: the Hash of the core's
   # serde form, with a reader for each of its fields. A field the core adds reaches Ruby

@@ -1,5 +1,6 @@
 # frozen_string_literal: true
 
+# Photosync.report: the one-page HTML report.
 module Photosync
   # What Photosync.report wrote to html: photos reported on, by_copies (copy count =>
   # photos), and the totals behind each section of the page: photos with a single copy,

@@ -2,6 +2,7 @@
 
 require "fileutils"
 
+# Photosync.restore: a destination brought back into a folder.
 module Photosync
   # The suffix of a file being downloaded by a restore; a stopped restore leaves at
   # most these, and the next one removes them.
@@ -62,10 +63,7 @@ module Photosync
   # Ctrl-C stops starting downloads, keeps what finished, and raises Interrupt.
   def self.restore(dir, from:, albums: false, only_missing: nil, concurrency: 4, calls_per_hour: 3600,
                    accept_lossy: false, thaw: false, catalog: :default, wait: true, &block)
-    unless from.is_a?(Archive) || from.is_a?(S3) || from.is_a?(GooglePhotos) || from.respond_to?(:native, true)
-      raise ArgumentError, "from: must be a Photosync::Flickr, a Photosync::Archive, a Photosync::S3 or a Photosync::GooglePhotos"
-    end
-
+    check_restore_source(from)
     catalog_path = catalog == :default ? default_catalog_path : catalog&.to_s
     from_copy = catalog_copy(from, catalog_path)
     opts = { "concurrency" => Integer(concurrency), "albums" => albums ? true : false,
@@ -74,15 +72,28 @@ module Photosync
              "thaw" => thaw ? true : false,
              **run_options(wait) }
     events = block && proc { |h| block.call(RestoreEvent.new(**h)) }
-    dest = File.expand_path(dir.to_s)
-    report = case from
-             when Archive then _restore_archive(dest, catalog_path, from.path, opts, events)
-             when S3 then _restore_s3(dest, catalog_path, from.url, opts.merge(from.send(:connection)), events)
-             when GooglePhotos then _restore_gphotos(dest, catalog_path, from.send(:native), opts, events)
-             else _restore_flickr(dest, catalog_path, from.send(:native), opts, events)
-             end
+    report = restore_from(File.expand_path(dir.to_s), catalog_path, from, opts, events)
     RestoreReport.new(**report, catalog_from: from_copy || nil)
   end
+
+  def self.check_restore_source(from)
+    return if from.is_a?(Archive) || from.is_a?(S3) || from.is_a?(GooglePhotos) || from.respond_to?(:native, true)
+
+    raise ArgumentError, "from: must be a Photosync::Flickr, a Photosync::Archive, a Photosync::S3 " \
+                         "or a Photosync::GooglePhotos"
+  end
+  private_class_method :check_restore_source
+
+  # The native restore for the kind of source; dest: the folder, expanded.
+  def self.restore_from(dest, catalog_path, from, opts, events)
+    case from
+    when Archive then _restore_archive(dest, catalog_path, from.path, opts, events)
+    when S3 then _restore_s3(dest, catalog_path, from.url, opts.merge(from.send(:connection)), events)
+    when GooglePhotos then _restore_gphotos(dest, catalog_path, from.send(:native), opts, events)
+    else _restore_flickr(dest, catalog_path, from.send(:native), opts, events)
+    end
+  end
+  private_class_method :restore_from
 
   # The disaster case: no catalog where one is looked for (the disk holding it is gone),
   # and the archive or the bucket holds the copy each sync leaves there (a bucket's is

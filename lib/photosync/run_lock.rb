@@ -1,5 +1,6 @@
 # frozen_string_literal: true
 
+# How a run that writes takes the catalog's lock (docs/locking.md).
 module Photosync
   # What a run that writes (sync, restore, adopt, delete_duplicates, Dates.apply) tells
   # the core about itself for the catalog's lock: whether to wait for another run that

@@ -44,7 +44,8 @@ module Photosync
       setting = ->(key, given) { given || env(SETTINGS[key]) || stored[key]&.to_s }
       @endpoint = endpoint || env("PHOTOSYNC_S3_ENDPOINT") || env("AWS_ENDPOINT_URL") || stored[:endpoint]&.to_s
       @region = setting[:region, region]
-      @keys = SETTINGS.keys.take(3).to_h { |k| [k.to_s, setting[k, { access_key_id:, secret_access_key:, session_token: }[k]]] }
+      given = { access_key_id:, secret_access_key:, session_token: }
+      @keys = SETTINGS.keys.take(3).to_h { |k| [k.to_s, setting[k, given[k]]] }
       @storage_class = storage_class&.to_s&.upcase
       @layout = Photosync._archive_check_layout(layout.to_s)
     end
@@ -55,7 +56,8 @@ module Photosync
 
     # Never the secret.
     def inspect
-      "#<Photosync::S3 #{url}#{" endpoint=#{endpoint}" if endpoint}#{" storage_class=#{storage_class}" if storage_class}>"
+      extras = { endpoint: endpoint, storage_class: storage_class }.compact.map { |k, v| " #{k}=#{v}" }
+      "#<Photosync::S3 #{url}#{extras.join}>"
     end
 
     # Compares the bucket's listing with the catalog: recorded copies missing or with
@@ -81,8 +83,9 @@ module Photosync
 
     # This bucket as Photosync._sync takes it; run: the run's concurrency and dry_run.
     def sync_target(run)
-      ["s3", url, { **connection, "storage_class" => storage_class, "layout" => layout,
-                    "concurrency" => run["concurrency"], "dry_run" => run["dry_run"] }]
+      settings = { "storage_class" => storage_class, "layout" => layout,
+                   "concurrency" => run["concurrency"], "dry_run" => run["dry_run"] }
+      ["s3", url, connection.merge(settings)]
     end
   end
 end

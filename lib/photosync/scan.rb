@@ -1,5 +1,6 @@
 # frozen_string_literal: true
 
+# Photosync.scan: the library read into the catalog.
 module Photosync
   # Handed to the block of Photosync.scan, about ten times a second.
   ScanProgress = Struct.new(:files_done, :files_total, :bytes_done, :bytes_total) do

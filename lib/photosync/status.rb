@@ -2,6 +2,7 @@
 
 require "photosync/record"
 
+# Photosync.status: how many copies each photo has.
 module Photosync
   # One photo (by MD5) and where it lives: local paths, and its remote copies as hashes
   # (backend "flickr:<nsid>" / "archive:<path>" / "gphotos:...", id, uploaded_at, and

@@ -2,6 +2,7 @@
 
 require "photosync/record"
 
+# Photosync.sync: the library backed up to its destinations.
 module Photosync
   # What Photosync.sync hands its block, on the calling thread: kind is one of
   # :scanned, :planned, :started, :uploaded, :skipped, :not_taken, :refused, :refused_before (docs/outcomes.md; reason

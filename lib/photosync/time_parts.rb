@@ -1,5 +1,6 @@
 # frozen_string_literal: true
 
+# Dates from the native side as Ruby Time values.
 module Photosync
   # Builds a Time from the native [year, month, day, hour, min, sec, nsec, offset]:
   # with the UTC offset when the camera recorded one, else in the local zone, as

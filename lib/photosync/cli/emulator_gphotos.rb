@@ -1,32 +1,33 @@
 # frozen_string_literal: true
 
 module Photosync
-  # `photosync emulator gphotos`: the built-in Google Photos emulator, until stopped.
   class CLI
-    private
+    # `photosync emulator gphotos`: the built-in Google Photos emulator, until stopped (the
+    # Flickr emulator's shared options and its way of serving).
+    class EmulatorGphotos < Emulator
+      private
 
-    def emulator_gphotos(argv)
-      opts = { port: 0, latency: 0.0, fault_rate: 0.0, seed: 1, daily_quota: 10_000, testing: true,
-               bad_token: :whole_call }
-      parser = OptionParser.new do |o|
+      def options(o)
+        @opts = { port: 0, latency: 0.0, fault_rate: 0.0, seed: 1, daily_quota: 10_000, testing: true,
+                  bad_token: :whole_call }
         o.banner = "usage: photosync emulator gphotos [--port N] [--latency S] [--fault-rate R] [--seed N] " \
                    "[--daily-quota N] [--[no-]testing] [--bad-token whole_call|per_item] [--env]"
-        emulator_options(o, opts, "API request")
+        emulator_options(o, @opts, "API request")
         o.on("--daily-quota N", "requests per project per day (default 10000)") do |v|
-          opts[:daily_quota] = Check.int("--daily-quota", v, min: 1, max: 4_294_967_295)
+          @opts[:daily_quota] = Check.int("--daily-quota", v, min: 1, max: 4_294_967_295)
         end
         o.on("--[no-]testing", "a project in Testing status: refresh tokens last 7 days (default)") do |v|
-          opts[:testing] = v
+          @opts[:testing] = v
         end
         o.on("--bad-token MODE", "how batchCreate answers a bad upload token: whole_call (default) or per_item") do |v|
-          opts[:bad_token] = Check.choice("--bad-token", v, %w[whole_call per_item]).to_sym
+          @opts[:bad_token] = Check.choice("--bad-token", v, %w[whole_call per_item]).to_sym
         end
       end
-      return help(parser) if argv.include?("-h") || argv.include?("--help")
 
-      parser.parse!(argv)
-      no_more_arguments(argv)
-      serve(GooglePhotosEmulator, opts, %i[endpoint authorize_url token_url client_id client_secret refresh_token])
+      def run(argv)
+        no_more_arguments(argv)
+        serve(GooglePhotosEmulator, @opts, %i[endpoint authorize_url token_url client_id client_secret refresh_token])
+      end
     end
   end
 end

@@ -1,30 +1,20 @@
 # frozen_string_literal: true
 
 module Photosync
-  # `photosync import SRC... --into LIBRARY`: old drives brought into the library, each
-  # photo once (docs/import.md). Exit status 0 when every file was read and every new
-  # photo copied, 2 when a file could not be read or copied.
   class CLI
-    private
+    # `photosync import SRC... --into LIBRARY`: old drives brought into the library, each
+    # photo once (docs/import.md). Exit status 0 when every file was read and every new
+    # photo copied, 2 when a file could not be read or copied.
+    class Import < Command
+      private
 
-    def import(argv)
-      opts = { catalog: :default, json: false, dry_run: false, layout: Archive::DEFAULT_LAYOUT, threads: 4,
-               timeout: 30, into: nil }
-      parser = import_parser(opts)
-      return help(parser) if argv.include?("-h") || argv.include?("--help")
+      def options(o)
+        @opts = { catalog: :default, json: false, dry_run: false, layout: Archive::DEFAULT_LAYOUT, threads: 4,
+                  timeout: 30, into: nil }
+        import_options(o, @opts)
+      end
 
-      parser.parse!(argv)
-      sources = import_folders(argv, opts)
-      @dry_run = opts[:dry_run]
-      report = Photosync.import(sources, **opts.slice(:into, :layout, :dry_run, :threads, :timeout, :catalog, :wait),
-                                &import_progress)
-      print_import(report)
-      json_out.puts(JSON.generate(report.to_h)) if opts[:json]
-      report.ok? ? 0 : 2
-    end
-
-    def import_parser(opts)
-      OptionParser.new do |o|
+      def import_options(o, opts)
         o.banner = "usage: photosync import SRC... --into LIBRARY [--layout PATTERN] [--dry-run] [--json]"
         o.on("--into LIBRARY", "the library folder the photos go into (must exist)") do |v|
           opts[:into] = Check.path("--into", v)
@@ -43,65 +33,74 @@ module Photosync
         no_wait_option(o, opts)
         o.on("--json", "print the inventory as JSON") { opts[:json] = true }
       end
-    end
 
-    def import_folders(argv, opts)
-      raise Usage, "--into LIBRARY is required" unless opts[:into]
-      raise Usage, "name at least one source folder" if argv.empty?
-
-      (argv + [opts[:into]]).each do |dir|
-        raise Usage, "#{Photosync.utf8(dir)} is not a folder" unless File.directory?(dir)
+      def run(argv)
+        sources = import_folders(argv, @opts)
+        report = Photosync.import(sources, **@opts.slice(:into, :layout, :dry_run, :threads, :timeout, :catalog, :wait),
+                                  &import_progress)
+        print_import(report)
+        json_out.puts(JSON.generate(report.to_h)) if @opts[:json]
+        report.ok? ? 0 : 2
       end
-      argv
-    end
 
-    # Per source, one line on stderr while it is read, with the time left at the rate so
-    # far (a terminal only: a log would fill).
-    def import_progress
-      return nil unless @err.tty?
+      def import_folders(argv, opts)
+        raise Usage, "--into LIBRARY is required" unless opts[:into]
+        raise Usage, "name at least one source folder" if argv.empty?
 
-      started = {}
-      proc do |e|
-        next unless e.kind == :reading
-
-        t0 = started[e.source] ||= Process.clock_gettime(Process::CLOCK_MONOTONIC)
-        @err.print(format("\r%<src>s: %<done>d/%<total>d files, %<bytes>s of %<all>s%<eta>s ",
-                          src: Photosync.utf8(e.source), done: e.files_done, total: e.files_total,
-                          bytes: Format.bytes(e.bytes_done), all: Format.bytes(e.bytes_total), eta: eta(e, t0)))
-        @err.puts if e.files_done == e.files_total
+        (argv + [opts[:into]]).each do |dir|
+          raise Usage, "#{Photosync.utf8(dir)} is not a folder" unless File.directory?(dir)
+        end
+        argv
       end
-    end
 
-    def eta(event, started)
-      elapsed = Process.clock_gettime(Process::CLOCK_MONOTONIC) - started
-      return "" unless elapsed > 1 && event.bytes_done.positive?
+      # Per source, one line on stderr while it is read, with the time left at the rate so
+      # far (a terminal only: a log would fill).
+      def import_progress
+        return nil unless @err.tty?
 
-      left = (event.bytes_total - event.bytes_done) * elapsed / event.bytes_done
-      format(", about %d:%02d left", left / 60, left % 60)
-    end
+        started = {}
+        proc do |e|
+          next unless e.kind == :reading
 
-    def print_import(r)
-      verb = r.dry_run ? "to copy" : "copied"
-      @out.puts(format("import into %<lib>s: %<n>d new photos %<verb>s (%<bytes>s), %<fail>d failed; %<secs>.1f s",
-                       lib: Photosync.utf8(r.library), n: r.imported, verb: verb, bytes: Format.bytes(r.bytes),
-                       fail: r.failed, secs: r.elapsed))
-      r.sources.each do |s|
-        @out.puts("  #{Photosync.utf8(s.source)}: #{s.files} files: #{s.new} new, #{s.in_library} already in the " \
-                  "library, #{s.copies} copies, #{s.other_form} in another form, #{s.damaged} damaged, " \
-                  "#{s.unreadable} unreadable#{", #{s.failed} failed" if s.failed.positive?}")
+          t0 = started[e.source] ||= Process.clock_gettime(Process::CLOCK_MONOTONIC)
+          @err.print(format("\r%<src>s: %<done>d/%<total>d files, %<bytes>s of %<all>s%<eta>s ",
+                            src: Photosync.utf8(e.source), done: e.files_done, total: e.files_total,
+                            bytes: Format.bytes(e.bytes_done), all: Format.bytes(e.bytes_total), eta: eta(e, t0)))
+          @err.puts if e.files_done == e.files_total
+        end
       end
-      print_import_details(r)
-    end
 
-    def print_import_details(r)
-      r.other_forms.each do |o|
-        dates = o[:dates_differ] ? " (taken #{o[:taken]}; kept: #{o[:kept_taken]})" : ""
-        kept = o[:kept_in_library] ? "the library's" : "kept"
-        @out.puts("  same photo: #{Photosync.utf8(o[:path])} = #{kept} #{Photosync.utf8(o[:kept])}#{dates}")
+      def eta(event, started)
+        elapsed = Process.clock_gettime(Process::CLOCK_MONOTONIC) - started
+        return "" unless elapsed > 1 && event.bytes_done.positive?
+
+        left = (event.bytes_total - event.bytes_done) * elapsed / event.bytes_done
+        format(", about %<m>d:%<s>02d left", m: left / 60, s: left % 60)
       end
-      r.damaged.each { |path, why| @out.puts("  damaged: #{Photosync.utf8(path)}: #{why}") }
-      r.errors.each { |path, msg| @out.puts("  error: #{Photosync.utf8(path)}: #{msg}") }
-      r.notes.each { |n| @out.puts("  note: #{n}") }
+
+      def print_import(r)
+        verb = r.dry_run ? "to copy" : "copied"
+        @out.puts(format("import into %<lib>s: %<n>d new photos %<verb>s (%<bytes>s), %<fail>d failed; %<secs>.1f s",
+                         lib: Photosync.utf8(r.library), n: r.imported, verb: verb, bytes: Format.bytes(r.bytes),
+                         fail: r.failed, secs: r.elapsed))
+        r.sources.each do |s|
+          @out.puts("  #{Photosync.utf8(s.source)}: #{s.files} files: #{s.new} new, #{s.in_library} already in the " \
+                    "library, #{s.copies} copies, #{s.other_form} in another form, #{s.damaged} damaged, " \
+                    "#{s.unreadable} unreadable#{", #{s.failed} failed" if s.failed.positive?}")
+        end
+        print_import_details(r)
+      end
+
+      def print_import_details(r)
+        r.other_forms.each do |o|
+          dates = o[:dates_differ] ? " (taken #{o[:taken]}; kept: #{o[:kept_taken]})" : ""
+          kept = o[:kept_in_library] ? "the library's" : "kept"
+          @out.puts("  same photo: #{Photosync.utf8(o[:path])} = #{kept} #{Photosync.utf8(o[:kept])}#{dates}")
+        end
+        r.damaged.each { |path, why| @out.puts("  damaged: #{Photosync.utf8(path)}: #{why}") }
+        r.errors.each { |path, msg| @out.puts("  error: #{Photosync.utf8(path)}: #{msg}") }
+        r.notes.each { |n| @out.puts("  note: #{n}") }
+      end
     end
   end
 end

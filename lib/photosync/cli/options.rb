@@ -1,13 +1,13 @@
 # frozen_string_literal: true
 
 module Photosync
-  # Every option's value is checked while the command line is parsed, before any work
-  # starts: a wrong one is one line naming the option and what it accepts, exit 1.
   class CLI
     # A usage error: the command line asks for something photosync cannot do.
     class Usage < StandardError; end
 
-    # The checks, each returning the value as the command uses it.
+    # Every option's value is checked while the command line is parsed, before any work
+    # starts: a wrong one is one line naming the option and what it accepts, exit 1. Each
+    # check returns the value as the command uses it.
     module Check
       module_function
 
@@ -21,16 +21,16 @@ module Photosync
 
       # A finite decimal number in min..max.
       def number(option, value, min:, max: nil)
-        x = Float(value, exception: false)
-        return x if x&.finite? && x >= min && (max.nil? || x <= max)
+        x = Float(value, exception: false) || Float::NAN
+        return x if x.finite? && x.between?(min, max || Float::INFINITY)
 
         raise Usage, "#{option} accepts a number #{range_words(min, max)}, not #{value.inspect}"
       end
 
       # A share of 100: "5", "5%", "0.5%"; more than 0, at most 100.
       def percent(option, value)
-        x = Float(value.to_s.delete_suffix("%"), exception: false)
-        return x if x&.finite? && x.positive? && x <= 100
+        x = Float(value.to_s.delete_suffix("%"), exception: false) || Float::NAN
+        return x if x.finite? && x.positive? && x <= 100
 
         raise Usage, "#{option} accepts a percentage above 0 and at most 100 (such as 5%), not #{value.inspect}"
       end
@@ -92,50 +92,6 @@ module Photosync
       def range_words(min, max)
         max.nil? ? "from #{min} up" : "from #{min} to #{max}"
       end
-    end
-
-    private
-
-    # Arguments left after the command's own: a usage error naming them.
-    def no_more_arguments(argv)
-      raise Usage, "unexpected argument#{'s' if argv.size > 1}: #{argv.join(' ')}" unless argv.empty?
-    end
-
-    def calls_per_hour_option(parser, opts)
-      parser.on("--calls-per-hour N", "Flickr API calls an hour at most (default 3600, the key's budget)") do |v|
-        opts[:calls_per_hour] = Check.int("--calls-per-hour", v, min: 1)
-      end
-    end
-
-    def catalog_option(parser, opts)
-      parser.on("--catalog PATH", "catalog file (default #{Photosync.default_catalog_path})") do |v|
-        opts[:catalog] = Check.path("--catalog", v)
-      end
-    end
-
-    # The path a command's catalog option names.
-    def catalog_path(opts)
-      opts[:catalog] == :default ? Photosync.default_catalog_path : opts[:catalog]
-    end
-
-    # For the commands that only read the catalog: a path with no catalog is refused
-    # (naming it) before any work, never created empty.
-    def require_catalog(opts)
-      Photosync._require_catalog(catalog_path(opts))
-    end
-
-    # Before a run that writes the catalog: remembers whether it creates one, which the
-    # first plan line then says (catalog_note).
-    def note_new_catalog(opts)
-      path = catalog_path(opts)
-      @catalog_note = path.nil? || File.exist?(path) ? "" : "; new catalog at #{path}"
-    end
-
-    # "; new catalog at PATH" the first time it is asked for, when the run creates one.
-    def catalog_note
-      note = @catalog_note.to_s
-      @catalog_note = nil
-      note
     end
   end
 end

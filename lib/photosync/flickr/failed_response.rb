@@ -11,7 +11,7 @@ module Photosync
   #   #msg    Flickr's own message, as sent ("Photo not found")
   #   #method the Flickr method that failed (`method(:name)` still works as Object#method)
   class FailedResponse < Error
-    attr_reader :code, :msg
+    attr_reader :code, :msg, :flickr_method
 
     def initialize(msg = nil, code = nil, method = nil)
       @msg = msg
@@ -24,10 +24,6 @@ module Photosync
     # Object#method, so reflection on the error keeps working.
     def method(*args)
       args.empty? ? @flickr_method : super
-    end
-
-    def flickr_method
-      @flickr_method
     end
   end
 

@@ -9,13 +9,13 @@ module Photosync
     class MethodTree
       # One namespace: its full name ("flickr.photos"), its sub-namespaces by name and
       # its methods (name => true).
-      Node = Struct.new(:path, :children, :methods) do
+      Node = Struct.new(:path, :children, :method_names) do
         def entry?(name)
-          methods.key?(name) || children.key?(name)
+          method_names.key?(name) || children.key?(name)
         end
       end
 
-      PART = /\A[A-Za-z_][A-Za-z0-9_]*\z/.freeze
+      PART = /\A[A-Za-z_][A-Za-z0-9_]*\z/
       LOCK = Mutex.new
       @trees = {}.compare_by_identity
       @extra = []
@@ -52,7 +52,7 @@ module Photosync
         node = parts[0..-2].reduce(@root) do |n, part|
           n.children[part] ||= Node.new("#{n.path}.#{part}", {}, {})
         end
-        node.methods[parts.last] = true
+        node.method_names[parts.last] = true
       end
 
       # Every method name in the tree, sorted.
@@ -63,7 +63,7 @@ module Photosync
       private
 
       def walk(node)
-        node.methods.keys.map { |m| "#{node.path}.#{m}" } + node.children.values.flat_map { |c| walk(c) }
+        node.method_names.keys.map { |m| "#{node.path}.#{m}" } + node.children.values.flat_map { |c| walk(c) }
       end
     end
   end

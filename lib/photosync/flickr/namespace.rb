@@ -21,7 +21,7 @@ module Photosync
 
       # Names of the Flickr methods of this namespace ("search", "getInfo", ...).
       def flickr_methods
-        @node.methods.keys
+        @node.method_names.keys
       end
 
       # Names of the sub-namespaces ("comments", "upload", ...).
@@ -42,7 +42,7 @@ module Photosync
       # Called by method_missing here and on the client (for the top level).
       def dispatch(name, args, kwargs, block)
         key = name.name
-        if @node.methods.key?(key)
+        if @node.method_names.key?(key)
           @client.call("#{@node.path}.#{key}", *args, **kwargs, &block)
         elsif args.empty? && kwargs.empty? && (child = @node.children[key])
           @children[key] ||= Namespace.new(@client, child)

@@ -16,7 +16,7 @@ module Photosync
     # keys that are not identifiers ("machine-tags", "12") or that Ruby calls
     # implicitly (to_str, to_ary, coerce, ...) are reachable only through `[]`.
     class Response
-      IDENTIFIER = /\A[A-Za-z_][A-Za-z0-9_]*\z/.freeze
+      IDENTIFIER = /\A[A-Za-z_][A-Za-z0-9_]*\z/
       # Names Ruby or common libraries call by themselves when an object responds to
       # them; a key with one of these names must not make the answer look like a
       # String, Array, Proc, number or exception.
@@ -35,9 +35,7 @@ module Photosync
       # that is not a JSON object.
       def self.from_json(body, method = nil)
         json = parse_json(body, method)
-        if json.delete("stat") == "fail"
-          raise FailedResponse.new(json["message"], json["code"], method)
-        end
+        raise FailedResponse.new(json["message"], json["code"], method) if json.delete("stat") == "fail"
 
         type = nil
         type, json = json.first if json.size == 1 && json.all? { |_k, v| v.is_a?(Hash) }
@@ -47,7 +45,9 @@ module Photosync
       def self.parse_json(body, method)
         body = body.to_s
         body = body.dup.force_encoding(Encoding::UTF_8) unless body.encoding == Encoding::UTF_8
-        raise InvalidResponse, "#{method || 'Flickr'}: the answer is not UTF-8: #{excerpt(body)}" unless body.valid_encoding?
+        unless body.valid_encoding?
+          raise InvalidResponse, "#{method || 'Flickr'}: the answer is not UTF-8: #{excerpt(body)}"
+        end
 
         json = body.strip.empty? ? {} : JSON.parse(body)
         return json if json.is_a?(Hash)
