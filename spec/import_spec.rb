@@ -3,9 +3,10 @@
 require "spec_helper"
 require "open3"
 require "json"
+require "zlib"
 
 # Photosync.import and `photosync import` on a small "old drives" corpus: exact copies, an
-# exiftool-edited copy, a truncated file, an unreadable one, a non-UTF-8 name.
+# exiftool-edited copy, a truncated file, an unreadable one, a non-UTF-8 name; smaller copies.
 RSpec.describe "import" do
   let(:exe) { File.expand_path("../exe/photosync", __dir__) }
   let(:catalog) { File.join(tmpdir, "catalog.sqlite3") }
@@ -77,7 +78,7 @@ RSpec.describe "import" do
     out, err, st = cli("import", drive, "--into", library, "--catalog", catalog, "--dry-run")
     expect(st.exitstatus).to eq(2), err
     expect(out).to match(/3 new photos to copy/)
-    expect(out).to match(/7 files: 3 new, 0 already in the library, 1 copies, 1 in another form, 1 damaged, 1 unreadable/)
+    expect(out).to match(/7 files: 3 new, 0 already in the library, 1 copies, 1 in another form, 0 smaller copies, 1 damaged, 1 unreadable/)
     expect(md5s_under(library)).to be_empty
 
     out, err, st = cli("import", drive, "--into", library, "--catalog", catalog, "--json")
@@ -107,5 +108,72 @@ RSpec.describe "import" do
     _out, err, st = cli("import", library, "--into", library, "--catalog", catalog)
     expect(st.exitstatus).to eq(1)
     expect(err).to match(/overlap/)
+  end
+
+  # Smaller copies: a picture, its half-size export and the next frames of its burst
+  # (moved three and six pixels), written as PNGs here.
+  describe "smaller copies" do
+    # A grey picture with edges everywhere: rings and stripes, moved `dx` pixels.
+    def scene(width, height, dx = 0)
+      Array.new(height) do |y|
+        Array.new(width) do |x|
+          u = x + dx
+          v = 128 + (60 * Math.sin(u / 5.0)) + (50 * Math.cos(y / 7.0)) + (((u - 80)**2) + ((y - 60)**2) < 900 ? 20 : -20)
+          v.clamp(0, 255).round
+        end
+      end
+    end
+
+    # Each 2x2 block averaged: what a half-size export holds.
+    def halved(rows)
+      rows.each_slice(2).map do |pair|
+        pair[0].each_slice(2).with_index.map do |_, i|
+          (pair[0][2 * i] + pair[0][(2 * i) + 1] + pair[1][2 * i] + pair[1][(2 * i) + 1]) / 4
+        end
+      end
+    end
+
+    def write_png(path, rows)
+      FileUtils.mkdir_p(File.dirname(path))
+      chunk = ->(type, data) { [data.bytesize].pack("N") + type + data + [Zlib.crc32(type + data)].pack("N") }
+      header = [rows.first.size, rows.size, 8, 0, 0, 0, 0].pack("NNCCCCC")
+      raw = rows.map { |r| "\0".b + r.pack("C*") }.join
+      File.binwrite(path, "\x89PNG\r\n\x1A\n".b + chunk.call("IHDR", header) +
+                          chunk.call("IDAT", Zlib::Deflate.deflate(raw)) + chunk.call("IEND", ""))
+    end
+
+    def build_drive
+      write_png(File.join(drive, "originals/frame1.png"), scene(240, 160))
+      write_png(File.join(drive, "originals/frame2.png"), scene(240, 160, 3))
+      write_png(File.join(drive, "web/frame1_small.png"), halved(scene(240, 160)))
+      write_png(File.join(drive, "web/frame3_small.png"), halved(scene(240, 160, 6)))
+    end
+
+    it "imports the largest form and every frame; the export is reported beside its original" do
+      build_drive
+      report = Photosync.import([drive], into: library, catalog: catalog)
+      expect(report.imported).to eq(3)
+      expect(report.sources.first.smaller).to eq(1)
+      copy = report.smaller.first
+      expect(copy[:path]).to end_with("web/frame1_small.png")
+      expect(copy[:kept]).to end_with("originals/frame1.png")
+      expect([copy[:size], copy[:kept_size], copy[:imported]]).to eq([[120, 80], [240, 160], false])
+      expect(Photosync.import([drive], into: library, catalog: catalog).imported).to eq(0)
+    end
+
+    it "imports the smaller copies too with --keep-smaller, and lists them in the summary and --json" do
+      build_drive
+      out, err, st = cli("import", drive, "--into", library, "--catalog", catalog, "--dry-run")
+      expect(st.exitstatus).to eq(0), err
+      expect(out).to match(/4 files: 3 new, .* 1 smaller copies/)
+      expect(out).to match(%r{smaller copy: .*web/frame1_small.png \(120x80\) of kept .*frame1.png \(240x160\)})
+
+      out, err, st = cli("import", drive, "--into", library, "--catalog", catalog, "--keep-smaller", "--json")
+      expect(st.exitstatus).to eq(0), err
+      json = JSON.parse(out)
+      expect(json["imported"]).to eq(4)
+      expect(json["smaller"].map { |s| s["imported"] }).to eq([true])
+      expect(Dir.glob(File.join(library, "**/*.png")).size).to eq(4)
+    end
   end
 end

@@ -29,7 +29,7 @@ pub use altered::StoredCopy;
 pub use date_fixes::AppliedDate;
 pub use error::CatalogError;
 pub use gphotos::UploadTokenEntry;
-pub use imports::Imported;
+pub use imports::{Imported, Percept};
 pub use journal::UnfinishedUpload;
 pub use lost::LostCopy;
 pub use remote::{IndexState, RemoteCopy};

@@ -167,3 +167,77 @@ pub fn distinct_jpegs(dir: &Path, n: usize, side: u16) {
         std::fs::write(dir.join(format!("{i}.jpg")), bytes).unwrap();
     }
 }
+
+/// A JPEG's pixels, RGB, with its size.
+pub fn decode_rgb(path: &Path) -> image::RgbImage {
+    let mut d =
+        jpeg_decoder::Decoder::new(std::io::BufReader::new(std::fs::File::open(path).unwrap()));
+    let px = d.decode().unwrap();
+    let info = d.info().unwrap();
+    let rgb = match info.pixel_format {
+        jpeg_decoder::PixelFormat::RGB24 => px,
+        jpeg_decoder::PixelFormat::L8 => px.iter().flat_map(|&v| [v, v, v]).collect(),
+        other => panic!("fixture in {other:?}"),
+    };
+    image::RgbImage::from_raw(u32::from(info.width), u32::from(info.height), rgb).unwrap()
+}
+
+/// The APP1 (EXIF) segment of a JPEG, payload only, if it has one.
+pub fn exif_segment(path: &Path) -> Option<Vec<u8>> {
+    let b = std::fs::read(path).unwrap();
+    let mut at = 2;
+    while at + 4 <= b.len() && b[at] == 0xFF {
+        let marker = b[at + 1];
+        let len = usize::from(u16::from_be_bytes([b[at + 2], b[at + 3]]));
+        if marker == 0xE1 && b[at + 4..].starts_with(b"Exif\0\0") {
+            return Some(b[at + 4..at + 2 + len].to_vec());
+        }
+        if marker == 0xDA {
+            return None;
+        }
+        at += 2 + len;
+    }
+    None
+}
+
+/// Writes `img` as a JPEG of `quality` at `to`, with `exif` as its APP1 segment.
+pub fn write_jpeg(img: &image::RgbImage, to: &Path, quality: u8, exif: Option<&[u8]>) {
+    std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+    let mut bytes = Vec::new();
+    let mut enc = jpeg_encoder::Encoder::new(&mut bytes, quality);
+    if let Some(exif) = exif {
+        enc.add_app_segment(1, exif).unwrap();
+    }
+    enc.encode(
+        img.as_raw(),
+        img.width() as u16,
+        img.height() as u16,
+        jpeg_encoder::ColorType::Rgb,
+    )
+    .unwrap();
+    std::fs::write(to, bytes).unwrap();
+}
+
+/// An export of `from` scaled by `scale` and recompressed at `quality`, keeping its EXIF
+/// when `keep_exif` (as most exporters do).
+pub fn smaller_copy(from: &Path, to: &Path, scale: f64, quality: u8, keep_exif: bool) {
+    let img = decode_rgb(from);
+    let w = ((f64::from(img.width()) * scale).round() as u32).max(1);
+    let h = ((f64::from(img.height()) * scale).round() as u32).max(1);
+    let small = image::imageops::resize(&img, w, h, image::imageops::FilterType::CatmullRom);
+    let exif = keep_exif.then(|| exif_segment(from)).flatten();
+    write_jpeg(&small, to, quality, exif.as_deref());
+}
+
+/// The burst's next frame: the same size, the scene moved `dx`, `dy` pixels (the edge
+/// repeated), recompressed, with the same EXIF (same camera, same second).
+pub fn burst_frame(from: &Path, to: &Path, dx: i64, dy: i64) {
+    let img = decode_rgb(from);
+    let (w, h) = (i64::from(img.width()), i64::from(img.height()));
+    let moved = image::RgbImage::from_fn(img.width(), img.height(), |x, y| {
+        let sx = (i64::from(x) + dx).clamp(0, w - 1) as u32;
+        let sy = (i64::from(y) + dy).clamp(0, h - 1) as u32;
+        *img.get_pixel(sx, sy)
+    });
+    write_jpeg(&moved, to, 92, exif_segment(from).as_deref());
+}

@@ -8,16 +8,16 @@ module Photosync
     private
 
     def import(argv)
-      opts = { catalog: :default, json: false, dry_run: false, layout: Archive::DEFAULT_LAYOUT, threads: 4,
-               timeout: 30, into: nil }
+      opts = { catalog: :default, json: false, dry_run: false, keep_smaller: false, layout: Archive::DEFAULT_LAYOUT,
+               threads: 4, timeout: 30, into: nil }
       parser = import_parser(opts)
       return help(parser) if argv.include?("-h") || argv.include?("--help")
 
       parser.parse!(argv)
       sources = import_folders(argv, opts)
       @dry_run = opts[:dry_run]
-      report = Photosync.import(sources, **opts.slice(:into, :layout, :dry_run, :threads, :timeout, :catalog, :wait),
-                                &import_progress)
+      keys = %i[into layout dry_run keep_smaller threads timeout catalog wait]
+      report = Photosync.import(sources, **opts.slice(*keys), &import_progress)
       print_import(report)
       json_out.puts(JSON.generate(report.to_h)) if opts[:json]
       report.ok? ? 0 : 2
@@ -25,7 +25,7 @@ module Photosync
 
     def import_parser(opts)
       OptionParser.new do |o|
-        o.banner = "usage: photosync import SRC... --into LIBRARY [--layout PATTERN] [--dry-run] [--json]"
+        o.banner = "usage: photosync import SRC... --into LIBRARY [--layout PATTERN] [--dry-run] [--keep-smaller] [--json]"
         o.on("--into LIBRARY", "the library folder the photos go into (must exist)") do |v|
           opts[:into] = Check.path("--into", v)
         end
@@ -33,6 +33,7 @@ module Photosync
           opts[:layout] = Check.layout(v)
         end
         o.on("--dry-run", "read and plan; copy nothing") { opts[:dry_run] = true }
+        o.on("--keep-smaller", "import smaller copies (resized exports) too; still listed") { opts[:keep_smaller] = true }
         o.on("--timeout SECONDS", "give a file up after this long without progress (default 30)") do |v|
           opts[:timeout] = Check.number("--timeout", v, min: 0.1, max: 86_400)
         end
@@ -87,7 +88,8 @@ module Photosync
                        fail: r.failed, secs: r.elapsed))
       r.sources.each do |s|
         @out.puts("  #{Photosync.utf8(s.source)}: #{s.files} files: #{s.new} new, #{s.in_library} already in the " \
-                  "library, #{s.copies} copies, #{s.other_form} in another form, #{s.damaged} damaged, " \
+                  "library, #{s.copies} copies, #{s.other_form} in another form, #{s.smaller} smaller copies, " \
+                  "#{s.damaged} damaged, " \
                   "#{s.unreadable} unreadable#{", #{s.failed} failed" if s.failed.positive?}")
       end
       print_import_details(r)
@@ -98,6 +100,12 @@ module Photosync
         dates = o[:dates_differ] ? " (taken #{o[:taken]}; kept: #{o[:kept_taken]})" : ""
         kept = o[:kept_in_library] ? "the library's" : "kept"
         @out.puts("  same photo: #{Photosync.utf8(o[:path])} = #{kept} #{Photosync.utf8(o[:kept])}#{dates}")
+      end
+      r.smaller.each do |s|
+        kept = s[:kept_in_library] ? "the library's" : "kept"
+        also = s[:imported] ? " (imported too)" : ""
+        @out.puts("  smaller copy: #{Photosync.utf8(s[:path])} (#{s[:size].join('x')}) of #{kept} " \
+                  "#{Photosync.utf8(s[:kept])} (#{s[:kept_size].join('x')})#{also}")
       end
       r.damaged.each { |path, why| @out.puts("  damaged: #{Photosync.utf8(path)}: #{why}") }
       r.errors.each { |path, msg| @out.puts("  error: #{Photosync.utf8(path)}: #{msg}") }
