@@ -142,15 +142,35 @@ RSpec.describe "import" do
                           chunk.call("IDAT", Zlib::Deflate.deflate(raw)) + chunk.call("IEND", ""))
     end
 
-    def build_drive
+    def build_scenes
       write_png(File.join(drive, "originals/frame1.png"), scene(240, 160))
       write_png(File.join(drive, "originals/frame2.png"), scene(240, 160, 3))
       write_png(File.join(drive, "web/frame1_small.png"), halved(scene(240, 160)))
       write_png(File.join(drive, "web/frame3_small.png"), halved(scene(240, 160, 6)))
     end
 
-    it "imports the largest form and every frame; the export is reported beside its original" do
+    it "brings two old drives in: each picture once, in its largest form, every frame; counts per drive" do
       build_drive
+      build_scenes
+      second = File.join(tmpdir, "drive2")
+      write_png(File.join(second, "caf\xE9_small.png".b), halved(scene(240, 160, 3)))
+      FileUtils.cp(File.join(drive, "originals/frame1.png"), File.join(second, "frame1 copy.png"))
+      report = Photosync.import([drive, second], into: library, catalog: catalog)
+      first, other = report.sources
+      expect([first.files, first.new, first.copies, first.other_form, first.smaller, first.damaged, first.unreadable])
+        .to eq([11, 6, 1, 1, 1, 1, 1])
+      expect([other.files, other.new, other.copies, other.smaller]).to eq([2, 0, 1, 1])
+      expect(report.imported).to eq(6)
+      held = md5s_under(library)
+      expect(held.values.uniq.size).to eq(6)
+      frames = %w[frame1 frame2].map { |f| Digest::MD5.file(File.join(drive, "originals/#{f}.png")).hexdigest }
+      expect(held.values).to include(*frames)
+      expect(report.smaller.map { |s| File.basename(s[:kept]) }).to contain_exactly("frame1.png", "frame2.png")
+      expect(Photosync.import([drive, second], into: library, catalog: catalog).imported).to eq(0)
+    end
+
+    it "imports the largest form and every frame; the export is reported beside its original" do
+      build_scenes
       report = Photosync.import([drive], into: library, catalog: catalog)
       expect(report.imported).to eq(3)
       expect(report.sources.first.smaller).to eq(1)
@@ -162,7 +182,7 @@ RSpec.describe "import" do
     end
 
     it "imports the smaller copies too with --keep-smaller, and lists them in the summary and --json" do
-      build_drive
+      build_scenes
       out, err, st = cli("import", drive, "--into", library, "--catalog", catalog, "--dry-run")
       expect(st.exitstatus).to eq(0), err
       expect(out).to match(/4 files: 3 new, .* 1 smaller copies/)

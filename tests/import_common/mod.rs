@@ -241,3 +241,116 @@ pub fn burst_frame(from: &Path, to: &Path, dx: i64, dy: i64) {
     });
     write_jpeg(&moved, to, 92, exif_segment(from).as_deref());
 }
+
+/// The full "old drives" corpus ([`old_drives`]) and what it holds.
+pub struct OldDrives {
+    pub sources: Vec<PathBuf>,
+    pub library: PathBuf,
+    pub catalog: PathBuf,
+    /// Every distinct picture's largest form on the drives (relative to its drive's
+    /// parent), which the library must hold once after an import.
+    pub distinct: Vec<PathBuf>,
+}
+
+/// Three drives and a library. The laptop (A) holds five camera originals and a burst
+/// of three frames. The backup disk (B) holds exact copies (one under a non-UTF-8
+/// name), an exiftool-edited copy and an exact copy of it, exports of one original at
+/// three sizes (one without EXIF), a small export of a burst frame under a non-UTF-8
+/// name, a truncated file and an unreadable one. The export folder (C) holds the small
+/// export of a frame whose original is on no drive, a PNG export, and an export of the
+/// library's own photo. Distinct pictures: 9 new (5 originals, 3 frames, the lost
+/// frame's export) and the library's one.
+pub fn old_drives(dir: &Path) -> OldDrives {
+    let (a, b, c) = (dir.join("A"), dir.join("B"), dir.join("C"));
+    let lib = dir.join("library");
+    let originals = [
+        ("Canon_40D.jpg", "IMG_0001.JPG"),
+        ("Nikon_D70.jpg", "IMG_0002.JPG"),
+        ("Pentax_K10D.jpg", "IMG_0003.JPG"),
+        ("Sony_HDR-HC3.jpg", "IMG_0004.JPG"),
+        ("Kodak_CX7530.jpg", "IMG_0005.JPG"),
+    ];
+    for (fixture_name, name) in originals {
+        copy_to(&fixture(fixture_name), &a.join("DCIM").join(name));
+    }
+    let burst = a.join("DCIM/IMG_0100.JPG");
+    copy_to(&fixture("Panasonic_DMC-FZ30.jpg"), &burst);
+    burst_frame(&burst, &a.join("DCIM/IMG_0101.JPG"), 2, 0);
+    burst_frame(&burst, &a.join("DCIM/IMG_0102.JPG"), 0, 2);
+    let orig = |n: &str| a.join("DCIM").join(n);
+
+    copy_to(&orig("IMG_0001.JPG"), &b.join("backup/IMG_0001.JPG"));
+    copy_to(&orig("IMG_0002.JPG"), &b.join("backup/IMG_0002.JPG"));
+    copy_to(
+        &orig("IMG_0002.JPG"),
+        &non_utf8(&b.join("backup"), b"f\xeate.jpg"),
+    );
+    let edited = b.join("fixed/IMG_0003.JPG");
+    exiftool_copy(&orig("IMG_0003.JPG"), &edited, "1:0:0 0:0:0", &["-Make="]);
+    copy_to(&edited, &b.join("fixed/IMG_0003 (2).JPG"));
+    smaller_copy(
+        &orig("IMG_0001.JPG"),
+        &b.join("web/IMG_0001_1024.jpg"),
+        0.75,
+        85,
+        true,
+    );
+    smaller_copy(
+        &orig("IMG_0001.JPG"),
+        &b.join("web/IMG_0001_640.jpg"),
+        0.5,
+        70,
+        true,
+    );
+    smaller_copy(
+        &orig("IMG_0004.JPG"),
+        &b.join("mail/sony.jpg"),
+        0.4,
+        50,
+        false,
+    );
+    smaller_copy(
+        &orig("IMG_0101.JPG"),
+        &non_utf8(&b.join("web"), b"rafale\xe9.jpg"),
+        0.5,
+        70,
+        true,
+    );
+    let kodak = std::fs::read(orig("IMG_0005.JPG")).unwrap();
+    std::fs::write(b.join("IMG_0005_cut.JPG"), &kodak[..kodak.len() * 2 / 3]).unwrap();
+    unreadable(&b.join("bad/IMG_9999.JPG"));
+
+    let lost = dir.join("lost/IMG_0103.JPG");
+    burst_frame(&burst, &lost, 1, 0);
+    smaller_copy(&lost, &c.join("IMG_0103_web.jpg"), 0.75, 85, true);
+    let img = decode_rgb(&orig("IMG_0005.JPG"));
+    image::imageops::resize(&img, 50, 39, image::imageops::FilterType::Triangle)
+        .save(c.join("kodak.png"))
+        .unwrap();
+    copy_to(
+        &fixture("Olympus_C8080WZ.jpg"),
+        &lib.join("2005/olympus.jpg"),
+    );
+    smaller_copy(
+        &fixture("Olympus_C8080WZ.jpg"),
+        &c.join("olympus_small.jpg"),
+        0.6,
+        80,
+        true,
+    );
+
+    let mut distinct: Vec<PathBuf> = originals
+        .iter()
+        .map(|(_, n)| PathBuf::from("A/DCIM").join(n))
+        .collect();
+    for n in ["IMG_0100.JPG", "IMG_0101.JPG", "IMG_0102.JPG"] {
+        distinct.push(PathBuf::from("A/DCIM").join(n));
+    }
+    distinct.push("C/IMG_0103_web.jpg".into());
+    OldDrives {
+        sources: vec![a, b, c],
+        library: lib,
+        catalog: dir.join("catalog.sqlite3"),
+        distinct,
+    }
+}
