@@ -142,3 +142,37 @@ fn keep_smaller_imports_the_copies_and_still_lists_them() {
     assert_eq!(report.sources[1].smaller, 0);
     assert_eq!(md5s_under(&d.library).len(), 2 + 10);
 }
+
+#[test]
+fn the_html_report_shows_each_source_and_both_sides_of_every_smaller_copy() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = drives(dir.path());
+    import(&d, false);
+    let mut cat = Catalog::open(&d.catalog).unwrap();
+    let report = photosync::report::run(
+        Some(&d.library),
+        &mut cat,
+        &photosync::dates::rules::Rules::default(),
+        &photosync::report::Limits::default(),
+        &Cancel::new(),
+        &mut |_| {},
+    )
+    .unwrap();
+    assert_eq!(report.imports.len(), 2);
+    let html = photosync::report::html::render(&report);
+    let section = &html[html.find("<section id=\"imports\">").unwrap()..];
+    let section = &section[..section.find("</section>").unwrap()];
+    for s in &d.sources {
+        assert!(section.contains(&s.canonicalize().unwrap().display().to_string()));
+    }
+    assert!(section.contains("<td>smaller</td><td>5</td>"), "{section}");
+    let decisions: Vec<&str> = section
+        .split("<div class=\"photo smaller\">")
+        .skip(1)
+        .collect();
+    assert_eq!(decisions.len(), 5);
+    for d in decisions {
+        assert_eq!(d.matches("src=\"data:image/jpeg;base64,").count(), 2, "{d}");
+    }
+    assert!(!html.contains("href=") && !html.contains("src=\"http"));
+}

@@ -17,6 +17,7 @@ mod plan;
 mod read;
 mod report;
 mod smaller;
+mod thumbs;
 mod watch;
 
 pub use plan::Verdict;
@@ -190,11 +191,20 @@ pub fn import(
             events,
         )?;
     }
-    report.elapsed = started.elapsed();
-    events(ImportEvent::Finished);
     if cancel.is_cancelled() {
+        report.elapsed = started.elapsed();
+        events(ImportEvent::Finished);
         return Err(ImportError::Cancelled(Box::new(report)));
     }
+    let photos = files
+        .iter()
+        .filter_map(|f| f.read.as_ref().ok())
+        .chain(&held.photos)
+        .map(|p| (p.path.as_path(), p))
+        .collect();
+    thumbs::record(catalog, &report, &photos)?;
+    report.elapsed = started.elapsed();
+    events(ImportEvent::Finished);
     Ok(report)
 }
 

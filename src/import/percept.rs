@@ -47,7 +47,8 @@ pub fn percept(
     orientation: Option<u16>,
     progress: &AtomicU64,
 ) -> Result<Percept, PerceptError> {
-    let (grey, (width, height)) = decode(path, format, orientation, DECODE_MIN, progress)?;
+    let want = (DECODE_MIN, DECODE_MIN);
+    let (grey, (width, height)) = decode(path, format, orientation, want, progress)?;
     Ok(fingerprint(&grey, width, height))
 }
 
@@ -60,21 +61,26 @@ pub fn seen_at(
     (width, height): (u32, u32),
     progress: &AtomicU64,
 ) -> Result<GrayImage, PerceptError> {
-    let least = width.min(height).clamp(1, u32::from(u16::MAX)) as u16;
-    let (grey, _) = decode(path, format, orientation, least, progress)?;
+    let side = |v: u32| v.clamp(1, u32::from(u16::MAX)) as u16;
+    // The decoder's sides are the stored ones: a turned photo's are swapped.
+    let want = match orientation {
+        Some(5..=8) => (side(height), side(width)),
+        _ => (side(width), side(height)),
+    };
+    let (grey, _) = decode(path, format, orientation, want, progress)?;
     if (grey.width(), grey.height()) == (width, height) {
         return Ok(grey);
     }
     Ok(imageops::resize(&grey, width, height, FilterType::Triangle))
 }
 
-/// The picture upright, in grey, decoded at the smallest DCT scale that keeps `least`
-/// pixels on each side; with its full displayed size.
+/// The picture upright, in grey, decoded at the smallest DCT scale that keeps `want`
+/// (stored width, height); with its full displayed size.
 fn decode(
     path: &Path,
     format: Format,
     orientation: Option<u16>,
-    least: u16,
+    want: (u16, u16),
     progress: &AtomicU64,
 ) -> Result<(GrayImage, (u32, u32)), PerceptError> {
     let reader = BufReader::with_capacity(
@@ -85,7 +91,7 @@ fn decode(
         },
     );
     let (grey, full) = match format {
-        Format::Jpeg => decode_jpeg(reader, least)?,
+        Format::Jpeg => decode_jpeg(reader, want)?,
         Format::Png => {
             let img = image::load(reader, image::ImageFormat::Png)?;
             let full = (img.width(), img.height());
@@ -117,14 +123,24 @@ pub fn fingerprint(grey: &GrayImage, width: u32, height: u32) -> Percept {
     }
 }
 
-/// A JPEG decoded at the smallest DCT scale that keeps `least` pixels on each side (or
-/// all it has), in grey; with its full size.
-fn decode_jpeg(reader: impl Read, least: u16) -> Result<(GrayImage, (u32, u32)), PerceptError> {
+/// A JPEG decoded at the smallest DCT scale that keeps `want` (width, height; or all it
+/// has), in grey; with its full size.
+fn decode_jpeg(
+    reader: impl Read,
+    want: (u16, u16),
+) -> Result<(GrayImage, (u32, u32)), PerceptError> {
     let mut d = jpeg_decoder::Decoder::new(reader);
     d.read_info()?;
     let info = d.info().ok_or(PerceptError::Empty)?;
     let full = (u32::from(info.width), u32::from(info.height));
-    let (w, h) = d.scale(least, least)?;
+    // The decoder keeps the requested size on one side at least (a side asked for
+    // u16::MAX never counts): take the larger of the scales that keep each side.
+    let by_width = d.scale(want.0, u16::MAX)?;
+    let by_height = d.scale(u16::MAX, want.1)?;
+    let (w, h) = match by_width.0 > by_height.0 {
+        true => d.scale(want.0, u16::MAX)?,
+        false => by_height,
+    };
     let pixels = d.decode()?;
     let format = d
         .info()
