@@ -73,7 +73,7 @@ pub fn smaller_copies(
         });
         seen.ok().flatten()
     };
-    Ok(smaller::find(kept, candidates, &look))
+    Ok(pool.install(|| smaller::find(kept, candidates, &look)))
 }
 
 /// The smaller copy's displayed size, at most [`COMPARED_MAX`] on its long side.

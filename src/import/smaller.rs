@@ -16,6 +16,8 @@ use super::report::SmallerCopy;
 use crate::catalog::Percept;
 use crate::dates::DateSource;
 use crate::library::photo::Photo;
+use rayon::prelude::*;
+use std::collections::HashMap;
 
 /// Most bits of the 256-bit hashes that may differ: resizes and recompressions change
 /// a handful; a different scene changes about half.
@@ -45,23 +47,53 @@ pub struct Candidate<'a> {
 /// Which candidates are smaller copies, and of what. Largest first, so that a
 /// candidate not matched becomes a kept photo the smaller ones are compared with.
 /// `look(kept, candidate)` compares the pictures at the candidate's size: their
-/// alignment, or None when they could not be read.
+/// alignment, or None when they could not be read. The looks, which decode files, are
+/// taken in parallel beforehand, for every pair that passes the cheap tests.
 pub fn find<'a>(
-    mut kept: Vec<Kept<'a>>,
+    kept: Vec<Kept<'a>>,
     mut candidates: Vec<Candidate<'a>>,
     look: &(dyn Fn(&Kept, &Candidate) -> Option<f64> + Sync),
 ) -> Vec<(usize, SmallerCopy)> {
     candidates.sort_by_key(|c| (std::cmp::Reverse(pixels(c.percept)), c.file));
+    let library = kept.len();
+    let everyone: Vec<Kept> = kept
+        .into_iter()
+        .chain(candidates.iter().map(|c| Kept {
+            photo: c.photo,
+            percept: c.percept,
+            in_library: false,
+        }))
+        .collect();
+    // Candidate `ci` may be a copy of the library's photos and of larger candidates.
+    let pairs: Vec<(usize, usize)> = candidates
+        .iter()
+        .enumerate()
+        .flat_map(|(ci, c)| {
+            everyone[..library + ci]
+                .iter()
+                .enumerate()
+                .filter(move |(_, k)| pixels(k.percept) > pixels(c.percept) && looks_alike(k, c))
+                .map(move |(ki, _)| (ci, ki))
+        })
+        .collect();
+    let looked: HashMap<(usize, usize), f64> = pairs
+        .par_iter()
+        .filter_map(|&(ci, ki)| {
+            let d = look(&everyone[ki], &candidates[ci])?;
+            (d <= ALIGN_MAX).then_some(((ci, ki), d))
+        })
+        .collect();
+    let mut stays = vec![true; everyone.len()];
     let mut out = Vec::new();
-    for c in candidates {
-        let best = kept
-            .iter()
-            .filter(|k| pixels(k.percept) > pixels(c.percept))
-            .filter(|k| looks_alike(k, &c))
-            .filter_map(|k| look(k, &c).filter(|d| *d <= ALIGN_MAX).map(|d| (d, k)))
+    for (ci, c) in candidates.iter().enumerate() {
+        let best = (0..library + ci)
+            .filter(|&ki| stays[ki])
+            .filter_map(|ki| looked.get(&(ci, ki)).map(|&d| (d, ki)))
             .min_by(|a, b| a.0.total_cmp(&b.0));
-        match best {
-            Some((difference, k)) => out.push((
+        if let Some((difference, ki)) = best {
+            let k = &everyone[ki];
+            stays[library + ci] = false;
+            out.push((
                 c.file,
                 SmallerCopy {
                     path: c.photo.path.clone(),
@@ -72,12 +104,7 @@ pub fn find<'a>(
                     difference: (difference * 100.0).round() / 100.0,
                     imported: false,
                 },
-            )),
-            None => kept.push(Kept {
-                photo: c.photo,
-                percept: c.percept,
-                in_library: false,
-            }),
+            ));
         }
     }
     out

@@ -9,6 +9,7 @@ use crate::library::kind::MediaKind;
 use crate::library::photo::Photo;
 use image::imageops::{self, FilterType};
 use image::RgbImage;
+use rayon::prelude::*;
 use std::collections::HashMap;
 use std::io::BufReader;
 use std::path::{Path, PathBuf};
@@ -23,6 +24,12 @@ pub fn record(
     report: &ImportReport,
     photos: &HashMap<&Path, &Photo>,
 ) -> Result<(), CatalogError> {
+    // Each picture is a decode: made on every core.
+    let all: Vec<SmallerShown> = report
+        .smaller
+        .par_iter()
+        .map(|c| shown(c, photos))
+        .collect();
     for s in &report.sources {
         let counts = match serde_json::to_value(s) {
             Ok(serde_json::Value::Object(map)) => map
@@ -32,11 +39,10 @@ pub fn record(
                 .collect(),
             _ => Vec::new(),
         };
-        let smaller = report
-            .smaller
+        let smaller = all
             .iter()
             .filter(|c| c.path.starts_with(&s.source))
-            .map(|c| shown(c, photos))
+            .cloned()
             .collect();
         catalog.record_inventory(&SourceInventory {
             source: s.source.clone(),
