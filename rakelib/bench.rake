@@ -26,4 +26,5 @@ namespace :bench do
 end
 
 desc "Every benchmark: ratios against baselines measured in the same run"
-task bench: %w[bench:scan bench:flickr bench:sync bench:archive bench:restore bench:gphotos bench:status bench:s3]
+task bench: %w[bench:scan bench:flickr bench:sync bench:archive bench:restore bench:gphotos bench:status bench:s3
+               bench:import]

@@ -3,9 +3,10 @@
 require "spec_helper"
 require "open3"
 require "json"
+require_relative "support/pictures"
 
 # Photosync.import and `photosync import` on a small "old drives" corpus: exact copies, an
-# exiftool-edited copy, a truncated file, an unreadable one, a non-UTF-8 name.
+# exiftool-edited copy, a truncated file, an unreadable one, a non-UTF-8 name; smaller copies.
 RSpec.describe "import" do
   let(:exe) { File.expand_path("../exe/photosync", __dir__) }
   let(:catalog) { File.join(tmpdir, "catalog.sqlite3") }
@@ -77,7 +78,7 @@ RSpec.describe "import" do
     out, err, st = cli("import", drive, "--into", library, "--catalog", catalog, "--dry-run")
     expect(st.exitstatus).to eq(2), err
     expect(out).to match(/3 new photos to copy/)
-    expect(out).to match(/7 files: 3 new, 0 already in the library, 1 copies, 1 in another form, 1 damaged, 1 unreadable/)
+    expect(out).to match(/7 files: 3 new, 0 already in the library, 1 copies, 1 in another form, 0 smaller copies, 1 damaged, 1 unreadable/)
     expect(md5s_under(library)).to be_empty
 
     out, err, st = cli("import", drive, "--into", library, "--catalog", catalog, "--json")
@@ -107,5 +108,65 @@ RSpec.describe "import" do
     _out, err, st = cli("import", library, "--into", library, "--catalog", catalog)
     expect(st.exitstatus).to eq(1)
     expect(err).to match(/overlap/)
+  end
+
+  # Smaller copies: a picture, its half-size export and the next frames of its burst
+  # (moved three and six pixels), written as PNGs here.
+  describe "smaller copies" do
+    include Pictures
+
+    def build_scenes
+      write_png(File.join(drive, "originals/frame1.png"), scene(240, 160))
+      write_png(File.join(drive, "originals/frame2.png"), scene(240, 160, 3))
+      write_png(File.join(drive, "web/frame1_small.png"), halved(scene(240, 160)))
+      write_png(File.join(drive, "web/frame3_small.png"), halved(scene(240, 160, 6)))
+    end
+
+    it "brings two old drives in: each picture once, in its largest form, every frame; counts per drive" do
+      build_drive
+      build_scenes
+      second = File.join(tmpdir, "drive2")
+      write_png(File.join(second, "caf\xE9_small.png".b), halved(scene(240, 160, 3)))
+      FileUtils.cp(File.join(drive, "originals/frame1.png"), File.join(second, "frame1 copy.png"))
+      report = Photosync.import([drive, second], into: library, catalog: catalog)
+      first, other = report.sources
+      expect([first.files, first.new, first.copies, first.other_form, first.smaller, first.damaged, first.unreadable])
+        .to eq([11, 6, 1, 1, 1, 1, 1])
+      expect([other.files, other.new, other.copies, other.smaller]).to eq([2, 0, 1, 1])
+      expect(report.imported).to eq(6)
+      held = md5s_under(library)
+      expect(held.values.uniq.size).to eq(6)
+      frames = %w[frame1 frame2].map { |f| Digest::MD5.file(File.join(drive, "originals/#{f}.png")).hexdigest }
+      expect(held.values).to include(*frames)
+      expect(report.smaller.map { |s| File.basename(s[:kept]) }).to contain_exactly("frame1.png", "frame2.png")
+      expect(Photosync.import([drive, second], into: library, catalog: catalog).imported).to eq(0)
+    end
+
+    it "imports the largest form and every frame; the export is reported beside its original" do
+      build_scenes
+      report = Photosync.import([drive], into: library, catalog: catalog)
+      expect(report.imported).to eq(3)
+      expect(report.sources.first.smaller).to eq(1)
+      copy = report.smaller.first
+      expect(copy[:path]).to end_with("web/frame1_small.png")
+      expect(copy[:kept]).to end_with("originals/frame1.png")
+      expect([copy[:size], copy[:kept_size], copy[:imported]]).to eq([[120, 80], [240, 160], false])
+      expect(Photosync.import([drive], into: library, catalog: catalog).imported).to eq(0)
+    end
+
+    it "imports the smaller copies too with --keep-smaller, and lists them in the summary and --json" do
+      build_scenes
+      out, err, st = cli("import", drive, "--into", library, "--catalog", catalog, "--dry-run")
+      expect(st.exitstatus).to eq(0), err
+      expect(out).to match(/4 files: 3 new, .* 1 smaller copies/)
+      expect(out).to match(%r{smaller copy: .*web/frame1_small.png \(120x80\) of kept .*frame1.png \(240x160\)})
+
+      out, err, st = cli("import", drive, "--into", library, "--catalog", catalog, "--keep-smaller", "--json")
+      expect(st.exitstatus).to eq(0), err
+      json = JSON.parse(out)
+      expect(json["imported"]).to eq(4)
+      expect(json["smaller"].map { |s| s["imported"] }).to eq([true])
+      expect(Dir.glob(File.join(library, "**/*.png")).size).to eq(4)
+    end
   end
 end

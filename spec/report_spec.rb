@@ -4,10 +4,13 @@ require "spec_helper"
 require "open3"
 require "base64"
 require "cgi"
+require_relative "support/pictures"
 
 # `photosync report --html`: the page on the real fixtures, checked for its structure
 # (and, where Debian's chromium is installed, rendered by it).
 RSpec.describe "Photosync.report" do
+  include Pictures
+
   let(:exe) { File.expand_path("../exe/photosync", __dir__) }
   let(:library) { File.join(tmpdir, "library") }
   let(:drive) { File.join(tmpdir, "drive") }
@@ -119,5 +122,23 @@ RSpec.describe "Photosync.report" do
     expect(widths).not_to be_nil, dom[0, 500]
     expect(widths.split(",").map(&:to_i)).to all(be > 0)
     expect(widths.split(",").size).to be >= suspicious.size
+  end
+
+  it "has an import section: each source's counts and both pictures of every smaller-copy decision" do
+    FileUtils.mkdir_p(library)
+    write_png(File.join(drive, "frame.png"), scene(240, 160))
+    write_png(File.join(drive, "web/frame_small.png"), halved(scene(240, 160)))
+
+    report = Photosync.import([drive], into: library, catalog: catalog)
+    expect(report.smaller.size).to eq(1), report.to_h.inspect
+    Photosync.report(library, html: page, catalog: catalog, rules: nil)
+    html = File.read(page)
+    section = html[%r{<section id="imports">.*?</section>}m]
+    expect(section).to include(CGI.escapeHTML(File.realpath(drive)))
+    expect(section).to include("<td>smaller</td><td>1</td>", "<td>new</td><td>1</td>")
+    decision = section.split('<div class="photo smaller">')[1]
+    expect(decision.scan(%r{src="data:image/jpeg;base64,}).size).to eq(2)
+    expect(decision).to include("120x80", "240x160")
+    expect(html).not_to include("href=")
   end
 end

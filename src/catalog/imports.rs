@@ -4,7 +4,8 @@
 //! reading it again; this table keeps the provenance a person may ask about later.
 
 use super::{now_secs, Catalog, CatalogError};
-use rusqlite::params;
+use rusqlite::{params, OptionalExtension};
+use std::collections::HashMap;
 use std::ffi::OsString;
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::path::PathBuf;
@@ -15,7 +16,22 @@ pub(super) const IMPORT_TABLES: &str = "
     CREATE TABLE IF NOT EXISTS imports (
       md5 TEXT NOT NULL, source BLOB NOT NULL, library_path BLOB NOT NULL,
       size INTEGER NOT NULL, imported_at INTEGER NOT NULL,
-      PRIMARY KEY (md5, source)) WITHOUT ROWID;";
+      PRIMARY KEY (md5, source)) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS percepts (
+      md5 TEXT PRIMARY KEY, width INTEGER NOT NULL, height INTEGER NOT NULL,
+      hash BLOB NOT NULL, grid BLOB NOT NULL) WITHOUT ROWID;";
+
+/// What a picture looks like, small ([`crate::import`]'s fingerprint), kept by the MD5
+/// of the file's bytes: the same bytes always look the same, so a library photo is
+/// decoded once, not at every import.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Percept {
+    /// The displayed size (EXIF orientation applied), in pixels.
+    pub width: u32,
+    pub height: u32,
+    pub hash: Vec<u8>,
+    pub grid: Vec<u8>,
+}
 
 /// One imported photo: `source` was copied to `library_path` (both absolute).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,6 +59,45 @@ impl Catalog {
                 ],
             )
             .map(|_| ())
+        })
+    }
+
+    /// The fingerprints known for these MD5s.
+    pub fn percepts(&self, md5s: &[&str]) -> Result<HashMap<String, Percept>, CatalogError> {
+        self.sql(|c| {
+            let mut stmt =
+                c.prepare_cached("SELECT width, height, hash, grid FROM percepts WHERE md5 = ?1")?;
+            let mut out = HashMap::new();
+            for md5 in md5s {
+                let row = stmt
+                    .query_row([md5], |r| {
+                        Ok(Percept {
+                            width: r.get(0)?,
+                            height: r.get(1)?,
+                            hash: r.get(2)?,
+                            grid: r.get(3)?,
+                        })
+                    })
+                    .optional()?;
+                if let Some(p) = row {
+                    out.insert(md5.to_string(), p);
+                }
+            }
+            Ok(out)
+        })
+    }
+
+    /// Keeps fingerprints by MD5, in one transaction.
+    pub fn record_percepts(&mut self, rows: &[(String, Percept)]) -> Result<(), CatalogError> {
+        self.write(|tx| {
+            let mut stmt = tx.prepare_cached(
+                "INSERT OR REPLACE INTO percepts (md5, width, height, hash, grid)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?;
+            for (md5, p) in rows {
+                stmt.execute(params![md5, p.width, p.height, p.hash, p.grid])?;
+            }
+            Ok(())
         })
     }
 

@@ -16,6 +16,7 @@ mod existing;
 mod files;
 mod gphotos;
 mod imports;
+mod inventory;
 mod journal;
 mod lost;
 mod remote;
@@ -29,7 +30,8 @@ pub use altered::StoredCopy;
 pub use date_fixes::AppliedDate;
 pub use error::CatalogError;
 pub use gphotos::UploadTokenEntry;
-pub use imports::Imported;
+pub use imports::{Imported, Percept};
+pub use inventory::{SmallerShown, SourceInventory};
 pub use journal::UnfinishedUpload;
 pub use lost::LostCopy;
 pub use remote::{IndexState, RemoteCopy};
@@ -133,6 +135,7 @@ impl Catalog {
         cat.sql(|c| c.execute_batch(status::CHECK_TABLES))?;
         cat.sql(|c| c.execute_batch(lost::LOST_TABLES))?;
         cat.sql(|c| c.execute_batch(imports::IMPORT_TABLES))?;
+        cat.sql(|c| c.execute_batch(inventory::INVENTORY_TABLES))?;
         cat.migrate()?;
         Ok(cat)
     }

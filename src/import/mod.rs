@@ -4,20 +4,25 @@
 //! read error, or a read that hangs, is that file's error and the run goes on). The
 //! library is scanned through the catalog, and each source file is judged against it
 //! ([`plan`]: new, already held, a byte-identical copy, the same photo in another form,
+//! a smaller copy of a larger photo ([`smaller`], by the fingerprints of [`percept`]),
 //! damaged, unreadable). The new photos are copied into the library with the archive's
 //! layout and its checked copy, and recorded in the catalog with their origin ([`copy`]),
 //! so that a second import of the same drive copies nothing and the next sync backs the
 //! new photos up. [`report`] holds the inventory per source.
 
 mod copy;
+mod looks;
+pub mod percept;
 mod plan;
 mod read;
 mod report;
+mod smaller;
+mod thumbs;
 mod watch;
 
 pub use plan::Verdict;
 pub use read::{read_watched, SourceFile};
-pub use report::{ImportEvent, ImportReport, OtherForm, SourceReport};
+pub use report::{ImportEvent, ImportReport, OtherForm, SmallerCopy, SourceReport};
 
 use crate::cancel::Cancel;
 use crate::catalog::{Catalog, CatalogError};
@@ -72,6 +77,8 @@ pub struct ImportOptions {
     pub threads: usize,
     /// Plan and report; copy nothing, write nothing into the library.
     pub dry_run: bool,
+    /// Import smaller copies too (they are still reported as such).
+    pub keep_smaller: bool,
     /// A read or copy with no progress for this long is given up.
     pub timeout: Duration,
     /// Where the library's files are written: the disk, or a test's failing one.
@@ -84,6 +91,7 @@ impl Default for ImportOptions {
             layout: Layout::default(),
             threads: 4,
             dry_run: false,
+            keep_smaller: false,
             timeout: Duration::from_secs(30),
             storage: Arc::new(Disk),
         }
@@ -144,7 +152,25 @@ pub fn import(
     if cancel.is_cancelled() {
         return Err(ImportError::Cancelled(Box::new(report)));
     }
-    let verdicts = plan::plan(&root, &opts.layout, &held.photos, &files);
+    let mut looked = Ok(Vec::new());
+    let verdicts = plan::plan(&root, &opts.layout, &held.photos, &files, &mut |new| {
+        let new: Vec<_> = new
+            .iter()
+            .filter_map(|&i| files[i].read.as_ref().ok().map(|p| (i, p)))
+            .collect();
+        looked = looks::smaller_copies(&new, &held.photos, catalog, &pool, opts.timeout, cancel);
+        match (&mut looked, opts.keep_smaller) {
+            (Ok(found), false) => std::mem::take(found),
+            _ => Vec::new(),
+        }
+    });
+    // Kept all the same: imported as new photos, and listed so the person knows.
+    report
+        .smaller
+        .extend(looked?.into_iter().map(|(_, s)| SmallerCopy {
+            imported: true,
+            ..s
+        }));
     let jobs = inventory(&mut report, &files, &verdicts);
     report.imported = jobs.len() as u64;
     report.bytes = jobs.iter().map(|p| p.job.size).sum();
@@ -165,11 +191,20 @@ pub fn import(
             events,
         )?;
     }
-    report.elapsed = started.elapsed();
-    events(ImportEvent::Finished);
     if cancel.is_cancelled() {
+        report.elapsed = started.elapsed();
+        events(ImportEvent::Finished);
         return Err(ImportError::Cancelled(Box::new(report)));
     }
+    let photos = files
+        .iter()
+        .filter_map(|f| f.read.as_ref().ok())
+        .chain(&held.photos)
+        .map(|p| (p.path.as_path(), p))
+        .collect();
+    thumbs::record(catalog, &report, &photos)?;
+    report.elapsed = started.elapsed();
+    events(ImportEvent::Finished);
     Ok(report)
 }
 
@@ -240,6 +275,10 @@ fn inventory(
             Verdict::OtherForm(o) => {
                 counts.other_form += 1;
                 report.other_forms.push(o.clone());
+            }
+            Verdict::Smaller(s) => {
+                counts.smaller += 1;
+                report.smaller.push(s.clone());
             }
             Verdict::Damaged(why) => {
                 counts.damaged += 1;

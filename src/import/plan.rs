@@ -9,7 +9,7 @@
 //! name already taken: a short hash suffix.
 
 use super::read::SourceFile;
-use super::report::OtherForm;
+use super::report::{OtherForm, SmallerCopy};
 use crate::dates::DateSource;
 use crate::destinations::archive::{with_hash_suffix, Layout};
 use crate::library::kind::MediaKind;
@@ -18,7 +18,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 /// The decision for one source file.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Verdict {
     /// Copy it to `dest` (relative to the library).
     New {
@@ -28,15 +28,28 @@ pub enum Verdict {
     /// Byte-identical to another source file imported in its place.
     Copy,
     OtherForm(OtherForm),
+    /// A resized or recompressed copy of a larger photo kept ([`super::smaller`]).
+    Smaller(SmallerCopy),
     Damaged(String),
     Unreadable(String),
     /// New, but no place for it (its name and the hash-suffixed one are taken).
     Failed(String),
 }
 
+/// Given the files that would be new, the smaller copies among them (file index, copy).
+pub type SmallerJudge<'a> = dyn FnMut(&[usize]) -> Vec<(usize, SmallerCopy)> + 'a;
+
 /// `library`: the library's photos (scanned); `files`: every source file, in source
-/// then path order. Returns one verdict per file, in the same order.
-pub fn plan(root: &Path, layout: &Layout, library: &[Photo], files: &[SourceFile]) -> Vec<Verdict> {
+/// then path order. `smaller` is shown the files that would be new (one per picture
+/// data) and may judge some of them smaller copies before they are given a place.
+/// Returns one verdict per file, in the same order.
+pub fn plan(
+    root: &Path,
+    layout: &Layout,
+    library: &[Photo],
+    files: &[SourceFile],
+    smaller: &mut SmallerJudge,
+) -> Vec<Verdict> {
     let held: HashSet<&str> = library.iter().filter_map(|p| p.md5.as_deref()).collect();
     let lib_forms: HashMap<&str, &Photo> = library
         .iter()
@@ -93,6 +106,10 @@ pub fn plan(root: &Path, layout: &Layout, library: &[Photo], files: &[SourceFile
         }
     }
     new.sort_unstable();
+    for (i, copy) in smaller(&new) {
+        verdicts[i] = Some(Verdict::Smaller(copy));
+    }
+    new.retain(|&i| verdicts[i].is_none());
     place(root, layout, files, &new, &mut verdicts);
     other_form_copies(files, &first, &mut verdicts);
     verdicts
@@ -101,8 +118,8 @@ pub fn plan(root: &Path, layout: &Layout, library: &[Photo], files: &[SourceFile
         .collect()
 }
 
-/// A byte-identical copy of a form that is not kept is that form too, not a copy of
-/// something imported.
+/// A byte-identical copy of a form that is not kept (another form, a smaller copy) is
+/// that form too, not a copy of something imported.
 fn other_form_copies(
     files: &[SourceFile],
     first: &HashMap<&str, usize>,
@@ -115,11 +132,15 @@ fn other_form_copies(
         let md5 = photo(&files[i])
             .and_then(|p| p.md5.as_deref())
             .unwrap_or_default();
-        if let Some(Some(Verdict::OtherForm(o))) = first.get(md5).map(|&f| verdicts[f].clone()) {
-            verdicts[i] = Some(Verdict::OtherForm(OtherForm {
-                path: files[i].path.clone(),
-                ..o
-            }));
+        let path = files[i].path.clone();
+        match first.get(md5).map(|&f| verdicts[f].clone()) {
+            Some(Some(Verdict::OtherForm(o))) => {
+                verdicts[i] = Some(Verdict::OtherForm(OtherForm { path, ..o }));
+            }
+            Some(Some(Verdict::Smaller(s))) => {
+                verdicts[i] = Some(Verdict::Smaller(SmallerCopy { path, ..s }));
+            }
+            _ => {}
         }
     }
 }

@@ -1,6 +1,6 @@
 //! What an import tells its caller: live events, and the inventory of each source
 //! (new, already in the library, byte-identical copies, the same photo in another form,
-//! damaged, unreadable) with the run's totals.
+//! smaller copies, damaged, unreadable) with the run's totals.
 
 use serde::Serialize;
 use std::path::PathBuf;
@@ -60,6 +60,9 @@ pub struct SourceReport {
     /// The same image data as a photo kept (the library's, or another form with more
     /// complete EXIF), other bytes: not imported; listed in `other_forms`.
     pub other_form: u64,
+    /// A resized or recompressed copy of a larger photo kept (the library's, or another
+    /// file imported): listed in `smaller`; not imported unless `keep_smaller` was asked.
+    pub smaller: u64,
     /// Readable, but not a whole photo (a truncated JPEG, not the format its name says):
     /// not imported; listed in `damaged`.
     pub damaged: u64,
@@ -84,6 +87,24 @@ pub struct OtherForm {
     pub dates_differ: bool,
 }
 
+/// A smaller copy of a photo kept: its size, the kept one's, and how well their pictures
+/// align at the copy's size (0: every edge in place; 1 or more: a moved scene), for a
+/// person to check.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SmallerCopy {
+    #[serde(serialize_with = "crate::serial::paths")]
+    pub path: PathBuf,
+    #[serde(serialize_with = "crate::serial::paths")]
+    pub kept: PathBuf,
+    pub kept_in_library: bool,
+    /// `[width, height]` as displayed.
+    pub size: [u32; 2],
+    pub kept_size: [u32; 2],
+    pub difference: f64,
+    /// Imported all the same (`keep_smaller`).
+    pub imported: bool,
+}
+
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct ImportReport {
     #[serde(serialize_with = "crate::serial::paths")]
@@ -96,6 +117,7 @@ pub struct ImportReport {
     pub failed: u64,
     pub sources: Vec<SourceReport>,
     pub other_forms: Vec<OtherForm>,
+    pub smaller: Vec<SmallerCopy>,
     /// `[path, why]` of every damaged file.
     #[serde(serialize_with = "crate::serial::paths")]
     pub damaged: Vec<(PathBuf, String)>,

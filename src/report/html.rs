@@ -46,6 +46,7 @@ pub fn render(r: &Report) -> String {
     single(&mut h, r);
     errors(&mut h, r);
     damaged(&mut h, r);
+    super::imports::section(&mut h, &r.imports);
     dates(&mut h, r);
     h.push_str("</body></html>\n");
     h

@@ -8,10 +8,11 @@
 //! only for the thumbnails of the date review.
 
 pub mod html;
+mod imports;
 pub mod thumbnail;
 
 use crate::cancel::Cancel;
-use crate::catalog::{Catalog, CatalogError};
+use crate::catalog::{Catalog, CatalogError, SourceInventory};
 use crate::dates::review::{self, Finding};
 use crate::dates::rules::Rules;
 use crate::dates::{flickr_format, DateSource};
@@ -114,6 +115,9 @@ pub struct Report {
     pub cameras: Vec<CameraGroup>,
     pub review_total: u64,
     pub suspicious_total: u64,
+    /// The last import of each source into this library (of every library, for the
+    /// whole catalog).
+    pub imports: Vec<SourceInventory>,
 }
 
 impl Report {
@@ -165,6 +169,10 @@ pub fn run(
         now,
     );
     let refusals = catalog.all_refusals()?;
+    let mut imports = catalog.inventories()?;
+    if let Some(root) = &root {
+        imports.retain(|i| i.library.starts_with(root));
+    }
     build(
         Gathered {
             root,
@@ -173,6 +181,7 @@ pub fn run(
             photos: &photos,
             findings,
             refusals,
+            imports,
         },
         limits,
         cancel,
@@ -189,6 +198,7 @@ pub struct Gathered<'a> {
     pub findings: Vec<Finding>,
     /// (backend, MD5, message) of every refused file.
     pub refusals: Vec<(String, String, String)>,
+    pub imports: Vec<SourceInventory>,
 }
 
 /// Puts the page's content together; reads the thumbnails of the photos it shows.
@@ -232,6 +242,7 @@ pub fn build(g: Gathered<'_>, limits: &Limits, cancel: &Cancel) -> Result<Report
         cameras,
         review_total,
         suspicious_total,
+        imports: g.imports,
     })
 }
 

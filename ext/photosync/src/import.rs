@@ -11,7 +11,7 @@ use photosync::import::{self, ImportError, ImportEvent, ImportOptions, ImportRep
 use std::path::PathBuf;
 use std::time::Duration;
 
-/// `opts`: layout, dry_run, threads, timeout (seconds), wait, command. Returns the
+/// `opts`: layout, dry_run, keep_smaller, threads, timeout (seconds), wait, command. Returns the
 /// report, or raises; a cancelled run raises Photosync::Cancelled.
 fn import_into(
     ruby: &Ruby,
@@ -30,6 +30,7 @@ fn import_into(
     let options = ImportOptions {
         layout: archive::layout(ruby, &opts.fetch::<_, String>("layout")?)?,
         dry_run: opts.fetch("dry_run")?,
+        keep_smaller: opts.fetch("keep_smaller")?,
         threads: opts.fetch::<_, usize>("threads")?.max(1),
         timeout: Duration::from_secs_f64(opts.fetch::<_, f64>("timeout")?.max(0.1)),
         ..ImportOptions::default()

@@ -9,13 +9,14 @@ module Photosync
       private
 
       def options(o)
-        @opts = { catalog: :default, json: false, dry_run: false, layout: Archive::DEFAULT_LAYOUT, threads: 4,
-                  timeout: 30, into: nil }
+        @opts = { catalog: :default, json: false, dry_run: false, keep_smaller: false,
+                  layout: Archive::DEFAULT_LAYOUT, threads: 4, timeout: 30, into: nil }
         import_options(o, @opts)
       end
 
       def import_options(o, opts)
-        o.banner = "usage: photosync import SRC... --into LIBRARY [--layout PATTERN] [--dry-run] [--json]"
+        o.banner = "usage: photosync import SRC... --into LIBRARY [--layout PATTERN] [--dry-run] [--keep-smaller] " \
+                   "[--json]"
         o.on("--into LIBRARY", "the library folder the photos go into (must exist)") do |v|
           opts[:into] = Check.path("--into", v)
         end
@@ -23,6 +24,9 @@ module Photosync
           opts[:layout] = Check.layout(v)
         end
         o.on("--dry-run", "read and plan; copy nothing") { opts[:dry_run] = true }
+        o.on("--keep-smaller", "import smaller copies (resized exports) too; still listed") do
+          opts[:keep_smaller] = true
+        end
         o.on("--timeout SECONDS", "give a file up after this long without progress (default 30)") do |v|
           opts[:timeout] = Check.number("--timeout", v, min: 0.1, max: 86_400)
         end
@@ -36,8 +40,8 @@ module Photosync
 
       def run(argv)
         sources = import_folders(argv, @opts)
-        report = Photosync.import(sources, **@opts.slice(:into, :layout, :dry_run, :threads, :timeout, :catalog, :wait),
-                                  &import_progress)
+        keys = %i[into layout dry_run keep_smaller threads timeout catalog wait]
+        report = Photosync.import(sources, **@opts.slice(*keys), &import_progress)
         print_import(report)
         json_out.puts(JSON.generate(report.to_h)) if @opts[:json]
         report.ok? ? 0 : 2
@@ -85,7 +89,8 @@ module Photosync
                          fail: r.failed, secs: r.elapsed))
         r.sources.each do |s|
           @out.puts("  #{Photosync.utf8(s.source)}: #{s.files} files: #{s.new} new, #{s.in_library} already in the " \
-                    "library, #{s.copies} copies, #{s.other_form} in another form, #{s.damaged} damaged, " \
+                    "library, #{s.copies} copies, #{s.other_form} in another form, #{s.smaller} smaller copies, " \
+                    "#{s.damaged} damaged, " \
                     "#{s.unreadable} unreadable#{", #{s.failed} failed" if s.failed.positive?}")
         end
         print_import_details(r)
@@ -97,9 +102,17 @@ module Photosync
           kept = o[:kept_in_library] ? "the library's" : "kept"
           @out.puts("  same photo: #{Photosync.utf8(o[:path])} = #{kept} #{Photosync.utf8(o[:kept])}#{dates}")
         end
+        r.smaller.each { |c| print_smaller(c) }
         r.damaged.each { |path, why| @out.puts("  damaged: #{Photosync.utf8(path)}: #{why}") }
         r.errors.each { |path, msg| @out.puts("  error: #{Photosync.utf8(path)}: #{msg}") }
         r.notes.each { |n| @out.puts("  note: #{n}") }
+      end
+
+      def print_smaller(copy)
+        kept = copy[:kept_in_library] ? "the library's" : "kept"
+        also = copy[:imported] ? " (imported too)" : ""
+        @out.puts("  smaller copy: #{Photosync.utf8(copy[:path])} (#{copy[:size].join('x')}) of #{kept} " \
+                  "#{Photosync.utf8(copy[:kept])} (#{copy[:kept_size].join('x')})#{also}")
       end
     end
   end

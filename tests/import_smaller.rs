@@ -1,0 +1,178 @@
+//! Smaller copies end to end: resized and recompressed exports of a photo (with its EXIF,
+//! without it, as PNG) are reported and not imported, the largest form is; the frames of
+//! a burst, and small exports of frames whose original is on no drive, are all imported;
+//! `keep_smaller` imports the copies too; a second run copies nothing.
+
+mod import_common;
+
+use import_common::*;
+use photosync::cancel::Cancel;
+use photosync::catalog::Catalog;
+use photosync::import::{self, ImportOptions, ImportReport};
+use std::path::{Path, PathBuf};
+
+struct Drive {
+    sources: Vec<PathBuf>,
+    library: PathBuf,
+    catalog: PathBuf,
+}
+
+/// Drive A: the original of Canon_40D, two of its burst frames, a small export of a
+/// third frame (its original lost), the original of Pentax_K10D; drive B: exports of the
+/// Canon at three sizes (one without EXIF, one a PNG), an export of the library's Nikon,
+/// a larger-is-better check (the library holds a small Pentax, A the original).
+fn drives(dir: &Path) -> Drive {
+    let (a, b, lib) = (dir.join("A"), dir.join("B"), dir.join("library"));
+    let canon = a.join("DCIM/IMG_0100.JPG");
+    copy_to(&fixture("Canon_40D.jpg"), &canon);
+    burst_frame(&canon, &a.join("DCIM/IMG_0101.JPG"), 2, 0);
+    burst_frame(&canon, &a.join("DCIM/IMG_0102.JPG"), 0, 2);
+    let lost = dir.join("lost/IMG_0103.JPG");
+    burst_frame(&canon, &lost, 1, 0);
+    smaller_copy(&lost, &a.join("web/IMG_0103_web.jpg"), 0.75, 85, true);
+    copy_to(&fixture("Pentax_K10D.jpg"), &a.join("DCIM/IMGP0001.JPG"));
+    smaller_copy(&canon, &b.join("album/IMG_0100_1024.jpg"), 0.75, 85, true);
+    smaller_copy(&canon, &b.join("album/IMG_0100_phone.jpg"), 0.5, 70, true);
+    smaller_copy(&canon, &b.join("mail/small.jpg"), 0.4, 50, false);
+    let png = b.join("mail/IMG_0100.png");
+    let img = decode_rgb(&canon);
+    image::imageops::resize(&img, 60, 41, image::imageops::FilterType::CatmullRom)
+        .save(&png)
+        .unwrap();
+    copy_to(&fixture("Nikon_D70.jpg"), &lib.join("2008/nikon.jpg"));
+    smaller_copy(
+        &fixture("Nikon_D70.jpg"),
+        &b.join("album/nikon_small.jpg"),
+        0.5,
+        80,
+        true,
+    );
+    smaller_copy(
+        &fixture("Pentax_K10D.jpg"),
+        &lib.join("2009/pentax_small.jpg"),
+        0.5,
+        80,
+        true,
+    );
+    Drive {
+        sources: vec![a, b],
+        library: lib,
+        catalog: dir.join("catalog.sqlite3"),
+    }
+}
+
+fn import(d: &Drive, keep_smaller: bool) -> ImportReport {
+    let mut cat = Catalog::open(&d.catalog).unwrap();
+    let opts = ImportOptions {
+        keep_smaller,
+        ..ImportOptions::default()
+    };
+    import::import(
+        &d.sources,
+        &d.library,
+        &mut cat,
+        &opts,
+        &Cancel::new(),
+        &|_| {},
+    )
+    .unwrap()
+}
+
+fn name(p: &Path) -> String {
+    p.file_name().unwrap().to_string_lossy().into_owned()
+}
+
+#[test]
+fn the_largest_form_is_imported_and_every_burst_frame_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = drives(dir.path());
+    let report = import(&d, false);
+    let mut smaller: Vec<(String, String, bool)> = report
+        .smaller
+        .iter()
+        .map(|s| (name(&s.path), name(&s.kept), s.kept_in_library))
+        .collect();
+    smaller.sort();
+    assert_eq!(
+        smaller,
+        [
+            ("IMG_0100.png".into(), "IMG_0100.JPG".into(), false),
+            ("IMG_0100_1024.jpg".into(), "IMG_0100.JPG".into(), false),
+            ("IMG_0100_phone.jpg".into(), "IMG_0100.JPG".into(), false),
+            ("nikon_small.jpg".into(), "nikon.jpg".into(), true),
+            ("small.jpg".into(), "IMG_0100.JPG".into(), false),
+        ],
+        "{report:#?}"
+    );
+    assert!(report
+        .smaller
+        .iter()
+        .all(|s| !s.imported && s.difference < 0.8));
+    // The Canon, its two frames, the lost frame's export, the Pentax original.
+    assert_eq!((report.imported, report.failed), (5, 0), "{report:#?}");
+    assert_eq!(report.sources[0].new, 5);
+    assert_eq!((report.sources[1].smaller, report.sources[1].new), (5, 0));
+    let held = md5s_under(&d.library);
+    for frame in [
+        "DCIM/IMG_0100.JPG",
+        "DCIM/IMG_0101.JPG",
+        "DCIM/IMG_0102.JPG",
+        "web/IMG_0103_web.jpg",
+        "DCIM/IMGP0001.JPG",
+    ] {
+        let md5 = photosync::library::hash::md5_file(&d.sources[0].join(frame)).unwrap();
+        assert!(held.contains_key(&md5), "{frame} not imported: {report:#?}");
+    }
+    assert_eq!(held.len(), 2 + 5);
+
+    let again = import(&d, false);
+    assert_eq!(again.imported, 0, "{again:#?}");
+    assert_eq!(again.sources[0].in_library, 5);
+    assert_eq!(again.smaller.len(), 5);
+}
+
+#[test]
+fn keep_smaller_imports_the_copies_and_still_lists_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = drives(dir.path());
+    let report = import(&d, true);
+    assert_eq!(report.imported, 10, "{report:#?}");
+    assert_eq!(report.smaller.len(), 5);
+    assert!(report.smaller.iter().all(|s| s.imported));
+    assert_eq!(report.sources[1].smaller, 0);
+    assert_eq!(md5s_under(&d.library).len(), 2 + 10);
+}
+
+#[test]
+fn the_html_report_shows_each_source_and_both_sides_of_every_smaller_copy() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = drives(dir.path());
+    import(&d, false);
+    let mut cat = Catalog::open(&d.catalog).unwrap();
+    let report = photosync::report::run(
+        Some(&d.library),
+        &mut cat,
+        &photosync::dates::rules::Rules::default(),
+        &photosync::report::Limits::default(),
+        &Cancel::new(),
+        &mut |_| {},
+    )
+    .unwrap();
+    assert_eq!(report.imports.len(), 2);
+    let html = photosync::report::html::render(&report);
+    let section = &html[html.find("<section id=\"imports\">").unwrap()..];
+    let section = &section[..section.find("</section>").unwrap()];
+    for s in &d.sources {
+        assert!(section.contains(&s.canonicalize().unwrap().display().to_string()));
+    }
+    assert!(section.contains("<td>smaller</td><td>5</td>"), "{section}");
+    let decisions: Vec<&str> = section
+        .split("<div class=\"photo smaller\">")
+        .skip(1)
+        .collect();
+    assert_eq!(decisions.len(), 5);
+    for d in decisions {
+        assert_eq!(d.matches("src=\"data:image/jpeg;base64,").count(), 2, "{d}");
+    }
+    assert!(!html.contains("href=") && !html.contains("src=\"http"));
+}
