@@ -40,7 +40,7 @@ fn fill(client: &Client, dir: &std::path::Path, n: usize) -> Vec<PathBuf> {
 fn an_account_past_the_4000_result_ceiling_is_indexed_whole() {
     let emu = emulator(EmulatorConfig {
         calls_per_hour: 100_000,
-        ..EmulatorConfig::default()
+        ..EmulatorConfig::instant_search()
     });
     let client = client_for(&emu);
     let account = tempfile::tempdir().unwrap();
@@ -76,7 +76,7 @@ fn an_account_past_the_4000_result_ceiling_is_indexed_whole() {
 /// Flickr-side deletions are only seen by a full read, done once a month.
 #[test]
 fn a_photo_deleted_on_flickr_is_uploaded_again_after_the_monthly_full_read() {
-    let emu = emulator(EmulatorConfig::default());
+    let emu = emulator(EmulatorConfig::instant_search());
     let client = client_for(&emu);
     let dir = tempfile::tempdir().unwrap();
     let paths = write_photos(dir.path(), "p", 2);
@@ -143,7 +143,7 @@ fn a_photo_deleted_on_flickr_is_uploaded_again_after_the_monthly_full_read() {
 fn the_next_run_reads_only_photos_uploaded_since_the_last() {
     let emu = emulator(EmulatorConfig {
         calls_per_hour: 100_000,
-        ..EmulatorConfig::default()
+        ..EmulatorConfig::instant_search()
     });
     let client = client_for(&emu);
     let account = tempfile::tempdir().unwrap();

@@ -89,10 +89,12 @@ pub fn scan(dir: &Path, catalog: &mut Catalog) -> Vec<Photo> {
 
 /// Options for tests: short retry delays, and the default budget of 3,600 calls
 /// counted over 10 seconds instead of an hour, so the pacer does not slow tests down.
+/// The lookup delay stays longer than the emulator's default search lag, as the
+/// client's must be longer than Flickr's.
 pub fn fast_options() -> SyncOptions {
     SyncOptions {
         retry_delay: Duration::from_millis(5),
-        lookup_delay: Duration::from_millis(5),
+        lookup_delay: photosync::emulators::flickr::SEARCH_LAG + Duration::from_millis(500),
         budget_window: Duration::from_secs(10),
         ..SyncOptions::default()
     }
