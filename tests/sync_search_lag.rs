@@ -85,3 +85,40 @@ fn lost_answers_under_a_long_search_lag_never_make_a_second_copy() {
     assert_each_exactly_once(&w.emu, &w.photos);
     assert_eq!(first.uploaded + second.uploaded + clean.uploaded, 16);
 }
+
+/// Issue 13's question about the incremental index read: a photo another machine backed
+/// up moments before a sync is not in that sync's read (search has not caught up), and
+/// shows later under its upload date, older than that read. The next incremental read
+/// starts an hour before the last one began (`index::LAG_SECS`, far above the lag), so it
+/// sees the photo, and the library's copy of it is not uploaded a second time.
+#[test]
+fn a_photo_search_shows_late_is_read_by_the_next_incremental_read() {
+    let lag = Duration::from_secs(3);
+    let config = EmulatorConfig {
+        seed: 5,
+        calls_per_hour: 100_000,
+        search_lag: lag,
+        ..EmulatorConfig::default()
+    };
+    let mut w = World::new(config, &[("", "here", 2)]);
+    let opts = SyncOptions {
+        lookup_delay: lag + Duration::from_millis(500),
+        ..fast_options()
+    };
+    assert_eq!(w.sync(&opts).0.unwrap().uploaded, 2);
+    std::thread::sleep(lag);
+    let elsewhere = tempfile::tempdir().unwrap();
+    let late = write_photos(elsewhere.path(), "late", 1).remove(0);
+    upload_like_the_old_script(&w.client, &late);
+    // Upload dates are whole seconds: the next read starts in a later one.
+    std::thread::sleep(Duration::from_millis(1100));
+    // An incremental read (the first run's was full) before search shows the photo.
+    let missed = w.sync(&opts).0.unwrap();
+    assert_eq!(missed.remote_only, 0, "search showed the photo at once");
+    std::thread::sleep(lag);
+    std::fs::copy(&late, w.dir.path().join("late.jpg")).unwrap();
+    w.rescan();
+    let next = w.sync(&opts).0.unwrap();
+    assert_eq!((next.uploaded, next.skipped), (0, 3), "{:?}", next.errors);
+    assert_each_exactly_once(&w.emu, &w.photos);
+}

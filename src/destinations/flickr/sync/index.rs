@@ -18,7 +18,10 @@ use std::collections::HashSet;
 /// An incremental refresh re-reads this much before the newest upload it has seen.
 pub const MARGIN_SECS: i64 = 24 * 3600;
 /// ... or this much before the start of the last complete refresh, when that is later:
-/// search sees a new photo within minutes, and our clock and Flickr's may differ.
+/// search sees a new photo within minutes, and our clock and Flickr's may differ. A
+/// photo the last read missed because search had not caught up shows later under an
+/// upload date older than that read; this overlap (far above the lag) reads it
+/// (tests/sync_search_lag.rs).
 pub const LAG_SECS: i64 = 3600;
 
 /// A full read, which also forgets photos deleted from Flickr, this often.
