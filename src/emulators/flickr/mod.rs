@@ -85,6 +85,10 @@ pub struct EmulatorConfig {
     /// Check every upload for a duplicate, as `dedup_check=1` asks: code 9 with the
     /// `duplicate_photo_id` of the copy already there.
     pub dedup_check: bool,
+    /// Code 9 names the copy already there in `duplicate_photo_id`, as Flickr's upload
+    /// documentation shows; `false` answers a bare code 9 (the element missing, or
+    /// holding no id), which a client must survive too.
+    pub names_duplicate: bool,
     /// A free account's `non_pro_desktop_upload_wait_time`: an upload sooner than this
     /// after the last one is refused with code 14 and the seconds left to wait.
     pub upload_wait: Duration,
@@ -109,6 +113,7 @@ impl Default for EmulatorConfig {
             pro: true,
             max_videos: usize::MAX,
             dedup_check: false,
+            names_duplicate: true,
             upload_wait: Duration::ZERO,
             data_dir: None,
         }
@@ -240,6 +245,7 @@ impl Emulator {
                 config.pro,
                 config.max_videos,
                 config.dedup_check,
+                config.names_duplicate,
                 config.upload_wait,
             ),
         });
