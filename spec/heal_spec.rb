@@ -48,7 +48,7 @@ RSpec.describe "Copies that heal" do
 
   it "forgets what verify finds lost and makes each copy again once; status counts right" do
     md5s = photos(4)
-    Photosync::Emulator.start(calls_per_hour: 1_000_000, search_lag: 0) do |emu|
+    Photosync::Emulator.start(calls_per_hour: 1_000_000) do |emu|
       flickr = Photosync::Flickr.new(**emu.credentials)
       archive = Photosync::Archive.new(archive_root)
       changed = lose_three(flickr, emu, archive)
@@ -121,7 +121,7 @@ RSpec.describe "Copies that heal" do
 
   it "heals through `photosync sync --verify` without a separate verify run; verify exits 2 before, 0 after" do
     md5s = photos(4)
-    Photosync::Emulator.start(calls_per_hour: 1_000_000, search_lag: 0) do |emu|
+    Photosync::Emulator.start(calls_per_hour: 1_000_000) do |emu|
       env = emu.env.merge("XDG_CONFIG_HOME" => File.join(tmpdir, "cfg"))
       run = ->(*args) { Open3.capture3(env, RbConfig.ruby, exe, *args, "--catalog", catalog) }
       to = ["--to", "flickr", "--to", "archive:#{archive_root}"]
@@ -156,7 +156,7 @@ RSpec.describe "Copies that heal" do
 
   it "verify exits 2 on each loss and tells what the next sync does" do
     photos(2)
-    Photosync::Emulator.start(calls_per_hour: 1_000_000, search_lag: 0) do |emu|
+    Photosync::Emulator.start(calls_per_hour: 1_000_000) do |emu|
       env = emu.env.merge("XDG_CONFIG_HOME" => File.join(tmpdir, "cfg"))
       run = ->(*args) { Open3.capture3(env, RbConfig.ruby, exe, *args, "--catalog", catalog) }
       run.call("sync", library, "--to", "flickr", "--to", "archive:#{archive_root}")
