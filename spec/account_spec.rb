@@ -18,7 +18,7 @@ RSpec.describe "Adopting and verifying the Flickr account" do
     6.times { |i| File.binwrite(File.join(library, "IMG_#{i}.jpg"), canon + "photo #{i}") }
   end
 
-  it "adopts photos another tool uploaded without tags; the next sync uploads nothing" do
+  it "adopts photos another tool uploaded without tags; the next sync uploads nothing", search_lag: 0 do
     old = old_script
     Dir[File.join(library, "*.jpg")].each { |f| old.upload_photo(f, title: "from the web page") }
     expect(emu.photos.flat_map(&:machine_tags)).to be_empty
@@ -35,7 +35,7 @@ RSpec.describe "Adopting and verifying the Flickr account" do
     expect(Photosync.adopt(flickr, catalog: catalog).adopted).to eq(0)
   end
 
-  it "`verify flickr --read-data` finds a photo whose bytes changed on Flickr and exits non-zero" do
+  it "`verify flickr --read-data` finds a photo whose bytes changed on Flickr and exits non-zero", search_lag: 0 do
     Photosync.sync(library, to: flickr, catalog: catalog, calls_per_hour: 1_000_000)
     clean = Photosync.verify(flickr, root: library, read_data: true, catalog: catalog)
     expect(clean).to be_ok

@@ -14,7 +14,7 @@ RSpec.describe "Deleting duplicates on Flickr" do
   let(:catalog) { File.join(tmpdir, "catalog.sqlite3") }
 
   around do |example|
-    Photosync::Emulator.start(calls_per_hour: 1_000_000) do |emu|
+    Photosync::Emulator.start(calls_per_hour: 1_000_000, search_lag: 0) do |emu|
       @emu = emu
       example.run
     end

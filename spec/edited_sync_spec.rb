@@ -34,7 +34,7 @@ RSpec.describe "Photosync.sync of photos edited after upload" do
 
   before { copy_fixtures(names, library) }
 
-  it "updates the Flickr copy's date and checksum tag instead of uploading the edited photo again" do
+  it "updates the Flickr copy's date and checksum tag instead of uploading the edited photo again", search_lag: 0 do
     expect(sync.uploaded).to eq(3)
     before = scanned(edited)
     expect(before.imgmd5).to match(/\A\h{32}\z/)
@@ -91,7 +91,7 @@ RSpec.describe "Photosync.sync of photos edited after upload" do
     expect(sync.uploaded).to eq(0)
   end
 
-  it "gives the old script's uploads their checksum:imgmd5 tag, once, without uploading" do
+  it "gives the old script's uploads their checksum:imgmd5 tag, once, without uploading", search_lag: 0 do
     names.each do |n|
       path = File.join(library, n)
       old_script.upload_photo(path, title: "old", tags: "checksum:md5=#{Digest::MD5.file(path).hexdigest}")

@@ -2,8 +2,8 @@
 
 require "spec_helper"
 
-# Flickr as it really fails (issue 13, items 9 and 10), through the native extension against the
-# emulator playing the account and the service's documented refusals.
+# Flickr as it really fails (issue 13, items 8 to 10), through the native extension against the
+# emulator playing the account, the service's documented refusals, and its lagging search.
 RSpec.describe "Flickr as it really fails" do
   let(:canon) { File.binread(File.join(FIXTURES, "jpg/Canon_40D.jpg")) }
   let(:library) { File.join(tmpdir, "library") }
@@ -51,6 +51,23 @@ RSpec.describe "Flickr as it really fails" do
       report = sync(emu)
       expect([report.uploaded, report.failed]).to eq([3, 0]), report.errors.inspect
       expect(emu.photos.map(&:md5).tally.values).to eq([1, 1, 1])
+    end
+  end
+
+  it "keeps every photo once when a quarter of the uploads lose their answer under the default search lag" do
+    # The emulator's default lag (2 s) and paging; the client's default lookup delay (5 s).
+    Photosync::Emulator.start(calls_per_hour: 1_000_000, seed: 13) do |emu|
+      12.times { |i| photo("p#{i}.jpg", canon + i.to_s) }
+      emu.fault_kinds = %w[drop_after_work]
+      emu.fault_rate = 0.25
+      2.times { sync(emu) }
+      emu.fault_rate = 0.0
+      report = sync(emu)
+      expect(report.failed).to eq(0), report.errors.inspect
+      expect(emu.photos.map(&:md5).tally.values).to eq([1] * 12)
+      # Answers were lost and looked up (beyond the three index reads); none was sent twice.
+      expect(emu.call_counts["flickr.photos.search"]).to be > 3
+      expect(emu.call_counts["upload"]).to eq(12)
     end
   end
 

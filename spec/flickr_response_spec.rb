@@ -392,7 +392,7 @@ RSpec.describe Photosync::Flickr do
   # The real native client, against the emulator.
   describe "against the emulator" do
     around do |example|
-      Photosync::Emulator.start do |emu|
+      Photosync::Emulator.start(search_lag: 0) do |emu|
         @emu = emu
         example.run
       end

@@ -51,7 +51,7 @@ RSpec.describe "python3-flickrapi against the emulator" do
     FileUtils.cp(File.join(FIXTURES, FIXTURE_IMAGES.find { |f| f.match?(/\.jpe?g\z/i) }), photo)
     md5 = Digest::MD5.file(photo).hexdigest
 
-    Photosync::Emulator.start(seed: 7) do |emu|
+    Photosync::Emulator.start(seed: 7, search_lag: 0) do |emu|
       steps = {}
       command = [FlickrapiDriver::PYTHON, FlickrapiDriver::SCRIPT, emu.endpoint, emu.api_key, emu.shared_secret, photo, md5]
       Open3.popen3(*command) do |stdin, out, err, wait_thr|

@@ -41,7 +41,7 @@ RSpec.describe "the outcome words every destination reports" do
 
   it "counts every file once under one word, prints each reason, and fails only the run that met a refusal" do
     write_library
-    Photosync::Emulator.start(calls_per_hour: 1_000_000) do |flickr_emu|
+    Photosync::Emulator.start(calls_per_hour: 1_000_000, search_lag: 0) do |flickr_emu|
       Photosync::GooglePhotosEmulator.start do |gphotos_emu|
         env = flickr_emu.env.merge(gphotos_emu.env, "XDG_CONFIG_HOME" => File.join(tmpdir, "cfg"))
         archive = "archive:#{archive_root}"

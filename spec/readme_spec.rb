@@ -75,12 +75,14 @@ RSpec.describe "README: back up your own library in five minutes" do
   it "logs in, plans, syncs to Flickr and the drive, runs the cron line, verifies, and restores after a disaster" do
     login_block, sync_block, cron_block, check_block = blocks
     expect([login_block, sync_block, cron_block, check_block].map(&:size)).to eq([3, 2, 1, 3])
-    Photosync::Emulator.start(calls_per_hour: 1_000_000) do |emu|
-      # A photo the old flickraw script uploaded with its checksum tag.
+    # Search lags behind uploads, as on Flickr; the old script's upload is older than the lag.
+    Photosync::Emulator.start(calls_per_hour: 1_000_000, search_lag: 1) do |emu|
+      # A photo the old flickraw script uploaded with its checksum tag, some time ago.
       old = File.join(pictures, names.first)
       FlickRaw::Flickr.new(emu.api_key, emu.shared_secret, access_token: emu.access_token,
                                                            access_secret: emu.access_secret, endpoint: emu.endpoint)
                       .upload_photo(old, title: "old", tags: "checksum:md5=#{Digest::MD5.file(old).hexdigest}")
+      sleep 1.2
 
       # 1. The key from the export line, then login; whoami needs no environment any more.
       exports = login_block.first.split.drop(1).to_h { |kv| kv.split("=", 2) }

@@ -26,7 +26,7 @@ RSpec.describe "Restoring from Flickr" do
 
   it "brings a synced library back byte for byte at its paths after it is deleted; a second restore downloads nothing" do
     library_with_fixtures_and_generated_photos
-    Photosync::Emulator.start(calls_per_hour: 1_000_000) do |emu|
+    Photosync::Emulator.start(calls_per_hour: 1_000_000, search_lag: 0) do |emu|
       flickr = Photosync::Flickr.new(**emu.credentials)
       synced = Photosync.sync(library, to: flickr, catalog: catalog, calls_per_hour: 1_000_000)
       uploaded = md5s_under(library).values.uniq.sort & emu.photos.map(&:md5)
@@ -88,7 +88,7 @@ RSpec.describe "Restoring from Flickr" do
     FileUtils.mkdir_p(library)
     canon = File.binread(File.join(FIXTURES, "jpg/Canon_40D.jpg"))
     titles = ["../../escape", "/etc/passwd", "nul\0byte", "CON", "x" * 1000, "same", "same", "\e[2Jcontrol"]
-    Photosync::Emulator.start(calls_per_hour: 1_000_000) do |emu|
+    Photosync::Emulator.start(calls_per_hour: 1_000_000, search_lag: 0) do |emu|
       old = FlickRaw::Flickr.new(emu.api_key, emu.shared_secret, access_token: emu.access_token,
                                                                  access_secret: emu.access_secret, endpoint: emu.endpoint)
       titles.each_with_index do |title, i|

@@ -49,7 +49,7 @@ fn verify(w: &mut World, read_data: bool) -> verify::VerifyReport {
 
 #[test]
 fn adopted_photos_are_not_uploaded_again() {
-    let mut w = World::new(EmulatorConfig::default(), &[("", "phone", 5)]);
+    let mut w = World::new(EmulatorConfig::instant_search(), &[("", "phone", 5)]);
     // The phone app uploaded the library, without tags: sync would upload it again.
     for photo in &w.photos {
         upload_untagged(&w.client, &photo.path);
@@ -89,7 +89,7 @@ fn adopted_photos_are_not_uploaded_again() {
 
 #[test]
 fn verify_is_clean_after_a_sync_and_reports_what_goes_wrong() {
-    let mut w = World::new(EmulatorConfig::default(), &[("", "v", 6)]);
+    let mut w = World::new(EmulatorConfig::instant_search(), &[("", "v", 6)]);
     w.sync(&fast_options()).0.unwrap();
     let clean = verify(&mut w, true);
     assert!(clean.ok(), "{clean:?}");

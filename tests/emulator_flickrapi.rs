@@ -23,7 +23,7 @@ fn python_flickrapi_does_oauth_calls_and_uploads() {
         eprintln!("skipped: Debian's python3-flickrapi is not installed (apt-get install python3-flickrapi)");
         return;
     }
-    let emu = Emulator::start(EmulatorConfig::default()).unwrap();
+    let emu = Emulator::start(EmulatorConfig::instant_search()).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let photo = dir.path().join("Grüße aus Zürich.jpg");
     std::fs::write(&photo, jpeg("python")).unwrap();

@@ -8,7 +8,7 @@ use photosync::emulators::flickr::{Emulator, EmulatorConfig};
 use serde_json::Value;
 
 fn start() -> Emulator {
-    Emulator::start(EmulatorConfig::default()).expect("emulator starts")
+    Emulator::start(EmulatorConfig::instant_search()).expect("emulator starts")
 }
 
 fn upload_with_checksum(client: &Client, salt: &str) -> (String, String) {
@@ -271,7 +271,7 @@ fn xml_search_answer_has_flickrs_shape() {
 fn results_past_4000_are_not_reachable() {
     let emu = Emulator::start(EmulatorConfig {
         calls_per_hour: 100_000,
-        ..EmulatorConfig::default()
+        ..EmulatorConfig::instant_search()
     })
     .unwrap();
     let client = Client::user(&emu);

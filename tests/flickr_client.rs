@@ -42,7 +42,7 @@ fn fixture(name: &str) -> std::path::PathBuf {
 
 #[test]
 fn signed_calls_upload_search_and_replace() {
-    let emu = Emulator::start(EmulatorConfig::default()).unwrap();
+    let emu = Emulator::start(EmulatorConfig::instant_search()).unwrap();
     let client = client_for(&emu);
     let rt = runtime();
     rt.block_on(async {

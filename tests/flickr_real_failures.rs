@@ -207,3 +207,88 @@ fn a_taken_date_flickr_refuses_is_reported_with_its_reason_and_not_retried() {
     let again = w.sync(&fast_options()).0.unwrap();
     assert_eq!((again.uploaded, again.errors.len()), (0, 0));
 }
+
+/// Upload code 9 without `duplicate_photo_id`: a copy of ours that search did not show
+/// yet (the old script uploaded it a moment before the run read the index) is found by
+/// its checksum and adopted; a copy another app put there without our tag is refused
+/// with what to do, and not sent again.
+#[test]
+fn a_duplicate_flickr_does_not_name_is_found_by_its_checksum_or_refused() {
+    let config = EmulatorConfig {
+        dedup_check: true,
+        names_duplicate: false,
+        ..EmulatorConfig::default()
+    };
+    let mut w = World::new(config, &[("", "dup", 3)]);
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let params = vec![("title".to_string(), "from the phone".to_string())];
+    let phone = w.photos[0].path.clone();
+    // Its own client: a pooled connection must not outlive the runtime driving it.
+    rt.block_on(client_for(&w.emu).upload(&phone, &params, false))
+        .unwrap();
+    let ours = upload_like_the_old_script(&w.client, &w.photos[1].path);
+    let report = w.sync(&fast_options()).0.unwrap();
+    // A refusal fails the run it is met in (and only that one).
+    assert_eq!(
+        (report.uploaded, report.failed),
+        (2, 1),
+        "{:?}",
+        report.errors
+    );
+    assert_eq!(report.refused.len(), 1, "{:?}", report.refused);
+    assert_eq!(report.refused[0].0, phone);
+    assert!(
+        report.refused[0].1.contains("adopt"),
+        "{:?}",
+        report.refused
+    );
+    assert_eq!(md5_counts(&w.emu.photos()).values().max(), Some(&1));
+    let backend = format!("flickr:{}", w.emu.user_nsid());
+    let md5 = w.photos[1].md5.clone().unwrap();
+    assert_eq!(w.catalog.remote_index(&backend).unwrap()[&md5], vec![ours]);
+    let uploads = w.emu.call_counts()["upload"];
+    let again = w.sync(&fast_options()).0.unwrap();
+    assert_eq!((again.uploaded, again.counts.refused_before), (0, 1));
+    assert_eq!(w.emu.call_counts()["upload"], uploads);
+}
+
+/// An upload whose answer was lost before Flickr stored it is sent again after the
+/// lookup finds nothing, through an upload slot like any upload: each send is a start
+/// the run tells (one slot at a time here).
+#[test]
+fn a_lost_upload_flickr_never_stored_is_sent_again_through_a_slot() {
+    use photosync::destinations::flickr::sync::{SyncEvent, SyncOptions};
+    use photosync::emulators::flickr::FaultKind;
+    let config = EmulatorConfig {
+        seed: 8,
+        calls_per_hour: 100_000,
+        ..EmulatorConfig::default()
+    };
+    let mut w = World::new(config, &[("", "resend", 8)]);
+    w.emu.set_fault_kinds(&[FaultKind::DropBeforeAnswer]);
+    w.emu.set_fault_rate(0.3);
+    let opts = SyncOptions {
+        concurrency: 1,
+        max_attempts: 12,
+        ..fast_options()
+    };
+    let (report, events) = w.sync(&opts);
+    let report = report.unwrap();
+    assert_eq!(
+        (report.uploaded, report.failed),
+        (8, 0),
+        "{:?}",
+        report.errors
+    );
+    assert_each_exactly_once(&w.emu, &w.photos);
+    let starts = events
+        .iter()
+        .filter(|e| matches!(e, SyncEvent::Started { .. }))
+        .count() as u64;
+    let uploads = w.emu.call_counts()["upload"];
+    assert!(uploads > 8, "no upload lost its answer");
+    assert_eq!(starts, uploads, "every send took a slot");
+}

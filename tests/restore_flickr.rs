@@ -86,7 +86,7 @@ fn upload_titled(client: &Client, path: &Path, title: &str, tag: bool) -> String
 #[test]
 fn a_synced_library_comes_back_byte_for_byte_and_a_second_restore_downloads_nothing() {
     let mut w = World::new(
-        EmulatorConfig::default(),
+        EmulatorConfig::instant_search(),
         &[("2019", "a", 5), ("2020/x", "b", 4)],
     );
     w.sync(&fast_options()).0.unwrap();
@@ -128,7 +128,7 @@ fn a_synced_library_comes_back_byte_for_byte_and_a_second_restore_downloads_noth
 
 #[test]
 fn hostile_titles_land_inside_the_folder_under_safe_unique_names() {
-    let mut w = World::new(EmulatorConfig::default(), &[("", "h", 8)]);
+    let mut w = World::new(EmulatorConfig::instant_search(), &[("", "h", 8)]);
     let titles = [
         "../../etc/x",
         "/etc/passwd",
@@ -177,7 +177,7 @@ fn hostile_titles_land_inside_the_folder_under_safe_unique_names() {
 #[test]
 fn bytes_that_differ_from_their_tag_are_kept_under_a_marked_name_and_untagged_photos_come_back_once(
 ) {
-    let mut w = World::new(EmulatorConfig::default(), &[("", "m", 3)]);
+    let mut w = World::new(EmulatorConfig::instant_search(), &[("", "m", 3)]);
     w.sync(&fast_options()).0.unwrap();
     // Another tool's upload, without a tag.
     let other = tempfile::tempdir().unwrap();
@@ -224,7 +224,7 @@ fn bytes_that_differ_from_their_tag_are_kept_under_a_marked_name_and_untagged_ph
 
 #[test]
 fn only_missing_restores_just_what_the_folder_lost() {
-    let mut w = World::new(EmulatorConfig::default(), &[("", "k", 6)]);
+    let mut w = World::new(EmulatorConfig::instant_search(), &[("", "k", 6)]);
     w.sync(&fast_options()).0.unwrap();
     let lost: Vec<PathBuf> = w.photos.iter().take(2).map(|p| p.path.clone()).collect();
     for p in &lost {
@@ -250,7 +250,7 @@ fn only_missing_restores_just_what_the_folder_lost() {
 #[test]
 fn albums_become_folders_and_leftover_parts_are_removed() {
     let mut w = World::new(
-        EmulatorConfig::default(),
+        EmulatorConfig::instant_search(),
         &[("Rome", "r", 2), ("Paris", "p", 2)],
     );
     let opts = photosync::destinations::flickr::sync::SyncOptions {

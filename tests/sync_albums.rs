@@ -114,7 +114,7 @@ fn a_full_album_continues_in_the_next_part() {
 
 #[test]
 fn albums_made_by_a_lost_run_are_found_and_deleted_ones_made_again() {
-    let mut w = World::new(EmulatorConfig::default(), &[("trip", "t", 3)]);
+    let mut w = World::new(EmulatorConfig::instant_search(), &[("trip", "t", 3)]);
     let opts = album_options(&w);
     w.sync(&opts).0.unwrap();
     // The catalog is lost: the index finds the photos, getList finds the album.

@@ -95,7 +95,7 @@ fn second_run_uploads_nothing_and_makes_only_a_few_calls() {
 
 #[test]
 fn an_account_filled_by_the_old_script_gets_only_the_missing_photos() {
-    let emu = emulator(EmulatorConfig::default());
+    let emu = emulator(EmulatorConfig::instant_search());
     let client = client_for(&emu);
     let dir = tempfile::tempdir().unwrap();
     let paths = write_photos(dir.path(), "p", 5);
@@ -156,7 +156,7 @@ fn the_same_bytes_at_several_paths_are_uploaded_once() {
 
 #[test]
 fn photos_only_on_flickr_are_counted_and_kept() {
-    let emu = emulator(EmulatorConfig::default());
+    let emu = emulator(EmulatorConfig::instant_search());
     let client = client_for(&emu);
     let elsewhere = tempfile::tempdir().unwrap();
     for path in write_photos(elsewhere.path(), "gone", 2) {

@@ -104,7 +104,7 @@ fn an_edited_photo_updates_its_copy_in_four_calls_and_is_not_uploaded_again() {
 
 #[test]
 fn the_old_scripts_uploads_gain_the_image_tag_once() {
-    let emu = emulator(EmulatorConfig::default());
+    let emu = emulator(EmulatorConfig::instant_search());
     let client = client_for(&emu);
     let dir = tempfile::tempdir().unwrap();
     for (name, pixels) in [("a.jpg", &b"aaa"[..]), ("b.jpg", &b"bbb"[..])] {

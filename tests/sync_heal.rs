@@ -1,7 +1,8 @@
 //! Copies that heal, on Flickr: a full index read (`verify` option) forgets copies its
-//! listing does not show, and the next upload of each waits for Flickr to confirm it is
-//! gone. Search lags behind uploads, so a listing right after a sync misses photos that
-//! are there: asked for by id, they are recorded again, never uploaded twice.
+//! listing does not show once Flickr confirms by id that they are gone, and the next
+//! upload of each waits for a checksum search to find no other copy. Search lags behind
+//! uploads, so a listing right after a sync misses photos that are there: asked for by
+//! id, they are kept, never forgotten nor uploaded twice.
 
 mod sync_common;
 
@@ -29,7 +30,7 @@ fn verifying() -> SyncOptions {
 }
 
 #[test]
-fn a_listing_that_lags_forgets_copies_but_nothing_is_uploaded_twice() {
+fn a_listing_that_lags_forgets_nothing_and_uploads_nothing_twice() {
     // Far longer than the run: every listing and search of this test misses the uploads.
     let mut w = lagging_world(Duration::from_secs(600));
     assert_eq!(w.sync(&fast_options()).0.unwrap().uploaded, 3);
@@ -37,6 +38,7 @@ fn a_listing_that_lags_forgets_copies_but_nothing_is_uploaded_twice() {
     assert_eq!((report.uploaded, report.healed), (0, 0), "{report:?}");
     assert_each_exactly_once(&w.emu, &w.photos);
     assert_eq!(w.catalog.remote_index(&backend(&w)).unwrap().len(), 3);
+    assert!(w.catalog.lost_open(&backend(&w)).unwrap().is_empty());
 }
 
 #[test]

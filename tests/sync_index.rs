@@ -4,47 +4,18 @@
 mod sync_common;
 
 use photosync::catalog::Catalog;
-use photosync::destinations::flickr::api::Client;
 use photosync::emulators::flickr::EmulatorConfig;
-use std::path::PathBuf;
 use sync_common::*;
-
-/// Uploads `n` distinct small photos with their checksum tags, 8 at a time.
-fn fill(client: &Client, dir: &std::path::Path, n: usize) -> Vec<PathBuf> {
-    let paths = write_photos(dir, "old", n);
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    rt.block_on(async {
-        let mut set = tokio::task::JoinSet::new();
-        for path in paths.clone() {
-            if set.len() >= 8 {
-                set.join_next().await.unwrap().unwrap();
-            }
-            let client = client.clone();
-            set.spawn(async move {
-                let md5 = photosync::library::hash::md5_file(&path).unwrap();
-                let params = vec![("tags".to_string(), format!("checksum:md5={md5}"))];
-                client.upload(&path, &params, false).await.unwrap();
-            });
-        }
-        while let Some(done) = set.join_next().await {
-            done.unwrap();
-        }
-    });
-    paths
-}
 
 #[test]
 fn an_account_past_the_4000_result_ceiling_is_indexed_whole() {
     let emu = emulator(EmulatorConfig {
         calls_per_hour: 100_000,
-        ..EmulatorConfig::default()
+        ..EmulatorConfig::instant_search()
     });
     let client = client_for(&emu);
     let account = tempfile::tempdir().unwrap();
-    let old = fill(&client, account.path(), 4010);
+    let old = fill_account(&client, account.path(), 4010);
     // The local library: the first and the last photo uploaded, and one new one.
     let dir = tempfile::tempdir().unwrap();
     std::fs::copy(&old[0], dir.path().join("first.jpg")).unwrap();
@@ -76,7 +47,7 @@ fn an_account_past_the_4000_result_ceiling_is_indexed_whole() {
 /// Flickr-side deletions are only seen by a full read, done once a month.
 #[test]
 fn a_photo_deleted_on_flickr_is_uploaded_again_after_the_monthly_full_read() {
-    let emu = emulator(EmulatorConfig::default());
+    let emu = emulator(EmulatorConfig::instant_search());
     let client = client_for(&emu);
     let dir = tempfile::tempdir().unwrap();
     let paths = write_photos(dir.path(), "p", 2);
@@ -143,11 +114,11 @@ fn a_photo_deleted_on_flickr_is_uploaded_again_after_the_monthly_full_read() {
 fn the_next_run_reads_only_photos_uploaded_since_the_last() {
     let emu = emulator(EmulatorConfig {
         calls_per_hour: 100_000,
-        ..EmulatorConfig::default()
+        ..EmulatorConfig::instant_search()
     });
     let client = client_for(&emu);
     let account = tempfile::tempdir().unwrap();
-    fill(&client, account.path(), 1200);
+    fill_account(&client, account.path(), 1200);
     let admin = client_for(&emu);
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()

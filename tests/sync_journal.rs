@@ -53,7 +53,7 @@ fn unfinished_uploads_are_resolved_by_checksum_before_planning() {
 
 #[test]
 fn an_unfinished_upload_missing_from_the_index_is_searched_for() {
-    let emu = emulator(EmulatorConfig::default());
+    let emu = emulator(EmulatorConfig::instant_search());
     let client = client_for(&emu);
     let dir = tempfile::tempdir().unwrap();
     let paths = write_photos(dir.path(), "p", 1);

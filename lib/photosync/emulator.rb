@@ -21,8 +21,8 @@ module Photosync
     FAULT_KINDS = %w[http500 http502 http503 flickr105 drop_before_answer drop_after_work].freeze
 
     # Flickr as it really behaves (docs/emulators.md), each a keyword:
-    # search_lag: seconds a new upload stays invisible to search (0; Flickr does not say).
-    # unstable_paging: how often a page after the first starts one item off (0).
+    # search_lag: seconds a new upload stays invisible to search (2; Flickr does not say).
+    # unstable_paging: how often a page after the first starts one item off (0.05).
     # pro: false for a free account (replace refused with code 1).
     # max_videos: videos the account may hold (upload code 7 beyond).
     # dedup_check: true checks every upload for a duplicate (code 9 with its photo id).

@@ -4,9 +4,12 @@ require "photosync/flickraw"
 
 # An emulator per example with a Flickr client for it, a library folder and a catalog,
 # for the sync specs; `old_script` is a FlickRaw client as the old backup script used.
+# An example tagged `search_lag: 0` gets a search that sees uploads at once (the
+# emulator's default lags, as Flickr's does): for examples that search right after
+# uploading.
 RSpec.shared_context "a library synced to the emulator" do
   around do |example|
-    Photosync::Emulator.start(calls_per_hour: 1_000_000) do |emu|
+    Photosync::Emulator.start(calls_per_hour: 1_000_000, **example.metadata.slice(:search_lag)) do |emu|
       @emu = emu
       example.run
     end

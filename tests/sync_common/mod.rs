@@ -89,10 +89,12 @@ pub fn scan(dir: &Path, catalog: &mut Catalog) -> Vec<Photo> {
 
 /// Options for tests: short retry delays, and the default budget of 3,600 calls
 /// counted over 10 seconds instead of an hour, so the pacer does not slow tests down.
+/// The lookup delay stays longer than the emulator's default search lag, as the
+/// client's must be longer than Flickr's.
 pub fn fast_options() -> SyncOptions {
     SyncOptions {
         retry_delay: Duration::from_millis(5),
-        lookup_delay: Duration::from_millis(5),
+        lookup_delay: photosync::emulators::flickr::SEARCH_LAG + Duration::from_millis(500),
         budget_window: Duration::from_secs(10),
         ..SyncOptions::default()
     }
@@ -160,6 +162,33 @@ pub fn assert_each_exactly_once(emu: &Emulator, photos: &[Photo]) {
     assert!(counts.values().all(|n| *n == 1), "{counts:?}");
 }
 
+/// Uploads `n` distinct small photos with their checksum tags, 8 at a time.
+pub fn fill_account(client: &Client, dir: &std::path::Path, n: usize) -> Vec<PathBuf> {
+    let paths = write_photos(dir, "old", n);
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let mut set = tokio::task::JoinSet::new();
+        for path in paths.clone() {
+            if set.len() >= 8 {
+                set.join_next().await.unwrap().unwrap();
+            }
+            let client = client.clone();
+            set.spawn(async move {
+                let md5 = photosync::library::hash::md5_file(&path).unwrap();
+                let params = vec![("tags".to_string(), format!("checksum:md5={md5}"))];
+                client.upload(&path, &params, false).await.unwrap();
+            });
+        }
+        while let Some(done) = set.join_next().await {
+            done.unwrap();
+        }
+    });
+    paths
+}
+
 /// A test's world: an emulator, a client for it, a library folder and its scan.
 pub struct World {
     pub emu: Emulator,
@@ -172,12 +201,19 @@ pub struct World {
 impl World {
     /// `folders`: (folder under the library, file prefix, count) to write before the scan.
     pub fn new(config: EmulatorConfig, folders: &[(&str, &str, usize)]) -> World {
+        Self::filled(config, |_, dir| {
+            for (folder, prefix, n) in folders {
+                write_photos(&dir.join(folder), prefix, *n);
+            }
+        })
+    }
+
+    /// `fill` writes the library (and may upload to the emulator) before the scan.
+    pub fn filled(config: EmulatorConfig, fill: impl FnOnce(&Client, &Path)) -> World {
         let emu = emulator(config);
         let client = client_for(&emu);
         let dir = tempfile::tempdir().unwrap();
-        for (folder, prefix, n) in folders {
-            write_photos(&dir.path().join(folder), prefix, *n);
-        }
+        fill(&client, dir.path());
         let mut catalog = Catalog::in_memory().unwrap();
         let photos = scan(dir.path(), &mut catalog);
         World {

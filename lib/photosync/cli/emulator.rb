@@ -24,10 +24,10 @@ module Photosync
 
       # How the Flickr emulator plays the real service (docs/emulators.md).
       def flickr_service_options(parser, opts)
-        parser.on("--search-lag S", "seconds a new upload stays out of search (default 0)") do |v|
+        parser.on("--search-lag S", "seconds a new upload stays out of search (default 2)") do |v|
           opts[:search_lag] = Check.number("--search-lag", v, min: 0, max: 3600)
         end
-        parser.on("--unstable-paging R", "share of later search pages read one item off (default 0)") do |v|
+        parser.on("--unstable-paging R", "share of later search pages read one item off (default 0.05)") do |v|
           opts[:unstable_paging] = Check.number("--unstable-paging", v, min: 0, max: 1)
         end
         parser.on("--free-account", "a free account: no replace, uploads spaced --upload-wait apart") do

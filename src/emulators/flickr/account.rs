@@ -19,16 +19,24 @@ pub struct Account {
     pub pro: bool,
     pub max_videos: usize,
     pub dedup_check: bool,
+    pub names_duplicate: bool,
     pub upload_wait: Duration,
     last_upload: Mutex<Option<Instant>>,
 }
 
 impl Account {
-    pub fn new(pro: bool, max_videos: usize, dedup_check: bool, upload_wait: Duration) -> Account {
+    pub fn new(
+        pro: bool,
+        max_videos: usize,
+        dedup_check: bool,
+        names_duplicate: bool,
+        upload_wait: Duration,
+    ) -> Account {
         Account {
             pro,
             max_videos,
             dedup_check,
+            names_duplicate,
             upload_wait,
             last_upload: Mutex::new(None),
         }
@@ -65,9 +73,12 @@ impl Account {
         }
         let checked = self.dedup_check || matches!(dedup_param.map(str::trim), Some("1" | "2"));
         if let Some(dup) = store.photos.values().find(|p| checked && p.md5 == md5) {
-            return Err(
-                ApiError::new(9, "Duplicate photo detected").with("duplicate_photo_id", dup.id)
-            );
+            let refusal = ApiError::new(9, "Duplicate photo detected");
+            return Err(if self.names_duplicate {
+                refusal.with("duplicate_photo_id", dup.id)
+            } else {
+                refusal
+            });
         }
         Ok(())
     }

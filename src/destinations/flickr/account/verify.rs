@@ -114,9 +114,20 @@ pub(crate) async fn check(
     let expected = |p: &Photo| {
         accepts.not_taken(p).is_none() && p.md5.as_ref().is_some_and(|m| !refusals.contains_key(m))
     };
-    let mut report = compare(catalog, &root, &photos, &expected)?;
     let listed: HashSet<&str> = photos.iter().map(|p| p.id.as_str()).collect();
-    let lost = heal::unlisted(catalog, &backend, &listed)?;
+    let mut lost = heal::unlisted(catalog, &backend, &listed)?;
+    // The listing may have missed them (unstable paging, search lag): asked for by id.
+    let ids: Vec<String> = lost.iter().map(|l| l.remote_id.clone()).collect();
+    let quiet = |_: u32, _: &crate::destinations::flickr::api::FlickrError| {};
+    let here = crate::destinations::flickr::sync::heal::present(remote, &ids, &quiet).await?;
+    let held: HashSet<String> = lost
+        .iter()
+        .filter(|l| here.contains(&l.remote_id))
+        .map(|l| l.md5.clone())
+        .collect();
+    lost.retain(|l| !here.contains(&l.remote_id));
+    let mut report = compare(catalog, &root, &photos, &held, &expected)?;
+    report.photos_on_flickr += here.len() as u64;
     // An incomplete listing proves nothing lost.
     let whole = notes.is_empty() && !remote.cancel.is_cancelled();
     report.notes = notes;
@@ -146,10 +157,12 @@ impl Verified for VerifyReport {
     }
 }
 
+/// `held`: MD5s of copies the listing missed but Flickr has (asked for by id).
 fn compare(
     catalog: &Catalog,
     root: &Path,
     photos: &[Listed],
+    held: &HashSet<String>,
     expected: &dyn Fn(&Photo) -> bool,
 ) -> Result<VerifyReport, AccountError> {
     let local = catalog.files_under(root)?;
@@ -170,7 +183,12 @@ fn compare(
     let local_md5s: HashSet<&str> = local.values().filter_map(|p| p.md5.as_deref()).collect();
     let mut missing: Vec<PathBuf> = local
         .iter()
-        .filter(|(_, p)| p.md5.as_ref().is_some_and(|m| !on_flickr.contains_key(m)) && expected(p))
+        .filter(|(_, p)| {
+            p.md5
+                .as_ref()
+                .is_some_and(|m| !on_flickr.contains_key(m) && !held.contains(m))
+                && expected(p)
+        })
         .map(|(path, _)| path.clone())
         .collect();
     missing.sort();

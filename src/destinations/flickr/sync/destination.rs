@@ -149,6 +149,7 @@ impl Destination for Flickr {
                 mtime_ns: photo.mtime_ns,
                 params: tags::upload_params(photo, md5, opts),
                 date_taken: opts.set_dates.then(|| tags::date_to_set(photo)).flatten(),
+                resent: 0,
             })
             .collect();
         Ok(Planned {
@@ -261,6 +262,13 @@ impl Flickr {
                 vec![Landed::Later(Box::pin(async move {
                     Task::Upload(settle.await)
                 }))]
+            }
+            Outcome::Resend => {
+                let job = Job {
+                    resent: job.resent + 1,
+                    ..job
+                };
+                vec![Landed::Again(job)]
             }
             Outcome::Uploaded { photo_id } => {
                 let copy = copy_of(&job, &photo_id);

@@ -13,7 +13,7 @@ use crate::catalog::{Catalog, RemoteCopy};
 use crate::destinations::flickr::api::FlickrError;
 use crate::engine::heal;
 use crate::library::photo::Photo;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// Drops from `uploads` the lost copies a search still finds (recorded again, their loss
 /// withdrawn); returns how many.
@@ -64,6 +64,24 @@ pub async fn confirm_lost(
     }
     uploads.retain(|(_, md5)| !found.contains_key(md5));
     Ok(found.len() as u64)
+}
+
+/// The ids of `ids` Flickr still has, asked for one by one: a full read (index, verify)
+/// that did not list a recorded copy forgets only those not here, since a listing can
+/// miss a photo (unstable paging; search lagging behind a fresh upload), `getInfo`
+/// cannot.
+pub async fn present(
+    remote: &Remote,
+    ids: &[String],
+    retried: &(dyn Fn(u32, &FlickrError) + Send + Sync),
+) -> Result<HashSet<String>, SyncError> {
+    let mut here = HashSet::new();
+    for id in ids {
+        if !here.contains(id) && still_there(remote, id, retried).await? {
+            here.insert(id.clone());
+        }
+    }
+    Ok(here)
 }
 
 /// Whether Flickr still has the photo `id` (error 1: it does not).

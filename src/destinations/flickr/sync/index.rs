@@ -18,7 +18,10 @@ use std::collections::HashSet;
 /// An incremental refresh re-reads this much before the newest upload it has seen.
 pub const MARGIN_SECS: i64 = 24 * 3600;
 /// ... or this much before the start of the last complete refresh, when that is later:
-/// search sees a new photo within minutes, and our clock and Flickr's may differ.
+/// search sees a new photo within minutes, and our clock and Flickr's may differ. A
+/// photo the last read missed because search had not caught up shows later under an
+/// upload date older than that read; this overlap (far above the lag) reads it
+/// (tests/sync_search_lag.rs).
 pub const LAG_SECS: i64 = 3600;
 
 /// A full read, which also forgets photos deleted from Flickr, this often.
@@ -37,10 +40,10 @@ pub struct Refresh {
 /// Reads the account's checksum tags uploaded since the last refresh (all of them the
 /// first time, once a month, and with `full`) into the catalog.
 ///
-/// A full read forgets the copies it did not see as lost ([`crate::engine::heal`]); the
-/// monthly one only those older than a day (a young upload may not be searchable yet),
-/// one asked for (`sync --verify`) all of them: the upload that heals them is preceded by
-/// a targeted search that finds a copy the listing missed.
+/// A full read forgets the copies it did not see as lost ([`crate::engine::heal`]), once
+/// Flickr confirms by id that they are gone (paging is unstable, search lags); the
+/// monthly one only those older than a day, one asked for (`sync --verify`) all of them:
+/// the upload that heals them is preceded by a targeted search that finds another copy.
 pub async fn refresh(
     remote: &Remote,
     catalog: &mut Catalog,
@@ -82,6 +85,13 @@ pub async fn refresh(
     let notes = listing::list_all(remote, &query, since, &mut record, retried).await?;
     refresh.notes = notes;
     if full && refresh.notes.is_empty() {
+        let unseen: Vec<String> = catalog
+            .remote_copies(backend)?
+            .into_iter()
+            .filter(|c| c.uploaded_at < keep_after && !seen.contains(&c.remote_id))
+            .map(|c| c.remote_id)
+            .collect();
+        seen.extend(super::heal::present(remote, &unseen, retried).await?);
         refresh.forgotten = catalog.finish_full_index(backend, &seen, keep_after)?;
     }
     catalog.index_complete(backend, now)?;

@@ -4,6 +4,11 @@
 //! (`min_upload_date` is inclusive; ids already seen are skipped). That costs about
 //! N/500 + N/4000 calls, where bisecting date ranges would spend calls on counting.
 //! The index reads the checksum tags this way; restore reads the whole account.
+//!
+//! Flickr's paging is unstable (users of other tools report items repeated or missing
+//! across pages): a repeat is dropped by its id, and when fewer photos were read than
+//! the first answer's `total`, the listing is read again (at most [`PASSES`] times in
+//! all), each pass adding what the others skipped.
 
 use super::error::SyncError;
 use super::remote::{Remote, Stop};
@@ -44,16 +49,45 @@ pub struct Query<'q> {
 pub async fn list_all(
     remote: &Remote,
     query: &Query<'_>,
-    mut since: Option<i64>,
+    since: Option<i64>,
     on_page: &mut (dyn FnMut(Vec<Listed>) -> Result<(), SyncError> + Send),
     retried: &(dyn Fn(u32, &FlickrError) + Send + Sync),
 ) -> Result<Vec<String>, SyncError> {
     let mut seen: HashSet<String> = HashSet::new();
     let mut notes = Vec::new();
+    for _ in 0..PASSES {
+        let total = list_pass(
+            remote, query, since, &mut seen, &mut notes, on_page, retried,
+        )
+        .await?;
+        // Photos deleted while reading also make the count short: the passes end.
+        if seen.len() as u64 >= total || !notes.is_empty() {
+            break;
+        }
+    }
+    Ok(notes)
+}
+
+/// Reads of a listing that came out short of its `total` (unstable paging), at most.
+pub const PASSES: usize = 4;
+
+/// One pass over the listing; returns the `total` of its first answer (every photo of
+/// the listing, as Flickr counts them).
+async fn list_pass(
+    remote: &Remote,
+    query: &Query<'_>,
+    mut since: Option<i64>,
+    seen: &mut HashSet<String>,
+    notes: &mut Vec<String>,
+    on_page: &mut (dyn FnMut(Vec<Listed>) -> Result<(), SyncError> + Send),
+    retried: &(dyn Fn(u32, &FlickrError) + Send + Sync),
+) -> Result<u64, SyncError> {
+    let mut first_total = None;
     loop {
-        let read = read_query(remote, query, since, &mut seen, on_page, retried).await?;
+        let read = read_query(remote, query, since, seen, on_page, retried).await?;
+        let total = *first_total.get_or_insert(read.total);
         let Some(last) = read.last_date.filter(|_| read.total > RESULT_CEILING) else {
-            return Ok(notes);
+            return Ok(total);
         };
         since = Some(match since {
             Some(s) if last <= s => {

@@ -14,7 +14,7 @@ mod dates;
 mod destination;
 mod edited;
 mod error;
-mod heal;
+pub(crate) mod heal;
 mod index;
 mod journal;
 pub(crate) mod listing;

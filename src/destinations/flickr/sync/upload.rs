@@ -23,6 +23,8 @@ pub struct Job {
     pub params: Vec<(String, String)>,
     /// Set with flickr.photos.setDates after the upload.
     pub date_taken: Option<String>,
+    /// Times it was sent again after a lost answer and a search that found nothing.
+    pub resent: u32,
 }
 
 #[derive(Debug)]
@@ -47,6 +49,9 @@ pub enum Outcome {
     Lost {
         error: String,
     },
+    /// Its answer was lost and a search after the lookup delay did not find it: Flickr
+    /// did not store it. Sent again through an upload slot, like any upload.
+    Resend,
     /// Stopped by the cancel flag before it was done.
     Cancelled {
         maybe_stored: bool,
@@ -180,8 +185,11 @@ const MAX_THROTTLED: u32 = 50;
 const DEFAULT_UPLOAD_WAIT: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// Upload code 9 (Flickr found the same bytes on the account, asked with
-/// `dedup_check`): the copy Flickr names is this photo's, and gains its tags; without
-/// a name the file is refused, so it is not sent again until it changes.
+/// `dedup_check`): the copy Flickr names is this photo's, and gains its tags. Without a
+/// name, the copy is looked for by its checksum (now, and after the lookup delay: it may
+/// be an upload of ours search does not show yet); found, it is this photo's; not found,
+/// it is a copy without our tag (another app's), and the file is refused, with what to
+/// do, so it is not sent again until it changes.
 async fn duplicate(
     remote: &Remote,
     job: &Job,
@@ -192,10 +200,26 @@ async fn duplicate(
         return None;
     }
     let Some(photo_id) = error.duplicate_photo_id() else {
-        return Some(Outcome::Failed {
-            error: format!("{error}; Flickr did not say which photo it is a duplicate of"),
-            maybe_stored: false,
-            refused: true,
+        let md5s = [job.md5.clone()];
+        return Some(match lookup_all_twice(remote, &md5s, retried).await {
+            Ok(mut found) => match found.remove(&job.md5) {
+                Some(photo_id) => Outcome::Uploaded { photo_id },
+                None => Outcome::Failed {
+                    error: format!(
+                        "{error}: the same bytes are on Flickr without a checksum tag (put there by another app); `photosync adopt flickr` tags them"
+                    ),
+                    maybe_stored: false,
+                    refused: true,
+                },
+            },
+            Err(Stop::Cancelled) => Outcome::Cancelled {
+                maybe_stored: false,
+            },
+            Err(Stop::Flickr(e)) => Outcome::Failed {
+                error: format!("{error}; then looking the checksum up failed: {e}"),
+                maybe_stored: false,
+                refused: false,
+            },
         });
     };
     let tags = job
@@ -263,8 +287,9 @@ fn explain(error: &FlickrError) -> String {
 
 /// The rest of an upload whose answer was lost: after the lookup delay (longer than
 /// Flickr's search lag, so a stored photo is searchable by then) its checksum is looked
-/// up; found, it is uploaded; not found, it was never stored and is sent again. A
-/// lookup that fails leaves it in the journal for the next run.
+/// up; found, it is uploaded; not found, it was never stored and is sent again through
+/// an upload slot ([`Outcome::Resend`]). A lookup that fails leaves it in the journal
+/// for the next run.
 pub async fn settle_lost(
     remote: Arc<Remote>,
     job: Job,
@@ -284,7 +309,15 @@ pub async fn settle_lost(
     }
     let outcome = match lookup(&remote, &job.md5, &retried).await {
         Ok(Some(photo_id)) => Outcome::Uploaded { photo_id },
-        Ok(None) => return run(remote, job, events).await,
+        Ok(None) if job.resent < remote.max_attempts() => Outcome::Resend,
+        Ok(None) => Outcome::Failed {
+            error: format!(
+                "{error}; sent {} times, the answer lost each time; the next run checks again",
+                job.resent + 1
+            ),
+            maybe_stored: true,
+            refused: false,
+        },
         Err(Stop::Cancelled) => Outcome::Cancelled { maybe_stored: true },
         Err(Stop::Flickr(e)) => Outcome::Failed {
             error: format!(
