@@ -5,6 +5,7 @@ use super::{Catalog, CatalogError};
 use crate::dates::{DateFacts, DateSource, TakenAt};
 use crate::library::kind::MediaKind;
 use crate::library::photo::Photo;
+use crate::library::walk::path_bytes;
 use rusqlite::params;
 use std::collections::HashMap;
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
@@ -117,13 +118,8 @@ impl Catalog {
 
 /// Byte range of paths strictly below `root`: `root/` up to (not including) `root0`,
 /// since '0' follows '/' in byte order.
-/// A path's bytes: the order the catalog keeps paths in.
-fn path_bytes(path: &Path) -> &[u8] {
-    path.as_os_str().as_bytes()
-}
-
 pub(super) fn prefix_range(root: &Path) -> (Vec<u8>, Vec<u8>) {
-    let mut lo = root.as_os_str().as_bytes().to_vec();
+    let mut lo = path_bytes(root).to_vec();
     if lo.last() != Some(&b'/') {
         lo.push(b'/');
     }

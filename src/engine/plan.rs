@@ -9,8 +9,8 @@
 use super::outcome::{size_text, Counts, Note, Tally, Word};
 use crate::library::kind::MediaKind;
 use crate::library::photo::Photo;
+use crate::library::walk::path_bytes;
 use std::collections::HashMap;
-use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
 /// A kind (or some files of a kind) a destination never takes.
@@ -119,7 +119,7 @@ pub fn plan<'a>(
     refusals: &HashMap<String, String>,
 ) -> Plan<'a> {
     let mut order: Vec<&Photo> = photos.iter().collect();
-    order.sort_by(|a, b| bytes_of(&a.path).cmp(bytes_of(&b.path)));
+    order.sort_by(|a, b| path_bytes(&a.path).cmp(path_bytes(&b.path)));
     let mut keepers: HashMap<&str, &Path> = HashMap::new();
     let mut plan = Plan::default();
     for photo in order {
@@ -162,10 +162,6 @@ pub fn plan<'a>(
         }
     }
     plan
-}
-
-fn bytes_of(path: &Path) -> &[u8] {
-    path.as_os_str().as_bytes()
 }
 
 #[cfg(test)]

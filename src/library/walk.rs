@@ -7,6 +7,7 @@ use crate::library::hash;
 use crate::library::kind::{self, MediaKind};
 use rayon::prelude::*;
 use std::fs::{self, DirEntry, Metadata};
+use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
@@ -18,6 +19,12 @@ pub struct Found {
     pub size: u64,
     pub mtime_ns: i64,
     pub inode: u64,
+}
+
+/// A path's bytes: the one order the scan, the catalog and the sync plan keep paths in,
+/// so that sorted lists from each can be merged side by side.
+pub(crate) fn path_bytes(path: &Path) -> &[u8] {
+    path.as_os_str().as_bytes()
 }
 
 #[derive(Debug, Default)]

@@ -8,10 +8,9 @@ use crate::cancel::Cancel;
 use crate::catalog::{Catalog, CatalogError};
 use crate::library::md5x::Md5Path;
 use crate::library::photo::Photo;
-use crate::library::walk;
+use crate::library::walk::{self, path_bytes};
 use rayon::prelude::*;
 use serde::Serialize;
-use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::mpsc;
@@ -145,7 +144,7 @@ pub fn scan(
     stats.errors = photos.iter().filter(|p| p.error.is_some()).count() as u64;
     // Byte order: cheaper than Path's component order, and stable across runs. The
     // unchanged files already are in it; only the ones read this time move.
-    photos.sort_unstable_by(|a, b| bytes(&a.path).cmp(bytes(&b.path)));
+    photos.sort_unstable_by(|a, b| path_bytes(&a.path).cmp(path_bytes(&b.path)));
     stats.elapsed = started.elapsed();
     Ok(ScanReport { photos, stats })
 }
@@ -166,7 +165,7 @@ fn list_and_recall(
             let mut listing = walk::list(root, cancel);
             listing
                 .files
-                .par_sort_unstable_by(|a, b| bytes(&a.path).cmp(bytes(&b.path)));
+                .par_sort_unstable_by(|a, b| path_bytes(&a.path).cmp(path_bytes(&b.path)));
             listing
         });
         (listing, known.join())
@@ -201,7 +200,7 @@ fn split_unchanged(candidates: Vec<walk::Found>, known: Vec<Photo>) -> Split {
     for c in candidates {
         totals.files_total += 1;
         totals.bytes_total += c.size;
-        while let Some(k) = known.next_if(|k| bytes(&k.path) < bytes(&c.path)) {
+        while let Some(k) = known.next_if(|k| path_bytes(&k.path) < path_bytes(&c.path)) {
             gone.push(k.path);
         }
         match known.next_if(|k| k.path.as_os_str() == c.path.as_os_str()) {
@@ -223,10 +222,6 @@ fn split_unchanged(candidates: Vec<walk::Found>, known: Vec<Photo>) -> Split {
         gone,
         totals,
     }
-}
-
-fn bytes(path: &Path) -> &[u8] {
-    path.as_os_str().as_bytes()
 }
 
 /// The files a scan reads: on the pool, recorded in the catalog in batches as they come.
