@@ -12,18 +12,13 @@ use photosync::catalog::Catalog;
 use photosync::destinations::flickr::sync::SyncEvent;
 use photosync::destinations::s3;
 use photosync::restore::{self, RestoreOptions};
-use s3_common::{library, options, scanned, sync, S3Server};
+use s3_common::{scanned, set_up, sync};
 use std::fs;
 use std::path::PathBuf;
 
 #[test]
 fn round_trip_once_then_nothing_then_restore_byte_exact() {
-    let server = S3Server::start();
-    let dir = tempfile::tempdir().unwrap();
-    let lib = library(dir.path(), 5, 40_000);
-    let mut cat = Catalog::open_or_memory(None).unwrap();
-    let photos = scanned(&lib, &mut cat);
-    let opts = options(&server, "backup/main");
+    let (server, dir, lib, mut cat, photos, opts) = set_up(5, 40_000, "backup/main");
 
     let first = sync(&photos, &mut cat, &opts);
     assert_eq!((first.uploaded, first.failed), (5, 0), "{first:?}");
@@ -73,12 +68,7 @@ fn round_trip_once_then_nothing_then_restore_byte_exact() {
 
 #[test]
 fn a_deleted_object_is_found_by_verify_and_uploaded_again() {
-    let server = S3Server::start();
-    let dir = tempfile::tempdir().unwrap();
-    let lib = library(dir.path(), 3, 10_000);
-    let mut cat = Catalog::open_or_memory(None).unwrap();
-    let photos = scanned(&lib, &mut cat);
-    let opts = options(&server, "");
+    let (server, _dir, _, mut cat, photos, opts) = set_up(3, 10_000, "");
     sync(&photos, &mut cat, &opts);
 
     let verified = s3::verify(&opts.url, &opts.connection, &mut cat, None, &Cancel::new()).unwrap();
@@ -109,12 +99,7 @@ fn a_deleted_object_is_found_by_verify_and_uploaded_again() {
 
 #[test]
 fn a_deletion_is_healed_by_the_next_sync_without_a_verify() {
-    let server = S3Server::start();
-    let dir = tempfile::tempdir().unwrap();
-    let lib = library(dir.path(), 2, 10_000);
-    let mut cat = Catalog::open_or_memory(None).unwrap();
-    let photos = scanned(&lib, &mut cat);
-    let opts = options(&server, "p");
+    let (server, _dir, _, mut cat, photos, opts) = set_up(2, 10_000, "p");
     sync(&photos, &mut cat, &opts);
     fs::remove_file(server.object_file("p/2019/05/02/IMG_20190502_143000.jpg")).unwrap();
     let again = sync(&photos, &mut cat, &opts);
@@ -127,15 +112,11 @@ fn a_deletion_is_healed_by_the_next_sync_without_a_verify() {
 
 #[test]
 fn a_key_held_by_other_bytes_is_not_overwritten() {
-    let server = S3Server::start();
-    let dir = tempfile::tempdir().unwrap();
-    let lib = library(dir.path(), 1, 1_000);
+    let (server, _dir, _, mut cat, photos, opts) = set_up(1, 1_000, "");
     let taken = server.object_file("2019/05/02/IMG_20190502_143000.jpg");
     fs::create_dir_all(taken.parent().unwrap()).unwrap();
     fs::write(&taken, b"someone else's bytes").unwrap();
-    let mut cat = Catalog::open_or_memory(None).unwrap();
-    let photos = scanned(&lib, &mut cat);
-    let report = sync(&photos, &mut cat, &options(&server, ""));
+    let report = sync(&photos, &mut cat, &opts);
     assert_eq!(report.uploaded, 1, "{report:?}");
     assert_eq!(fs::read(&taken).unwrap(), b"someone else's bytes");
     let copies = cat.remote_index("s3://photos").unwrap();
@@ -146,12 +127,7 @@ fn a_key_held_by_other_bytes_is_not_overwritten() {
 
 #[test]
 fn big_files_go_up_in_parts_and_are_known_by_their_metadata() {
-    let server = S3Server::start();
-    let dir = tempfile::tempdir().unwrap();
-    let lib = library(dir.path(), 1, 13 * 1024 * 1024);
-    let mut cat = Catalog::open_or_memory(None).unwrap();
-    let photos = scanned(&lib, &mut cat);
-    let mut opts = options(&server, "big");
+    let (server, _dir, lib, mut cat, photos, mut opts) = set_up(1, 13 * 1024 * 1024, "big");
     opts.multipart_from = 6 * 1024 * 1024;
     opts.part_size = 5 * 1024 * 1024;
     let report = sync(&photos, &mut cat, &opts);
@@ -179,13 +155,8 @@ fn big_files_go_up_in_parts_and_are_known_by_their_metadata() {
 
 #[test]
 fn a_put_damaged_on_the_way_is_refused_by_the_server_and_sent_again() {
-    let server = S3Server::start();
+    let (server, _dir, _, mut cat, photos, mut opts) = set_up(1, 50_000, "");
     let proxy = s3_common::FaultyProxy::start(&server.endpoint);
-    let dir = tempfile::tempdir().unwrap();
-    let lib = library(dir.path(), 1, 50_000);
-    let mut cat = Catalog::open_or_memory(None).unwrap();
-    let photos = scanned(&lib, &mut cat);
-    let mut opts = options(&server, "");
     opts.connection.endpoint = Some(proxy.endpoint.clone());
     proxy
         .faults
@@ -231,13 +202,8 @@ fn a_put_damaged_on_the_way_is_refused_by_the_server_and_sent_again() {
 
 #[test]
 fn slow_down_answers_are_waited_out() {
-    let server = S3Server::start();
+    let (server, _dir, _, mut cat, photos, mut opts) = set_up(3, 5_000, "");
     let proxy = s3_common::FaultyProxy::start(&server.endpoint);
-    let dir = tempfile::tempdir().unwrap();
-    let lib = library(dir.path(), 3, 5_000);
-    let mut cat = Catalog::open_or_memory(None).unwrap();
-    let photos = scanned(&lib, &mut cat);
-    let mut opts = options(&server, "");
     opts.connection.endpoint = Some(proxy.endpoint.clone());
     proxy
         .faults
@@ -258,12 +224,7 @@ fn slow_down_answers_are_waited_out() {
 
 #[test]
 fn read_data_finds_bytes_that_changed_behind_an_intact_listing() {
-    let server = S3Server::start();
-    let dir = tempfile::tempdir().unwrap();
-    let lib = library(dir.path(), 3, 10_000);
-    let mut cat = Catalog::open_or_memory(None).unwrap();
-    let photos = scanned(&lib, &mut cat);
-    let opts = options(&server, "");
+    let (server, _dir, _, mut cat, photos, opts) = set_up(3, 10_000, "");
     sync(&photos, &mut cat, &opts);
     // s3s-fs keeps the ETag it computed at upload beside the file: the listing stays intact.
     let victim = server.object_file("2019/05/02/IMG_20190502_143002.jpg");

@@ -6,21 +6,15 @@
 mod s3_common;
 
 use photosync::cancel::Cancel;
-use photosync::catalog::Catalog;
 use photosync::restore::{self, RestoreEvent, RestoreOptions, RestoreReport};
-use s3_common::{library, options, scanned, sync, FaultyProxy, S3Server};
+use s3_common::{set_up, sync, FaultyProxy};
 use std::sync::atomic::Ordering;
 use std::sync::Mutex;
 
 #[test]
 fn objects_that_need_a_thaw_are_counted_up_front_and_thawed_on_request() {
-    let server = S3Server::start();
+    let (server, dir, lib, mut cat, photos, opts) = set_up(3, 10_000, "cold");
     let proxy = FaultyProxy::start(&server.endpoint);
-    let dir = tempfile::tempdir().unwrap();
-    let lib = library(dir.path(), 3, 10_000);
-    let mut cat = Catalog::open_or_memory(None).unwrap();
-    let photos = scanned(&lib, &mut cat);
-    let opts = options(&server, "cold");
     assert_eq!(sync(&photos, &mut cat, &opts).uploaded, 3);
     let cold = ["IMG_20190502_143000.jpg", "IMG_20190502_143001.jpg"];
     for name in cold {

@@ -307,3 +307,27 @@ pub fn options(server: &S3Server, prefix: &str) -> S3Options {
 pub fn sync(photos: &[Photo], cat: &mut Catalog, opts: &S3Options) -> S3Report {
     s3::sync_photos(photos, cat, opts, &Cancel::new(), &|_| {}).unwrap()
 }
+
+/// What most S3 tests start from, taken apart on one line as
+/// `let (server, _dir, lib, mut cat, photos, opts) = set_up(n, size, prefix);`: a server,
+/// the temporary folder (the library is removed when it drops), a library of `n` files of
+/// `size` bytes (see [`library`]) scanned into a fresh catalog, and options for the bucket
+/// at `prefix`.
+pub type Setup = (
+    S3Server,
+    tempfile::TempDir,
+    PathBuf,
+    Catalog,
+    Vec<Photo>,
+    S3Options,
+);
+
+pub fn set_up(n: usize, size: usize, prefix: &str) -> Setup {
+    let server = S3Server::start();
+    let dir = tempfile::tempdir().unwrap();
+    let lib = library(dir.path(), n, size);
+    let mut cat = Catalog::open_or_memory(None).unwrap();
+    let photos = scanned(&lib, &mut cat);
+    let opts = options(&server, prefix);
+    (server, dir, lib, cat, photos, opts)
+}
