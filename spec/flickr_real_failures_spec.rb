@@ -1,20 +1,12 @@
 # frozen_string_literal: true
 
 require "spec_helper"
+require_relative "support/library_context"
 
 # Flickr as it really fails (issue 13, items 8 to 10), through the native extension against the
 # emulator playing the account, the service's documented refusals, and its lagging search.
 RSpec.describe "Flickr as it really fails" do
-  let(:canon) { File.binread(File.join(FIXTURES, "jpg/Canon_40D.jpg")) }
-  let(:library) { File.join(tmpdir, "library") }
-  let(:catalog) { File.join(tmpdir, "catalog.sqlite3") }
-
-  def photo(name, bytes)
-    path = File.join(library, name)
-    FileUtils.mkdir_p(File.dirname(path))
-    File.binwrite(path, bytes)
-    path
-  end
+  include_context "a library in the temporary folder"
 
   def sync(emu)
     Photosync.sync(library, to: Photosync::Flickr.new(**emu.credentials), catalog: catalog,

@@ -1,21 +1,13 @@
 # frozen_string_literal: true
 
 require "spec_helper"
+require_relative "support/library_context"
 require "open3"
 
 # Google Photos as it really fails (issue 13), through the native extension against the emulator in
 # its harsher defaults.
 RSpec.describe "Google Photos as it really fails" do
-  let(:canon) { File.binread(File.join(FIXTURES, "jpg/Canon_40D.jpg")) }
-  let(:library) { File.join(tmpdir, "library") }
-  let(:catalog) { File.join(tmpdir, "catalog.sqlite3") }
-
-  def photo(name, bytes)
-    path = File.join(library, name)
-    FileUtils.mkdir_p(File.dirname(path))
-    File.binwrite(path, bytes)
-    path
-  end
+  include_context "a library in the temporary folder"
 
   def gphotos(emu, **settings)
     Photosync::GooglePhotos.new(**emu.credentials, rate_limit_wait: 0.01, backoff: 0.005, **settings)
