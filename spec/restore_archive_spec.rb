@@ -1,7 +1,8 @@
 # frozen_string_literal: true
 
 require "spec_helper"
-require "open3"
+require_relative "support/library_context"
+require_relative "support/cli_context"
 require "json"
 
 # Photosync.restore from an archive and `photosync restore --from archive:PATH` end to
@@ -9,10 +10,9 @@ require "json"
 # flipped byte in the archive is reported and kept under a marked name, an interrupted
 # restore goes on, and --only-missing brings back just what a folder lost.
 RSpec.describe "Restoring from an archive" do
-  let(:exe) { File.expand_path("../exe/photosync", __dir__) }
-  let(:library) { File.join(tmpdir, "library") }
+  include_context "a library in the temporary folder"
+  include_context "the CLI"
   let(:back) { File.join(tmpdir, "restored") }
-  let(:catalog) { File.join(tmpdir, "catalog.sqlite3") }
   let(:archive) { Photosync::Archive.new(FileUtils.mkdir_p(File.join(tmpdir, "archive")).first) }
 
   def archived_library
@@ -26,10 +26,6 @@ RSpec.describe "Restoring from an archive" do
   # The library as it was, path => MD5, for the photos the archive holds (not its litter).
   def library_as_archived(archived)
     md5s_under(library).select { |_, md5| archived.value?(md5) }
-  end
-
-  def run_cli(*args)
-    Open3.capture3({ "XDG_CONFIG_HOME" => File.join(tmpdir, "cfg") }, RbConfig.ruby, exe, *args)
   end
 
   it "brings a deleted library back byte for byte at its original paths, both copies of a duplicate, case kept" do

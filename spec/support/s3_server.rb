@@ -1,6 +1,7 @@
 # frozen_string_literal: true
 
-require "open3"
+require_relative "library_context"
+require_relative "cli_context"
 
 # A real S3 server for the specs: s3s-fs (it verifies Content-MD5 and the
 # x-amz-checksum-* headers as AWS does), installed under vendor/ by bin/setup, started on
@@ -62,23 +63,18 @@ class S3Server
   end
 end
 
-# A server per example (`server`), over the example's temporary folder, with the CLI's
-# path (`exe`), a catalog and a library there, and `run_cli` with the server's settings.
+# A server per example (`server`), over the example's temporary folder, with a library
+# and a catalog there, and `run_cli` with the server's settings.
 RSpec.shared_context "an S3 server" do
-  let(:exe) { File.expand_path("../../exe/photosync", __dir__) }
-  let(:catalog) { File.join(tmpdir, "catalog.sqlite3") }
-  let(:library) { File.join(tmpdir, "library") }
+  include_context "a library in the temporary folder"
+  include_context "the CLI"
   let(:server) { @server }
+  let(:cli_env) { server.env }
 
   around do |example|
     S3Server.start(File.join(tmpdir, "s3")) do |server|
       @server = server
       example.run
     end
-  end
-
-  def run_cli(*args)
-    env = server.env.merge("XDG_CONFIG_HOME" => File.join(tmpdir, "cfg"))
-    Open3.capture3(env, RbConfig.ruby, exe, *args)
   end
 end
