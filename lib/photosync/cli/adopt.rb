@@ -10,9 +10,7 @@ module Photosync
       def options(o)
         @opts = { catalog: :default, concurrency: 4 }
         o.banner = "usage: photosync adopt flickr [-j N] [--calls-per-hour N] [--catalog PATH] [--no-wait]"
-        o.on("-j", "--jobs N", "originals read at once (default 4)") do |v|
-          @opts[:concurrency] = Check.int("-j/--jobs", v, min: 1, max: 256)
-        end
+        number_option(o, @opts, ["-j", "--jobs N"], :concurrency, "originals read at once (default 4)", whole: 1..256)
         calls_per_hour_option(o, @opts)
         catalog_option(o, @opts)
         no_wait_option(o, @opts)

@@ -61,8 +61,22 @@ module Photosync
       end
 
       def calls_per_hour_option(parser, opts)
-        parser.on("--calls-per-hour N", "Flickr API calls an hour at most (default 3600, the key's budget)") do |v|
-          opts[:calls_per_hour] = Check.int("--calls-per-hour", v, min: 1)
+        number_option(parser, opts, "--calls-per-hour N", :calls_per_hour,
+                      "Flickr API calls an hour at most (default 3600, the key's budget)", whole: 1..4_294_967_295)
+      end
+
+      # An option whose value is a number in a range, checked as the command line is parsed
+      # (Check): `whole: 1..256` takes whole numbers, `decimal: 0..3600` any finite number.
+      # names: "--latency S", or ["-j", "--jobs N"] (a wrong value is then named -j/--jobs).
+      def number_option(parser, opts, names, key, help, whole: nil, decimal: nil)
+        names = Array(names)
+        option = names.map { |n| n.split.first }.join("/")
+        parser.on(*names, help) do |v|
+          opts[key] = if whole
+                        Check.int(option, v, min: whole.begin, max: whole.end)
+                      else
+                        Check.number(option, v, min: decimal.begin, max: decimal.end)
+                      end
         end
       end
 

@@ -24,18 +24,15 @@ module Photosync
 
       # How the Flickr emulator plays the real service (docs/emulators.md).
       def flickr_service_options(parser, opts)
-        parser.on("--search-lag S", "seconds a new upload stays out of search (default 2)") do |v|
-          opts[:search_lag] = Check.number("--search-lag", v, min: 0, max: 3600)
-        end
-        parser.on("--unstable-paging R", "share of later search pages read one item off (default 0.05)") do |v|
-          opts[:unstable_paging] = Check.number("--unstable-paging", v, min: 0, max: 1)
-        end
+        number_option(parser, opts, "--search-lag S", :search_lag,
+                      "seconds a new upload stays out of search (default 2)", decimal: 0..3600)
+        number_option(parser, opts, "--unstable-paging R", :unstable_paging,
+                      "share of later search pages read one item off (default 0.05)", decimal: 0..1)
         parser.on("--free-account", "a free account: no replace, uploads spaced --upload-wait apart") do
           opts[:pro] = false
         end
-        parser.on("--upload-wait S", "seconds a free account's uploads must be apart (code 14 sooner)") do |v|
-          opts[:upload_wait] = Check.number("--upload-wait", v, min: 0, max: 3600)
-        end
+        number_option(parser, opts, "--upload-wait S", :upload_wait,
+                      "seconds a free account's uploads must be apart (code 14 sooner)", decimal: 0..3600)
       end
 
       # Runs an emulator in the foreground: prints its fields as `name: value` lines (with
@@ -58,18 +55,11 @@ module Photosync
 
       # The options both emulators share; what: "request" or "API request".
       def emulator_options(parser, opts, what)
-        parser.on("--port N", "port on 127.0.0.1 (default: a free one)") do |v|
-          opts[:port] = Check.int("--port", v, min: 0, max: 65_535)
-        end
-        parser.on("--latency S", "seconds added to every #{what}") do |v|
-          opts[:latency] = Check.number("--latency", v, min: 0, max: 3600)
-        end
-        parser.on("--fault-rate R", "share of #{what}s that fail (0..1)") do |v|
-          opts[:fault_rate] = Check.number("--fault-rate", v, min: 0, max: 1)
-        end
-        parser.on("--seed N", "credentials, ids and faults follow from it") do |v|
-          opts[:seed] = Check.int("--seed", v, min: 0, max: 2**63 - 1)
-        end
+        number_option(parser, opts, "--port N", :port, "port on 127.0.0.1 (default: a free one)", whole: 0..65_535)
+        number_option(parser, opts, "--latency S", :latency, "seconds added to every #{what}", decimal: 0..3600)
+        number_option(parser, opts, "--fault-rate R", :fault_rate, "share of #{what}s that fail (0..1)", decimal: 0..1)
+        number_option(parser, opts, "--seed N", :seed, "credentials, ids and faults follow from it",
+                      whole: 0..(2**63) - 1)
         parser.on("--env", "print `export NAME=value` lines: eval them to point photosync here") { opts[:env] = true }
       end
 

@@ -13,9 +13,8 @@ module Photosync
         o.banner = "usage: photosync emulator gphotos [--port N] [--latency S] [--fault-rate R] [--seed N] " \
                    "[--daily-quota N] [--[no-]testing] [--bad-token whole_call|per_item] [--env]"
         emulator_options(o, @opts, "API request")
-        o.on("--daily-quota N", "requests per project per day (default 10000)") do |v|
-          @opts[:daily_quota] = Check.int("--daily-quota", v, min: 1, max: 4_294_967_295)
-        end
+        number_option(o, @opts, "--daily-quota N", :daily_quota, "requests per project per day (default 10000)",
+                      whole: 1..4_294_967_295)
         o.on("--[no-]testing", "a project in Testing status: refresh tokens last 7 days (default)") do |v|
           @opts[:testing] = v
         end

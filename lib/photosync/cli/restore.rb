@@ -24,9 +24,7 @@ module Photosync
         o.on("--only-missing DIR2", "only what DIR2 held once and no longer holds") do |v|
           @opts[:only_missing] = Check.path("--only-missing", v)
         end
-        o.on("-j", "--jobs N", "downloads at once (default 4)") do |v|
-          @opts[:concurrency] = Check.int("-j/--jobs", v, min: 1, max: 256)
-        end
+        number_option(o, @opts, ["-j", "--jobs N"], :concurrency, "downloads at once (default 4)", whole: 1..256)
         calls_per_hour_option(o, @opts)
         catalog_option(o, @opts)
         o.on("--json", "print only the report as JSON on stdout (the rest on stderr)") { @opts[:json] = true }

@@ -7,15 +7,15 @@ module Photosync
       private
 
       def options(o)
-        @seed = 1
+        @opts = { seed: 1 }
         o.banner = "usage: photosync samples DIR [--seed N]"
-        o.on("--seed N", "vary the generated pixels (default 1)") { |v| @seed = Check.int("--seed", v, min: 0) }
+        number_option(o, @opts, "--seed N", :seed, "vary the generated pixels (default 1)", whole: 0..4_294_967_295)
       end
 
       def run(argv)
         dir = argv.shift or raise Usage, "missing DIR"
         no_more_arguments(argv)
-        n = Photosync.samples(dir, seed: @seed)
+        n = Photosync.samples(dir, seed: @opts[:seed])
         @out.puts("wrote #{n} files to #{dir}")
         0
       end

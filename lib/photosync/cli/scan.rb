@@ -12,9 +12,8 @@ module Photosync
         o.banner = "usage: photosync scan [DIR] [--catalog PATH] [--json] [-j N]"
         catalog_option(o, @opts)
         o.on("--json", "print one JSON object per photo") { @opts[:json] = true }
-        o.on("-j", "--threads N", "files read at once (default: one per core)") do |v|
-          @opts[:threads] = Check.int("-j/--threads", v, min: 1, max: 256)
-        end
+        number_option(o, @opts, ["-j", "--threads N"], :threads, "files read at once (default: one per core)",
+                      whole: 1..256)
       end
 
       def run(argv)

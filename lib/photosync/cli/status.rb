@@ -9,9 +9,8 @@ module Photosync
       def options(o)
         @opts = { catalog: :default, min_copies: nil, json: false }
         o.banner = "usage: photosync status [DIR] [--min-copies N] [--catalog PATH] [--json]"
-        o.on("--min-copies N", "list photos with fewer copies; exit 2 when there are any") do |v|
-          @opts[:min_copies] = Check.int("--min-copies", v, min: 1, max: 1000)
-        end
+        number_option(o, @opts, "--min-copies N", :min_copies,
+                      "list photos with fewer copies; exit 2 when there are any", whole: 1..1000)
         catalog_option(o, @opts)
         o.on("--json", "print every photo with its copies as JSON") { @opts[:json] = true }
       end

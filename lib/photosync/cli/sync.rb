@@ -78,9 +78,7 @@ module Photosync
       # How much the run does at once, or whether it only plans.
       def run_options(o)
         o.on("--dry-run", "show the plan, change nothing") { @opts[:dry_run] = true }
-        o.on("-j", "--jobs N", "uploads in flight (default 4)") do |v|
-          @opts[:concurrency] = Check.int("-j/--jobs", v, min: 1, max: 256)
-        end
+        number_option(o, @opts, ["-j", "--jobs N"], :concurrency, "uploads in flight (default 4)", whole: 1..256)
         calls_per_hour_option(o, @opts)
       end
 
@@ -89,63 +87,51 @@ module Photosync
         no_more_arguments(argv)
         note_new_catalog(@opts)
         @dry_run = @opts[:dry_run]
-        return sync_gphotos(dir, @opts.except(:calls_per_hour)) if @dests.uniq == ["gphotos"]
-        return sync_to(dir, @dests, @archive_opts, @opts) unless @dests.uniq.difference(["flickr"]).empty?
+        gphotos = @dests.uniq == ["gphotos"]
+        return sync_to(dir, @dests, @archive_opts, @opts) unless gphotos || @dests.uniq.difference(["flickr"]).empty?
 
-        report = run_sync(dir, flickr_client, @opts.except(:json))
+        report = gphotos ? sync_gphotos(dir) : sync_flickr(dir)
         json_out.puts(JSON.generate(report.to_h)) if @opts[:json]
         report.ok? ? 0 : 2
       end
 
-      def run_sync(dir, flickr, settings)
-        bar = nil
-        done = 0
-        bytes = 0
-        retries = 0
-        report = Photosync.sync(dir, to: flickr, **settings) do |e|
-          case e.kind
-          when :planned
-            @out.puts("plan: #{e.to_upload} to upload (#{Format.bytes(e.bytes)}), " \
-                      "#{e.already_there} already on Flickr, #{e.duplicates} local duplicates#{catalog_note}")
-            remember_plan("", e.to_upload, e.bytes)
-            bar = [paced_bar(settings), e.to_upload, e.bytes]
-          when :uploaded, :failed, :refused, :retried
-            e.kind == :retried ? retries += 1 : done += 1
-            bytes += e.bytes.to_i
-            bar&.first&.update(done, bar[1], bytes, bar[2], retries: retries)
-          end
-        end
-        bar&.first&.finish
+      def sync_flickr(dir)
+        settings = @opts.except(:json)
+        # Each upload is an API call: the ETA never beats the key's budget.
+        pace = 3600.0 / (settings[:calls_per_hour] || 3600)
+        report = sync_alone(dir, flickr_client, settings, "on Flickr",
+                            -> { ProgressBar.new(@err, "sync", seconds_per_file: pace) })
         print_sync_summary(report)
         report
       end
 
-      # Each upload is an API call: the ETA never beats the key's budget.
-      def paced_bar(settings)
-        ProgressBar.new(@err, "sync", seconds_per_file: 3600.0 / (settings[:calls_per_hour] || 3600))
+      # Google Photos' events carry no bytes: its bar goes by files.
+      def sync_gphotos(dir)
+        settings = @opts.slice(:catalog, :dry_run, :concurrency, :albums, :date_rules, :wait, :verify)
+        report = sync_alone(dir, gphotos_destination, settings, "in Google Photos",
+                            -> { ProgressBar.new(@err, "gphotos") }, counted: false)
+        print_gphotos_summary(report)
+        report
       end
 
-      def sync_gphotos(dir, opts)
-        dest = gphotos_destination
-        done = 0
+      # A sync to one destination: its plan line (held: where the copies already there are)
+      # and a progress bar on stderr, made by new_bar once the plan is known; counted: the
+      # bar counts the uploads' bytes and retries.
+      def sync_alone(dir, dest, settings, held, new_bar, counted: true)
         bar = nil
-        settings = opts.slice(:catalog, :dry_run, :concurrency, :albums, :date_rules, :wait, :verify)
         report = Photosync.sync(dir, to: dest, **settings) do |e|
           case e.kind
           when :planned
-            @out.puts("plan: #{e.to_upload} to upload (#{Format.bytes(e.bytes)}), #{e.already_there} already in " \
-                      "Google Photos, #{e.duplicates} local duplicates#{catalog_note}")
+            @out.puts("plan: #{e.to_upload} to upload (#{Format.bytes(e.bytes)}), #{e.already_there} already " \
+                      "#{held}, #{e.duplicates} local duplicates#{catalog_note}")
             remember_plan("", e.to_upload, e.bytes)
-            bar = [ProgressBar.new(@err, "gphotos"), e.to_upload, e.bytes]
-          when :uploaded, :failed, :refused
-            done += 1
-            bar&.first&.update(done, bar[1], 0, bar[2])
+            bar = SyncProgress::Bar.new(new_bar.call, e.to_upload, 0, 0, e.bytes, 0)
+          when :uploaded, :failed, :refused then bar&.advance(counted ? e.bytes.to_i : 0)
+          when :retried then bar&.retried if counted
           end
         end
-        bar&.first&.finish
-        print_gphotos_summary(report)
-        json_out.puts(JSON.generate(report.to_h)) if opts[:json]
-        report.ok? ? 0 : 2
+        bar&.bar&.finish
+        report
       end
     end
   end

@@ -6,15 +6,20 @@ module Photosync
     # stderr) per destination, and the scan's line before them.
     module SyncProgress
       # One destination's bar and its counts so far.
-      Bar = Struct.new(:bar, :total, :done, :bytes, :bytes_total) do
+      Bar = Struct.new(:bar, :total, :done, :bytes, :bytes_total, :retries) do
         def advance(bytes = 0)
           self.done += 1
           self.bytes += bytes
           show
         end
 
+        def retried
+          self.retries = retries.to_i + 1
+          show
+        end
+
         def show
-          bar.update(done, total, bytes, bytes_total)
+          bar.update(done, total, bytes, bytes_total, retries: retries.to_i)
         end
       end
 

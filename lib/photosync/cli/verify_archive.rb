@@ -2,13 +2,20 @@
 
 module Photosync
   class CLI
-    # A verify's findings, one line each, and their counts (verify archive: and s3://).
+    # A verify's findings, one line each, and their counts (verify archive: and s3://), in
+    # the words of the including class's WORDS: checked, what was done with each file
+    # ("files read"); changed, made: as for print_problems; again, what the next sync does
+    # about what is wrong.
     module Findings
       private
 
-      # checked: what was done with each file ("files read"); changed, made: as for
-      # print_problems; again: what the next sync does about what is wrong.
-      def print_findings(r, checked, changed, made, again)
+      # The report as JSON (--json) or its findings; the exit status.
+      def tell_findings(report)
+        @opts[:json] ? @out.puts(JSON.generate(report.to_h)) : print_findings(report, **self.class::WORDS)
+        report.ok? ? 0 : 2
+      end
+
+      def print_findings(r, checked:, changed:, made:, again:)
         @out.puts(format("%<dest>s: %<n>d #{checked} (%<bytes>s) in %<secs>.1f s: %<verdict>s",
                          dest: r.destination, n: r.checked, bytes: Format.bytes(r.bytes), secs: r.elapsed,
                          verdict: r.ok? ? "all intact" : "PROBLEMS FOUND"))
@@ -37,15 +44,17 @@ module Photosync
     class VerifyArchive < Command
       include Findings
 
+      WORDS = { checked: "files read", changed: "corrupted", made: "copied",
+                again: "copies the missing and corrupted ones again " \
+                       "(corrupted files are moved aside under .photosync/changed/, never deleted)" }.freeze
+
       private
 
       def options(o)
         @opts = { catalog: :default, json: false, threads: 4 }
         o.banner = "usage: photosync verify archive:PATH [--catalog PATH] [-j N] [--json]"
         catalog_option(o, @opts)
-        o.on("-j", "--threads N", "files read at once (default 4)") do |v|
-          @opts[:threads] = Check.int("-j/--threads", v, min: 1, max: 256)
-        end
+        number_option(o, @opts, ["-j", "--threads N"], :threads, "files read at once (default 4)", whole: 1..256)
         o.on("--json", "print the report as JSON") { @opts[:json] = true }
       end
 
@@ -57,14 +66,7 @@ module Photosync
           bar.update(p.files_done, p.files_total, p.bytes_done, p.bytes_total)
         end
         bar.finish
-        @opts[:json] ? @out.puts(JSON.generate(report.to_h)) : print_verify(report)
-        report.ok? ? 0 : 2
-      end
-
-      def print_verify(r)
-        print_findings(r, "files read", "corrupted", "copied",
-                       "copies the missing and corrupted ones again " \
-                       "(corrupted files are moved aside under .photosync/changed/, never deleted)")
+        tell_findings(report)
       end
     end
   end

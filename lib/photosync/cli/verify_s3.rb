@@ -8,6 +8,10 @@ module Photosync
     class VerifyS3 < Command
       include Findings
 
+      WORDS = { checked: "objects listed", changed: "changed", made: "uploaded",
+                again: "uploads the missing and changed ones again " \
+                       "(under a new key where other bytes hold the old one; nothing is overwritten)" }.freeze
+
       private
 
       def options(o)
@@ -26,14 +30,7 @@ module Photosync
         bucket = S3.parse(Check.s3_url(argv.shift.to_s))
         no_more_arguments(argv)
         report = bucket.verify(**@opts.slice(:catalog, :read_data, :sample))
-        @opts[:json] ? @out.puts(JSON.generate(report.to_h)) : print_verify_s3(report)
-        report.ok? ? 0 : 2
-      end
-
-      def print_verify_s3(r)
-        print_findings(r, "objects listed", "changed", "uploaded",
-                       "uploads the missing and changed ones again " \
-                       "(under a new key where other bytes hold the old one; nothing is overwritten)")
+        tell_findings(report)
       end
     end
   end
