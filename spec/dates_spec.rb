@@ -3,6 +3,7 @@
 require "spec_helper"
 require "json"
 require "photosync/cli"
+require_relative "support/flickr_context"
 
 # Taken-dates end to end through the native extension: the checks on the real fixtures,
 # rules, the CLI, and pushing corrected dates to the Flickr emulator.
@@ -147,15 +148,7 @@ RSpec.describe "Photosync::Dates" do
   end
 
   describe "with Flickr" do
-    around do |example|
-      Photosync::Emulator.start(calls_per_hour: 1_000_000) do |emu|
-        @emu = emu
-        example.run
-      end
-    end
-
-    let(:emu) { @emu }
-    let(:flickr) { Photosync::Flickr.new(**emu.credentials) }
+    include_context "a library synced to the emulator"
 
     before do
       copy_fixtures([sanyo, "jpg/Canon_40D.jpg"], library)

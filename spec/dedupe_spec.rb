@@ -4,29 +4,17 @@ require "spec_helper"
 require "open3"
 require "json"
 require "photosync/flickraw"
+require_relative "support/flickr_context"
+require_relative "support/cli_context"
 
 # `verify flickr --delete-duplicates` and Photosync.delete_duplicates against the
 # emulator: the same bytes uploaded three times by another tool, with different tags,
 # albums and titles, become one photo carrying all of them.
-RSpec.describe "Deleting duplicates on Flickr" do
-  let(:exe) { File.expand_path("../exe/photosync", __dir__) }
-  let(:library) { File.join(tmpdir, "library") }
-  let(:catalog) { File.join(tmpdir, "catalog.sqlite3") }
-
-  around do |example|
-    Photosync::Emulator.start(calls_per_hour: 1_000_000, search_lag: 0) do |emu|
-      @emu = emu
-      example.run
-    end
-  end
-
-  let(:emu) { @emu }
-  let(:flickr) { Photosync::Flickr.new(**emu.credentials) }
+RSpec.describe "Deleting duplicates on Flickr", search_lag: 0 do
+  include_context "a library synced to the emulator"
+  include_context "the CLI"
   let(:env) { emu.env.merge("XDG_CONFIG_HOME" => File.join(tmpdir, "cfg")) }
-  let(:other_tool) do
-    FlickRaw::Flickr.new(emu.api_key, emu.shared_secret, access_token: emu.access_token,
-                                                         access_secret: emu.access_secret, endpoint: emu.endpoint)
-  end
+  let(:other_tool) { old_script }
 
   # One photo uploaded three times by another tool; the second upload is the oldest
   # (its posted date set back), untitled, in album Trip; the first is titled and in

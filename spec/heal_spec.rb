@@ -1,6 +1,8 @@
 # frozen_string_literal: true
 
 require "spec_helper"
+require_relative "support/library_context"
+require_relative "support/cli_context"
 require "open3"
 require "json"
 
@@ -9,11 +11,9 @@ require "json"
 # catalog forgets it; the next sync makes each again exactly once (the changed archive copy
 # moved aside, its bytes kept); verify is then clean and status counts right throughout.
 RSpec.describe "Copies that heal" do
-  let(:canon) { File.binread(File.join(FIXTURES, "jpg/Canon_40D.jpg")) }
-  let(:library) { File.join(tmpdir, "library") }
-  let(:catalog) { File.join(tmpdir, "catalog.sqlite3") }
+  include_context "a library in the temporary folder"
+  include_context "the CLI"
   let(:archive_root) { File.join(tmpdir, "archive").tap { |d| FileUtils.mkdir_p(d) } }
-  let(:exe) { File.expand_path("../exe/photosync", __dir__) }
 
   # n distinct photos; their MD5s, sorted.
   def photos(n)

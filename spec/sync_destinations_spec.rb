@@ -1,6 +1,8 @@
 # frozen_string_literal: true
 
 require "spec_helper"
+require_relative "support/library_context"
+require_relative "support/cli_context"
 require "open3"
 require "json"
 require "net/http"
@@ -9,11 +11,9 @@ require "net/http"
 # gets every photo exactly once, a second run sends nothing anywhere, and one destination
 # failing leaves the others' work done and recorded.
 RSpec.describe "Photosync.sync to Flickr, Google Photos and an archive in one run" do
-  let(:canon) { File.binread(File.join(FIXTURES, "jpg/Canon_40D.jpg")) }
-  let(:library) { File.join(tmpdir, "library") }
-  let(:catalog) { File.join(tmpdir, "catalog.sqlite3") }
+  include_context "a library in the temporary folder"
+  include_context "the CLI"
   let(:archive_root) { File.join(tmpdir, "archive").tap { |d| FileUtils.mkdir_p(d) } }
-  let(:exe) { File.expand_path("../exe/photosync", __dir__) }
 
   # n distinct photos and one byte-identical copy of the first; the distinct MD5s, sorted.
   def photos(n)
