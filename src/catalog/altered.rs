@@ -3,6 +3,7 @@
 //! `remote_copies`, so the photo is recognised and never copied again, and the copy's
 //! own MD5 is kept here, so that verify can still tell a sound copy from a corrupted one.
 
+use super::remote::insert_copy;
 use super::{Catalog, CatalogError, RemoteCopy};
 use rusqlite::params;
 use std::collections::HashMap;
@@ -28,7 +29,6 @@ impl Catalog {
         copies: &[StoredCopy],
     ) -> Result<(), CatalogError> {
         self.write(|tx| {
-            let mut remote = tx.prepare_cached(super::remote::INSERT_COPY)?;
             let mut altered = tx.prepare_cached(
                 "INSERT OR REPLACE INTO altered_copies (backend, remote_id, stored_md5)
                  VALUES (?1, ?2, ?3)",
@@ -37,13 +37,7 @@ impl Catalog {
                 "DELETE FROM altered_copies WHERE backend = ?1 AND remote_id = ?2",
             )?;
             for StoredCopy { copy, stored_md5 } in copies {
-                remote.execute(params![
-                    backend,
-                    copy.remote_id,
-                    copy.md5,
-                    copy.uploaded_at,
-                    copy.imgmd5
-                ])?;
+                insert_copy(tx, backend, copy)?;
                 match stored_md5 {
                     Some(md5) => altered.execute(params![backend, copy.remote_id, md5])?,
                     None => plain.execute(params![backend, copy.remote_id])?,

@@ -2,6 +2,7 @@
 //! its remote copy is recorded, so after a crash or a kill sync can tell which uploads
 //! may have reached the backend and resolve them instead of uploading twice.
 
+use super::remote::insert_copy;
 use super::{now_secs, Catalog, CatalogError, RemoteCopy};
 use rusqlite::params;
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
@@ -50,11 +51,7 @@ impl Catalog {
     /// Journals an upload as finished and records its remote copy, in one transaction.
     pub fn journal_finish(&mut self, backend: &str, copy: &RemoteCopy) -> Result<(), CatalogError> {
         self.write(|tx| {
-            tx.execute(
-                "INSERT OR REPLACE INTO remote_copies (backend, remote_id, md5, uploaded_at, imgmd5)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![backend, copy.remote_id, copy.md5, copy.uploaded_at, copy.imgmd5],
-            )?;
+            insert_copy(tx, backend, copy)?;
             tx.execute(
                 "UPDATE upload_journal SET finished_at = ?3, remote_id = ?4
                  WHERE backend = ?1 AND md5 = ?2",
@@ -72,11 +69,7 @@ impl Catalog {
         copy: &RemoteCopy,
     ) -> Result<(), CatalogError> {
         self.write(|tx| {
-            tx.execute(
-                "INSERT OR REPLACE INTO remote_copies (backend, remote_id, md5, uploaded_at, imgmd5)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![backend, copy.remote_id, copy.md5, copy.uploaded_at, copy.imgmd5],
-            )?;
+            insert_copy(tx, backend, copy)?;
             tx.execute(
                 "UPDATE upload_journal SET remote_id = ?3 WHERE backend = ?1 AND md5 = ?2",
                 params![backend, copy.md5, copy.remote_id],

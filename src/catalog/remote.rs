@@ -28,10 +28,25 @@ pub struct IndexState {
     pub refreshed_at: i64,
 }
 
-/// Records (backend, remote_id, md5, uploaded_at), replacing what the id held.
-pub(super) const INSERT_COPY: &str =
-    "INSERT OR REPLACE INTO remote_copies (backend, remote_id, md5, uploaded_at, imgmd5)
-     VALUES (?1, ?2, ?3, ?4, ?5)";
+/// Records a copy on `backend`, replacing what its id held.
+pub(super) fn insert_copy(
+    tx: &rusqlite::Transaction<'_>,
+    backend: &str,
+    copy: &RemoteCopy,
+) -> rusqlite::Result<()> {
+    tx.prepare_cached(
+        "INSERT OR REPLACE INTO remote_copies (backend, remote_id, md5, uploaded_at, imgmd5)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute(params![
+        backend,
+        copy.remote_id,
+        copy.md5,
+        copy.uploaded_at,
+        copy.imgmd5
+    ])?;
+    Ok(())
+}
 
 impl Catalog {
     /// Every known remote copy on `backend`: MD5 -> remote ids.
@@ -79,15 +94,8 @@ impl Catalog {
         newest_upload: Option<i64>,
     ) -> Result<(), CatalogError> {
         self.write(|tx| {
-            let mut stmt = tx.prepare_cached(INSERT_COPY)?;
             for copy in copies {
-                stmt.execute(params![
-                    backend,
-                    copy.remote_id,
-                    copy.md5,
-                    copy.uploaded_at,
-                    copy.imgmd5
-                ])?;
+                insert_copy(tx, backend, copy)?;
             }
             if let Some(newest) = newest_upload {
                 tx.execute(
