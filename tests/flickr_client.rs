@@ -1,30 +1,20 @@
 //! The Rust Flickr client against the emulator: signed REST calls, streaming upload
 //! and replace with the checksum machine tag, search by it, errors, and the OAuth flow.
 
+mod sync_common;
+
 use photosync::destinations::flickr::api::{
     Client, Credentials, Endpoints, FlickrError, Perms, UploadAnswer,
 };
 use photosync::emulators::flickr::{Emulator, EmulatorConfig, FaultKind};
 use std::io::Write;
+use sync_common::client_for;
 
 fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .unwrap()
-}
-
-fn client_for(emu: &Emulator) -> Client {
-    Client::new(
-        Credentials {
-            api_key: emu.api_key(),
-            shared_secret: emu.shared_secret(),
-            access_token: Some(emu.access_token()),
-            access_secret: Some(emu.access_secret()),
-        },
-        Endpoints::under(&emu.endpoint()),
-    )
-    .unwrap()
 }
 
 fn p(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
