@@ -3,7 +3,7 @@
 //! lib/photosync/archive.rb adds keyword arguments, the Archive class and the report structs.
 
 use crate::{background, conv, errors};
-use magnus::{function, prelude::*, Error, RArray, RHash, RModule, RString, Ruby, Value};
+use magnus::{function, prelude::*, Error, RArray, RHash, RModule, RString, Ruby};
 use photosync::cancel::Cancel;
 use photosync::catalog::Catalog;
 use photosync::destinations::archive::{self, ArchiveError, ArchiveOptions, Layout};
@@ -67,12 +67,7 @@ fn verify(
             let mut cat = Catalog::open_for_run(catalog.as_deref(), lock, &worker_cancel)?;
             archive::verify(&root, &mut cat, threads.max(1), &worker_cancel, &mut |p| emit(*p))
         },
-        |p: Progress| match &progress {
-            Some(block) => block
-                .call::<_, Value>((p.files_done, p.files_total, p.bytes_done, p.bytes_total))
-                .map(|_| ()),
-            None => Ok(()),
-        },
+        |p: Progress| crate::scan::tell_progress(&progress, p),
     )?;
     let r = result.map_err(|e| errors::archive(ruby, e))?;
     verify_hash(ruby, &r)

@@ -78,12 +78,7 @@ fn dates(
             };
             Ok((findings, applied, scanned.stats))
         },
-        |p: Progress| match &progress {
-            Some(b) => b
-                .call::<_, Value>((p.files_done, p.files_total, p.bytes_done, p.bytes_total))
-                .map(|_| ()),
-            None => Ok(()),
-        },
+        |p: Progress| crate::scan::tell_progress(&progress, p),
     )?;
     let (findings, applied, stats) = match outcome {
         Ok(o) => o,

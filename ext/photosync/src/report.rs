@@ -3,7 +3,7 @@
 //! the Ruby block on the Ruby thread. lib/photosync/report.rb adds the Ruby API.
 
 use crate::{background, conv, errors};
-use magnus::{function, prelude::*, Error, RHash, RModule, RString, Ruby, Value};
+use magnus::{function, prelude::*, Error, RHash, RModule, RString, Ruby};
 use photosync::cancel::Cancel;
 use photosync::catalog::Catalog;
 use photosync::dates::rules::Rules;
@@ -60,12 +60,7 @@ fn report(
             report::save(&r, &html).map_err(Failure::Report)?;
             Ok(r)
         },
-        |p: Progress| match &progress {
-            Some(b) => b
-                .call::<_, Value>((p.files_done, p.files_total, p.bytes_done, p.bytes_total))
-                .map(|_| ()),
-            None => Ok(()),
-        },
+        |p: Progress| crate::scan::tell_progress(&progress, p),
     )?;
     let r = match outcome {
         Ok(r) => r,

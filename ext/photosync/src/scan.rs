@@ -8,6 +8,16 @@ use photosync::catalog::Catalog;
 use photosync::library::scan::{self, Progress, ScanError, ScanOptions, ScanReport};
 use std::path::PathBuf;
 
+/// Hands a scan's progress to the Ruby block, if there is one (on the Ruby thread).
+pub(crate) fn tell_progress(block: &Option<magnus::block::Proc>, p: Progress) -> Result<(), Error> {
+    match block {
+        Some(b) => b
+            .call::<_, Value>((p.files_done, p.files_total, p.bytes_done, p.bytes_total))
+            .map(|_| ()),
+        None => Ok(()),
+    }
+}
+
 fn scan_dir(
     ruby: &Ruby,
     root: RString,
@@ -30,12 +40,7 @@ fn scan_dir(
             };
             scan::scan(&root, &mut cat, &opts, &worker_cancel, &mut |p| emit(*p))
         },
-        |p: Progress| match &progress {
-            Some(block) => block
-                .call::<_, Value>((p.files_done, p.files_total, p.bytes_done, p.bytes_total))
-                .map(|_| ()),
-            None => Ok(()),
-        },
+        |p: Progress| tell_progress(&progress, p),
     )?;
     let report = result.map_err(|e| errors::scan(ruby, e))?;
     let photos = ruby.ary_new_capa(report.photos.len());
