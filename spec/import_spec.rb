@@ -82,7 +82,7 @@ RSpec.describe "import" do
     report = Photosync.import([drive], into: library, catalog: catalog)
     src = report.sources.first
     expect([src.files, src.new, src.damaged, report.imported]).to eq([3, 1, 2, 2])
-    reasons = report.damaged.to_h { |path, why| [File.basename(path), why] }
+    reasons = report.damaged.to_h.transform_keys { |path| File.basename(path) }
     expect(reasons["only.jpg"]).to match(/cut short; imported all the same/)
     expect(reasons["pentax_cut.jpg"]).to match(%r{not imported: .*jpg/Pentax_K10D.jpg starts with all of its bytes})
     flagged = Photosync.scan(library, catalog: catalog).select(&:damaged?)
