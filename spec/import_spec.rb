@@ -73,6 +73,22 @@ RSpec.describe "import" do
     expect(synced.scan[:hashed]).to eq(0)
   end
 
+  it "imports a damaged file that is the only copy of its photo, flagged, and leaves a copy cut short out" do
+    canon = File.binread(File.join(FIXTURES, "jpg/Canon_40D.jpg"))
+    copy_fixtures(["jpg/Pentax_K10D.jpg"], drive)
+    pentax = File.binread(File.join(drive, "jpg/Pentax_K10D.jpg"))
+    File.binwrite(File.join(drive, "only.jpg"), canon[0, canon.size / 2])
+    File.binwrite(File.join(drive, "pentax_cut.jpg"), pentax[0, pentax.size / 2])
+    report = Photosync.import([drive], into: library, catalog: catalog)
+    src = report.sources.first
+    expect([src.files, src.new, src.damaged, report.imported]).to eq([3, 1, 2, 2])
+    reasons = report.damaged.to_h.transform_keys { |path| File.basename(path) }
+    expect(reasons["only.jpg"]).to match(/cut short; imported all the same/)
+    expect(reasons["pentax_cut.jpg"]).to match(%r{not imported: .*jpg/Pentax_K10D.jpg starts with all of its bytes})
+    flagged = Photosync.scan(library, catalog: catalog).select(&:damaged?)
+    expect(flagged.map(&:md5)).to eq([Digest::MD5.hexdigest(canon[0, canon.size / 2])])
+  end
+
   it "runs from the command line: a summary, --json alone on stdout, exit 2 for the unreadable file" do
     build_drive
     out, err, st = cli("import", drive, "--into", library, "--catalog", catalog, "--dry-run")

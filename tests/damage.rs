@@ -3,6 +3,9 @@
 //! or without its index are flagged with the reason, on every hashing path, and the flag
 //! is kept by the catalog for the rescans that do not read the file.
 
+mod import_common;
+
+use import_common::broken_jpeg;
 use photosync::cancel::Cancel;
 use photosync::catalog::Catalog;
 use photosync::library::photo::Photo;
@@ -85,6 +88,7 @@ fn cut_files_are_flagged_on_every_path_and_the_catalog_keeps_the_flag() {
     let jpeg = std::fs::read(fixtures().join("jpg/Canon_40D.jpg")).unwrap();
     std::fs::write(lib.join("whole.jpg"), &jpeg).unwrap();
     std::fs::write(lib.join("cut.jpg"), &jpeg[..jpeg.len() / 2]).unwrap();
+    std::fs::write(lib.join("broken.jpg"), broken_jpeg(&jpeg)).unwrap();
     let png = png();
     std::fs::write(lib.join("whole.png"), &png).unwrap();
     std::fs::write(lib.join("cut.png"), &png[..png.len() - 12]).unwrap();
@@ -111,7 +115,8 @@ fn cut_files_are_flagged_on_every_path_and_the_catalog_keeps_the_flag() {
             for whole in ["whole.jpg", "whole.png", "whole.mp4"] {
                 assert_eq!(why(whole), None, "{whole} on {path}");
             }
-            assert!(why("cut.jpg").unwrap().contains("EOI"), "{path}");
+            assert!(why("cut.jpg").unwrap().contains("cut short"), "{path}");
+            assert!(why("broken.jpg").unwrap().contains("broken"), "{path}");
             assert!(why("cut.png").unwrap().contains("IEND"), "{path}");
             assert!(why("cut.mp4").unwrap().contains("'mdat'"), "{path}");
             assert!(why("noindex.mov").unwrap().contains("no index"), "{path}");

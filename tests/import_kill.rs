@@ -4,26 +4,24 @@
 //! folder). Each killed run is this test binary again, running `child_import`.
 
 mod import_common;
+mod kill_common;
 
 use import_common::*;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::Duration;
 
 const CHILD: &str = "PHOTOSYNC_IMPORT_KILL_CHILD";
 
 /// The killed run. Does nothing unless started by the test below.
 #[test]
 fn child_import() {
-    let Ok(spec) = std::env::var(CHILD) else {
+    let Some(f) = kill_common::child_args(CHILD) else {
         return;
     };
-    let f: Vec<&str> = spec.split('\n').collect();
     run(
-        &[PathBuf::from(f[0])],
-        Path::new(f[1]),
-        Path::new(f[2]),
+        &[PathBuf::from(&f[0])],
+        Path::new(&f[1]),
+        Path::new(&f[2]),
         false,
     );
 }
@@ -40,26 +38,8 @@ fn imports_killed_at_varied_moments_then_a_clean_run_hold_each_photo_once() {
     }
     std::fs::create_dir_all(&library).unwrap();
     let catalog = dir.path().join("catalog.sqlite3");
-    let spec = [&drive, &library, &catalog]
-        .map(|p| p.display().to_string())
-        .join("\n");
-    let mut seed: u64 = 11;
-    for _ in 0..12 {
-        seed = seed
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        let delay = Duration::from_millis(50 + (seed >> 33) % 700);
-        let mut child = Command::new(std::env::current_exe().unwrap())
-            .args(["child_import", "--exact", "--test-threads=1"])
-            .env(CHILD, &spec)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        std::thread::sleep(delay);
-        child.kill().unwrap(); // SIGKILL
-        child.wait().unwrap();
-    }
+    let args = [&drive, &library, &catalog].map(|p| p.display().to_string());
+    kill_common::kill_runs("child_import", CHILD, &args, 12, 11, 50..750);
     let by_killed = md5s_under(&library).len();
     assert!(by_killed > 0, "no killed run got to copy");
     let report = run(std::slice::from_ref(&drive), &library, &catalog, false);

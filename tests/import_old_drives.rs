@@ -43,6 +43,13 @@ fn each_picture_once_in_its_largest_form_and_a_second_import_copies_nothing() {
         "{report:#?}"
     );
     assert_eq!((report.imported, report.failed), (9, 1));
+    // The one damaged file is a copy of an original on drive A cut short: left out.
+    let (cut, why) = &report.damaged[0];
+    assert!(cut.ends_with("IMG_0005_cut.JPG"), "{report:#?}");
+    assert!(
+        why.contains("IMG_0005.JPG starts with all of its bytes"),
+        "{why}"
+    );
 
     let held = md5s_under(&d.library);
     assert_eq!(held.len(), 10, "{held:#?}");

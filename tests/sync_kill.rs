@@ -3,6 +3,7 @@
 //! unresolved in the catalog. Each killed run is this test binary again, started as a
 //! child that runs `child_sync` against the emulator living in the parent.
 
+mod kill_common;
 mod sync_common;
 
 use photosync::cancel::Cancel;
@@ -11,7 +12,6 @@ use photosync::destinations::flickr::api::{Client, Credentials, Endpoints};
 use photosync::destinations::flickr::sync;
 use photosync::emulators::flickr::EmulatorConfig;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 use std::time::Duration;
 use sync_common::*;
 
@@ -20,22 +20,21 @@ const CHILD: &str = "PHOTOSYNC_SYNC_KILL_CHILD";
 /// The killed run. Does nothing unless started by the test below.
 #[test]
 fn child_sync() {
-    let Ok(spec) = std::env::var(CHILD) else {
+    let Some(f) = kill_common::child_args(CHILD) else {
         return;
     };
-    let f: Vec<&str> = spec.split('\n').collect();
     let client = Client::new(
         Credentials {
-            api_key: f[1].into(),
-            shared_secret: f[2].into(),
-            access_token: Some(f[3].into()),
-            access_secret: Some(f[4].into()),
+            api_key: f[1].clone(),
+            shared_secret: f[2].clone(),
+            access_token: Some(f[3].clone()),
+            access_secret: Some(f[4].clone()),
         },
-        Endpoints::under(f[0]),
+        Endpoints::under(&f[0]),
     )
     .unwrap();
-    let mut catalog = Catalog::open(Path::new(f[6])).unwrap();
-    let photos = scan(Path::new(f[5]), &mut catalog);
+    let mut catalog = Catalog::open(Path::new(&f[6])).unwrap();
+    let photos = scan(Path::new(&f[5]), &mut catalog);
     let _ = sync::sync_flickr(
         &photos,
         &mut catalog,
@@ -57,7 +56,7 @@ fn runs_killed_at_random_moments_leave_every_photo_exactly_once() {
     let library = dir.path().join("library");
     write_photos(&library, "p", 150);
     let catalog_file: PathBuf = dir.path().join("catalog.sqlite3");
-    let spec = [
+    let args = [
         emu.endpoint(),
         emu.api_key(),
         emu.shared_secret(),
@@ -65,25 +64,8 @@ fn runs_killed_at_random_moments_leave_every_photo_exactly_once() {
         emu.access_secret(),
         library.display().to_string(),
         catalog_file.display().to_string(),
-    ]
-    .join("\n");
-    let mut seed: u64 = 7;
-    for _ in 0..20 {
-        seed = seed
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        let delay = Duration::from_millis(100 + (seed >> 33) % 600);
-        let mut child = Command::new(std::env::current_exe().unwrap())
-            .args(["child_sync", "--exact", "--test-threads=1"])
-            .env(CHILD, &spec)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        std::thread::sleep(delay);
-        child.kill().unwrap(); // SIGKILL
-        child.wait().unwrap();
-    }
+    ];
+    kill_common::kill_runs("child_sync", CHILD, &args, 20, 7, 100..700);
     let killed_uploads = emu.call_counts().get("upload").copied().unwrap_or(0);
 
     let client = client_for(&emu);

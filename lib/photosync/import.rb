@@ -75,7 +75,7 @@ module Photosync
   #   threads: files read or copied at once; timeout: seconds without progress after which
   #   a read or copy is given up (a failing drive), that file reported, the run going on
   #   catalog: as Photosync.scan's; wait: false raises LockedError if another run holds it
-  # Ctrl-C stops the run; the finished copies are recorded (Photosync::Cancelled).
+  # Ctrl-C stops starting copies, records the finished ones and raises Interrupt.
   def self.import(sources, into:, layout: Archive::DEFAULT_LAYOUT, dry_run: false, keep_smaller: false, threads: 4,
                   timeout: 30, catalog: :default, wait: true, &block)
     sources = Array(sources).map(&:to_s)

@@ -34,3 +34,36 @@ module Pictures
                         chunk.call("IDAT", Zlib::Deflate.deflate(raw)) + chunk.call("IEND", ""))
   end
 end
+
+# Whole JPEGs with distinct image data, without an encoder: a fixture with one byte of
+# its entropy-coded data changed, at another place in each copy (never an FF, nor the
+# byte after one, so every marker stays where it was). `trailer`: bytes after the end
+# marker (as cameras append previews), which make a file bigger, not another picture.
+module DistinctJpegs
+  # n such copies of FIXTURES/jpg/<fixture> as dir/<prefix>NNNN.jpg; returns their paths.
+  def distinct_jpegs(dir, n, fixture: "Canon_40D.jpg", prefix: "IMG_", trailer: "")
+    FileUtils.mkdir_p(dir)
+    bytes = File.binread(File.join(FIXTURES, "jpg", fixture))
+    spots = entropy_spots(bytes)
+    raise "#{fixture} has room for #{spots.size} distinct copies, not #{n}" if spots.size < n
+
+    Array.new(n) do |i|
+      copy = bytes.dup
+      copy.setbyte(spots[i], copy.getbyte(spots[i]) ^ 0x01)
+      File.join(dir, format("%<p>s%<i>04d.jpg", p: prefix, i: i)).tap { |path| File.binwrite(path, copy + trailer) }
+    end
+  end
+
+  private
+
+  # Offsets in the scan data after the last SOS header whose byte, the one before and the
+  # one it becomes are not FF.
+  def entropy_spots(bytes)
+    sos = bytes.rindex("\xFF\xDA".b)
+    start = sos + 2 + bytes.byteslice(sos + 2, 2).unpack1("n")
+    (start + 1...bytes.index("\xFF\xD9".b, start)).select do |at|
+      b = bytes.getbyte(at)
+      b != 0xFF && b != 0xFE && bytes.getbyte(at - 1) != 0xFF
+    end
+  end
+end

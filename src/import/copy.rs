@@ -25,9 +25,11 @@ use std::sync::mpsc;
 
 const DISK_FULL: &str = "not copied: the library's disk is full";
 
-/// One photo to copy: the index of its source file, and the copy.
+/// One photo to copy: the index of its source file, whether it is damaged (kept as
+/// the only copy found), and the copy.
 pub struct Planned {
     pub file: usize,
+    pub damaged: bool,
     pub job: Job,
 }
 

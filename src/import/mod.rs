@@ -5,12 +5,14 @@
 //! library is scanned through the catalog, and each source file is judged against it
 //! ([`plan`]: new, already held, a byte-identical copy, the same photo in another form,
 //! a smaller copy of a larger photo ([`smaller`], by the fingerprints of [`percept`]),
-//! damaged, unreadable). The new photos are copied into the library with the archive's
-//! layout and its checked copy, and recorded in the catalog with their origin ([`copy`]),
-//! so that a second import of the same drive copies nothing and the next sync backs the
-//! new photos up. [`report`] holds the inventory per source.
+//! damaged (imported unless a fuller form of it is kept, [`whole`]), unreadable). The
+//! new photos are copied into the library with the archive's layout and its checked
+//! copy, and recorded in the catalog with their origin ([`copy`]), so that a second
+//! import of the same drive copies nothing and the next sync backs the new photos up.
+//! [`report`] holds the inventory per source.
 
 mod copy;
+mod folders;
 mod looks;
 pub mod percept;
 mod plan;
@@ -19,6 +21,7 @@ mod report;
 mod smaller;
 mod thumbs;
 mod watch;
+mod whole;
 
 pub use plan::Verdict;
 pub use read::{read_watched, SourceFile};
@@ -29,8 +32,10 @@ use crate::catalog::{Catalog, CatalogError};
 use crate::destinations::archive::copy::Job;
 use crate::destinations::archive::files::{Lock, LockMode};
 use crate::destinations::archive::{Disk, Layout, LayoutError, Storage};
+use crate::library::photo::Photo;
 use crate::library::scan::{self, ScanError, ScanOptions};
 use copy::Planned;
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -110,7 +115,7 @@ pub fn import(
     events: &(dyn Fn(ImportEvent) + Send + Sync),
 ) -> Result<ImportReport, ImportError> {
     let started = Instant::now();
-    let (root, sources) = check_folders(library, sources)?;
+    let (root, sources) = folders::check(library, sources)?;
     catalog.hold_run_lock(cancel)?;
     let _lock = match opts.dry_run {
         true => None,
@@ -152,25 +157,16 @@ pub fn import(
     if cancel.is_cancelled() {
         return Err(ImportError::Cancelled(Box::new(report)));
     }
-    let mut looked = Ok(Vec::new());
-    let verdicts = plan::plan(&root, &opts.layout, &held.photos, &files, &mut |new| {
-        let new: Vec<_> = new
-            .iter()
-            .filter_map(|&i| files[i].read.as_ref().ok().map(|p| (i, p)))
-            .collect();
-        looked = looks::smaller_copies(&new, &held.photos, catalog, &pool, opts.timeout, cancel);
-        match (&mut looked, opts.keep_smaller) {
-            (Ok(found), false) => std::mem::take(found),
-            _ => Vec::new(),
-        }
-    });
-    // Kept all the same: imported as new photos, and listed so the person knows.
-    report
-        .smaller
-        .extend(looked?.into_iter().map(|(_, s)| SmallerCopy {
-            imported: true,
-            ..s
-        }));
+    let verdicts = judge(
+        &root,
+        opts,
+        &held.photos,
+        &files,
+        catalog,
+        &pool,
+        cancel,
+        &mut report,
+    )?;
     let jobs = inventory(&mut report, &files, &verdicts);
     report.imported = jobs.len() as u64;
     report.bytes = jobs.iter().map(|p| p.job.size).sum();
@@ -208,41 +204,49 @@ pub fn import(
     Ok(report)
 }
 
-/// The library's canonical root and the sources', checked: folders that exist, none
-/// inside the library or holding it.
-fn check_folders(
-    library: &Path,
-    sources: &[PathBuf],
-) -> Result<(PathBuf, Vec<PathBuf>), ImportError> {
-    let root = folder(library).map_err(|e| match e {
-        ImportError::Source { path, source } => ImportError::Library { path, source },
-        other => other,
-    })?;
-    let mut out = Vec::new();
-    for s in sources {
-        let s = folder(s)?;
-        if s.starts_with(&root) || root.starts_with(&s) {
-            return Err(ImportError::Overlap {
-                source_dir: s,
-                library: root,
-            });
-        }
-        if !out.contains(&s) {
-            out.push(s);
-        }
-    }
-    Ok((root, out))
-}
-
-fn folder(path: &Path) -> Result<PathBuf, ImportError> {
-    let canonical = std::fs::canonicalize(path).map_err(|source| ImportError::Source {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    if !canonical.is_dir() {
-        return Err(ImportError::NotAFolder { path: canonical });
-    }
-    Ok(canonical)
+/// Each file's verdict ([`plan`]): smaller copies and the damaged files' fuller forms
+/// looked for on `pool`; smaller copies imported all the same (`keep_smaller`) listed.
+#[allow(clippy::too_many_arguments)]
+fn judge(
+    root: &Path,
+    opts: &ImportOptions,
+    library: &[Photo],
+    files: &[SourceFile],
+    catalog: &mut Catalog,
+    pool: &rayon::ThreadPool,
+    cancel: &Cancel,
+    report: &mut ImportReport,
+) -> Result<Vec<Verdict>, ImportError> {
+    let mut looked = Ok(Vec::new());
+    let mut fuller = |damaged: &[usize]| {
+        whole::fuller_copies(damaged, files, library, pool, opts.timeout, cancel)
+    };
+    let verdicts = plan::plan(
+        root,
+        &opts.layout,
+        library,
+        files,
+        &mut fuller,
+        &mut |new| {
+            let new: Vec<_> = new
+                .iter()
+                .filter_map(|&i| files[i].read.as_ref().ok().map(|p| (i, p)))
+                .collect();
+            looked = looks::smaller_copies(&new, library, catalog, pool, opts.timeout, cancel);
+            match (&mut looked, opts.keep_smaller) {
+                (Ok(found), false) => std::mem::take(found),
+                _ => Vec::new(),
+            }
+        },
+    );
+    // Kept all the same: imported as new photos, and listed so the person knows.
+    report
+        .smaller
+        .extend(looked?.into_iter().map(|(_, s)| SmallerCopy {
+            imported: true,
+            ..s
+        }));
+    Ok(verdicts)
 }
 
 /// Counts every verdict into its source's inventory; gives the copies to make.
@@ -254,21 +258,33 @@ fn inventory(
     let mut jobs = Vec::new();
     for (i, (f, v)) in files.iter().zip(verdicts).enumerate() {
         let counts = &mut report.sources[f.source];
+        let mut copy = |dest: &Path, damaged: bool| {
+            if let Ok(p) = &f.read {
+                jobs.push(Planned {
+                    file: i,
+                    damaged,
+                    job: Job {
+                        source: f.path.clone(),
+                        md5: p.md5.clone().unwrap_or_default(),
+                        size: f.size,
+                        dest: dest.to_path_buf(),
+                        redate: None,
+                    },
+                });
+            }
+        };
         match v {
             Verdict::New { dest } => {
                 counts.new += 1;
-                if let Ok(p) = &f.read {
-                    jobs.push(Planned {
-                        file: i,
-                        job: Job {
-                            source: f.path.clone(),
-                            md5: p.md5.clone().unwrap_or_default(),
-                            size: f.size,
-                            dest: dest.clone(),
-                            redate: None,
-                        },
-                    });
-                }
+                copy(dest, false);
+            }
+            Verdict::NewDamaged { dest, why } => {
+                counts.damaged += 1;
+                copy(dest, true);
+                report.damaged.push((
+                    f.path.clone(),
+                    format!("{why}; imported all the same, flagged damaged: no fuller copy of it was found"),
+                ));
             }
             Verdict::InLibrary => counts.in_library += 1,
             Verdict::Copy => counts.copies += 1,
@@ -314,6 +330,7 @@ fn run_copies(
 ) -> Result<(), ImportError> {
     copy::clean_temporaries(root, &jobs);
     let planned = jobs.len() as u64;
+    let damaged: HashSet<usize> = jobs.iter().filter(|p| p.damaged).map(|p| p.file).collect();
     let (mut copied, mut failed, mut bytes) = (0u64, 0u64, 0u64);
     copy::copy_all(
         root,
@@ -337,7 +354,10 @@ fn run_copies(
                 }
                 Err(error) => {
                     let counts = &mut report.sources[f.source];
-                    counts.new -= 1;
+                    match damaged.contains(&i) {
+                        true => counts.damaged -= 1,
+                        false => counts.new -= 1,
+                    }
                     counts.failed += 1;
                     failed += 1;
                     report.failed += 1;

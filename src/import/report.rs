@@ -64,7 +64,8 @@ pub struct SourceReport {
     /// file imported): listed in `smaller`; not imported unless `keep_smaller` was asked.
     pub smaller: u64,
     /// Readable, but not a whole photo (a truncated JPEG, not the format its name says):
-    /// not imported; listed in `damaged`.
+    /// imported, flagged damaged, when no fuller form of it was found (it is the only
+    /// copy of what is left of the photo), else left out; listed in `damaged` either way.
     pub damaged: u64,
     /// Could not be read (an I/O error, no answer within the timeout): listed in `errors`.
     pub unreadable: u64,
@@ -118,7 +119,7 @@ pub struct ImportReport {
     pub sources: Vec<SourceReport>,
     pub other_forms: Vec<OtherForm>,
     pub smaller: Vec<SmallerCopy>,
-    /// `[path, why]` of every damaged file.
+    /// `[path, why]` of every damaged file; `why` ends with whether it was imported.
     #[serde(serialize_with = "crate::serial::paths")]
     pub damaged: Vec<(PathBuf, String)>,
     /// `[path, error]` of every file unreadable or not copied.

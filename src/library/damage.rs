@@ -1,34 +1,58 @@
-//! Whether a file's own format says it is incomplete: a JPEG whose image data ends
-//! before its end marker (EOI), a PNG without its closing IEND chunk, an MP4 or MOV
+//! Whether a file's own format says it is incomplete or broken: a JPEG whose image data
+//! ends before its end marker (EOI), or whose structure breaks on the way (a segment
+//! length below 2, a stray marker, no frame or no scan before EOI: what the scanner's
+//! walk ([`crate::library::imghash`]) cannot follow, and so gives no image-data hash),
+//! a PNG without its closing IEND chunk, an MP4 or MOV
 //! (ISO base media) whose boxes run past the end of the file or that has no index
 //! (`moov`, without which players cannot open it). Such a file is still backed up (a
 //! damaged original beats none), but flagged with the reason, so that a person can look
 //! for a better copy before the last good one is gone.
 //!
 //! Only what the format itself states is checked: a cut JPEG or a cut video is found,
-//! a flipped bit inside the image data is not (that needs decoding every pixel).
+//! a flipped bit inside the image data is not (that needs decoding every pixel). A file
+//! that is not of its kind at all (a `.jpg` that does not start like a JPEG) is the
+//! scanner's error, not damage.
 
+use crate::library::hash::FileDigest;
 use crate::library::kind::MediaKind;
 use std::fs::File;
 use std::io;
 use std::os::unix::fs::FileExt;
 use std::path::Path;
 
+/// How the walk of a file's JPEG structure ended, in the scanner's single read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JpegEnd {
+    /// At its end marker, after a frame and a scan: it has an image-data hash.
+    Whole,
+    /// The bytes ended inside the structure.
+    CutShort,
+    /// The structure broke before the end marker, or it had no frame or scan.
+    Broken,
+}
+
+impl JpegEnd {
+    pub fn of(digest: &FileDigest) -> JpegEnd {
+        match (digest.jpeg_ended_early, digest.imgmd5.is_some()) {
+            (true, _) => JpegEnd::CutShort,
+            (false, true) => JpegEnd::Whole,
+            (false, false) => JpegEnd::Broken,
+        }
+    }
+}
+
 /// The reason a file is damaged, or None when its format says it is whole (or the
-/// format is one this module does not check). `jpeg_ended_early` comes from the
-/// scanner's single read ([`crate::library::hash::FileDigest`]).
+/// format is one this module does not check). `jpeg` comes from the scanner's single
+/// read ([`JpegEnd::of`] its [`FileDigest`]).
 pub fn check(
     kind: MediaKind,
     path: &Path,
     size: u64,
     head: &[u8],
-    jpeg_ended_early: bool,
+    jpeg: JpegEnd,
 ) -> Option<String> {
     let found = match kind {
-        MediaKind::Jpeg => Ok(jpeg_ended_early.then(|| {
-            "the image data ends before the JPEG's end marker (EOI): the file is cut short"
-                .to_string()
-        })),
+        MediaKind::Jpeg => Ok(jpeg_damage(head, jpeg)),
         MediaKind::Png => File::open(path).and_then(|f| png(&f, size)),
         MediaKind::Video if is_iso_media(head) => {
             File::open(path).and_then(|f| iso_media(&f, size))
@@ -38,6 +62,22 @@ pub fn check(
     // The file was read whole a moment ago; a failure now is the file changing under the
     // scan, which the next scan sees. It is not a reason to call the file damaged.
     found.unwrap_or(None)
+}
+
+fn jpeg_damage(head: &[u8], jpeg: JpegEnd) -> Option<String> {
+    match jpeg {
+        JpegEnd::Whole => None,
+        JpegEnd::CutShort => Some(
+            "the image data ends before the JPEG's end marker (EOI): the file is cut short".into(),
+        ),
+        // Not a JPEG at all: the scanner's error says so.
+        JpegEnd::Broken if !head.starts_with(&[0xFF, 0xD8, 0xFF]) => None,
+        JpegEnd::Broken => Some(
+            "its JPEG structure is broken before the end marker (EOI): a bad segment length, a stray \
+             marker, or no frame or scan; the file is damaged"
+                .into(),
+        ),
+    }
 }
 
 /// PNG's last chunk: length 0, type IEND, its fixed CRC. Some programs append bytes after
@@ -128,7 +168,13 @@ mod tests {
 
     fn check_bytes(kind: MediaKind, bytes: &[u8]) -> Option<String> {
         let (f, size) = file_with(bytes);
-        check(kind, f.path(), size, &bytes[..bytes.len().min(64)], false)
+        check(
+            kind,
+            f.path(),
+            size,
+            &bytes[..bytes.len().min(64)],
+            JpegEnd::Whole,
+        )
     }
 
     #[test]
@@ -160,6 +206,20 @@ mod tests {
         last.resize(50, 0);
         let whole = [mp4_box(b"ftyp", 16), big, last].concat();
         assert_eq!(check_bytes(MediaKind::Video, &whole), None);
+    }
+
+    #[test]
+    fn a_broken_jpeg_is_damaged_and_a_file_that_is_no_jpeg_is_not() {
+        let soi_eoi = b"\xFF\xD8\xFF\xD9";
+        let (f, size) = file_with(soi_eoi);
+        let why = check(MediaKind::Jpeg, f.path(), size, soi_eoi, JpegEnd::Broken).unwrap();
+        assert!(why.contains("broken"), "{why}");
+        let page = b"<html>not found</html>";
+        let (f, size) = file_with(page);
+        assert_eq!(
+            check(MediaKind::Jpeg, f.path(), size, page, JpegEnd::Broken),
+            None
+        );
     }
 
     #[test]

@@ -354,3 +354,16 @@ pub fn old_drives(dir: &Path) -> OldDrives {
         distinct,
     }
 }
+
+/// A JPEG whole to its last byte whose structure breaks: the length of its first
+/// quantisation table (DQT, after the EXIF and its thumbnail) set to 1. The scanner's
+/// walk cannot follow it, so it has no image-data hash; a decoder cannot read it either.
+pub fn broken_jpeg(jpeg: &[u8]) -> Vec<u8> {
+    let mut at = 2;
+    while jpeg[at + 1] != 0xDB {
+        at += 2 + usize::from(u16::from_be_bytes([jpeg[at + 2], jpeg[at + 3]]));
+    }
+    let mut broken = jpeg.to_vec();
+    broken[at + 2..at + 4].copy_from_slice(&[0, 1]);
+    broken
+}

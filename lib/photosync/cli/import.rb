@@ -57,29 +57,22 @@ module Photosync
         argv
       end
 
-      # Per source, one line on stderr while it is read, with the time left at the rate so
-      # far (a terminal only: a log would fill).
+      # Progress on stderr (ProgressBar: redrawn on a terminal, a line now and then in a log):
+      # one bar per source while it is read, then one for the copies.
       def import_progress
-        return nil unless @err.tty?
-
-        started = {}
+        bars = {}
         proc do |e|
-          next unless e.kind == :reading
-
-          t0 = started[e.source] ||= Process.clock_gettime(Process::CLOCK_MONOTONIC)
-          @err.print(format("\r%<src>s: %<done>d/%<total>d files, %<bytes>s of %<all>s%<eta>s ",
-                            src: Photosync.utf8(e.source), done: e.files_done, total: e.files_total,
-                            bytes: Format.bytes(e.bytes_done), all: Format.bytes(e.bytes_total), eta: eta(e, t0)))
-          @err.puts if e.files_done == e.files_total
+          case e.kind
+          when :reading
+            bar = bars[e.source] ||= ProgressBar.new(@err, "read #{Photosync.utf8(e.source)}")
+            bar.update(e.files_done, e.files_total, e.bytes_done, e.bytes_total)
+            bar.finish if e.files_done == e.files_total
+          when :planned
+            bars[:copy] = SyncProgress::Bar.new(ProgressBar.new(@err, "copy"), e.to_copy, 0, 0, e.bytes)
+          when :copied, :failed then bars[:copy]&.advance(e.bytes.to_i)
+          when :finished then bars[:copy]&.bar&.finish
+          end
         end
-      end
-
-      def eta(event, started)
-        elapsed = Process.clock_gettime(Process::CLOCK_MONOTONIC) - started
-        return "" unless elapsed > 1 && event.bytes_done.positive?
-
-        left = (event.bytes_total - event.bytes_done) * elapsed / event.bytes_done
-        format(", about %<m>d:%<s>02d left", m: left / 60, s: left % 60)
       end
 
       def print_import(r)

@@ -4,7 +4,7 @@
 
 use crate::cancel::Cancel;
 use crate::dates::{self, resolve::Embedded, DateFacts};
-use crate::library::damage;
+use crate::library::damage::{self, JpegEnd};
 use crate::library::exif::{self, Metadata};
 use crate::library::hash::{self, FileDigest, HashError};
 use crate::library::kind::MediaKind;
@@ -113,7 +113,7 @@ fn photo_of(c: &Found, result: Option<Result<FileDigest, HashError>>) -> Option<
             let (meta, error) = inspect(c.kind, &d.head, d.bytes);
             embedded = embedded_dates(c.kind, &d.head);
             imgmd5 = d.imgmd5_hex();
-            damaged = damage::check(c.kind, &c.path, c.size, &d.head, d.jpeg_ended_early);
+            damaged = damage::check(c.kind, &c.path, c.size, &d.head, JpegEnd::of(&d));
             (Some(d.md5_hex()), meta, error)
         }
     };
