@@ -11,9 +11,11 @@
 //! new photos up. [`report`] holds the inventory per source.
 
 mod copy;
+mod decode;
 mod looks;
 pub mod percept;
 mod plan;
+mod preview;
 mod read;
 mod report;
 mod smaller;
@@ -152,7 +154,7 @@ pub fn import(
     if cancel.is_cancelled() {
         return Err(ImportError::Cancelled(Box::new(report)));
     }
-    let mut looked = Ok(Vec::new());
+    let mut looked = Ok(looks::Found::default());
     let verdicts = plan::plan(&root, &opts.layout, &held.photos, &files, &mut |new| {
         let new: Vec<_> = new
             .iter()
@@ -160,14 +162,15 @@ pub fn import(
             .collect();
         looked = looks::smaller_copies(&new, &held.photos, catalog, &pool, opts.timeout, cancel);
         match (&mut looked, opts.keep_smaller) {
-            (Ok(found), false) => std::mem::take(found),
+            (Ok(found), false) => std::mem::take(&mut found.copies),
             _ => Vec::new(),
         }
     });
+    let looks::Found { copies, pictures } = looked?;
     // Kept all the same: imported as new photos, and listed so the person knows.
     report
         .smaller
-        .extend(looked?.into_iter().map(|(_, s)| SmallerCopy {
+        .extend(copies.into_iter().map(|(_, s)| SmallerCopy {
             imported: true,
             ..s
         }));
@@ -202,7 +205,7 @@ pub fn import(
         .chain(&held.photos)
         .map(|p| (p.path.as_path(), p))
         .collect();
-    thumbs::record(catalog, &report, &photos)?;
+    thumbs::record(catalog, &report, &pictures, &photos)?;
     report.elapsed = started.elapsed();
     events(ImportEvent::Finished);
     Ok(report)
