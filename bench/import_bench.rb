@@ -30,12 +30,11 @@ module Bench
     module_function
 
     def corpus
-      dir = File.join(WORK, "import-drives-#{FILES}")
+      dir = File.join(WORK, "import-drives-v2-#{FILES}")
       return dir if File.exist?(File.join(dir, ".complete"))
 
       FileUtils.rm_rf(dir)
-      jpg = File.join(Corpus.fixtures_dir(Harness::ROOT), "jpg")
-      ok = system("cargo", "run", "--quiet", "--release", "--example", "import_corpus", "--", dir, jpg, FILES.to_s,
+      ok = system("cargo", "run", "--quiet", "--release", "--example", "import_corpus", "--", dir, FILES.to_s,
                   out: File::NULL)
       raise "import_corpus failed" unless ok
 
@@ -70,7 +69,7 @@ module Bench
       dir = corpus
       system("find #{dir.shellescape} -type f -print0 | xargs -0 cat > /dev/null", exception: true)
       bytes = Dir.glob("#{dir}/**/*.JPG").sum { |f| File.size(f) }
-      section("import of #{FILES} files, #{bytes / Corpus::MiB} MiB")
+      section("import of #{FILES} files, #{bytes / Corpus::MIB} MiB")
       t = rounds("import", { photosync: -> { photosync(dir) }, md5sum: -> { md5sum(dir) } })
       ratio = t[:photosync] / t[:md5sum]
       counts = %i[new copies other_form smaller].to_h { |k| [k, @report.sources.sum(&k)] }

@@ -1,10 +1,14 @@
 //! `rake bench:import`'s old drives: N files (default 10,000) of which 30% are distinct
-//! camera originals (1024x768 JPEGs with a camera's EXIF, thumbnail included) and 70%
-//! copies of them in some form: byte-identical copies, the same image data under other
-//! metadata (another camera's EXIF block, as an exiftool edit leaves it), and half-size
-//! exports recompressed at quality 75. Written across three "drives" in folders of 500.
+//! camera originals and 70% copies of them in some form. An original is a 1024x768 JPEG
+//! with the EXIF block a camera writes: make, model, its own capture time to the
+//! hundredth of a second, and a 160x120 preview of itself. The copies, a third each:
+//! byte-identical copies; the same image data with the capture date moved a year (as an
+//! exiftool date fix leaves it: the rest of the block, preview included, unchanged);
+//! and half-size exports recompressed at quality 75 that copied the original's whole
+//! EXIF block, its preview of the full picture included. Written across three "drives"
+//! in folders of 500.
 //!
-//!   cargo run --release --example import_corpus -- DIR FIXTURES_JPG_DIR [N]
+//!   cargo run --release --example import_corpus -- DIR [N]
 
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
@@ -15,23 +19,18 @@ const H: u32 = 768;
 
 fn main() -> ExitCode {
     let args: Vec<PathBuf> = std::env::args_os().skip(1).map(PathBuf::from).collect();
-    let (Some(dir), Some(fixtures)) = (args.first(), args.get(1)) else {
-        eprintln!("usage: import_corpus DIR FIXTURES_JPG_DIR [N]");
+    let Some(dir) = args.first() else {
+        eprintln!("usage: import_corpus DIR [N]");
         return ExitCode::from(64);
     };
     let n: usize = args
-        .get(2)
+        .get(1)
         .and_then(|a| a.to_str()?.parse().ok())
         .unwrap_or(10_000);
-    let exif = |name: &str| app1(&fixtures.join(name));
-    let (Some(camera), Some(edited)) = (exif("Canon_40D.jpg"), exif("Nikon_D70.jpg")) else {
-        eprintln!("import_corpus: the fixtures' EXIF blocks could not be read");
-        return ExitCode::from(66);
-    };
     let originals = n * 3 / 10;
     let written: Result<Vec<()>, String> = (0..n)
         .into_par_iter()
-        .map(|i| write_file(dir, i, originals, &camera, &edited))
+        .map(|i| write_file(dir, i, originals))
         .collect();
     match written {
         Ok(_) => {
@@ -47,13 +46,7 @@ fn main() -> ExitCode {
 
 /// File `i`: an original below `originals`, else a copy of original `i % originals`
 /// whose form cycles: byte copy, other metadata, half-size export.
-fn write_file(
-    dir: &Path,
-    i: usize,
-    originals: usize,
-    camera: &[u8],
-    edited: &[u8],
-) -> Result<(), String> {
+fn write_file(dir: &Path, i: usize, originals: usize) -> Result<(), String> {
     let drive = ["laptop", "usb", "exports"][i % 3];
     let path = dir
         .join(drive)
@@ -61,9 +54,11 @@ fn write_file(
         .join(format!("IMG_{i:05}.JPG"));
     let source = i % originals;
     let picture = picture(source);
+    let preview = preview(&picture)?;
+    let camera = exif_block(source, 0, &preview)?;
     let bytes = match (i < originals, (i - originals.min(i)) % 3) {
-        (true, _) | (false, 1) => jpeg(&picture, 85, camera),
-        (false, 2) => jpeg(&picture, 85, edited),
+        (true, _) | (false, 1) => jpeg(&picture, 85, &camera),
+        (false, 2) => jpeg(&picture, 85, &exif_block(source, 1, &preview)?),
         _ => {
             let half = image::imageops::resize(
                 &picture,
@@ -71,7 +66,7 @@ fn write_file(
                 H / 2,
                 image::imageops::FilterType::Triangle,
             );
-            jpeg(&half, 75, camera)
+            jpeg(&half, 75, &camera)
         }
     }?;
     std::fs::create_dir_all(path.parent().unwrap_or(dir)).map_err(|e| e.to_string())?;
@@ -110,16 +105,54 @@ fn jpeg(img: &image::RgbImage, quality: u8, exif: &[u8]) -> Result<Vec<u8>, Stri
     Ok(out)
 }
 
-/// The payload of a JPEG's EXIF (APP1) segment.
-fn app1(path: &Path) -> Option<Vec<u8>> {
-    let b = std::fs::read(path).ok()?;
-    let mut at = 2;
-    while at + 4 <= b.len() && b[at] == 0xFF {
-        let len = usize::from(u16::from_be_bytes([b[at + 2], b[at + 3]]));
-        if b[at + 1] == 0xE1 && b.get(at + 4..)?.starts_with(b"Exif\0\0") {
-            return b.get(at + 4..at + 2 + len).map(<[u8]>::to_vec);
-        }
-        at += 2 + len;
+/// The camera's 160x120 preview of the picture.
+fn preview(picture: &image::RgbImage) -> Result<Vec<u8>, String> {
+    let small = image::imageops::resize(picture, 160, 120, image::imageops::FilterType::Triangle);
+    let mut out = Vec::new();
+    jpeg_encoder::Encoder::new(&mut out, 80)
+        .encode(small.as_raw(), 160, 120, jpeg_encoder::ColorType::Rgb)
+        .map_err(|e| e.to_string())?;
+    Ok(out)
+}
+
+/// The EXIF (APP1) payload of picture `seed`: a camera's make and model, its capture
+/// time (one picture every 7.3 s from 2009-06-01; `years_later` moves it, as a date fix
+/// does), and its preview in IFD1.
+fn exif_block(seed: usize, years_later: i32, preview: &[u8]) -> Result<Vec<u8>, String> {
+    use exif::{Field, In, Tag, Value};
+    let hundredths = seed * 730;
+    let (secs, sub) = (hundredths / 100, hundredths % 100);
+    let (day, rest) = (secs / 86_400, secs % 86_400);
+    let date = format!(
+        "{:04}:06:{:02} {:02}:{:02}:{:02}",
+        2009 + years_later + (day / 30) as i32,
+        1 + day % 30,
+        rest / 3600,
+        rest / 60 % 60,
+        rest % 60
+    );
+    let ascii = |tag, ifd_num, text: &str| Field {
+        tag,
+        ifd_num,
+        value: Value::Ascii(vec![text.as_bytes().to_vec()]),
+    };
+    let fields = [
+        ascii(Tag::Make, In::PRIMARY, "Canon"),
+        ascii(Tag::Model, In::PRIMARY, "Canon EOS 40D"),
+        ascii(Tag::DateTimeOriginal, In::PRIMARY, &date),
+        ascii(Tag::SubSecTimeOriginal, In::PRIMARY, &format!("{sub:02}")),
+        Field {
+            tag: Tag::Compression,
+            ifd_num: In::THUMBNAIL,
+            value: Value::Short(vec![6]),
+        },
+    ];
+    let mut writer = exif::experimental::Writer::new();
+    for f in &fields {
+        writer.push_field(f);
     }
-    None
+    writer.set_jpeg(preview, In::THUMBNAIL);
+    let mut tiff = std::io::Cursor::new(Vec::new());
+    writer.write(&mut tiff, true).map_err(|e| e.to_string())?;
+    Ok([b"Exif\0\0".as_slice(), tiff.get_ref()].concat())
 }

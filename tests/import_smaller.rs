@@ -176,3 +176,66 @@ fn the_html_report_shows_each_source_and_both_sides_of_every_smaller_copy() {
     }
     assert!(!html.contains("href=") && !html.contains("src=\"http"));
 }
+
+fn one_drive(dir: &Path, source: PathBuf, library: PathBuf) -> Drive {
+    Drive {
+        sources: vec![source],
+        library,
+        catalog: dir.join("catalog.sqlite3"),
+    }
+}
+
+/// A preview that shows another picture (here an EXIF block copied onto a photo, its
+/// preview with it) gives that photo a wrong fingerprint. It can only make a pair worth
+/// a look: the pictures themselves decide, so nothing is taken for a copy.
+#[test]
+fn a_stale_preview_never_makes_another_picture_a_copy() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, library) = (dir.path().join("A"), dir.path().join("library"));
+    std::fs::create_dir_all(&library).unwrap();
+    let canon = fixture("Canon_40D.jpg");
+    let (w, h) = decode_rgb(&canon).dimensions();
+    let nikon = decode_rgb(&fixture("Nikon_D70.jpg"));
+    let other = a.join("DCIM/IMG_0200.JPG");
+    let resized = image::imageops::resize(&nikon, w, h, image::imageops::FilterType::CatmullRom);
+    write_jpeg(&resized, &other, 90, exif_segment(&canon).as_deref());
+    // A small export of the Canon's picture, whose original is on no drive.
+    smaller_copy(&canon, &a.join("web/canon_small.jpg"), 0.5, 80, true);
+    let d = one_drive(dir.path(), a, library);
+    let report = import(&d, false);
+    assert!(report.smaller.is_empty(), "{report:#?}");
+    assert_eq!((report.imported, report.failed), (2, 0), "{report:#?}");
+    // The search was fooled: the photo's fingerprint is its stale preview's.
+    let md5 = photosync::library::hash::md5_file(&other).unwrap();
+    let prints = Catalog::open(&d.catalog)
+        .unwrap()
+        .percepts(&[&md5])
+        .unwrap();
+    assert!(prints[&md5].preview.is_some(), "{prints:#?}");
+}
+
+/// A camera original whose preview is its own is fingerprinted from the preview, and
+/// its exports (which copied the EXIF block, preview and all) are still found.
+#[test]
+fn a_fresh_preview_finds_the_exports_of_its_photo() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, library) = (dir.path().join("A"), dir.path().join("library"));
+    std::fs::create_dir_all(&library).unwrap();
+    let original = a.join("DCIM/IMGP0001.JPG");
+    copy_to(&fixture("Pentax_K10D.jpg"), &original);
+    smaller_copy(&original, &a.join("web/pentax_half.jpg"), 0.5, 80, true);
+    smaller_copy(&original, &a.join("web/pentax_tiny.jpg"), 0.3, 60, false);
+    let d = one_drive(dir.path(), a, library);
+    let report = import(&d, false);
+    assert_eq!(
+        (report.imported, report.smaller.len()),
+        (1, 2),
+        "{report:#?}"
+    );
+    let md5 = photosync::library::hash::md5_file(&original).unwrap();
+    let prints = Catalog::open(&d.catalog)
+        .unwrap()
+        .percepts(&[&md5])
+        .unwrap();
+    assert!(prints[&md5].preview.is_some(), "{prints:#?}");
+}

@@ -17,9 +17,10 @@ pub(super) const IMPORT_TABLES: &str = "
       md5 TEXT NOT NULL, source BLOB NOT NULL, library_path BLOB NOT NULL,
       size INTEGER NOT NULL, imported_at INTEGER NOT NULL,
       PRIMARY KEY (md5, source)) WITHOUT ROWID;
-    CREATE TABLE IF NOT EXISTS percepts (
+    DROP TABLE IF EXISTS percepts;
+    CREATE TABLE IF NOT EXISTS fingerprints (
       md5 TEXT PRIMARY KEY, width INTEGER NOT NULL, height INTEGER NOT NULL,
-      hash BLOB NOT NULL, grid BLOB NOT NULL) WITHOUT ROWID;";
+      hash BLOB NOT NULL, grid BLOB NOT NULL, preview BLOB) WITHOUT ROWID;";
 
 /// What a picture looks like, small ([`crate::import`]'s fingerprint), kept by the MD5
 /// of the file's bytes: the same bytes always look the same, so a library photo is
@@ -31,6 +32,10 @@ pub struct Percept {
     pub height: u32,
     pub hash: Vec<u8>,
     pub grid: Vec<u8>,
+    /// The MD5 of the EXIF preview the fingerprint was taken from; None when it was
+    /// taken from the picture itself. A preview is trusted only while no file with other
+    /// image data carries the same one (a copied EXIF block carries a stale preview).
+    pub preview: Option<Vec<u8>>,
 }
 
 /// One imported photo: `source` was copied to `library_path` (both absolute).
@@ -65,8 +70,9 @@ impl Catalog {
     /// The fingerprints known for these MD5s.
     pub fn percepts(&self, md5s: &[&str]) -> Result<HashMap<String, Percept>, CatalogError> {
         self.sql(|c| {
-            let mut stmt =
-                c.prepare_cached("SELECT width, height, hash, grid FROM percepts WHERE md5 = ?1")?;
+            let mut stmt = c.prepare_cached(
+                "SELECT width, height, hash, grid, preview FROM fingerprints WHERE md5 = ?1",
+            )?;
             let mut out = HashMap::new();
             for md5 in md5s {
                 let row = stmt
@@ -76,6 +82,7 @@ impl Catalog {
                             height: r.get(1)?,
                             hash: r.get(2)?,
                             grid: r.get(3)?,
+                            preview: r.get(4)?,
                         })
                     })
                     .optional()?;
@@ -91,11 +98,11 @@ impl Catalog {
     pub fn record_percepts(&mut self, rows: &[(String, Percept)]) -> Result<(), CatalogError> {
         self.write(|tx| {
             let mut stmt = tx.prepare_cached(
-                "INSERT OR REPLACE INTO percepts (md5, width, height, hash, grid)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                "INSERT OR REPLACE INTO fingerprints (md5, width, height, hash, grid, preview)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             )?;
             for (md5, p) in rows {
-                stmt.execute(params![md5, p.width, p.height, p.hash, p.grid])?;
+                stmt.execute(params![md5, p.width, p.height, p.hash, p.grid, p.preview])?;
             }
             Ok(())
         })

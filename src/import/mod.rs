@@ -12,10 +12,12 @@
 //! [`report`] holds the inventory per source.
 
 mod copy;
+mod decode;
 mod folders;
 mod looks;
 pub mod percept;
 mod plan;
+mod preview;
 mod read;
 mod report;
 mod smaller;
@@ -157,7 +159,7 @@ pub fn import(
     if cancel.is_cancelled() {
         return Err(ImportError::Cancelled(Box::new(report)));
     }
-    let verdicts = judge(
+    let (verdicts, pictures) = judge(
         &root,
         opts,
         &held.photos,
@@ -198,7 +200,7 @@ pub fn import(
         .chain(&held.photos)
         .map(|p| (p.path.as_path(), p))
         .collect();
-    thumbs::record(catalog, &report, &photos)?;
+    thumbs::record(catalog, &report, &pictures, &photos)?;
     report.elapsed = started.elapsed();
     events(ImportEvent::Finished);
     Ok(report)
@@ -216,8 +218,8 @@ fn judge(
     pool: &rayon::ThreadPool,
     cancel: &Cancel,
     report: &mut ImportReport,
-) -> Result<Vec<Verdict>, ImportError> {
-    let mut looked = Ok(Vec::new());
+) -> Result<(Vec<Verdict>, looks::Pictures), ImportError> {
+    let mut looked = Ok(looks::Found::default());
     let mut fuller = |damaged: &[usize]| {
         whole::fuller_copies(damaged, files, library, pool, opts.timeout, cancel)
     };
@@ -234,19 +236,20 @@ fn judge(
                 .collect();
             looked = looks::smaller_copies(&new, library, catalog, pool, opts.timeout, cancel);
             match (&mut looked, opts.keep_smaller) {
-                (Ok(found), false) => std::mem::take(found),
+                (Ok(found), false) => std::mem::take(&mut found.copies),
                 _ => Vec::new(),
             }
         },
     );
+    let looks::Found { copies, pictures } = looked?;
     // Kept all the same: imported as new photos, and listed so the person knows.
     report
         .smaller
-        .extend(looked?.into_iter().map(|(_, s)| SmallerCopy {
+        .extend(copies.into_iter().map(|(_, s)| SmallerCopy {
             imported: true,
             ..s
         }));
-    Ok(verdicts)
+    Ok((verdicts, pictures))
 }
 
 /// Counts every verdict into its source's inventory; gives the copies to make.

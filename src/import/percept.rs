@@ -1,19 +1,19 @@
 //! What a picture looks like, small: the fingerprint by which a resized or recompressed
-//! export is recognised as a smaller copy of a photo ([`super::smaller`]). A JPEG is
-//! decoded at 1/2, 1/4 or 1/8 scale in the DCT domain (jpeg-decoder's scaled IDCT, so a
-//! 24-megapixel original costs its entropy decoding and little else), a PNG in full; the
-//! picture is turned upright by its EXIF orientation, so that an export rotated for good
+//! export is recognised as a smaller copy of a photo ([`super::smaller`]). It is taken
+//! from a JPEG's EXIF preview where that is usable ([`super::preview`]), else from the
+//! picture decoded small ([`super::decode`]), upright, so that an export rotated for good
 //! and its camera original compare. The fingerprint holds the displayed size, a 256-bit
 //! gradient hash (`image_hasher`: close hashes find candidates fast) and a 32x32 grey
 //! grid (the pixels themselves, to tell a smaller copy from a burst's next frame).
 
+pub use super::decode::Format;
+use super::decode::{self, DecodeError};
+use super::preview;
 use crate::catalog::Percept;
 use image::imageops::{self, FilterType};
-use image::GrayImage;
-use std::fs::File;
-use std::io::{BufReader, Read, Seek, SeekFrom};
+use image::{GrayImage, RgbImage};
 use std::path::Path;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::AtomicU64;
 
 /// The side of the grey grid kept for the pixel comparison.
 pub const GRID: u32 = 32;
@@ -22,88 +22,79 @@ const DECODE_MIN: u16 = 128;
 
 #[derive(Debug, thiserror::Error)]
 pub enum PerceptError {
-    #[error("{0}")]
-    Io(#[from] std::io::Error),
-    #[error("cannot decode the JPEG: {0}")]
-    Jpeg(#[from] jpeg_decoder::Error),
-    #[error("cannot decode the PNG: {0}")]
-    Png(#[from] image::ImageError),
-    #[error("no pixels in the decoded picture")]
-    Empty,
+    #[error(transparent)]
+    Decode(#[from] DecodeError),
 }
 
-/// Whose pictures get a fingerprint: the kinds decoded here.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    Jpeg,
-    Png,
-}
-
-/// The fingerprint of the picture at `path`. `orientation`: its EXIF orientation (1-8).
-/// Every byte read is added to `progress` (the watchdog's view of a slow drive).
+/// The fingerprint of the picture at `path`: from a JPEG's EXIF preview when it has a
+/// usable one, else from the picture. `orientation`: its EXIF orientation (1-8). Every
+/// byte read is added to `progress` (the watchdog's view of a slow drive).
 pub fn percept(
     path: &Path,
     format: Format,
     orientation: Option<u16>,
     progress: &AtomicU64,
 ) -> Result<Percept, PerceptError> {
-    let want = (DECODE_MIN, DECODE_MIN);
-    let (grey, (width, height)) = decode(path, format, orientation, want, progress)?;
-    Ok(fingerprint(&grey, width, height))
+    let mut bytes = Vec::new();
+    if format == Format::Jpeg {
+        bytes = decode::read(path, preview::HEAD, progress)?;
+        if let Some(p) = preview::percept(&bytes, orientation) {
+            return Ok(p);
+        }
+    }
+    if bytes.is_empty() || bytes.len() as u64 == preview::HEAD {
+        bytes = decode::read(path, u64::MAX, progress)?;
+    }
+    decoded(&bytes, format, orientation)
 }
 
-/// The picture upright, in grey, brought to exactly `width` x `height` (displayed
-/// size): a larger photo seen at a smaller copy's size, or the copy itself.
+/// The fingerprint of the picture at `path` itself, never of its preview.
+pub fn percept_decoded(
+    path: &Path,
+    format: Format,
+    orientation: Option<u16>,
+    progress: &AtomicU64,
+) -> Result<Percept, PerceptError> {
+    let bytes = decode::read(path, u64::MAX, progress)?;
+    decoded(&bytes, format, orientation)
+}
+
+fn decoded(
+    bytes: &[u8],
+    format: Format,
+    orientation: Option<u16>,
+) -> Result<Percept, PerceptError> {
+    let want = (DECODE_MIN, DECODE_MIN);
+    let (rgb, (width, height)) = decode::decode(bytes, format, orientation, want)?;
+    Ok(fingerprint(&decode::grey(&rgb), width, height))
+}
+
+/// The picture upright, in colour as decoded (at least `width` x `height`, its
+/// displayed size, where the file has that many pixels), and in grey brought to exactly
+/// that size: a larger photo seen at a smaller copy's size, or the copy itself.
 pub fn seen_at(
     path: &Path,
     format: Format,
     orientation: Option<u16>,
     (width, height): (u32, u32),
     progress: &AtomicU64,
-) -> Result<GrayImage, PerceptError> {
+) -> Result<(GrayImage, RgbImage), PerceptError> {
     let side = |v: u32| v.clamp(1, u32::from(u16::MAX)) as u16;
     // The decoder's sides are the stored ones: a turned photo's are swapped.
     let want = match orientation {
         Some(5..=8) => (side(height), side(width)),
         _ => (side(width), side(height)),
     };
-    let (grey, _) = decode(path, format, orientation, want, progress)?;
+    let bytes = decode::read(path, u64::MAX, progress)?;
+    let (rgb, _) = decode::decode(&bytes, format, orientation, want)?;
+    let grey = decode::grey(&rgb);
     if (grey.width(), grey.height()) == (width, height) {
-        return Ok(grey);
+        return Ok((grey, rgb));
     }
-    Ok(imageops::resize(&grey, width, height, FilterType::Triangle))
-}
-
-/// The picture upright, in grey, decoded at the smallest DCT scale that keeps `want`
-/// (stored width, height); with its full displayed size.
-fn decode(
-    path: &Path,
-    format: Format,
-    orientation: Option<u16>,
-    want: (u16, u16),
-    progress: &AtomicU64,
-) -> Result<(GrayImage, (u32, u32)), PerceptError> {
-    let reader = BufReader::with_capacity(
-        256 * 1024,
-        Counted {
-            inner: File::open(path)?,
-            progress,
-        },
-    );
-    let (grey, full) = match format {
-        Format::Jpeg => decode_jpeg(reader, want)?,
-        Format::Png => {
-            let img = image::load(reader, image::ImageFormat::Png)?;
-            let full = (img.width(), img.height());
-            (img.into_luma8(), full)
-        }
-    };
-    if grey.width() == 0 || grey.height() == 0 {
-        return Err(PerceptError::Empty);
-    }
-    let turned = matches!(orientation, Some(5..=8));
-    let grey = upright(grey, orientation.unwrap_or(1));
-    Ok((grey, if turned { (full.1, full.0) } else { full }))
+    Ok((
+        imageops::resize(&grey, width, height, FilterType::Triangle),
+        rgb,
+    ))
 }
 
 /// The fingerprint of an upright grey picture whose full size is `width` x `height`.
@@ -120,65 +111,7 @@ pub fn fingerprint(grey: &GrayImage, width: u32, height: u32) -> Percept {
         height,
         hash,
         grid,
-    }
-}
-
-/// A JPEG decoded at the smallest DCT scale that keeps `want` (width, height; or all it
-/// has), in grey; with its full size.
-fn decode_jpeg(
-    reader: impl Read,
-    want: (u16, u16),
-) -> Result<(GrayImage, (u32, u32)), PerceptError> {
-    let mut d = jpeg_decoder::Decoder::new(reader);
-    d.read_info()?;
-    let info = d.info().ok_or(PerceptError::Empty)?;
-    let full = (u32::from(info.width), u32::from(info.height));
-    // The decoder keeps the requested size on one side at least (a side asked for
-    // u16::MAX never counts): take the larger of the scales that keep each side.
-    let by_width = d.scale(want.0, u16::MAX)?;
-    let by_height = d.scale(u16::MAX, want.1)?;
-    let (w, h) = match by_width.0 > by_height.0 {
-        true => d.scale(want.0, u16::MAX)?,
-        false => by_height,
-    };
-    let pixels = d.decode()?;
-    let format = d
-        .info()
-        .map(|i| i.pixel_format)
-        .ok_or(PerceptError::Empty)?;
-    let grey: Vec<u8> = match format {
-        jpeg_decoder::PixelFormat::L8 => pixels,
-        jpeg_decoder::PixelFormat::L16 => pixels.chunks_exact(2).map(|p| p[0]).collect(),
-        jpeg_decoder::PixelFormat::RGB24 => pixels.chunks_exact(3).map(luma).collect(),
-        // Adobe's CMYK JPEGs are stored inverted; the decoder hands them back as stored.
-        jpeg_decoder::PixelFormat::CMYK32 => pixels
-            .chunks_exact(4)
-            .map(|p| {
-                let k = u32::from(p[3]);
-                let rgb = [p[0], p[1], p[2]].map(|c| (u32::from(c) * k / 255) as u8);
-                luma(&rgb)
-            })
-            .collect(),
-    };
-    let grey = GrayImage::from_raw(u32::from(w), u32::from(h), grey).ok_or(PerceptError::Empty)?;
-    Ok((grey, full))
-}
-
-fn luma(p: &[u8]) -> u8 {
-    ((u32::from(p[0]) * 299 + u32::from(p[1]) * 587 + u32::from(p[2]) * 114) / 1000) as u8
-}
-
-/// The picture as it is shown: EXIF orientation applied.
-fn upright(grey: GrayImage, orientation: u16) -> GrayImage {
-    match orientation {
-        2 => imageops::flip_horizontal(&grey),
-        3 => imageops::rotate180(&grey),
-        4 => imageops::flip_vertical(&grey),
-        5 => imageops::flip_horizontal(&imageops::rotate90(&grey)),
-        6 => imageops::rotate90(&grey),
-        7 => imageops::flip_horizontal(&imageops::rotate270(&grey)),
-        8 => imageops::rotate270(&grey),
-        _ => grey,
+        preview: None,
     }
 }
 
@@ -202,26 +135,6 @@ pub fn grid_difference(a: &[u8], b: &[u8]) -> f64 {
         / a.len() as f64
 }
 
-/// A reader that tells the watchdog it moves.
-struct Counted<'a> {
-    inner: File,
-    progress: &'a AtomicU64,
-}
-
-impl Read for Counted<'_> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.progress.fetch_add(n as u64, Ordering::Relaxed);
-        Ok(n)
-    }
-}
-
-impl Seek for Counted<'_> {
-    fn seek(&mut self, pos: SeekFrom) -> std::io::Result<u64> {
-        self.inner.seek(pos)
-    }
-}
-
 /// How much better two same-sized pictures agree as they are than moved one pixel
 /// against each other: the mean difference in place over the least of the four
 /// one-pixel moves (each over the overlap). Near 0 for a copy, whose every edge sits
@@ -241,23 +154,38 @@ pub fn alignment(a: &GrayImage, b: &GrayImage) -> f64 {
 /// Mean absolute difference of `a` and `b` moved by `dx`, `dy`, over their overlap,
 /// with the mean brightness evened out.
 fn moved_difference(a: &GrayImage, b: &GrayImage, dx: i64, dy: i64) -> f64 {
-    let (w, h) = (i64::from(a.width()), i64::from(a.height()));
+    let (w, h) = (a.width() as usize, a.height() as usize);
     if (a.width(), a.height()) != (b.width(), b.height()) || w <= 2 || h <= 2 {
         return f64::MAX;
     }
-    let mut pairs = Vec::with_capacity((w * h) as usize);
-    for y in 1..h - 1 {
-        for x in 1..w - 1 {
-            let p = a.get_pixel(x as u32, y as u32)[0];
-            let q = b.get_pixel((x + dx) as u32, (y + dy) as u32)[0];
-            pairs.push((f64::from(p), f64::from(q)));
-        }
-    }
-    let n = pairs.len() as f64;
-    let shift = pairs.iter().map(|(p, q)| p - q).sum::<f64>() / n;
-    pairs
-        .iter()
-        .map(|(p, q)| (p - q - shift).abs())
-        .sum::<f64>()
-        / n
+    // Row by row over the inner pixels, so that `b`'s moved row is one slice too.
+    let rows = || {
+        (1..h - 1).map(move |y| {
+            let from = y * w + 1;
+            let moved = (y as i64 + dy) as usize * w + (1 + dx) as usize;
+            (
+                &a.as_raw()[from..from + w - 2],
+                &b.as_raw()[moved..moved + w - 2],
+            )
+        })
+    };
+    let n = ((w - 2) * (h - 2)) as f64;
+    let sum: i64 = rows()
+        .map(|(p, q)| {
+            p.iter()
+                .zip(q)
+                .map(|(&p, &q)| i64::from(p) - i64::from(q))
+                .sum::<i64>()
+        })
+        .sum();
+    let shift = sum as f64 / n;
+    let total: f64 = rows()
+        .map(|(p, q)| {
+            p.iter()
+                .zip(q)
+                .map(|(&p, &q)| (f64::from(p) - f64::from(q) - shift).abs())
+                .sum::<f64>()
+        })
+        .sum();
+    total / n
 }

@@ -2,7 +2,8 @@
 //! decision with a small colour picture of both sides, made now, while the old drive is
 //! mounted (the report may be written after it is gone).
 
-use super::percept::Format;
+use super::decode::{self, Format};
+use super::looks::Pictures;
 use super::report::{ImportReport, SmallerCopy};
 use crate::catalog::{Catalog, CatalogError, SmallerShown, SourceInventory};
 use crate::library::kind::MediaKind;
@@ -11,24 +12,26 @@ use image::imageops::{self, FilterType};
 use image::RgbImage;
 use rayon::prelude::*;
 use std::collections::HashMap;
-use std::io::BufReader;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicU64;
 
 /// The longest side of a picture in the report.
 const SIDE: u32 = 160;
 
-/// Records the inventory of every source of `report`. `photos`: what is known of each
-/// file by path (its kind and orientation), for the pictures.
+/// Records the inventory of every source of `report`. `pictures`: those the search made
+/// as it compared each pair; `photos`: what is known of each file by path (its kind and
+/// orientation), for any other picture.
 pub fn record(
     catalog: &mut Catalog,
     report: &ImportReport,
+    pictures: &Pictures,
     photos: &HashMap<&Path, &Photo>,
 ) -> Result<(), CatalogError> {
-    // Each picture is a decode: made on every core.
+    // A picture not made by the search is a decode: made on every core.
     let all: Vec<SmallerShown> = report
         .smaller
         .par_iter()
-        .map(|c| shown(c, photos))
+        .map(|c| shown(c, pictures, photos))
         .collect();
     for s in &report.sources {
         let counts = match serde_json::to_value(s) {
@@ -56,8 +59,13 @@ pub fn record(
     Ok(())
 }
 
-fn shown(c: &SmallerCopy, photos: &HashMap<&Path, &Photo>) -> SmallerShown {
-    let picture = |p: &PathBuf| photos.get(p.as_path()).and_then(|photo| thumbnail(photo));
+fn shown(c: &SmallerCopy, pictures: &Pictures, photos: &HashMap<&Path, &Photo>) -> SmallerShown {
+    let md5 = photos.get(c.path.as_path()).and_then(|p| p.md5.clone());
+    let made = md5.and_then(|m| pictures.get(&(m, c.kept.clone())));
+    let picture = |p: &PathBuf, side: usize| {
+        made.and_then(|m| m[side].clone())
+            .or_else(|| photos.get(p.as_path()).and_then(|photo| thumbnail(photo)))
+    };
     let size = |s: [u32; 2]| format!("{}x{}", s[0], s[1]);
     SmallerShown {
         path: c.path.clone(),
@@ -66,8 +74,8 @@ fn shown(c: &SmallerCopy, photos: &HashMap<&Path, &Photo>) -> SmallerShown {
         size: size(c.size),
         kept_size: size(c.kept_size),
         imported: c.imported,
-        thumb: picture(&c.path),
-        kept_thumb: picture(&c.kept),
+        thumb: picture(&c.path, 0),
+        kept_thumb: picture(&c.kept, 1),
     }
 }
 
@@ -78,36 +86,27 @@ fn thumbnail(p: &Photo) -> Option<Vec<u8>> {
         MediaKind::Png => Format::Png,
         _ => return None,
     };
-    let file = BufReader::new(std::fs::File::open(&p.path).ok()?);
-    let rgb: RgbImage = match format {
-        Format::Png => image::load(file, image::ImageFormat::Png).ok()?.into_rgb8(),
-        Format::Jpeg => {
-            let mut d = jpeg_decoder::Decoder::new(file);
-            d.scale(SIDE as u16, SIDE as u16).ok()?; // the long side keeps SIDE
-            let px = d.decode().ok()?;
-            let info = d.info()?;
-            let rgb = match info.pixel_format {
-                jpeg_decoder::PixelFormat::RGB24 => px,
-                jpeg_decoder::PixelFormat::L8 => px.iter().flat_map(|&v| [v, v, v]).collect(),
-                _ => return None,
-            };
-            RgbImage::from_raw(u32::from(info.width), u32::from(info.height), rgb)?
-        }
-    };
-    let rgb = match p.orientation.unwrap_or(1) {
-        3 => imageops::rotate180(&rgb),
-        5..=6 => imageops::rotate90(&rgb),
-        7..=8 => imageops::rotate270(&rgb),
-        _ => rgb,
-    };
+    let bytes = decode::read(&p.path, u64::MAX, &AtomicU64::new(0)).ok()?;
+    let want = (SIDE as u16, SIDE as u16); // the long side keeps SIDE
+    let (rgb, _) = decode::decode(&bytes, format, p.orientation, want).ok()?;
+    picture(&rgb)
+}
+
+/// An upright picture brought to at most [`SIDE`] pixels on its long side, as a JPEG.
+pub fn picture(rgb: &RgbImage) -> Option<Vec<u8>> {
     let scale = f64::from(SIDE) / f64::from(rgb.width().max(rgb.height()).max(1));
+    let small;
     let rgb = match scale < 1.0 {
-        true => imageops::resize(
-            &rgb,
-            ((f64::from(rgb.width()) * scale).round() as u32).max(1),
-            ((f64::from(rgb.height()) * scale).round() as u32).max(1),
-            FilterType::Triangle,
-        ),
+        true => {
+            let side = |v: u32| ((f64::from(v) * scale).round() as u32).max(1);
+            small = imageops::resize(
+                rgb,
+                side(rgb.width()),
+                side(rgb.height()),
+                FilterType::Triangle,
+            );
+            &small
+        }
         false => rgb,
     };
     let mut out = Vec::new();

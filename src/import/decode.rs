@@ -1,0 +1,134 @@
+//! Pictures decoded small, for the smaller-copy search and the report: a file is read
+//! into memory once (every byte counted for the watchdog of a slow drive), a JPEG is
+//! decoded at 1/2, 1/4 or 1/8 scale in the DCT domain (jpeg-decoder's scaled IDCT), a PNG
+//! in full, and the picture is turned upright by its EXIF orientation.
+
+use image::imageops;
+use image::{GrayImage, RgbImage};
+use std::fs::File;
+use std::io::Read;
+use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+#[derive(Debug, thiserror::Error)]
+pub enum DecodeError {
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    #[error("cannot decode the JPEG: {0}")]
+    Jpeg(#[from] jpeg_decoder::Error),
+    #[error("cannot decode the PNG: {0}")]
+    Png(#[from] image::ImageError),
+    #[error("no pixels in the decoded picture")]
+    Empty,
+}
+
+/// The kinds of picture decoded here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Jpeg,
+    Png,
+}
+
+/// At most `limit` bytes of the file at `path` (all of it for `u64::MAX`), each counted
+/// into `progress`.
+pub fn read(path: &Path, limit: u64, progress: &AtomicU64) -> Result<Vec<u8>, DecodeError> {
+    let mut file = File::open(path)?.take(limit);
+    let mut out = Vec::new();
+    let mut buf = vec![0u8; 256 * 1024];
+    loop {
+        let n = file.read(&mut buf)?;
+        if n == 0 {
+            return Ok(out);
+        }
+        progress.fetch_add(n as u64, Ordering::Relaxed);
+        out.extend_from_slice(&buf[..n]);
+    }
+}
+
+/// The picture in `bytes`, upright, in colour, decoded at the smallest DCT scale that
+/// keeps `want` (stored width, height); with its full displayed size.
+pub fn decode(
+    bytes: &[u8],
+    format: Format,
+    orientation: Option<u16>,
+    want: (u16, u16),
+) -> Result<(RgbImage, (u32, u32)), DecodeError> {
+    let (rgb, full) = match format {
+        Format::Jpeg => decode_jpeg(bytes, want)?,
+        Format::Png => {
+            let img = image::load_from_memory_with_format(bytes, image::ImageFormat::Png)?;
+            let full = (img.width(), img.height());
+            (img.into_rgb8(), full)
+        }
+    };
+    if rgb.width() == 0 || rgb.height() == 0 {
+        return Err(DecodeError::Empty);
+    }
+    let turned = matches!(orientation, Some(5..=8));
+    let rgb = upright(rgb, orientation.unwrap_or(1));
+    Ok((rgb, if turned { (full.1, full.0) } else { full }))
+}
+
+/// A JPEG decoded at the smallest DCT scale that keeps `want` (width, height; or all it
+/// has), in colour; with its full size.
+pub fn decode_jpeg(bytes: &[u8], want: (u16, u16)) -> Result<(RgbImage, (u32, u32)), DecodeError> {
+    let mut d = jpeg_decoder::Decoder::new(bytes);
+    d.read_info()?;
+    let info = d.info().ok_or(DecodeError::Empty)?;
+    let full = (u32::from(info.width), u32::from(info.height));
+    // The decoder keeps the requested size on one side at least (a side asked for
+    // u16::MAX never counts): take the larger of the scales that keep each side.
+    let by_width = d.scale(want.0, u16::MAX)?;
+    let by_height = d.scale(u16::MAX, want.1)?;
+    let (w, h) = match by_width.0 > by_height.0 {
+        true => d.scale(want.0, u16::MAX)?,
+        false => by_height,
+    };
+    let pixels = d.decode()?;
+    let format = d.info().map(|i| i.pixel_format).ok_or(DecodeError::Empty)?;
+    let rgb: Vec<u8> = match format {
+        jpeg_decoder::PixelFormat::RGB24 => pixels,
+        jpeg_decoder::PixelFormat::L8 => pixels.iter().flat_map(|&v| [v, v, v]).collect(),
+        jpeg_decoder::PixelFormat::L16 => pixels
+            .chunks_exact(2)
+            .flat_map(|p| [p[0], p[0], p[0]])
+            .collect(),
+        // Adobe's CMYK JPEGs are stored inverted; the decoder hands them back as stored.
+        jpeg_decoder::PixelFormat::CMYK32 => pixels
+            .chunks_exact(4)
+            .flat_map(|p| {
+                let k = u32::from(p[3]);
+                [p[0], p[1], p[2]].map(|c| (u32::from(c) * k / 255) as u8)
+            })
+            .collect(),
+    };
+    let rgb = RgbImage::from_raw(u32::from(w), u32::from(h), rgb).ok_or(DecodeError::Empty)?;
+    Ok((rgb, full))
+}
+
+/// The grey picture of a colour one (ITU-R 601 weights, as the JPEG's own luma).
+pub fn grey(rgb: &RgbImage) -> GrayImage {
+    let px = rgb.as_raw().chunks_exact(3).map(luma).collect();
+    GrayImage::from_raw(rgb.width(), rgb.height(), px).unwrap_or_default()
+}
+
+fn luma(p: &[u8]) -> u8 {
+    ((u32::from(p[0]) * 299 + u32::from(p[1]) * 587 + u32::from(p[2]) * 114) / 1000) as u8
+}
+
+/// The picture as it is shown: EXIF orientation applied.
+pub fn upright<P: image::Pixel + 'static>(
+    img: image::ImageBuffer<P, Vec<P::Subpixel>>,
+    orientation: u16,
+) -> image::ImageBuffer<P, Vec<P::Subpixel>> {
+    match orientation {
+        2 => imageops::flip_horizontal(&img),
+        3 => imageops::rotate180(&img),
+        4 => imageops::flip_vertical(&img),
+        5 => imageops::flip_horizontal(&imageops::rotate90(&img)),
+        6 => imageops::rotate90(&img),
+        7 => imageops::flip_horizontal(&imageops::rotate270(&img)),
+        8 => imageops::rotate270(&img),
+        _ => img,
+    }
+}

@@ -1,0 +1,88 @@
+//! The camera's own preview: the small JPEG (typically 160x120) most cameras store in the
+//! EXIF block (IFD1), in the file's first kilobytes. Its fingerprint costs a read of the
+//! head and a decode of a few kilobytes, where the picture's own costs the entropy
+//! decoding of the whole file. A preview can be stale (an editor that changed the
+//! pixels and kept the EXIF block, an EXIF block copied onto another picture), so it is
+//! only used when its shape is the picture's, and [`super::looks`] drops it when files
+//! with other image data carry the same one. It only finds candidates: every smaller-copy
+//! decision is confirmed on the pictures themselves.
+
+use super::decode;
+use crate::catalog::Percept;
+use md5::{Digest, Md5};
+use std::io::Cursor;
+
+/// How much of a file's head is read for the preview: the EXIF block is at most 64 KiB
+/// and comes first; the frame header (the picture's size) follows it.
+pub const HEAD: u64 = 128 * 1024;
+
+/// The fingerprint of the JPEG whose first bytes are `head`, taken from its EXIF
+/// preview; None when it has none, or one of another shape than the picture.
+pub fn percept(head: &[u8], orientation: Option<u16>) -> Option<Percept> {
+    let (width, height) = stored_size(head)?;
+    let jpeg = preview(head)?;
+    let (rgb, _) = decode::decode_jpeg(&jpeg, (u16::MAX, u16::MAX)).ok()?;
+    // A 3:2 photo's 4:3 preview has black bars; a cropped photo's kept preview does not
+    // show the crop.
+    if !same_shape((width, height), (rgb.width(), rgb.height())) {
+        return None;
+    }
+    let grey = decode::upright(decode::grey(&rgb), orientation.unwrap_or(1));
+    let displayed = match orientation {
+        Some(5..=8) => (height, width),
+        _ => (width, height),
+    };
+    let mut p = super::percept::fingerprint(&grey, displayed.0, displayed.1);
+    p.preview = Some(Md5::digest(&jpeg).to_vec());
+    Some(p)
+}
+
+/// The preview's JPEG bytes, from the EXIF block's IFD1.
+fn preview(head: &[u8]) -> Option<Vec<u8>> {
+    let exif = exif::Reader::new()
+        .read_from_container(&mut Cursor::new(head))
+        .ok()?;
+    let number = |tag| {
+        exif.get_field(tag, exif::In::THUMBNAIL)
+            .and_then(|f| f.value.get_uint(0))
+            .and_then(|v| usize::try_from(v).ok())
+    };
+    let at = number(exif::Tag::JPEGInterchangeFormat)?;
+    let len = number(exif::Tag::JPEGInterchangeFormatLength)?;
+    let bytes = exif.buf().get(at..at.checked_add(len)?)?;
+    bytes.starts_with(&[0xFF, 0xD8]).then(|| bytes.to_vec())
+}
+
+/// The stored width and height of the JPEG's frame, from its SOF marker.
+fn stored_size(head: &[u8]) -> Option<(u32, u32)> {
+    let mut at = 2;
+    while at + 9 <= head.len() {
+        if head[at] != 0xFF {
+            return None;
+        }
+        let marker = head[at + 1];
+        // Fill bytes before a marker.
+        if marker == 0xFF {
+            at += 1;
+            continue;
+        }
+        let len = usize::from(u16::from_be_bytes([head[at + 2], head[at + 3]]));
+        let is_frame = matches!(marker, 0xC0..=0xCF) && !matches!(marker, 0xC4 | 0xC8 | 0xCC);
+        if is_frame {
+            let height = u16::from_be_bytes([head[at + 5], head[at + 6]]);
+            let width = u16::from_be_bytes([head[at + 7], head[at + 8]]);
+            return (width > 0 && height > 0).then_some((u32::from(width), u32::from(height)));
+        }
+        if marker == 0xDA {
+            return None;
+        }
+        at += 2 + len;
+    }
+    None
+}
+
+/// The same width to height ratio, within a pixel of the preview's rounding.
+fn same_shape((w, h): (u32, u32), (pw, ph): (u32, u32)) -> bool {
+    let (w, h, pw, ph) = (u64::from(w), u64::from(h), u64::from(pw), u64::from(ph));
+    (pw * h).abs_diff(ph * w) <= w.max(h)
+}
