@@ -78,8 +78,10 @@ module Bench
                       target: "photosync/md5sum <= #{LIMIT}", pass: ratio <= LIMIT, unit: "s")]
       puts "\n#{table(rows, '%-66s %11s %11s %8s  %-30s %s')}"
       warn "  #{counts.map { |k, v| "#{k} #{v}" }.join(', ')}"
+      phases = @report.phases.transform_keys(&:to_sym)
+      warn "  last run's phases: #{phases.map { |k, v| format('%<k>s %<v>.3f s', k: k, v: v) }.join(', ')}"
       write_results("import.json", load_before, rows, settings: { files: FILES, repeat: Harness::REPEAT },
-                                                      counts: counts.merge(bytes: bytes))
+                                                      counts: counts.merge(bytes: bytes), notes: { phases: phases })
     end
   end
 end

@@ -25,10 +25,10 @@ module Photosync
   # (ImportSource, one per source), other_forms ({path, kept, kept_in_library, taken,
   # kept_taken, dates_differ}), smaller ({path, kept, kept_in_library, size, kept_size,
   # difference, imported}: each smaller copy and the photo kept for it), damaged and
-  # errors ([path, message]), notes, elapsed.
+  # errors ([path, message]), notes, elapsed, phases ({reading, judging, copying}: seconds).
   class ImportReport < Record
     fields :library, :dry_run, :imported, :bytes, :failed, :other_forms, :smaller, :damaged, :errors, :notes,
-           :elapsed
+           :elapsed, :phases
 
     def initialize(**fields)
       fields = fields.transform_keys(&:to_sym)

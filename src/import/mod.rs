@@ -27,7 +27,7 @@ mod whole;
 
 pub use plan::Verdict;
 pub use read::{read_watched, SourceFile};
-pub use report::{ImportEvent, ImportReport, OtherForm, SmallerCopy, SourceReport};
+pub use report::{ImportEvent, ImportReport, OtherForm, Phases, SmallerCopy, SourceReport};
 
 use crate::cancel::Cancel;
 use crate::catalog::{Catalog, CatalogError};
@@ -159,6 +159,7 @@ pub fn import(
     if cancel.is_cancelled() {
         return Err(ImportError::Cancelled(Box::new(report)));
     }
+    report.phases.reading = started.elapsed();
     let (verdicts, pictures) = judge(
         &root,
         opts,
@@ -169,6 +170,7 @@ pub fn import(
         cancel,
         &mut report,
     )?;
+    report.phases.judging = started.elapsed() - report.phases.reading;
     let jobs = inventory(&mut report, &files, &verdicts);
     report.imported = jobs.len() as u64;
     report.bytes = jobs.iter().map(|p| p.job.size).sum();
@@ -189,6 +191,7 @@ pub fn import(
             events,
         )?;
     }
+    report.phases.copying = started.elapsed() - report.phases.reading - report.phases.judging;
     if cancel.is_cancelled() {
         report.elapsed = started.elapsed();
         events(ImportEvent::Finished);

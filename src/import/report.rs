@@ -129,4 +129,18 @@ pub struct ImportReport {
     pub notes: Vec<String>,
     #[serde(serialize_with = "crate::serial::seconds")]
     pub elapsed: Duration,
+    /// Where the time went.
+    pub phases: Phases,
+}
+
+/// The run's time by phase, in seconds: reading the sources (hashes and EXIF), judging
+/// the files (the smaller-copy search's decodes included), copying the new photos.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Phases {
+    #[serde(serialize_with = "crate::serial::seconds")]
+    pub reading: Duration,
+    #[serde(serialize_with = "crate::serial::seconds")]
+    pub judging: Duration,
+    #[serde(serialize_with = "crate::serial::seconds")]
+    pub copying: Duration,
 }
