@@ -66,6 +66,8 @@ fn the_only_copy_of_a_photo_is_imported_though_damaged_and_flagged() {
     std::fs::write(drive.join("broken.jpg"), &broken).unwrap();
     std::fs::write(drive.join("empty.jpg"), b"").unwrap();
 
+    let dry = run(std::slice::from_ref(&drive), &library, &catalog, true);
+    assert!(reason(&dry, "a/nikon.jpg").contains("would be imported all the same"));
     let report = run(std::slice::from_ref(&drive), &library, &catalog, false);
     let s = &report.sources[0];
     assert_eq!(

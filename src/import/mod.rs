@@ -287,9 +287,13 @@ fn inventory(
             Verdict::NewDamaged { dest, why } => {
                 counts.damaged += 1;
                 copy(dest, true);
+                let done = match report.dry_run {
+                    true => "would be imported all the same",
+                    false => "imported all the same",
+                };
                 report.damaged.push((
                     f.path.clone(),
-                    format!("{why}; imported all the same, flagged damaged: no fuller copy of it was found"),
+                    format!("{why}; {done}, flagged damaged: no fuller copy of it was found"),
                 ));
             }
             Verdict::InLibrary => counts.in_library += 1,

@@ -27,12 +27,10 @@ module Photosync
         o.on("--keep-smaller", "import smaller copies (resized exports) too; still listed") do
           opts[:keep_smaller] = true
         end
-        o.on("--timeout SECONDS", "give a file up after this long without progress (default 30)") do |v|
-          opts[:timeout] = Check.number("--timeout", v, min: 0.1, max: 86_400)
-        end
-        o.on("-j", "--threads N", "files read or copied at once (default 4)") do |v|
-          opts[:threads] = Check.int("-j/--threads", v, min: 1, max: 64)
-        end
+        number_option(o, opts, "--timeout SECONDS", :timeout,
+                      "give a file up after this long without progress (default 30)", decimal: 0.1..86_400)
+        number_option(o, opts, ["-j", "--threads N"], :threads, "files read or copied at once (default 4)",
+                      whole: 1..64)
         catalog_option(o, opts)
         no_wait_option(o, opts)
         o.on("--json", "print the inventory as JSON") { opts[:json] = true }
