@@ -138,13 +138,18 @@ fn the_next_scan_of_the_library_reads_no_imported_file_again() {
     assert_eq!(report.stats.hashed, 0, "{:?}", report.stats);
 }
 
+/// A FIFO with no writer: opening it blocks, as a read on a dying disk does.
+fn stuck_file(dir: &std::path::Path) -> PathBuf {
+    let fifo = dir.join("stuck.jpg");
+    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0);
+    fifo
+}
+
 #[test]
 fn a_read_that_hangs_is_given_up_after_the_timeout() {
     let dir = tempfile::tempdir().unwrap();
-    // A FIFO with no writer: opening it blocks, as a read on a dying disk does.
-    let fifo = dir.path().join("stuck.jpg");
-    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
-    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0);
+    let fifo = stuck_file(dir.path());
     let found = Found {
         path: fifo,
         kind: MediaKind::Jpeg,
@@ -157,6 +162,39 @@ fn a_read_that_hangs_is_given_up_after_the_timeout() {
         .unwrap_err();
     assert!(err.contains("no answer from the drive"), "{err}");
     assert!(started.elapsed() < Duration::from_secs(20));
+}
+
+/// Files are read in batches under one watchdog; a batch that hangs is read again file
+/// by file, so the files beside the one that hangs are still read.
+#[test]
+fn a_batch_with_a_read_that_hangs_reads_every_other_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = stuck_file(dir.path());
+    let found = |path: PathBuf| Found {
+        size: std::fs::metadata(&path).map(|m| m.len()).unwrap_or(10),
+        mtime_ns: std::fs::metadata(&path)
+            .ok()
+            .and_then(|m| m.modified().ok())
+            .map(|t| t.duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as i64)
+            .unwrap_or(0),
+        path,
+        kind: MediaKind::Jpeg,
+        inode: 0,
+    };
+    let (a, b) = (dir.path().join("a.jpg"), dir.path().join("b.jpg"));
+    copy_to(&fixture("Canon_40D.jpg"), &a);
+    copy_to(&fixture("Nikon_D70.jpg"), &b);
+    let batch = [found(a), found(fifo), found(b)];
+    let read = photosync::import::read_batch(&batch, Duration::from_millis(300), &Cancel::new());
+    assert_eq!(read.len(), 3);
+    assert!(read[0].as_ref().is_ok_and(|p| p.md5.is_some()), "{read:?}");
+    assert!(
+        read[1]
+            .as_ref()
+            .is_err_and(|e| e.contains("no answer from the drive")),
+        "{read:?}"
+    );
+    assert!(read[2].as_ref().is_ok_and(|p| p.md5.is_some()), "{read:?}");
 }
 
 #[test]

@@ -26,7 +26,7 @@ mod watch;
 mod whole;
 
 pub use plan::Verdict;
-pub use read::{read_watched, SourceFile};
+pub use read::{read_batch, read_watched, SourceFile};
 pub use report::{ImportEvent, ImportReport, OtherForm, Phases, SmallerCopy, SourceReport};
 
 use crate::cancel::Cancel;

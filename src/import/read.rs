@@ -1,6 +1,8 @@
 //! Reading the sources: each folder listed as the scanner lists a library, each file
-//! read once by the scanner's own reader ([`crate::library::scan::read_file`]: MD5,
-//! image-data MD5, EXIF, dates) under the watchdog ([`super::watch`]). Sources are
+//! read once by the scanner's own reader (MD5, image-data MD5, EXIF, dates), in batches
+//! that fill the multi-buffer MD5's lanes ([`crate::library::scan::read_files`]), each
+//! batch under the watchdog ([`super::watch`]); a batch that stalls is read again one
+//! file at a time, so that only the file that hangs is given up. Sources are
 //! only ever opened for reading, and nothing of them goes into the catalog's scan cache:
 //! an old drive is not part of the library.
 
@@ -17,6 +19,9 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 const PROGRESS_EVERY: Duration = Duration::from_millis(100);
+/// Files read at once under one watchdog: enough to fill the MD5 lanes of one thread
+/// (8 files with their image data on AVX-512) twice over.
+const BATCH: usize = 16;
 
 /// One file of a source as read: its photo, or why it could not be read.
 #[derive(Debug, Clone)]
@@ -35,12 +40,43 @@ pub fn read_watched(found: &Found, timeout: Duration, cancel: &Cancel) -> Result
     match watch::watched(timeout, cancel, move |job, bytes| {
         scan::read_file(&f, job, bytes)
     }) {
-        Ok(Some(photo)) if photo.md5.is_none() => {
+        Ok(read) => outcome(read),
+        Err(stopped) => Err(stopped.message()),
+    }
+}
+
+/// Reads a batch of listed files at once (the scanner's multi-buffer MD5) under one
+/// watchdog. A batch that stalls is read again one file at a time, each under its own
+/// watchdog, so that only the file that hangs is given up.
+pub fn read_batch(
+    batch: &[Found],
+    timeout: Duration,
+    cancel: &Cancel,
+) -> Vec<Result<Photo, String>> {
+    let files = batch.to_vec();
+    match watch::watched(timeout, cancel, move |job, bytes| {
+        scan::read_files(&files, job, bytes)
+    }) {
+        Ok(read) => read.into_iter().map(outcome).collect(),
+        Err(Stopped::Aborted) => batch
+            .iter()
+            .map(|_| Err(Stopped::Aborted.message()))
+            .collect(),
+        Err(_) => batch
+            .iter()
+            .map(|f| read_watched(f, timeout, cancel))
+            .collect(),
+    }
+}
+
+/// A file's read as the import sees it: a photo with its MD5, or why there is none.
+fn outcome(read: Option<Photo>) -> Result<Photo, String> {
+    match read {
+        Some(photo) if photo.md5.is_none() => {
             Err(photo.error.unwrap_or_else(|| "unreadable".into()))
         }
-        Ok(Some(photo)) => Ok(photo),
-        Ok(None) => Err(Stopped::Aborted.message()),
-        Err(stopped) => Err(stopped.message()),
+        Some(photo) => Ok(photo),
+        None => Err(Stopped::Aborted.message()),
     }
 }
 
@@ -75,19 +111,20 @@ pub fn read_source(
     let mut files: Vec<SourceFile> = pool.install(|| {
         listing
             .files
-            .par_iter()
+            .par_chunks(BATCH)
             .filter(|_| !cancel.is_cancelled())
-            .map(|found| {
-                let read = read_watched(found, timeout, cancel);
-                files_done.fetch_add(1, Ordering::Relaxed);
-                bytes_done.fetch_add(found.size, Ordering::Relaxed);
+            .flat_map_iter(|batch| {
+                let read = read_batch(batch, timeout, cancel);
+                files_done.fetch_add(batch.len() as u64, Ordering::Relaxed);
+                let bytes: u64 = batch.iter().map(|f| f.size).sum();
+                bytes_done.fetch_add(bytes, Ordering::Relaxed);
                 tell(false);
-                SourceFile {
+                batch.iter().zip(read).map(|(found, read)| SourceFile {
                     source: index,
                     path: found.path.clone(),
                     size: found.size,
                     read,
-                }
+                })
             })
             .collect()
     });

@@ -325,6 +325,16 @@ pub fn read_file(found: &walk::Found, cancel: &Cancel, bytes_read: &AtomicU64) -
     read_one(found, cancel, bytes_read)
 }
 
+/// Reads several files at once on this thread, in the lanes of the fastest MD5 path:
+/// each one's photo by index, None where cancelled.
+pub fn read_files(
+    found: &[walk::Found],
+    cancel: &Cancel,
+    bytes_read: &AtomicU64,
+) -> Vec<Option<Photo>> {
+    read::read_batch(found, cancel, bytes_read)
+}
+
 fn thread_pool(threads: usize) -> Result<rayon::ThreadPool, ScanError> {
     rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
