@@ -3,9 +3,9 @@
 //! on the import's threads, each under the watchdog (a source is an old drive that may
 //! hang), and kept in the catalog by MD5. An EXIF preview that files with other image
 //! data share is stale for some of them: only the largest of them, if it is larger than
-//! every other, keeps its preview's fingerprint; the others are decoded. Each pair the fingerprints pair up is
-//! then compared on the pictures themselves, and the two pictures of each smaller copy
-//! found are kept for the report, from that one decode.
+//! every other, keeps its preview's fingerprint; the others are decoded. Each pair the
+//! fingerprints pair up is then compared on the pictures themselves, and the two
+//! pictures of each smaller copy found are kept for the report, from that one decode.
 
 use super::decode::Format;
 use super::percept;
