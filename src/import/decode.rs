@@ -6,7 +6,7 @@
 use image::imageops;
 use image::{GrayImage, RgbImage};
 use std::fs::File;
-use std::io::Read;
+use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -32,16 +32,30 @@ pub enum Format {
 /// At most `limit` bytes of the file at `path` (all of it for `u64::MAX`), each counted
 /// into `progress`.
 pub fn read(path: &Path, limit: u64, progress: &AtomicU64) -> Result<Vec<u8>, DecodeError> {
-    let mut file = File::open(path)?.take(limit);
     let mut out = Vec::new();
+    read_on(path, &mut out, limit, progress)?;
+    Ok(out)
+}
+
+/// Appends to `bytes` (the file's first bytes, already read) at most `limit` more bytes
+/// of the file at `path`, each counted into `progress`.
+pub fn read_on(
+    path: &Path,
+    bytes: &mut Vec<u8>,
+    limit: u64,
+    progress: &AtomicU64,
+) -> Result<(), DecodeError> {
+    let mut file = File::open(path)?;
+    file.seek(SeekFrom::Start(bytes.len() as u64))?;
+    let mut file = file.take(limit);
     let mut buf = vec![0u8; 256 * 1024];
     loop {
         let n = file.read(&mut buf)?;
         if n == 0 {
-            return Ok(out);
+            return Ok(());
         }
         progress.fetch_add(n as u64, Ordering::Relaxed);
-        out.extend_from_slice(&buf[..n]);
+        bytes.extend_from_slice(&buf[..n]);
     }
 }
 

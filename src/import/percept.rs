@@ -42,8 +42,9 @@ pub fn percept(
             return Ok(p);
         }
     }
+    // The head read for the preview is kept: only the rest of the file is read.
     if bytes.is_empty() || bytes.len() as u64 == preview::HEAD {
-        bytes = decode::read(path, u64::MAX, progress)?;
+        decode::read_on(path, &mut bytes, u64::MAX, progress)?;
     }
     decoded(&bytes, format, orientation)
 }

@@ -9,8 +9,9 @@
 
 use super::decode;
 use crate::catalog::Percept;
+use crate::library::imghash;
+use crate::report::thumbnail;
 use md5::{Digest, Md5};
-use std::io::Cursor;
 
 /// How much of a file's head is read for the preview: the EXIF block is at most 64 KiB
 /// and comes first; the frame header (the picture's size) follows it.
@@ -20,7 +21,7 @@ pub const HEAD: u64 = 128 * 1024;
 /// preview; None when it has none, or one of another shape than the picture.
 pub fn percept(head: &[u8], orientation: Option<u16>) -> Option<Percept> {
     let (width, height) = stored_size(head)?;
-    let jpeg = preview(head)?;
+    let jpeg = thumbnail::from_head(head)?;
     let (rgb, _) = decode::decode_jpeg(&jpeg, (u16::MAX, u16::MAX)).ok()?;
     // A 3:2 photo's 4:3 preview has black bars; a cropped photo's kept preview does not
     // show the crop.
@@ -37,22 +38,6 @@ pub fn percept(head: &[u8], orientation: Option<u16>) -> Option<Percept> {
     Some(p)
 }
 
-/// The preview's JPEG bytes, from the EXIF block's IFD1.
-fn preview(head: &[u8]) -> Option<Vec<u8>> {
-    let exif = exif::Reader::new()
-        .read_from_container(&mut Cursor::new(head))
-        .ok()?;
-    let number = |tag| {
-        exif.get_field(tag, exif::In::THUMBNAIL)
-            .and_then(|f| f.value.get_uint(0))
-            .and_then(|v| usize::try_from(v).ok())
-    };
-    let at = number(exif::Tag::JPEGInterchangeFormat)?;
-    let len = number(exif::Tag::JPEGInterchangeFormatLength)?;
-    let bytes = exif.buf().get(at..at.checked_add(len)?)?;
-    bytes.starts_with(&[0xFF, 0xD8]).then(|| bytes.to_vec())
-}
-
 /// The stored width and height of the JPEG's frame, from its SOF marker.
 fn stored_size(head: &[u8]) -> Option<(u32, u32)> {
     let mut at = 2;
@@ -67,8 +52,7 @@ fn stored_size(head: &[u8]) -> Option<(u32, u32)> {
             continue;
         }
         let len = usize::from(u16::from_be_bytes([head[at + 2], head[at + 3]]));
-        let is_frame = matches!(marker, 0xC0..=0xCF) && !matches!(marker, 0xC4 | 0xC8 | 0xCC);
-        if is_frame {
+        if imghash::is_frame(marker) {
             let height = u16::from_be_bytes([head[at + 5], head[at + 6]]);
             let width = u16::from_be_bytes([head[at + 7], head[at + 8]]);
             return (width > 0 && height > 0).then_some((u32::from(width), u32::from(height)));

@@ -130,12 +130,6 @@ pub fn read_source(
     });
     tell(true);
     // Byte order: stable across runs, so the same file is the one kept each time.
-    files.sort_by(|a, b| {
-        use std::os::unix::ffi::OsStrExt;
-        a.path
-            .as_os_str()
-            .as_bytes()
-            .cmp(b.path.as_os_str().as_bytes())
-    });
+    files.sort_by(|a, b| walk::path_bytes(&a.path).cmp(walk::path_bytes(&b.path)));
     (files, listing.notes)
 }

@@ -242,7 +242,7 @@ fn is_metadata(marker: u8) -> bool {
 }
 
 /// SOF0-SOF15, which are C0-CF except DHT (C4), JPG (C8) and DAC (CC).
-fn is_frame(marker: u8) -> bool {
+pub(crate) fn is_frame(marker: u8) -> bool {
     (0xC0..=0xCF).contains(&marker) && !matches!(marker, 0xC4 | 0xC8 | 0xCC)
 }
 
