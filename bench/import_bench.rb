@@ -30,7 +30,7 @@ module Bench
     module_function
 
     def corpus
-      dir = File.join(WORK, "import-drives-v2-#{FILES}")
+      dir = File.join(WORK, "import-drives-v3-#{FILES}")
       return dir if File.exist?(File.join(dir, ".complete"))
 
       FileUtils.rm_rf(dir)

@@ -107,7 +107,7 @@ fn the_largest_form_is_imported_and_every_burst_frame_too() {
     assert!(report
         .smaller
         .iter()
-        .all(|s| !s.imported && s.difference < 0.8));
+        .all(|s| !s.imported && s.difference.is_none_or(|d| d < 0.8)));
     // The Canon, its two frames, the lost frame's export, the Pentax original.
     assert_eq!((report.imported, report.failed), (5, 0), "{report:#?}");
     assert_eq!(report.sources[0].new, 5);
@@ -194,11 +194,8 @@ fn a_stale_preview_never_makes_another_picture_a_copy() {
     let (a, library) = (dir.path().join("A"), dir.path().join("library"));
     std::fs::create_dir_all(&library).unwrap();
     let canon = fixture("Canon_40D.jpg");
-    let (w, h) = decode_rgb(&canon).dimensions();
-    let nikon = decode_rgb(&fixture("Nikon_D70.jpg"));
     let other = a.join("DCIM/IMG_0200.JPG");
-    let resized = image::imageops::resize(&nikon, w, h, image::imageops::FilterType::CatmullRom);
-    write_jpeg(&resized, &other, 90, exif_segment(&canon).as_deref());
+    with_exif_of(&canon, &other);
     // A small export of the Canon's picture, whose original is on no drive.
     smaller_copy(&canon, &a.join("web/canon_small.jpg"), 0.5, 80, true);
     let d = one_drive(dir.path(), a, library);
@@ -238,4 +235,89 @@ fn a_fresh_preview_finds_the_exports_of_its_photo() {
         .percepts(&[&md5])
         .unwrap();
     assert!(prints[&md5].preview.is_some(), "{prints:#?}");
+}
+
+/// Another picture (the Nikon's) at `photo`'s size, given `photo`'s EXIF block, preview
+/// and all.
+fn with_exif_of(photo: &Path, at: &Path) {
+    let (w, h) = decode_rgb(photo).dimensions();
+    let nikon = decode_rgb(&fixture("Nikon_D70.jpg"));
+    let resized = image::imageops::resize(&nikon, w, h, image::imageops::FilterType::CatmullRom);
+    write_jpeg(&resized, at, 90, exif_segment(photo).as_deref());
+}
+
+/// A copy of `from` whose capture time has the hundredths `subsec` (exiftool).
+fn with_subsec(from: &Path, to: &Path, subsec: &str) {
+    exiftool_copy(from, to, "0", &[&format!("-SubSecTimeOriginal={subsec}")]);
+}
+
+/// Exports that carry their original's EXIF, capture time to the hundredth included,
+/// are confirmed on a strip of each picture, not by the whole look (no alignment is
+/// measured); an export without EXIF still gets the whole look.
+#[test]
+fn a_shot_the_exif_identifies_is_checked_on_a_strip_of_each_picture() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, library) = (dir.path().join("A"), dir.path().join("library"));
+    std::fs::create_dir_all(&library).unwrap();
+    let original = a.join("DCIM/IMGP0001.JPG");
+    with_subsec(&fixture("Pentax_K10D.jpg"), &original, "47");
+    smaller_copy(&original, &a.join("web/pentax_half.jpg"), 0.5, 80, true);
+    smaller_copy(&original, &a.join("web/pentax_q50.jpg"), 0.4, 50, true);
+    smaller_copy(&original, &a.join("web/pentax_bare.jpg"), 0.3, 60, false);
+    let d = one_drive(dir.path(), a, library);
+    let report = import(&d, false);
+    assert_eq!((report.imported, report.failed), (1, 0), "{report:#?}");
+    let mut seen: Vec<(String, bool)> = report
+        .smaller
+        .iter()
+        .map(|s| (name(&s.path), s.difference.is_some()))
+        .collect();
+    seen.sort();
+    assert_eq!(
+        seen,
+        [
+            ("pentax_bare.jpg".into(), true),
+            ("pentax_half.jpg".into(), false),
+            ("pentax_q50.jpg".into(), false),
+        ],
+        "{report:#?}"
+    );
+}
+
+/// The stale preview again, now with a capture time to the hundredth in the copied
+/// EXIF block: the EXIF of the photo and of the export name the same shot, the
+/// fingerprints agree, and only the strip of the photo's own pixels tells them apart.
+#[test]
+fn a_copied_exif_block_with_its_preview_never_makes_another_picture_a_copy() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, library) = (dir.path().join("A"), dir.path().join("library"));
+    std::fs::create_dir_all(&library).unwrap();
+    let canon = dir.path().join("lost/IMG_0100.JPG");
+    with_subsec(&fixture("Canon_40D.jpg"), &canon, "47");
+    with_exif_of(&canon, &a.join("DCIM/IMG_0200.JPG"));
+    smaller_copy(&canon, &a.join("web/canon_small.jpg"), 0.5, 80, true);
+    let d = one_drive(dir.path(), a, library);
+    let report = import(&d, false);
+    assert!(report.smaller.is_empty(), "{report:#?}");
+    assert_eq!((report.imported, report.failed), (2, 0), "{report:#?}");
+}
+
+/// A burst whose frames all carry one capture time to the hundredth (an EXIF block
+/// copied from the first frame onto the others): the time identifies no frame, so the
+/// export of a frame whose original is lost gets the whole look, and is imported.
+#[test]
+fn frames_that_share_one_capture_time_get_the_whole_look() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, library) = (dir.path().join("A"), dir.path().join("library"));
+    std::fs::create_dir_all(&library).unwrap();
+    let canon = a.join("DCIM/IMG_0100.JPG");
+    with_subsec(&fixture("Canon_40D.jpg"), &canon, "47");
+    burst_frame(&canon, &a.join("DCIM/IMG_0101.JPG"), 2, 0);
+    let lost = dir.path().join("lost/IMG_0102.JPG");
+    burst_frame(&canon, &lost, 1, 0);
+    smaller_copy(&lost, &a.join("web/IMG_0102_web.jpg"), 0.75, 85, true);
+    let d = one_drive(dir.path(), a, library);
+    let report = import(&d, false);
+    assert!(report.smaller.is_empty(), "{report:#?}");
+    assert_eq!((report.imported, report.failed), (3, 0), "{report:#?}");
 }

@@ -16,6 +16,8 @@ pub enum DecodeError {
     Io(#[from] std::io::Error),
     #[error("cannot decode the JPEG: {0}")]
     Jpeg(#[from] jpeg_decoder::Error),
+    #[error("cannot decode the JPEG: {0}")]
+    Zune(#[from] zune_jpeg::errors::DecodeErrors),
     #[error("cannot decode the PNG: {0}")]
     Png(#[from] image::ImageError),
     #[error("no pixels in the decoded picture")]
@@ -118,6 +120,79 @@ pub fn decode_jpeg(bytes: &[u8], want: (u16, u16)) -> Result<(RgbImage, (u32, u3
     };
     let rgb = RgbImage::from_raw(u32::from(w), u32::from(h), rgb).ok_or(DecodeError::Empty)?;
     Ok((rgb, full))
+}
+
+/// A JPEG decoded in full, straight to grey (its luma), as stored (not turned upright):
+/// for small ones (an EXIF preview), which jpeg-decoder would start threads for.
+pub fn small_grey(bytes: &[u8]) -> Result<GrayImage, DecodeError> {
+    use zune_jpeg::zune_core::{colorspace::ColorSpace, options::DecoderOptions};
+    let options = DecoderOptions::default().jpeg_set_out_colorspace(ColorSpace::Luma);
+    let mut d = zune_jpeg::JpegDecoder::new_with_options(bytes, options);
+    let pixels = d.decode()?;
+    let (w, h) = d.dimensions().ok_or(DecodeError::Empty)?;
+    GrayImage::from_raw(w as u32, h as u32, pixels).ok_or(DecodeError::Empty)
+}
+
+/// A JPEG's frame header (SOF): where its height is written, its marker, its size.
+pub struct Frame {
+    height_at: usize,
+    marker: u8,
+    pub width: u32,
+    pub height: u32,
+}
+
+/// The frame header of the JPEG whose first bytes are `head`; None past the first scan.
+pub fn frame(head: &[u8]) -> Option<Frame> {
+    let mut at = 2;
+    while at + 9 <= head.len() {
+        if head[at] != 0xFF {
+            return None;
+        }
+        let marker = head[at + 1];
+        // Fill bytes before a marker.
+        if marker == 0xFF {
+            at += 1;
+            continue;
+        }
+        let len = usize::from(u16::from_be_bytes([head[at + 2], head[at + 3]]));
+        if crate::library::imghash::is_frame(marker) {
+            let height = u16::from_be_bytes([head[at + 5], head[at + 6]]);
+            let width = u16::from_be_bytes([head[at + 7], head[at + 8]]);
+            return (width > 0 && height > 0).then_some(Frame {
+                height_at: at + 5,
+                marker,
+                width: u32::from(width),
+                height: u32::from(height),
+            });
+        }
+        if marker == 0xDA {
+            return None;
+        }
+        at += 2 + len;
+    }
+    None
+}
+
+/// The top `rows` rows of a baseline JPEG's picture, in grey, as stored: the frame
+/// header is told the picture ends there, so the decoder stops, having read that
+/// fraction of the entropy-coded data (a strip costs its share of a whole decode).
+/// `rows` is rounded up to a whole row of 16-pixel blocks and the strip cut back to it.
+/// None for a progressive or other JPEG, whose data is not in picture order.
+pub fn top_rows(bytes: &[u8], rows: u32) -> Option<GrayImage> {
+    let frame = frame(bytes)?;
+    if !matches!(frame.marker, 0xC0 | 0xC1) || rows == 0 {
+        return None;
+    }
+    let decoded = rows.div_ceil(16).saturating_mul(16);
+    let mut patched = bytes.to_vec();
+    if decoded < frame.height {
+        let at = frame.height_at;
+        patched[at..at + 2].copy_from_slice(&(decoded as u16).to_be_bytes());
+    }
+    let strip = small_grey(&patched).ok()?;
+    let rows = rows.min(strip.height());
+    (strip.width() == frame.width)
+        .then(|| imageops::crop_imm(&strip, 0, 0, strip.width(), rows).to_image())
 }
 
 /// The grey picture of a colour one (ITU-R 601 weights, as the JPEG's own luma).

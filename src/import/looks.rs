@@ -10,7 +10,8 @@
 use super::decode::Format;
 use super::percept;
 use super::report::SmallerCopy;
-use super::smaller::{self, Candidate, Kept};
+use super::smaller::{self, Candidate, Kept, Seen};
+use super::strips;
 use super::thumbs;
 use super::watch;
 use crate::cancel::Cancel;
@@ -19,7 +20,7 @@ use crate::library::kind::MediaKind;
 use crate::library::photo::Photo;
 use rayon::prelude::*;
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -82,7 +83,17 @@ pub fn smaller_copies(
         })
         .collect();
     let pictures = Mutex::new(Pictures::new());
-    let look = |k: &Kept, c: &Candidate| {
+    let look = |k: &Kept, c: &Candidate, identified: bool| {
+        if identified {
+            let (kept, copy) = ((*k.photo).clone(), (*c.photo).clone());
+            let strips = watch::watched(timeout, cancel, move |_, progress| {
+                strips::agree(&kept, &copy, progress)
+            });
+            // A strip that cannot be decoded leaves the whole look to decide.
+            if let Ok(Some(agrees)) = strips {
+                return agrees.then_some(Seen::Agrees);
+            }
+        }
         let size = compared_size(c.percept);
         let (a, b) = ((*k.photo).clone(), (*c.photo).clone());
         let seen = watch::watched(timeout, cancel, move |_, progress| {
@@ -99,10 +110,40 @@ pub fn smaller_copies(
             let key = (c.photo.md5.clone()?, k.photo.path.clone());
             pictures.lock().ok()?.insert(key, shown);
         }
-        Some(alignment)
+        Some(Seen::Aligned(alignment))
     };
     let copies = pool.install(|| smaller::find(kept, candidates, &look));
-    let pictures = pictures.into_inner().unwrap_or_default();
+    let mut pictures = pictures.into_inner().unwrap_or_default();
+    let by_path: HashMap<&Path, &Photo> = all.iter().map(|p| (p.path.as_path(), *p)).collect();
+    let unseen = copies
+        .iter()
+        .filter_map(|(_, c)| {
+            let (copy, kept) = (
+                by_path.get(c.path.as_path())?,
+                by_path.get(c.kept.as_path())?,
+            );
+            let key = (copy.md5.clone()?, kept.path.clone());
+            (!pictures.contains_key(&key)).then_some((key, (*copy, *kept)))
+        })
+        .collect::<HashMap<_, _>>();
+    let from_preview = |p: &Photo| print(p).is_some_and(|print| print.preview.is_some());
+    let shown: Vec<_> = pool.install(|| {
+        unseen
+            .into_par_iter()
+            .filter(|_| !cancel.is_cancelled())
+            .map(|(key, (copy, kept))| {
+                let (copy, kept) = ((*copy).clone(), ((*kept).clone(), from_preview(kept)));
+                let shown = watch::watched(timeout, cancel, move |_, progress| {
+                    [
+                        thumbs::small(&copy, false, progress),
+                        thumbs::small(&kept.0, kept.1, progress),
+                    ]
+                });
+                (key, shown.unwrap_or_default())
+            })
+            .collect()
+    });
+    pictures.extend(shown);
     Ok(Found { copies, pictures })
 }
 

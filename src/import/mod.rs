@@ -21,6 +21,7 @@ mod preview;
 mod read;
 mod report;
 mod smaller;
+mod strips;
 mod thumbs;
 mod watch;
 mod whole;

@@ -9,7 +9,6 @@
 
 use super::decode;
 use crate::catalog::Percept;
-use crate::library::imghash;
 use crate::report::thumbnail;
 use md5::{Digest, Md5};
 
@@ -20,15 +19,16 @@ pub const HEAD: u64 = 128 * 1024;
 /// The fingerprint of the JPEG whose first bytes are `head`, taken from its EXIF
 /// preview; None when it has none, or one of another shape than the picture.
 pub fn percept(head: &[u8], orientation: Option<u16>) -> Option<Percept> {
-    let (width, height) = stored_size(head)?;
+    let frame = decode::frame(head)?;
+    let (width, height) = (frame.width, frame.height);
     let jpeg = thumbnail::from_head(head)?;
-    let (rgb, _) = decode::decode_jpeg(&jpeg, (u16::MAX, u16::MAX)).ok()?;
+    let grey = decode::small_grey(&jpeg).ok()?;
     // A 3:2 photo's 4:3 preview has black bars; a cropped photo's kept preview does not
     // show the crop.
-    if !same_shape((width, height), (rgb.width(), rgb.height())) {
+    if !same_shape((width, height), (grey.width(), grey.height())) {
         return None;
     }
-    let grey = decode::upright(decode::grey(&rgb), orientation.unwrap_or(1));
+    let grey = decode::upright(grey, orientation.unwrap_or(1));
     let displayed = match orientation {
         Some(5..=8) => (height, width),
         _ => (width, height),
@@ -36,33 +36,6 @@ pub fn percept(head: &[u8], orientation: Option<u16>) -> Option<Percept> {
     let mut p = super::percept::fingerprint(&grey, displayed.0, displayed.1);
     p.preview = Some(Md5::digest(&jpeg).to_vec());
     Some(p)
-}
-
-/// The stored width and height of the JPEG's frame, from its SOF marker.
-fn stored_size(head: &[u8]) -> Option<(u32, u32)> {
-    let mut at = 2;
-    while at + 9 <= head.len() {
-        if head[at] != 0xFF {
-            return None;
-        }
-        let marker = head[at + 1];
-        // Fill bytes before a marker.
-        if marker == 0xFF {
-            at += 1;
-            continue;
-        }
-        let len = usize::from(u16::from_be_bytes([head[at + 2], head[at + 3]]));
-        if imghash::is_frame(marker) {
-            let height = u16::from_be_bytes([head[at + 5], head[at + 6]]);
-            let width = u16::from_be_bytes([head[at + 7], head[at + 8]]);
-            return (width > 0 && height > 0).then_some((u32::from(width), u32::from(height)));
-        }
-        if marker == 0xDA {
-            return None;
-        }
-        at += 2 + len;
-    }
-    None
 }
 
 /// The same width to height ratio, within a pixel of the preview's rounding.

@@ -101,7 +101,8 @@ pub struct SmallerCopy {
     /// `[width, height]` as displayed.
     pub size: [u32; 2],
     pub kept_size: [u32; 2],
-    pub difference: f64,
+    /// The alignment of the pixel look; None when the EXIF identified the shot.
+    pub difference: Option<f64>,
     /// Imported all the same (`keep_smaller`).
     pub imported: bool,
 }

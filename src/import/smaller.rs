@@ -5,7 +5,10 @@
 //! and 32x32 grey grids are close; where both carry EXIF, the same camera and the same
 //! capture time (to the sub-second); and, seen at the smaller one's own size, every
 //! edge of one sits where the other's does (a burst's next frame, moved by even a
-//! pixel there, fails this). The tests err
+//! pixel there, fails this). That last look decodes both pictures, the original's
+//! whole entropy-coded stream included, which costs many times the file's MD5: when the
+//! EXIF identifies the shot (see [`identified`]) only the top strip of each is
+//! decoded and compared. The tests err
 //! towards keeping: a copy taken for a new photo is only a duplicate in the library,
 //! but a photo taken for a copy would be lost. Two files of the same size are never
 //! matched here (a burst's frames are the same size), nor is a file matched to a kept
@@ -17,7 +20,7 @@ use crate::catalog::Percept;
 use crate::dates::DateSource;
 use crate::library::photo::Photo;
 use rayon::prelude::*;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// Most bits of the 256-bit hashes that may differ: resizes and recompressions change
 /// a handful; a different scene changes about half.
@@ -29,6 +32,14 @@ const GRID_MAX: f64 = 10.0;
 /// photo brought to it): a resize and recompression down to JPEG quality 50 stay below
 /// 0.75 on the fixtures, a frame whose scene moved by a pixel there is near 1 or above.
 pub const ALIGN_MAX: f64 = 0.8;
+
+/// What a look at a pair saw.
+pub enum Seen {
+    /// The alignment of the whole pictures ([`super::percept::alignment`]).
+    Aligned(f64),
+    /// The top strips of both show the same (a look for an identified shot).
+    Agrees,
+}
 
 /// A photo that stays: one of the library's, or a source file this run imports.
 pub struct Kept<'a> {
@@ -46,13 +57,15 @@ pub struct Candidate<'a> {
 
 /// Which candidates are smaller copies, and of what. Largest first, so that a
 /// candidate not matched becomes a kept photo the smaller ones are compared with.
-/// `look(kept, candidate)` compares the pictures at the candidate's size: their
-/// alignment, or None when they could not be read. The looks, which decode files, are
-/// taken in parallel beforehand, for every pair that passes the cheap tests.
+/// `look(kept, candidate, identified)` compares the pictures: at the candidate's size
+/// ([`Seen::Aligned`]), or, when the EXIF identifies the shot, by the top strip of each
+/// ([`Seen::Agrees`]); None when they could not be read or differ. The looks, which
+/// decode files, are taken in parallel beforehand, for every pair that passes the cheap
+/// tests.
 pub fn find<'a>(
     kept: Vec<Kept<'a>>,
     mut candidates: Vec<Candidate<'a>>,
-    look: &(dyn Fn(&Kept, &Candidate) -> Option<f64> + Sync),
+    look: &(dyn Fn(&Kept, &Candidate, bool) -> Option<Seen> + Sync),
 ) -> Vec<(usize, SmallerCopy)> {
     candidates.sort_by_key(|c| (std::cmp::Reverse(pixels(c.percept)), c.file));
     let library = kept.len();
@@ -76,11 +89,15 @@ pub fn find<'a>(
                 .map(move |(ki, _)| (ci, ki))
         })
         .collect();
-    let looked: HashMap<(usize, usize), f64> = pairs
+    let shared = shared_shots(&everyone);
+    let looked: HashMap<(usize, usize), Option<f64>> = pairs
         .par_iter()
         .filter_map(|&(ci, ki)| {
-            let d = look(&everyone[ki], &candidates[ci])?;
-            (d <= ALIGN_MAX).then_some(((ci, ki), d))
+            let (k, c) = (&everyone[ki], &candidates[ci]);
+            match look(k, c, identified(k.photo, c.photo, &shared))? {
+                Seen::Aligned(d) => (d <= ALIGN_MAX).then_some(((ci, ki), Some(d))),
+                Seen::Agrees => Some(((ci, ki), None)),
+            }
         })
         .collect();
     let mut stays = vec![true; everyone.len()];
@@ -89,7 +106,7 @@ pub fn find<'a>(
         let best = (0..library + ci)
             .filter(|&ki| stays[ki])
             .filter_map(|ki| looked.get(&(ci, ki)).map(|&d| (d, ki)))
-            .min_by(|a, b| a.0.total_cmp(&b.0));
+            .min_by(|a, b| a.0.unwrap_or(0.0).total_cmp(&b.0.unwrap_or(0.0)));
         if let Some((difference, ki)) = best {
             let k = &everyone[ki];
             stays[library + ci] = false;
@@ -101,7 +118,7 @@ pub fn find<'a>(
                     kept_in_library: k.in_library,
                     size: [c.percept.width, c.percept.height],
                     kept_size: [k.percept.width, k.percept.height],
-                    difference: (difference * 100.0).round() / 100.0,
+                    difference: difference.map(|d| (d * 100.0).round() / 100.0),
                     imported: false,
                 },
             ));
@@ -141,4 +158,55 @@ fn exif_agrees(a: &Photo, b: &Photo) -> bool {
     let exif_date = |p: &Photo| p.taken.source == DateSource::ExifOriginal;
     let dates = !(exif_date(a) && exif_date(b)) || a.taken.local == b.taken.local;
     same(&a.make, &b.make) && same(&a.model, &b.model) && dates
+}
+
+/// A camera and a capture time to the hundredth of a second: one shot, as far as EXIF
+/// can tell.
+type Shot = (String, String, chrono::NaiveDateTime);
+
+fn shot(p: &Photo) -> Option<Shot> {
+    let name = |v: &Option<String>| Some(v.as_deref()?.trim().to_ascii_lowercase());
+    // A hundredth that is not zero: the camera wrote at least two sub-second digits,
+    // which tell a burst's frames apart (a "5" or "50" may be a tenth, shared by two).
+    let hundredths = p.taken.local.and_utc().timestamp_subsec_millis() % 100 >= 10;
+    (p.taken.source == DateSource::ExifOriginal && hundredths)
+        .then(|| Some((name(&p.make)?, name(&p.model)?, p.taken.local)))
+        .flatten()
+}
+
+/// The shots two pictures of one size but other image data both claim: a camera that
+/// writes the same sub-second for every frame, or an EXIF block copied onto a burst.
+/// Their capture time identifies nothing.
+fn shared_shots(everyone: &[Kept]) -> HashSet<Shot> {
+    let mut seen: HashMap<(Shot, u32, u32), Option<&str>> = HashMap::new();
+    let mut shared = HashSet::new();
+    for k in everyone {
+        let Some(s) = shot(k.photo) else { continue };
+        let data = k.photo.imgmd5.as_deref().or(k.photo.md5.as_deref());
+        let key = (s, k.percept.width, k.percept.height);
+        match seen.get(&key) {
+            Some(other) if *other != data => {
+                shared.insert(key.0.clone());
+            }
+            Some(_) => {}
+            None => {
+                seen.insert(key, data);
+            }
+        }
+    }
+    shared
+}
+
+/// Whether the EXIF of both says they are one shot, so that the whole-picture look is
+/// not needed: the same camera and the same capture time to the hundredth of a second,
+/// which no second picture of one size claims. The cheap tests have already held (the
+/// fingerprints alike, the kept one larger). Cameras that write sub-seconds give each
+/// frame of a burst its own; exporters (Lightroom, Photos, ImageMagick, exiftool) copy
+/// them. The fingerprint may be a stale preview's, and the EXIF block copied with it:
+/// the top strip of both pictures is still compared.
+fn identified(kept: &Photo, copy: &Photo, shared: &HashSet<Shot>) -> bool {
+    match (shot(kept), shot(copy)) {
+        (Some(a), Some(b)) => a == b && !shared.contains(&a),
+        _ => false,
+    }
 }
