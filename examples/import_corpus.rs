@@ -117,8 +117,7 @@ fn preview(picture: &image::RgbImage) -> Result<Vec<u8>, String> {
 
 /// The EXIF (APP1) payload of picture `seed`: a camera's make and model, its capture
 /// time (one picture every 7.37 s from 2009-06-01, so that every hundredth occurs, as
-/// on a camera; `years_later` moves it, as a date fix
-/// does), and its preview in IFD1.
+/// on a camera; `years_later` moves it, as a date fix does), and its preview in IFD1.
 fn exif_block(seed: usize, years_later: i32, preview: &[u8]) -> Result<Vec<u8>, String> {
     use exif::{Field, In, Tag, Value};
     let hundredths = seed * 737;
