@@ -148,6 +148,17 @@ fn the_html_report_shows_each_source_and_both_sides_of_every_smaller_copy() {
     let dir = tempfile::tempdir().unwrap();
     let d = drives(dir.path());
     import(&d, false);
+    let (html, section) = imports_section(&d);
+    for s in &d.sources {
+        assert!(section.contains(&s.canonicalize().unwrap().display().to_string()));
+    }
+    assert!(section.contains("<td>smaller</td><td>5</td>"), "{section}");
+    assert_eq!(pictures_per_decision(&section), [2; 5]);
+    assert!(!html.contains("href=") && !html.contains("src=\"http"));
+}
+
+/// The HTML report of the library, and its imports section.
+fn imports_section(d: &Drive) -> (String, String) {
     let mut cat = Catalog::open(&d.catalog).unwrap();
     let report = photosync::report::run(
         Some(&d.library),
@@ -158,23 +169,20 @@ fn the_html_report_shows_each_source_and_both_sides_of_every_smaller_copy() {
         &mut |_| {},
     )
     .unwrap();
-    assert_eq!(report.imports.len(), 2);
+    assert_eq!(report.imports.len(), d.sources.len());
     let html = photosync::report::html::render(&report);
     let section = &html[html.find("<section id=\"imports\">").unwrap()..];
-    let section = &section[..section.find("</section>").unwrap()];
-    for s in &d.sources {
-        assert!(section.contains(&s.canonicalize().unwrap().display().to_string()));
-    }
-    assert!(section.contains("<td>smaller</td><td>5</td>"), "{section}");
-    let decisions: Vec<&str> = section
+    let section = section[..section.find("</section>").unwrap()].to_string();
+    (html, section)
+}
+
+/// How many pictures each smaller-copy decision of the section shows.
+fn pictures_per_decision(section: &str) -> Vec<usize> {
+    section
         .split("<div class=\"photo smaller\">")
         .skip(1)
-        .collect();
-    assert_eq!(decisions.len(), 5);
-    for d in decisions {
-        assert_eq!(d.matches("src=\"data:image/jpeg;base64,").count(), 2, "{d}");
-    }
-    assert!(!html.contains("href=") && !html.contains("src=\"http"));
+        .map(|d| d.matches("src=\"data:image/jpeg;base64,").count())
+        .collect()
 }
 
 fn one_drive(dir: &Path, source: PathBuf, library: PathBuf) -> Drive {
@@ -282,6 +290,8 @@ fn a_shot_the_exif_identifies_is_checked_on_a_strip_of_each_picture() {
         ],
         "{report:#?}"
     );
+    // The report's pictures come from the strips' decode and the original's preview.
+    assert_eq!(pictures_per_decision(&imports_section(&d).1), [2; 3]);
 }
 
 /// The stale preview again, now with a capture time to the hundredth in the copied

@@ -83,15 +83,28 @@ pub fn smaller_copies(
         })
         .collect();
     let pictures = Mutex::new(Pictures::new());
+    let from_preview = |p: &Photo| print(p).is_some_and(|print| print.preview.is_some());
     let look = |k: &Kept, c: &Candidate, identified: bool| {
         if identified {
             let (kept, copy) = ((*k.photo).clone(), (*c.photo).clone());
-            let strips = watch::watched(timeout, cancel, move |_, progress| {
-                strips::agree(&kept, &copy, progress)
+            let preview = from_preview(&kept);
+            let seen = watch::watched(timeout, cancel, move |_, progress| {
+                let strips = strips::agree(&kept, &copy, progress)?;
+                let shown = strips.agree.then(|| {
+                    let kept = thumbs::small(&kept, preview, progress);
+                    [thumbs::picture(&strips.copy), kept]
+                });
+                Some((strips.agree, shown))
             });
             // A strip that cannot be decoded leaves the whole look to decide.
-            if let Ok(Some(agrees)) = strips {
-                return agrees.then_some(Seen::Agrees);
+            if let Ok(Some((agree, shown))) = seen {
+                if let (Some(shown), Some(md5)) = (shown, c.photo.md5.clone()) {
+                    pictures
+                        .lock()
+                        .ok()?
+                        .insert((md5, k.photo.path.clone()), shown);
+                }
+                return agree.then_some(Seen::Agrees);
             }
         }
         let size = compared_size(c.percept);
@@ -126,7 +139,6 @@ pub fn smaller_copies(
             (!pictures.contains_key(&key)).then_some((key, (*copy, *kept)))
         })
         .collect::<HashMap<_, _>>();
-    let from_preview = |p: &Photo| print(p).is_some_and(|print| print.preview.is_some());
     let shown: Vec<_> = pool.install(|| {
         unseen
             .into_par_iter()

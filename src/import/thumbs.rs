@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicU64;
 
 /// The longest side of a picture in the report.
-const SIDE: u32 = 160;
+pub const SIDE: u32 = 160;
 
 /// Records the inventory of every source of `report`. `pictures`: those the search made
 /// as it compared each pair; `photos`: what is known of each file by path (its kind and
