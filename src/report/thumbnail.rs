@@ -1,7 +1,8 @@
 //! A photo's embedded EXIF thumbnail (IFD1's JPEGInterchangeFormat), for the report's date
 //! review: cameras store a ~160x120 JPEG there, so a person sees the photo without the report
-//! decoding or carrying the full image. No JPEG decoder is a dependency, so a photo without
-//! one gets a placeholder rather than a downscale.
+//! decoding or carrying the full image. The review of a whole library shows it as stored
+//! and never decodes a picture (a photo without one gets a placeholder); the import reads
+//! its previews from here too ([`crate::import`]).
 
 use exif::{In, Tag};
 use std::fs::File;
