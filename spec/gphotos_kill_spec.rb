@@ -71,8 +71,13 @@ RSpec.describe "Google Photos sync killed with SIGKILL" do
       creds = emu.credentials
       rng = Random.new(13)
       12.times do |run|
+        created = emu.call_counts["mediaItems.batchCreate"].to_i
         pid = child_sync(creds)
         sleep(rng.rand(0.5..4.0))
+        # A run killed before its first batchCreate leaves no used token to send again: on a busy
+        # machine the random moment may come that early, so wait (20 s at most) for one.
+        deadline = Time.now + 20
+        sleep(0.05) while emu.call_counts["mediaItems.batchCreate"].to_i == created && Time.now < deadline
         Process.kill(:KILL, pid)
         Process.wait(pid)
         # Two days pass after most runs (every token left is past its day); after every third, a
