@@ -16,9 +16,9 @@ use std::sync::atomic::AtomicU64;
 
 /// The width of the grid the strips are compared on.
 const GRID_WIDTH: u32 = 64;
-/// Largest mean difference (0-255, brightness evened out) of the strips' grids: an
-/// export recompressed down to JPEG quality 50 stays under 3 on the fixtures, another
-/// scene is far above.
+/// Largest mean difference (0-255, brightness evened out) of the strips' grids, as the
+/// fingerprints' grids allow: the tests' exports (quality 50 to 85) pass, another
+/// picture given the original's EXIF block does not (`tests/import_smaller.rs`).
 const STRIP_MAX: f64 = 10.0;
 
 /// What the strips showed, and the copy in colour, upright, small (its one decode
