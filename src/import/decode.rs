@@ -3,6 +3,7 @@
 //! decoded at 1/2, 1/4 or 1/8 scale in the DCT domain (jpeg-decoder's scaled IDCT), a PNG
 //! in full, and the picture is turned upright by its EXIF orientation.
 
+use crate::library::kind::MediaKind;
 use image::imageops;
 use image::{GrayImage, RgbImage};
 use std::fs::File;
@@ -29,6 +30,17 @@ pub enum DecodeError {
 pub enum Format {
     Jpeg,
     Png,
+}
+
+impl Format {
+    /// How a photo of this kind is decoded; None for a kind that is not decoded here.
+    pub fn of(kind: MediaKind) -> Option<Format> {
+        match kind {
+            MediaKind::Jpeg => Some(Format::Jpeg),
+            MediaKind::Png => Some(Format::Png),
+            _ => None,
+        }
+    }
 }
 
 /// At most `limit` bytes of the file at `path` (all of it for `u64::MAX`), each counted

@@ -16,7 +16,6 @@ use super::thumbs;
 use super::watch;
 use crate::cancel::Cancel;
 use crate::catalog::{Catalog, CatalogError, Percept};
-use crate::library::kind::MediaKind;
 use crate::library::photo::Photo;
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -179,11 +178,7 @@ fn compared_size(p: &Percept) -> (u32, u32) {
 }
 
 fn format(p: &Photo) -> Option<Format> {
-    match p.kind {
-        MediaKind::Jpeg => Some(Format::Jpeg),
-        MediaKind::Png => Some(Format::Png),
-        _ => None,
-    }
+    Format::of(p.kind)
 }
 
 fn decodable(p: &Photo) -> bool {

@@ -34,11 +34,7 @@ pub struct Strips {
 /// `progress`.
 pub fn agree(kept: &Photo, copy: &Photo, progress: &AtomicU64) -> Option<Strips> {
     let turn = |p: &Photo| p.orientation.unwrap_or(1);
-    let format = match copy.kind {
-        MediaKind::Jpeg => Format::Jpeg,
-        MediaKind::Png => Format::Png,
-        _ => return None,
-    };
+    let format = Format::of(copy.kind)?;
     if kept.kind != MediaKind::Jpeg || turn(kept) != turn(copy) {
         return None;
     }

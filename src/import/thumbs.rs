@@ -6,7 +6,6 @@ use super::decode::{self, Format};
 use super::looks::Pictures;
 use super::report::{ImportReport, SmallerCopy};
 use crate::catalog::{Catalog, CatalogError, SmallerShown, SourceInventory};
-use crate::library::kind::MediaKind;
 use crate::library::photo::Photo;
 use image::imageops;
 use image::RgbImage;
@@ -89,11 +88,7 @@ fn thumbnail(p: &Photo) -> Option<Vec<u8>> {
 /// it is the picture the decision saw) its camera's EXIF preview, which costs no
 /// decode of the picture. Every byte read is counted into `progress`.
 pub fn small(p: &Photo, preview: bool, progress: &AtomicU64) -> Option<Vec<u8>> {
-    let format = match p.kind {
-        MediaKind::Jpeg => Format::Jpeg,
-        MediaKind::Png => Format::Png,
-        _ => return None,
-    };
+    let format = Format::of(p.kind)?;
     let shown = |bytes: &[u8], format| {
         let want = (SIDE as u16, SIDE as u16); // the long side keeps SIDE
         let (rgb, _) = decode::decode(bytes, format, p.orientation, want).ok()?;
